@@ -1,0 +1,270 @@
+//! `tistory-migrate extract`: saved pages in, `posts/<id>.md` and `posts.jsonl` out. One bad file
+//! never stops the run: each file ends in an outcome, the summary lists them, and the exit code
+//! says whether any failed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use tracing::{debug, info, warn};
+
+use crate::archive::layout::{self, POSTS_JSONL, RAW_DIR};
+use crate::archive::store::write_atomic;
+use crate::convert::{ImageMap, to_markdown, to_record};
+use crate::extract::decode::decode_page;
+use crate::extract::selectors::SelectorProfile;
+use crate::extract::{Page, PageSource, extract_page};
+use crate::model::{PageKind, Post, PostRecord, PostStatus};
+use crate::report::{ExtractReport, FileProblem, NotPost};
+
+/// What `extract` needs.
+#[derive(Debug, Clone)]
+pub struct ExtractOptions {
+    /// Files, directories or archives.
+    pub inputs: Vec<PathBuf>,
+    /// The output directory; `None` = `output/<blog>/`.
+    pub out: Option<PathBuf>,
+    /// The user's selector profile.
+    pub profile: SelectorProfile,
+    /// Pages larger than this are refused.
+    pub max_page_bytes: u64,
+}
+
+/// Finds the saved pages under the inputs, sorted; missing inputs become problems.
+fn collect_inputs(inputs: &[PathBuf], problems: &mut Vec<FileProblem>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_file() {
+            files.push(input.clone());
+            continue;
+        }
+        if !input.is_dir() {
+            problems.push(FileProblem::error(
+                input,
+                "does not exist or cannot be read",
+            ));
+            continue;
+        }
+        // An archive directory: its raw pages are the input.
+        let root = if input.join(RAW_DIR).is_dir() {
+            input.join(RAW_DIR)
+        } else {
+            input.clone()
+        };
+        let mut found: Vec<PathBuf> = walkdir::WalkDir::new(&root)
+            .follow_links(false)
+            .into_iter()
+            .filter_map(|e| match e {
+                Ok(e) => Some(e),
+                Err(err) => {
+                    let path = err.path().map_or_else(|| root.clone(), Path::to_path_buf);
+                    problems.push(FileProblem::error(
+                        &path,
+                        &format!("cannot be listed: {err}"),
+                    ));
+                    None
+                }
+            })
+            .filter(|e| e.file_type().is_file())
+            .map(walkdir::DirEntry::into_path)
+            .filter(|p| {
+                p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm")
+                })
+            })
+            .collect();
+        found.sort();
+        files.extend(found);
+    }
+    files
+}
+
+/// One file's outcome.
+enum Outcome {
+    Entry(Box<Post>),
+    NotPost(NotPost),
+    Failed(FileProblem),
+}
+
+fn process_file(path: &Path, opts: &ExtractOptions) -> Outcome {
+    let size = match std::fs::metadata(path) {
+        Ok(m) => m.len(),
+        Err(e) => return Outcome::Failed(FileProblem::error(path, &format!("cannot read: {e}"))),
+    };
+    if size > opts.max_page_bytes {
+        let e = crate::error::Error::PageTooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit: opts.max_page_bytes,
+        };
+        return Outcome::Failed(FileProblem::from_error(path, &e));
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return Outcome::Failed(FileProblem::error(path, &format!("cannot read: {e}"))),
+    };
+    let decoded = match decode_page(&bytes, path) {
+        Ok(d) => d,
+        Err(e) => return Outcome::Failed(FileProblem::from_error(path, &e)),
+    };
+    let source = PageSource::named(path);
+    match extract_page(&decoded.html, &source, &opts.profile) {
+        Ok(Page::Entry(mut post)) => {
+            post.warnings.splice(0..0, decoded.warnings);
+            Outcome::Entry(Box::new(post))
+        }
+        Ok(Page::NotEntry { kind, reason }) => Outcome::NotPost(NotPost {
+            path: path.to_path_buf(),
+            kind,
+            reason,
+        }),
+        Err(e) => Outcome::Failed(FileProblem::from_error(path, &e)),
+    }
+}
+
+fn default_out_dir(posts: &BTreeMap<u64, (PathBuf, Post)>) -> PathBuf {
+    let mut blogs: Vec<&str> = posts
+        .values()
+        .filter_map(|(_, p)| p.blog.as_deref())
+        .collect();
+    blogs.sort_unstable();
+    blogs.dedup();
+    let name = match blogs.as_slice() {
+        [one] => crate::archive::layout::safe_name(one),
+        [] => "unknown-blog".to_string(),
+        _ => "extract".to_string(),
+    };
+    PathBuf::from("output").join(name)
+}
+
+/// Reads the rows of an existing `posts.jsonl`; rows that do not parse are reported, not kept.
+fn read_existing_rows(path: &Path, problems: &mut Vec<FileProblem>) -> BTreeMap<u64, PostRecord> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return BTreeMap::new();
+    };
+    let mut rows = BTreeMap::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        match serde_json::from_str::<PostRecord>(line) {
+            Ok(r) => {
+                rows.insert(r.id, r);
+            }
+            Err(e) => problems.push(FileProblem::warning(
+                path,
+                &format!("line {} is not a post row and was dropped: {e}", n + 1),
+            )),
+        }
+    }
+    rows
+}
+
+fn relative_to(path: &Path, base: &Path) -> String {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    abs(path).strip_prefix(abs(base)).map_or_else(
+        |_| path.display().to_string(),
+        |r| r.to_string_lossy().replace('\\', "/"),
+    )
+}
+
+/// Runs `extract`.
+///
+/// # Errors
+/// Only when the output cannot be written at all (per-file problems are in the report).
+pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
+    let started = Instant::now();
+    let mut problems = Vec::new();
+    let files = collect_inputs(&opts.inputs, &mut problems);
+    info!(files = files.len(), "extracting");
+    let mut posts: BTreeMap<u64, (PathBuf, Post)> = BTreeMap::new();
+    let mut not_posts = Vec::new();
+    let mut pages_read = 0usize;
+    for path in &files {
+        pages_read += 1;
+        match process_file(path, opts) {
+            Outcome::Entry(post) => {
+                debug!(id = post.id, path = %path.display(), kind = ?post.kind, "extracted");
+                let post = *post;
+                match posts.get(&post.id) {
+                    Some((first, kept))
+                        if kept.kind == PageKind::Post || post.kind != PageKind::Post =>
+                    {
+                        problems.push(FileProblem::warning(
+                            path,
+                            &format!(
+                                "entry {} was already read from {}; this copy was skipped",
+                                post.id,
+                                first.display()
+                            ),
+                        ));
+                    }
+                    _ => {
+                        posts.insert(post.id, (path.clone(), post));
+                    }
+                }
+            }
+            Outcome::NotPost(np) => not_posts.push(np),
+            Outcome::Failed(p) => {
+                warn!("{}: {}", p.path.display(), p.message);
+                problems.push(p);
+            }
+        }
+    }
+    let out = opts.out.clone().unwrap_or_else(|| default_out_dir(&posts));
+    std::fs::create_dir_all(&out)
+        .with_context(|| format!("cannot create the output directory {}", out.display()))?;
+    let jsonl_path = out.join(POSTS_JSONL);
+    let mut rows = read_existing_rows(&jsonl_path, &mut problems);
+    let mut markdown_written = 0usize;
+    for (path, post) in posts.values() {
+        let md = to_markdown(post, &ImageMap::new());
+        let md_rel = layout::markdown_rel(post.id);
+        if let Some(md) = &md {
+            write_atomic(&layout::resolve(&out, &md_rel), md.document.as_bytes())
+                .with_context(|| format!("while writing the Markdown of post {}", post.id))?;
+            markdown_written += 1;
+        }
+        rows.insert(
+            post.id,
+            to_record(
+                post,
+                md.as_ref(),
+                Some(md_rel),
+                Some(relative_to(path, &out)),
+            ),
+        );
+    }
+    let mut jsonl = String::new();
+    for row in rows.values() {
+        jsonl.push_str(&serde_json::to_string(row).context("a post row always serialises")?);
+        jsonl.push('\n');
+    }
+    write_atomic(&jsonl_path, jsonl.as_bytes()).context("while writing posts.jsonl")?;
+    let extracted: Vec<&PostRecord> = posts.keys().filter_map(|id| rows.get(id)).collect();
+    let count = |s: PostStatus| extracted.iter().filter(|r| r.status == s).count();
+    Ok(ExtractReport {
+        out_dir: out,
+        pages_read,
+        posts: extracted
+            .iter()
+            .filter(|r| r.status == PostStatus::Ok && !r.notice)
+            .count(),
+        notices: extracted.iter().filter(|r| r.notice).count(),
+        protected: count(PostStatus::Protected),
+        private: count(PostStatus::Private),
+        deleted: count(PostStatus::Deleted),
+        markdown_written,
+        rows_total: rows.len(),
+        not_posts,
+        problems,
+        warned_posts: extracted
+            .iter()
+            .filter(|r| !r.warnings.is_empty())
+            .map(|r| (r.id, r.warnings.clone()))
+            .collect(),
+        elapsed: started.elapsed(),
+    })
+}

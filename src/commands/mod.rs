@@ -1,0 +1,4 @@
+//! The subcommands: each runs one stage, reading its input from disk and writing its output to the
+//! archive directory. These are the only places (with `archive::store`) that touch the disk.
+
+pub mod extract;

@@ -1,0 +1,145 @@
+//! The render-back check: does the Markdown, rendered as a reader would see it, hold the page's
+//! text? We render with pulldown-cmark (GFM tables and strikethrough on), take the text a reader
+//! sees (inline and block HTML reduced to its text; image alt text and URLs left out), and count
+//! how many of the page's words come back. A literal `**` that failed to render, a lost `*`, `_`,
+//! `[`, `<` or `&`, or a dropped paragraph all show up as lost words. Pure.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use crate::extract::normalize_whitespace;
+use crate::model::Fidelity;
+
+/// Below this score a post gets a warning (and `verify` lists it).
+pub const DEFAULT_FIDELITY_THRESHOLD: f64 = 0.99;
+
+/// The text a reader sees when `markdown` is rendered.
+#[must_use]
+pub fn rendered_text(markdown: &str) -> String {
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_TABLES);
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    let mut out = String::with_capacity(markdown.len());
+    let mut in_image = 0usize;
+    for event in Parser::new_ext(markdown, opts) {
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 => out.push_str(&t),
+            Event::Html(h) | Event::InlineHtml(h) if in_image == 0 => push_html_text(&h, &mut out),
+            Event::SoftBreak | Event::HardBreak | Event::Rule => out.push(' '),
+            Event::Start(tag) if !is_inline(&tag) => out.push(' '),
+            Event::End(end) if !is_inline_end(end) => out.push(' '),
+            _ => {}
+        }
+    }
+    normalize_whitespace(&out)
+}
+
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
+    )
+}
+
+fn is_inline_end(end: TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image
+    )
+}
+
+/// Appends the text of an HTML snippet: tags become spaces, entities are decoded.
+fn push_html_text(html: &str, out: &mut String) {
+    let mut in_tag = false;
+    let mut text = String::new();
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(ch),
+            _ => {}
+        }
+    }
+    out.push_str(&decode_entities(&text));
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#10;", "\n")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+/// Compares the page's visible text with the Markdown's rendered text.
+#[must_use]
+pub fn check_fidelity(page_text: &str, markdown: &str) -> Fidelity {
+    let rendered = rendered_text(markdown);
+    let mut available: HashMap<&str, usize> = HashMap::new();
+    for word in rendered.split(' ') {
+        *available.entry(word).or_default() += 1;
+    }
+    let mut total = 0usize;
+    let mut lost = Vec::new();
+    let mut lost_count = 0usize;
+    for word in page_text.split(' ').filter(|w| !w.is_empty()) {
+        total += 1;
+        match available.get_mut(word) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => {
+                lost_count += 1;
+                if lost.len() < 8 {
+                    lost.push(word.to_string());
+                }
+            }
+        }
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let score = if total == 0 {
+        1.0
+    } else {
+        (total - lost_count) as f64 / total as f64
+    };
+    Fidelity { score, lost }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bold_that_does_not_render_is_lost_text() {
+        // The CommonMark trap: this stays literal, so "40%로" is not in the rendered text.
+        let f = check_fidelity("40%로 올랐다", "**40%**로 올랐다\n");
+        assert!(f.score < 1.0);
+        assert_eq!(f.lost, ["40%로"]);
+        let f = check_fidelity("40%로 올랐다", "<strong>40%</strong>로 올랐다\n");
+        assert!((f.score - 1.0).abs() < f64::EPSILON, "{f:?}");
+    }
+
+    #[test]
+    fn alt_text_and_urls_do_not_count() {
+        assert_eq!(
+            rendered_text("![사진](https://x/a.png)\n\n[링크](https://x)"),
+            "링크"
+        );
+    }
+
+    #[test]
+    fn html_blocks_count_by_their_text() {
+        assert_eq!(
+            rendered_text("<table><tr><td>a &amp; b</td></tr></table>\n"),
+            "a & b"
+        );
+    }
+}

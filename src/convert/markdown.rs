@@ -1,0 +1,406 @@
+//! Cleaned body HTML to CommonMark + GFM, with htmd (Apache-2.0) as the engine and our own handlers
+//! for what its defaults get wrong on Tistory posts:
+//!
+//! - **Emphasis next to Korean particles.** `**40%**로` does not render bold in CommonMark: a closing
+//!   `**` after punctuation and before a letter is not right-flanking. When the emphasised text
+//!   starts or ends with punctuation, we write `<strong>40%</strong>로` instead (same for `*`, `~~`).
+//! - **Tables without a header row** (Tistory's default). Simple tables become GFM tables with the
+//!   first row as header and `|` escaped; tables with spans or block content stay as clean HTML.
+//! - `<u>`, `<sup>`, `<sub>`, `<mark>` (no Markdown form) stay as inline HTML; 더보기 becomes
+//!   `<details>` with Markdown inside.
+//! - Image sources are swapped for local files when the archive has them.
+//!
+//! Pure: HTML string in, Markdown string out.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use htmd::element_handler::{HandlerResult, Handlers};
+use htmd::{Element, HtmlToMarkdown};
+use markup5ever_rcdom::{Node, NodeData};
+
+/// Original image URL → the path the Markdown should use instead (a local file).
+pub type ImageMap = HashMap<String, String>;
+
+/// Converts cleaned body HTML to Markdown. `images` maps original URLs to local paths.
+#[must_use]
+pub fn html_to_markdown(html: &str, images: &ImageMap) -> String {
+    let converter = build_converter(Arc::new(images.clone()));
+    let md = converter.convert(html).unwrap_or_default();
+    tidy(&md)
+}
+
+fn build_converter(images: Arc<ImageMap>) -> HtmlToMarkdown {
+    HtmlToMarkdown::builder()
+        .options(htmd::options::Options {
+            heading_style: htmd::options::HeadingStyle::Atx,
+            code_block_style: htmd::options::CodeBlockStyle::Fenced,
+            bullet_list_marker: htmd::options::BulletListMarker::Dash,
+            ..Default::default()
+        })
+        .add_handler(vec!["strong", "b"], |h: &dyn Handlers, e: Element| {
+            emphasis(h, &e, "**", "strong")
+        })
+        .add_handler(vec!["em", "i"], |h: &dyn Handlers, e: Element| {
+            emphasis(h, &e, "*", "em")
+        })
+        .add_handler(
+            vec!["s", "strike", "del"],
+            |h: &dyn Handlers, e: Element| emphasis(h, &e, "~~", "del"),
+        )
+        .add_handler(
+            vec!["u", "sup", "sub", "mark", "kbd"],
+            |h: &dyn Handlers, e: Element| inline_html(h, &e),
+        )
+        .add_handler(vec!["figcaption"], |h: &dyn Handlers, e: Element| {
+            let inner = emphasis(h, &e, "*", "em")?.content;
+            Some(format!("\n\n{}\n\n", inner.trim()).into())
+        })
+        .add_handler(vec!["details"], details)
+        .add_handler(vec!["summary"], |_: &dyn Handlers, _: Element| {
+            Some("".into())
+        })
+        .add_handler(vec!["table"], table)
+        .add_handler(vec!["img"], move |h: &dyn Handlers, e: Element| {
+            let src = attr(&e, "src")?;
+            let alt = attr(&e, "alt").unwrap_or_default();
+            let target = images.get(&src).cloned().unwrap_or(src);
+            let _ = h;
+            Some(
+                format!(
+                    "![{}]({})",
+                    escape_link_text(&alt),
+                    link_destination(&target)
+                )
+                .into(),
+            )
+        })
+        .build()
+}
+
+fn attr(e: &Element, name: &str) -> Option<String> {
+    e.attrs
+        .iter()
+        .find(|a| &*a.name.local == name)
+        .map(|a| a.value.to_string())
+}
+
+fn escape_link_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        if matches!(ch, '[' | ']' | '\\' | '*' | '_' | '`' | '<' | '&') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A link destination that survives spaces and parentheses.
+fn link_destination(url: &str) -> String {
+    if url.contains([' ', '(', ')', '<', '>']) {
+        format!("<{}>", url.replace('<', "%3C").replace('>', "%3E"))
+    } else {
+        url.to_string()
+    }
+}
+
+/// Unicode punctuation or symbol, as CommonMark 0.31 counts it for flanking rules.
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(
+            c,
+            '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}'
+                | '\u{FF1A}'..='\u{FF20}' | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}' | '\u{00A1}'..='\u{00BF}'
+                | '\u{00D7}' | '\u{00F7}' | '\u{2190}'..='\u{21FF}' | '\u{2200}'..='\u{22FF}' | '\u{2300}'..='\u{23FF}'
+                | '\u{2500}'..='\u{27BF}' | '\u{2B00}'..='\u{2BFF}' | '\u{1F000}'..='\u{1FAFF}'
+        )
+}
+
+fn emphasis(h: &dyn Handlers, e: &Element, marker: &str, html_tag: &str) -> Option<HandlerResult> {
+    let content = h.walk_children(e.node).content;
+    let trimmed = content.trim();
+    if trimmed.is_empty() {
+        return Some(content.into());
+    }
+    let lead = &content[..content.len() - content.trim_start().len()];
+    let trail = &content[content.trim_end().len()..];
+    let first = trimmed.chars().next().expect("trimmed is not empty");
+    let last = trimmed.chars().next_back().expect("trimmed is not empty");
+    // A delimiter run next to punctuation only opens/closes when the other side is whitespace or
+    // punctuation, which we cannot see from here: HTML is always right.
+    let safe = !is_punctuation(first) && !is_punctuation(last) && !trimmed.contains('\n');
+    let lead = lead.replace('\n', " ");
+    let trail = trail.replace('\n', " ");
+    let inner = if safe {
+        format!("{lead}{marker}{trimmed}{marker}{trail}")
+    } else {
+        format!("{lead}<{html_tag}>{trimmed}</{html_tag}>{trail}")
+    };
+    Some(inner.into())
+}
+
+fn inline_html(h: &dyn Handlers, e: &Element) -> Option<HandlerResult> {
+    let content = h.walk_children(e.node).content;
+    if content.trim().is_empty() {
+        return Some(content.into());
+    }
+    Some(format!("<{0}>{1}</{0}>", e.tag, content.trim()).into())
+}
+
+fn details(h: &dyn Handlers, e: Element) -> Option<HandlerResult> {
+    let label = e
+        .node
+        .children
+        .borrow()
+        .iter()
+        .find(|c| tag_name(c).as_deref() == Some("summary"))
+        .map(|s| text_content(s))
+        .unwrap_or_else(|| "더보기".to_string());
+    let body = h.walk_children(e.node).content;
+    Some(
+        format!(
+            "\n\n<details>\n<summary>{}</summary>\n\n{}\n\n</details>\n\n",
+            html_escape(label.trim()),
+            body.trim()
+        )
+        .into(),
+    )
+}
+
+fn table(h: &dyn Handlers, e: Element) -> Option<HandlerResult> {
+    if attr(&e, "data-tm").as_deref() == Some("gfm") {
+        let rows = collect_rows(e.node);
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+        if width > 0 {
+            let mut out = String::from("\n\n");
+            for (i, row) in rows.iter().enumerate() {
+                out.push('|');
+                for col in 0..width {
+                    let cell = row.get(col).map(|c| gfm_cell(h, c)).unwrap_or_default();
+                    out.push(' ');
+                    out.push_str(&cell);
+                    out.push_str(" |");
+                }
+                out.push('\n');
+                if i == 0 {
+                    out.push('|');
+                    out.push_str(&" --- |".repeat(width));
+                    out.push('\n');
+                }
+            }
+            out.push('\n');
+            return Some(out.into());
+        }
+    }
+    let mut html = String::new();
+    serialize(e.node, &mut html, false);
+    Some(format!("\n\n{html}\n\n").into())
+}
+
+fn gfm_cell(h: &dyn Handlers, cell: &Rc<Node>) -> String {
+    let md = h.walk_children(cell).content;
+    let lines: Vec<&str> = md
+        .split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join("<br>").replace('|', "\\|")
+}
+
+fn collect_rows(node: &Rc<Node>) -> Vec<Vec<Rc<Node>>> {
+    let mut rows = Vec::new();
+    for child in node.children.borrow().iter() {
+        match tag_name(child).as_deref() {
+            Some("thead" | "tbody" | "tfoot") => rows.extend(collect_rows(child)),
+            Some("tr") => rows.push(
+                child
+                    .children
+                    .borrow()
+                    .iter()
+                    .filter(|c| matches!(tag_name(c).as_deref(), Some("td" | "th")))
+                    .cloned()
+                    .collect(),
+            ),
+            _ => {}
+        }
+    }
+    rows
+}
+
+fn tag_name(node: &Rc<Node>) -> Option<String> {
+    match &node.data {
+        NodeData::Element { name, .. } => Some(name.local.to_string()),
+        _ => None,
+    }
+}
+
+fn text_content(node: &Rc<Node>) -> String {
+    let mut s = String::new();
+    for child in node.children.borrow().iter() {
+        match &child.data {
+            NodeData::Text { contents } => s.push_str(&contents.borrow()),
+            NodeData::Element { .. } => s.push_str(&text_content(child)),
+            _ => {}
+        }
+    }
+    s
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Serialises a cleaned subtree on one line (a blank line would end the Markdown HTML block).
+fn serialize(node: &Rc<Node>, out: &mut String, in_pre: bool) {
+    match &node.data {
+        NodeData::Text { contents } => {
+            let text = html_escape(&contents.borrow());
+            if in_pre {
+                out.push_str(&text.replace('\n', "&#10;"));
+            } else {
+                out.push_str(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+                if contents.borrow().ends_with(char::is_whitespace) && !text.trim().is_empty() {
+                    out.push(' ');
+                }
+            }
+        }
+        NodeData::Element { name, attrs, .. } => {
+            let tag = name.local.to_string();
+            if tag == "table" {
+                out.push_str("<table>");
+            } else {
+                out.push('<');
+                out.push_str(&tag);
+                for a in attrs.borrow().iter() {
+                    if matches!(
+                        &*a.name.local,
+                        "colspan" | "rowspan" | "href" | "src" | "alt" | "class"
+                    ) {
+                        out.push_str(&format!(
+                            " {}=\"{}\"",
+                            a.name.local,
+                            html_escape(&a.value).replace('"', "&quot;")
+                        ));
+                    }
+                }
+                out.push('>');
+            }
+            if matches!(tag.as_str(), "br" | "hr" | "img") {
+                return;
+            }
+            for child in node.children.borrow().iter() {
+                serialize(child, out, in_pre || tag == "pre");
+            }
+            out.push_str(&format!("</{tag}>"));
+        }
+        _ => {
+            for child in node.children.borrow().iter() {
+                serialize(child, out, in_pre);
+            }
+        }
+    }
+}
+
+/// Final tidy-up: no trailing spaces but hard breaks, at most one blank line in a row, one final newline.
+fn tidy(md: &str) -> String {
+    let mut out = String::with_capacity(md.len() + 1);
+    let mut blank = 0;
+    let mut in_fence = false;
+    for line in md.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        let line = if in_fence || line.ends_with("  ") {
+            line
+        } else {
+            line.trim_end()
+        };
+        if line.trim().is_empty() && !in_fence {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+            out.push('\n');
+            continue;
+        }
+        blank = 0;
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.trim_start_matches('\n').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(html: &str) -> String {
+        html_to_markdown(html, &ImageMap::new())
+    }
+
+    #[test]
+    fn emphasis_before_a_particle_stays_bold() {
+        assert_eq!(
+            md("<p><b>40%</b>로 올랐다</p>"),
+            "<strong>40%</strong>로 올랐다\n"
+        );
+        assert_eq!(md("<p><strong>한강</strong>에서</p>"), "**한강**에서\n");
+        assert_eq!(
+            md("<p><em>(중요)</em>입니다</p>"),
+            "<em>(중요)</em>입니다\n"
+        );
+    }
+
+    #[test]
+    fn headerless_table_becomes_gfm() {
+        let out = md(
+            "<table data-tm=\"gfm\"><tbody><tr><td>이름</td><td>값</td></tr><tr><td>a|b</td><td>1<br>2</td></tr></tbody></table>",
+        );
+        assert_eq!(out, "| 이름 | 값 |\n| --- | --- |\n| a\\|b | 1<br>2 |\n");
+    }
+
+    #[test]
+    fn complex_table_stays_html_on_one_block() {
+        let out = md(
+            "<table data-tm=\"html\"><tbody><tr><td colspan=\"2\">합계</td></tr><tr><td>1</td><td>2</td></tr></tbody></table>",
+        );
+        assert_eq!(
+            out,
+            "<table><tbody><tr><td colspan=\"2\">합계</td></tr><tr><td>1</td><td>2</td></tr></tbody></table>\n"
+        );
+    }
+
+    #[test]
+    fn code_fence_keeps_language() {
+        assert_eq!(
+            md("<pre><code class=\"language-rust\">fn main() {}\n</code></pre>"),
+            "```rust\nfn main() {}\n```\n"
+        );
+    }
+
+    #[test]
+    fn details_keeps_markdown_inside() {
+        assert_eq!(
+            md("<details><summary>더보기</summary><p><b>숨은</b> 글</p></details>"),
+            "<details>\n<summary>더보기</summary>\n\n**숨은** 글\n\n</details>\n"
+        );
+    }
+
+    #[test]
+    fn images_point_at_local_files() {
+        let mut map = ImageMap::new();
+        map.insert("https://x/img.png".into(), "../assets/ab/abcd.png".into());
+        assert_eq!(
+            html_to_markdown(
+                "<figure><p><img src=\"https://x/img.png\" alt=\"강\"></p></figure>",
+                &map
+            ),
+            "![강](../assets/ab/abcd.png)\n"
+        );
+    }
+}

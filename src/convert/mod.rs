@@ -1,0 +1,92 @@
+//! Conversion: a [`Post`] to its Markdown file (front matter + CommonMark/GFM body) and its
+//! `posts.jsonl` row, with the render-back fidelity check. Pure: the command writes the files.
+
+pub mod fidelity;
+mod frontmatter;
+pub mod markdown;
+
+use crate::extract::dates::to_rfc3339_kst;
+use crate::model::{Fidelity, Post, PostRecord, PostStatus};
+pub use fidelity::{DEFAULT_FIDELITY_THRESHOLD, check_fidelity};
+pub use frontmatter::front_matter;
+pub use markdown::{ImageMap, html_to_markdown};
+
+/// A converted post.
+#[derive(Debug, Clone)]
+pub struct MarkdownPost {
+    /// The whole file: front matter and body.
+    pub document: String,
+    /// The body alone.
+    pub body: String,
+    /// The render-back check of the body against the page text.
+    pub fidelity: Fidelity,
+}
+
+/// Converts a post that has a body. `images` maps original image URLs to the paths the Markdown
+/// should use (relative to the Markdown file).
+#[must_use]
+pub fn to_markdown(post: &Post, images: &ImageMap) -> Option<MarkdownPost> {
+    let body = post.body.as_ref()?;
+    let md = html_to_markdown(&body.html, images);
+    let fidelity = check_fidelity(&body.text, &md);
+    let listed: Vec<(String, Option<String>)> = body
+        .images
+        .iter()
+        .map(|i| (i.url.clone(), images.get(&i.url).cloned()))
+        .collect();
+    let mut document = front_matter(post, &listed);
+    document.push('\n');
+    document.push_str(&md);
+    Some(MarkdownPost {
+        document,
+        body: md,
+        fidelity,
+    })
+}
+
+/// Builds the `posts.jsonl` row of a post. `markdown` is the Markdown file's path relative to the
+/// output directory; `source` the saved page's.
+#[must_use]
+pub fn to_record(
+    post: &Post,
+    markdown: Option<&MarkdownPost>,
+    markdown_path: Option<String>,
+    source: Option<String>,
+) -> PostRecord {
+    let mut warnings = post.warnings.clone();
+    if let Some(md) = markdown
+        && md.fidelity.score < DEFAULT_FIDELITY_THRESHOLD
+    {
+        warnings.push(format!(
+            "the Markdown keeps {:.1}% of the page's words; lost: {}",
+            md.fidelity.score * 100.0,
+            md.fidelity.lost.join(" ")
+        ));
+    }
+    PostRecord {
+        id: post.id,
+        url: post.url.clone(),
+        status: PostStatus::from(post.kind),
+        notice: post.kind == crate::model::PageKind::Notice,
+        title: post.title.clone(),
+        published: post.published.as_ref().map(to_rfc3339_kst),
+        modified: post.modified.as_ref().map(to_rfc3339_kst),
+        author: post.author.clone(),
+        category: post.category.clone(),
+        tags: post.tags.clone(),
+        markdown: markdown.and(markdown_path),
+        source,
+        images: post
+            .body
+            .as_ref()
+            .map(|b| b.images.clone())
+            .unwrap_or_default(),
+        attachments: post
+            .body
+            .as_ref()
+            .map(|b| b.attachments.clone())
+            .unwrap_or_default(),
+        fidelity: markdown.map(|m| m.fidelity.clone()),
+        warnings,
+    }
+}

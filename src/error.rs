@@ -1,0 +1,81 @@
+//! The library's one error type. Each variant names the thing that failed (a file, a URL, a post id)
+//! and, where there is one, says what the user can do about it. Command code adds context with
+//! `anyhow`; the library never prints.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Everything the library can fail with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be read.
+    #[error("cannot read {path}")]
+    ReadInput {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// A file in the archive could not be written.
+    #[error("cannot write {path}; check that the directory is writable and the disk is not full")]
+    WriteArchive {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// The input file is empty.
+    #[error("{path} is empty (0 bytes): it is not a saved page; save it again or remove it")]
+    EmptyPage {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The input file holds binary data, not HTML.
+    #[error("{path} is not an HTML page (it looks like binary data)")]
+    BinaryPage {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The input file is larger than the page size limit.
+    #[error(
+        "{path} is {size} bytes, over the {limit}-byte page limit; no Tistory page is that large. Raise it with --max-page-bytes if this is really a post"
+    )]
+    PageTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The page holds HTML but nothing that Tistory writes.
+    #[error(
+        "{path} is not a Tistory page (no Tistory markers: no T.config, article:txid, tt-body id or contents_style)"
+    )]
+    NotTistory {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The page looks like a post, but no entry id could be found.
+    #[error(
+        "{path}: cannot tell the post's entry id (no article:txid, canonical link or entryInfo); name the file <id>.html"
+    )]
+    NoEntryId {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A selector profile could not be used.
+    #[error("selector profile {path}: {message}")]
+    SelectorProfile {
+        /// The profile file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

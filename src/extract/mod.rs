@@ -1,0 +1,395 @@
+//! Extraction: one saved page in, one [`Page`] out. Skin-independent sources first (head metadata,
+//! `window.T.entryInfo`, JSON-LD), then the user's selector profile, then skin fallbacks. The body
+//! container is cleaned of everything that is not content (see [`clean`]). Pure: no I/O.
+//!
+//! ```
+//! use tistory_migrate::extract::{extract_page, Page, PageSource};
+//! use tistory_migrate::extract::selectors::SelectorProfile;
+//!
+//! let html = r#"<html><head><meta property="og:title" content="한강 산책">
+//! <meta property="article:txid" content="7_12"><meta name="by" content="강변산책자">
+//! <meta property="article:published_time" content="2021-04-05T09:12:33+09:00"></head>
+//! <body id="tt-body-page"><div class="contents_style"><p>벚꽃이 피었다.</p></div></body></html>"#;
+//! let page = extract_page(html, &PageSource::named("12.html"), &SelectorProfile::default()).unwrap();
+//! let Page::Entry(post) = page else { panic!("a post") };
+//! assert_eq!(post.id, 12);
+//! assert_eq!(post.title.as_deref(), Some("한강 산책"));
+//! ```
+
+mod classify;
+mod clean;
+pub mod dates;
+pub mod decode;
+pub mod images;
+mod meta;
+mod noise;
+pub mod selectors;
+mod text;
+
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use scraper::{ElementRef, Html, Selector};
+use url::Url;
+
+use self::classify::classify;
+use self::clean::clean_body;
+use self::dates::{parse_meta_date, parse_visible_date};
+use self::meta::{HeadMeta, read_head_meta};
+use self::selectors::{
+    AUTHOR, BODY, BODY_FALLBACKS, CATEGORY, DATE, SIDEBAR, SelectorProfile, TAG_AREA, TAG_LINK,
+    TITLE,
+};
+pub use self::text::normalize_whitespace;
+use crate::error::{Error, Result};
+use crate::model::{Body, EntryId, PageKind, Post};
+
+/// What is known about a page besides its HTML.
+#[derive(Debug, Clone, Default)]
+pub struct PageSource {
+    /// The file it came from (names it in errors and warnings).
+    pub path: PathBuf,
+    /// The URL it was served from, when known (archives know).
+    pub url: Option<String>,
+    /// The entry id the file name or archive gives, used when the page names none.
+    pub id_hint: Option<EntryId>,
+    /// The HTTP status it was served with, when known.
+    pub http_status: Option<u16>,
+}
+
+impl PageSource {
+    /// A source known only by its file name; a name like `123.html` gives the id hint 123.
+    #[must_use]
+    pub fn named(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        let id_hint = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(|s| s.parse::<EntryId>().ok());
+        Self {
+            path,
+            id_hint,
+            ..Self::default()
+        }
+    }
+}
+
+/// What a page turned out to be.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Page {
+    /// A post, notice, protected, private or not-found entry: a row of `posts.jsonl`.
+    Entry(Post),
+    /// Not a post (listing, home, fragment): reported in the summary only.
+    NotEntry {
+        /// What it is.
+        kind: PageKind,
+        /// Why, in words.
+        reason: String,
+    },
+}
+
+static ID_IN_URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"/(?:m/|notice/|entry/)?(\d+)/?(?:[?#].*)?$").expect("id regex is valid")
+});
+
+/// Extracts one page.
+///
+/// # Errors
+/// [`Error::NotTistory`] when the page has nothing Tistory writes, [`Error::NoEntryId`] when a
+/// post's entry id cannot be found anywhere.
+pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) -> Result<Page> {
+    let doc = Html::parse_document(html);
+    let meta = read_head_meta(&doc);
+    let container = find_body(&doc, profile);
+    if !is_tistory(&meta, html, container.is_some()) {
+        return Err(Error::NotTistory {
+            path: source.path.clone(),
+        });
+    }
+    let url = page_url(&meta, source);
+    let notice_url = url.as_deref().is_some_and(|u| u.contains("/notice/"));
+    let verdict = classify(&doc, &meta, container, source.http_status, notice_url);
+    if !verdict.kind.is_entry() {
+        return Ok(Page::NotEntry {
+            kind: verdict.kind,
+            reason: verdict.reason,
+        });
+    }
+    let Some(id) = entry_id(&meta, url.as_deref(), source) else {
+        if verdict.kind == PageKind::NotFound {
+            return Ok(Page::NotEntry {
+                kind: verdict.kind,
+                reason: "a not-found page whose entry id is unknown".into(),
+            });
+        }
+        return Err(Error::NoEntryId {
+            path: source.path.clone(),
+        });
+    };
+    let blog = blog_name(&meta, url.as_deref());
+    let url = url.unwrap_or_else(|| match &blog {
+        Some(b) => format!("https://{b}.tistory.com/{id}"),
+        None => format!("/{id}"),
+    });
+    let mut warnings = Vec::new();
+    if !html.to_ascii_lowercase().contains("</html>") && html.len() > 200 {
+        warnings.push(
+            "the page looks truncated (no </html>): text at its end may be missing".to_string(),
+        );
+    }
+    let base = Url::parse(&url).ok();
+    let is_public = matches!(verdict.kind, PageKind::Post | PageKind::Notice);
+    let body = container.filter(|_| is_public).map(|root| {
+        let cleaned = clean_body(root, base.as_ref());
+        warnings.extend(cleaned.warnings);
+        Body {
+            html: cleaned.html,
+            text: text::visible_text(root),
+            images: cleaned.images,
+            attachments: cleaned.attachments,
+            code_languages: cleaned.code_languages,
+        }
+    });
+    if let Some(b) = &body
+        && b.text.is_empty()
+        && b.images.is_empty()
+    {
+        warnings.push("the body is empty: no text and no images".to_string());
+    }
+    let title = title(&doc, &meta, profile);
+    if title.is_none() {
+        warnings.push("no title found".to_string());
+    }
+    let published = published(&doc, &meta, profile);
+    if published.is_none() && is_public {
+        warnings.push("no publication date found".to_string());
+    }
+    Ok(Page::Entry(Post {
+        id,
+        url,
+        kind: verdict.kind,
+        blog,
+        title,
+        published,
+        modified: meta
+            .modified_time
+            .as_deref()
+            .and_then(parse_meta_date)
+            .or_else(|| {
+                meta.json_ld
+                    .as_ref()
+                    .and_then(|j| j.date_modified.as_deref())
+                    .and_then(parse_meta_date)
+            }),
+        author: author(&doc, &meta, profile),
+        category: category(&doc, &meta, profile),
+        tags: tags(&doc, profile),
+        body,
+        warnings,
+    }))
+}
+
+fn is_tistory(meta: &HeadMeta, html: &str, has_container: bool) -> bool {
+    meta.has_tistory_markers
+        || has_container
+        || html.contains("tt-body-")
+        || html.contains("data-ke-")
+        || html.contains("tistory.com")
+        || html.contains("daumcdn.net")
+}
+
+fn find_body<'a>(doc: &'a Html, profile: &SelectorProfile) -> Option<ElementRef<'a>> {
+    profile
+        .body
+        .iter()
+        .chain(std::iter::once(&*BODY))
+        .chain(BODY_FALLBACKS.iter())
+        .find_map(|s| doc.select(s).next())
+}
+
+fn page_url(meta: &HeadMeta, source: &PageSource) -> Option<String> {
+    [
+        meta.canonical.as_deref(),
+        meta.og_url.as_deref(),
+        meta.plink.as_deref(),
+        meta.json_ld.as_ref().and_then(|j| j.url.as_deref()),
+        source.url.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|u| Url::parse(u).is_ok())
+    .map(str::to_string)
+}
+
+fn id_from_url(url: &str) -> Option<EntryId> {
+    ID_IN_URL.captures(url).and_then(|c| c[1].parse().ok())
+}
+
+fn entry_id(meta: &HeadMeta, url: Option<&str>, source: &PageSource) -> Option<EntryId> {
+    let from_txid = meta
+        .txid
+        .as_deref()
+        .and_then(|t| t.rsplit('_').next())
+        .and_then(|n| n.parse().ok());
+    from_txid
+        .or_else(|| meta.entry_info.as_ref().and_then(|e| e.entry_id))
+        .or_else(|| {
+            [
+                url,
+                meta.plink.as_deref(),
+                meta.mobile_url.as_deref(),
+                meta.pc_url.as_deref(),
+                meta.pc_view_url.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .find_map(id_from_url)
+        })
+        .or(source.id_hint)
+}
+
+fn blog_name(meta: &HeadMeta, url: Option<&str>) -> Option<String> {
+    if let Some(name) = &meta.blog_name {
+        return Some(name.clone());
+    }
+    [
+        meta.tistory_url.as_deref(),
+        meta.pc_view_url.as_deref(),
+        meta.pc_url.as_deref(),
+        url,
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|u| Url::parse(u).ok())
+    .find_map(|u| {
+        u.host_str()
+            .and_then(|h| h.strip_suffix(".tistory.com"))
+            .map(str::to_string)
+    })
+}
+
+fn first_text(doc: &Html, selectors: &[&Selector]) -> Option<String> {
+    selectors.iter().find_map(|s| {
+        doc.select(s)
+            .map(|e| normalize_whitespace(&e.text().collect::<String>()))
+            .find(|t| !t.is_empty())
+    })
+}
+
+fn profile_then<'a>(profile: &'a [Selector], builtin: &'a Selector) -> Vec<&'a Selector> {
+    profile.iter().chain(std::iter::once(builtin)).collect()
+}
+
+fn title(doc: &Html, meta: &HeadMeta, profile: &SelectorProfile) -> Option<String> {
+    meta.og_title
+        .clone()
+        .or_else(|| meta.json_ld.as_ref().and_then(|j| j.headline.clone()))
+        .or_else(|| first_text(doc, &profile_then(&profile.title, &TITLE)))
+        .or_else(|| {
+            meta.title_tag.as_deref().map(|t| {
+                [" :: ", " — ", " | "]
+                    .iter()
+                    .find_map(|sep| t.split_once(sep).map(|(a, _)| a))
+                    .unwrap_or(t)
+                    .trim()
+                    .to_string()
+            })
+        })
+        .map(|t| normalize_whitespace(&t))
+}
+
+fn published(
+    doc: &Html,
+    meta: &HeadMeta,
+    profile: &SelectorProfile,
+) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    meta.published_time
+        .as_deref()
+        .and_then(parse_meta_date)
+        .or_else(|| {
+            meta.json_ld
+                .as_ref()
+                .and_then(|j| j.date_published.as_deref())
+                .and_then(parse_meta_date)
+        })
+        .or_else(|| {
+            profile_then(&profile.date, &DATE).iter().find_map(|s| {
+                doc.select(s)
+                    .find_map(|e| parse_visible_date(&e.text().collect::<String>()))
+            })
+        })
+}
+
+fn author(doc: &Html, meta: &HeadMeta, profile: &SelectorProfile) -> Option<String> {
+    meta.by
+        .clone()
+        .or_else(|| meta.og_author.clone())
+        .or_else(|| meta.json_ld.as_ref().and_then(|j| j.author.clone()))
+        .or_else(|| {
+            first_text(doc, &profile_then(&profile.author, &AUTHOR))
+                .map(|a| a.strip_prefix("by ").unwrap_or(&a).trim().to_string())
+        })
+        .or_else(|| meta.blog_nickname.clone())
+}
+
+/// Category labels that mean "uncategorised".
+const UNCATEGORISED: &[&str] = &[
+    "분류없음",
+    "분류 없음",
+    "카테고리 없음",
+    "미분류",
+    "전체",
+    "분류 전체보기",
+];
+
+fn category(doc: &Html, meta: &HeadMeta, profile: &SelectorProfile) -> Option<String> {
+    if let Some(info) = &meta.entry_info {
+        return info
+            .category_label
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && info.category_id != Some(0))
+            .map(str::to_string);
+    }
+    let text = first_text(doc, &profile_then(&profile.category, &CATEGORY))?;
+    let path = text
+        .split(['>', '/'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("/");
+    (!path.is_empty() && !UNCATEGORISED.contains(&path.as_str())).then_some(path)
+}
+
+fn in_sidebar(el: ElementRef<'_>) -> bool {
+    el.ancestors()
+        .filter_map(ElementRef::wrap)
+        .any(|a| SIDEBAR.matches(&a))
+}
+
+fn tags(doc: &Html, profile: &SelectorProfile) -> Vec<String> {
+    let mut links: Vec<ElementRef<'_>> = profile.tags.iter().flat_map(|s| doc.select(s)).collect();
+    if links.is_empty() {
+        links = doc
+            .select(&TAG_AREA)
+            .filter(|area| !in_sidebar(*area))
+            .flat_map(|area| area.select(&A_LINK).collect::<Vec<_>>())
+            .collect();
+    }
+    if links.is_empty() {
+        links = doc.select(&TAG_LINK).filter(|a| !in_sidebar(*a)).collect();
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for link in links {
+        let text = normalize_whitespace(&link.text().collect::<String>());
+        let tag = text.trim_start_matches('#').trim().to_string();
+        if !tag.is_empty() && !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    tags
+}
+
+static A_LINK: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("a").expect("`a` is a valid selector"));

@@ -1,0 +1,232 @@
+//! Every CSS selector extraction uses, in one place, with the evidence for it (see
+//! `tistory-anatomy.md` §3–§5), plus the user's selector profile (`--selectors FILE`), whose
+//! selectors are tried before the built-in ones. Skin-independent sources (head metadata,
+//! `window.T.entryInfo`) are always read first; these skin lists are fallbacks.
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use scraper::Selector;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+fn compile(css: &str) -> Selector {
+    Selector::parse(css).unwrap_or_else(|e| panic!("built-in selector {css:?} is valid: {e}"))
+}
+
+macro_rules! selector {
+    ($(#[$doc:meta])* $name:ident = $css:expr) => {
+        $(#[$doc])*
+        pub(crate) static $name: LazyLock<Selector> = LazyLock::new(|| compile($css));
+    };
+}
+
+selector!(
+    /// The post title as skins show it: official skins (`.title_post`, `.tit_post`, Odyssey's
+    /// `.post-cover h1`), old custom skins (`.titleWrap h2`), the official export (`.title-article`),
+    /// mobile (`h3.tit_blogview`), hELLO (`.content__permalink .title`).
+    TITLE = ".article_header .title_post, .title_post, .area_title .tit_post, .tit_post, .post-cover h1, \
+             .titleWrap h2, .title-article, h3.tit_blogview, .content__permalink .title, #head h2, .entry-title"
+);
+selector!(
+    /// The visible date: `yyyy. m. d. HH:MM` (official skins), `.txt_detail` with `2016.01.14 11:44`
+    /// (2016-17 skins), `.box-info .date` with `2025-06-02 16:27:20` (official export).
+    DATE = ".article_header .date, .info .date, .post-meta .meta-date, .post-cover .meta .date, .view_info_post .date, \
+            .titleWrap .date, .area_title .txt_detail, .box-info .date, .metainfo time.date, time.date, .date, .txt_date"
+);
+selector!(
+    /// The author's nickname as skins print it (`.post-meta .author`, `.meta .author` = `by 닉네임`).
+    AUTHOR = ".post-meta .author, .post-cover .meta .author, .meta .author, .author"
+);
+selector!(
+    /// The category link near the title; only read when `window.T.entryInfo` is absent.
+    CATEGORY = ".post-cover .category, .artcle_category_info .category, .tit_category a, .titleWrap .category a, \
+                .box-info .category, .heading a.category, .article_header .category, .area_title .category"
+);
+selector!(
+    /// Tag areas that hold the post's tags (not the sidebar's tag cloud).
+    TAG_AREA = ".area_tag, .tag_content, .tags, .list_tag, .tag_label, .tagTrail, .post-tags, .entry-tags, .article-tag"
+);
+selector!(
+    /// `a[rel=tag]` anywhere: only used when no tag area matched, and then filtered away from sidebars.
+    TAG_LINK = "a[rel~=tag]"
+);
+selector!(
+    /// Containers whose links are never the post's tags.
+    SIDEBAR = "aside, #sidebar, .sidebar, .area_sidebar, .side, #aside, .widget, .tag_cloud, .box_tag, nav, footer"
+);
+selector!(
+    /// The body container, most specific first: `.contents_style` (2019+ renders and old posts rendered
+    /// today), `.tt_article_useless_p_margin`, then skin containers (`#article-view`, `.area_view` of
+    /// 2016-17 skins, `.entry-content`, mobile `.blogview_content`, export `.article-view`).
+    BODY = ".contents_style"
+);
+/// The body fallbacks, tried in order when `.contents_style` is absent.
+pub(crate) static BODY_FALLBACKS: LazyLock<Vec<Selector>> = LazyLock::new(|| {
+    [
+        ".tt_article_useless_p_margin",
+        "#article-view",
+        ".article_view",
+        ".area_view",
+        ".entry-content",
+        ".blogview_content",
+        ".article-view",
+        ".entry .article",
+        "article .article",
+    ]
+    .into_iter()
+    .map(compile)
+    .collect()
+});
+selector!(
+    /// A password form: the protected-post (보호글) template's `[##_article_password_##]` input.
+    PASSWORD_INPUT = "input[type=password]"
+);
+selector!(
+    /// Head metadata, read from `<head>` only (post bodies can hold whole documents).
+    HEAD_META = "head meta"
+);
+selector!(
+    /// The canonical link in `<head>`.
+    HEAD_CANONICAL = "head link[rel=canonical]"
+);
+selector!(
+    /// The document title in `<head>`.
+    HEAD_TITLE = "head title"
+);
+selector!(
+    /// Inline scripts (`window.T.config`, `window.T.entryInfo`, `window.TistoryBlog`).
+    SCRIPT = "script"
+);
+selector!(
+    /// JSON-LD structured data (`BlogPosting`).
+    JSON_LD = "script[type=\"application/ld+json\"]"
+);
+selector!(
+    /// `<body>`: its id names the page type (`tt-body-page`, `tt-body-index`, ...).
+    BODY_TAG = "body"
+);
+
+/// A user's selector profile (`--selectors FILE`, TOML). Each list is tried, in order, before the
+/// built-in selectors. See `tistory-migrate.selectors.example.toml`.
+#[derive(Debug, Default, Clone)]
+pub struct SelectorProfile {
+    /// Title selectors.
+    pub title: Vec<Selector>,
+    /// Visible date selectors.
+    pub date: Vec<Selector>,
+    /// Author selectors.
+    pub author: Vec<Selector>,
+    /// Category selectors.
+    pub category: Vec<Selector>,
+    /// Tag link selectors (each match is one tag).
+    pub tags: Vec<Selector>,
+    /// Body container selectors.
+    pub body: Vec<Selector>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    #[serde(default)]
+    title: Vec<String>,
+    #[serde(default)]
+    date: Vec<String>,
+    #[serde(default)]
+    author: Vec<String>,
+    #[serde(default)]
+    category: Vec<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    body: Vec<String>,
+}
+
+impl SelectorProfile {
+    /// Parses a profile from TOML text; `path` only names it in errors.
+    ///
+    /// # Errors
+    /// [`Error::SelectorProfile`] when the TOML is malformed, has an unknown key, or a selector
+    /// does not parse.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Self> {
+        let err = |message: String| Error::SelectorProfile {
+            path: path.to_path_buf(),
+            message,
+        };
+        let raw: RawProfile = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        let parse = |key: &str, list: Vec<String>| -> Result<Vec<Selector>> {
+            list.iter()
+                .map(|css| {
+                    Selector::parse(css)
+                        .map_err(|e| err(format!("{key}: {css:?} is not a CSS selector ({e})")))
+                })
+                .collect()
+        };
+        Ok(Self {
+            title: parse("title", raw.title)?,
+            date: parse("date", raw.date)?,
+            author: parse("author", raw.author)?,
+            category: parse("category", raw.category)?,
+            tags: parse("tags", raw.tags)?,
+            body: parse("body", raw.body)?,
+        })
+    }
+
+    /// Reads and parses a profile file.
+    ///
+    /// # Errors
+    /// [`Error::ReadInput`] when the file cannot be read, else as [`SelectorProfile::from_toml`].
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::ReadInput {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_toml(&text, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_selectors_compile() {
+        for s in [
+            &TITLE,
+            &DATE,
+            &AUTHOR,
+            &CATEGORY,
+            &TAG_AREA,
+            &TAG_LINK,
+            &SIDEBAR,
+            &BODY,
+            &PASSWORD_INPUT,
+            &HEAD_META,
+            &HEAD_CANONICAL,
+            &HEAD_TITLE,
+            &SCRIPT,
+            &JSON_LD,
+            &BODY_TAG,
+        ] {
+            LazyLock::force(s);
+        }
+        assert_eq!(BODY_FALLBACKS.len(), 9);
+    }
+
+    #[test]
+    fn example_profile_parses() {
+        let text = include_str!("../../tistory-migrate.selectors.example.toml");
+        let profile = SelectorProfile::from_toml(text, Path::new("example")).unwrap();
+        assert!(!profile.title.is_empty());
+        assert!(!profile.body.is_empty());
+    }
+
+    #[test]
+    fn bad_profiles_name_the_problem() {
+        let e = SelectorProfile::from_toml("title = [\"h1[\"]", Path::new("p.toml")).unwrap_err();
+        assert!(e.to_string().contains("title"), "{e}");
+        let e = SelectorProfile::from_toml("titel = []", Path::new("p.toml")).unwrap_err();
+        assert!(e.to_string().contains("titel"), "{e}");
+    }
+}
