@@ -51,21 +51,36 @@ fn is_inline_end(end: TagEnd) -> bool {
     )
 }
 
-/// Appends the text of an HTML snippet: tags become spaces, entities are decoded.
+/// Inline HTML tags our converter writes: they do not separate words.
+const INLINE_TAGS: &[&str] = &[
+    "strong", "em", "del", "u", "sup", "sub", "mark", "kbd", "a", "span", "code", "b", "i", "s",
+    "tspan",
+];
+
+/// Appends the text of an HTML snippet: block tags become spaces, inline tags vanish, entities
+/// are decoded.
 fn push_html_text(html: &str, out: &mut String) {
-    let mut in_tag = false;
     let mut text = String::new();
-    for ch in html.chars() {
-        match ch {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                text.push(' ');
-            }
-            _ if !in_tag => text.push(ch),
-            _ => {}
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else {
+            text.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let tag = &rest[open + 1..open + close];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        if !INLINE_TAGS.contains(&name.to_ascii_lowercase().as_str()) {
+            text.push(' ');
         }
+        rest = &rest[open + close + 1..];
     }
+    text.push_str(rest);
     out.push_str(&decode_entities(&text));
 }
 

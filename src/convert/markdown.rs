@@ -62,6 +62,11 @@ fn build_converter(images: Arc<ImageMap>) -> HtmlToMarkdown {
             Some("".into())
         })
         .add_handler(vec!["table"], table)
+        .add_handler(vec!["svg"], |_: &dyn Handlers, e: Element| {
+            let mut html = String::new();
+            serialize(e.node, &mut html, false);
+            Some(html.into())
+        })
         .add_handler(vec!["img"], move |h: &dyn Handlers, e: Element| {
             let src = attr(&e, "src")?;
             let alt = attr(&e, "alt").unwrap_or_default();
@@ -270,8 +275,24 @@ fn serialize(node: &Rc<Node>, out: &mut String, in_pre: bool) {
         }
         NodeData::Element { name, attrs, .. } => {
             let tag = name.local.to_string();
+            let svg = matches!(name.ns.as_ref(), "http://www.w3.org/2000/svg");
             if tag == "table" {
                 out.push_str("<table>");
+            } else if svg {
+                // The clean-up already removed handlers and scripts: keep every attribute.
+                out.push('<');
+                out.push_str(&tag);
+                for a in attrs.borrow().iter() {
+                    let name = match &a.name.prefix {
+                        Some(p) => format!("{p}:{}", a.name.local),
+                        None => a.name.local.to_string(),
+                    };
+                    out.push_str(&format!(
+                        " {name}=\"{}\"",
+                        html_escape(&a.value).replace('"', "&quot;")
+                    ));
+                }
+                out.push('>');
             } else {
                 out.push('<');
                 out.push_str(&tag);
@@ -289,7 +310,7 @@ fn serialize(node: &Rc<Node>, out: &mut String, in_pre: bool) {
                 }
                 out.push('>');
             }
-            if matches!(tag.as_str(), "br" | "hr" | "img") {
+            if !svg && matches!(tag.as_str(), "br" | "hr" | "img") {
                 return;
             }
             for child in node.children.borrow().iter() {

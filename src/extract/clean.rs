@@ -251,6 +251,7 @@ impl Cleaner<'_> {
                 return self.details("더보기", node);
             }
             ("img", _) => return self.image_block(node),
+            ("svg", _) => return self.svg(node),
             ("pre", _) => return self.code_block(node, el),
             ("table", _) => return self.table(node),
             ("a", _) => return self.link(node, el),
@@ -346,6 +347,7 @@ impl Cleaner<'_> {
                 .into_iter()
                 .flatten()
                 .find_map(|c| original_url(c, self.base))
+                && !is_tistory_chrome(&url)
             {
                 let alt = e
                     .attr("alt")
@@ -372,6 +374,15 @@ impl Cleaner<'_> {
             return;
         }
         self.image_figure(&found, caption.as_deref());
+    }
+
+    /// An inline SVG drawing is content (diagrams, Excalidraw exports): kept as SVG, minus
+    /// scripts, styles, `foreignObject` and event handlers.
+    fn svg(&mut self, node: NodeRef<'_, Node>) {
+        self.out.html.push_str("<p>");
+        serialize_svg(node, &mut self.out.html);
+        self.out.html.push_str("</p>");
+        self.at_line_start = false;
     }
 
     fn image_figure(&mut self, images: &[(String, String, Option<String>)], caption: Option<&str>) {
@@ -603,12 +614,48 @@ impl Cleaner<'_> {
     }
 }
 
+fn serialize_svg(node: NodeRef<'_, Node>, out: &mut String) {
+    match node.value() {
+        Node::Text(t) => escape_text(t, out),
+        Node::Element(e) => {
+            if matches!(
+                e.name(),
+                "script" | "style" | "foreignObject" | "foreignobject" | "iframe"
+            ) {
+                return;
+            }
+            let _ = write!(out, "<{}", e.name());
+            for (name, value) in e.attrs() {
+                let lower = value.trim_start().to_ascii_lowercase();
+                if name.starts_with("on")
+                    || lower.starts_with("javascript:")
+                    || lower.starts_with("vbscript:")
+                {
+                    continue;
+                }
+                let _ = write!(out, " {name}=\"{}\"", escape_attr(value).replace('\n', " "));
+            }
+            out.push('>');
+            for child in node.children() {
+                serialize_svg(child, out);
+            }
+            let _ = write!(out, "</{}>", e.name());
+        }
+        _ => {}
+    }
+}
+
 fn kept_attrs(tag: &str) -> &'static [&'static str] {
     match tag {
         "ol" => &["start"],
         "td" | "th" => &["colspan", "rowspan"],
         _ => &[],
     }
+}
+
+/// Tistory's own icons and placeholders (`t1.daumcdn.net/tistory_admin/…`): never post content.
+fn is_tistory_chrome(url: &str) -> bool {
+    url.contains("/tistory_admin/")
 }
 
 fn is_video_host(url: &str) -> bool {

@@ -7,7 +7,7 @@ use scraper::node::Element;
 /// Tags whose content a reader never sees as post text.
 const NOISE_TAGS: &[&str] = &[
     "script", "style", "noscript", "template", "title", "meta", "link", "head", "ins", "button",
-    "input", "select", "textarea", "form", "svg", "canvas", "object", "embed", "audio", "source",
+    "input", "select", "textarea", "form", "canvas", "object", "embed", "audio", "source",
 ];
 
 /// Classes Tistory and ad networks put around, and sometimes inside, a post body.

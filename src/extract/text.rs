@@ -10,6 +10,7 @@ use super::noise::is_noise;
 
 /// Tags that end a line of text (a space is put between their texts).
 const BLOCKS: &[&str] = &[
+    "text",
     "p",
     "div",
     "br",

@@ -1,1 +1,7 @@
+//! The one integration-test binary (ripgrep's layout): shared support code, one module per feature.
 
+mod bad_input;
+mod cli;
+mod corpus;
+mod fixtures;
+mod support;

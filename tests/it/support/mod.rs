@@ -1,0 +1,102 @@
+//! Shared test support: paths to the corpus and fixtures, page extraction helpers, the CLI runner.
+
+use std::path::{Path, PathBuf};
+
+use tistory_migrate::convert::{ImageMap, MarkdownPost, to_markdown};
+use tistory_migrate::extract::decode::decode_page;
+use tistory_migrate::extract::selectors::SelectorProfile;
+use tistory_migrate::extract::{Page, PageSource, extract_page};
+
+/// The shared corpus of real Tistory pages (`TISTORY_CORPUS` overrides), or `None` when absent.
+/// With `CI=true` an absent corpus is a failure, not a skip.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("TISTORY_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/tistory"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "the Tistory corpus is missing at {} (CI=true: corpus tests must run)",
+        dir.display()
+    );
+    eprintln!(
+        "SKIPPED: the Tistory corpus is not at {}; set TISTORY_CORPUS",
+        dir.display()
+    );
+    None
+}
+
+/// The project's own sample blog.
+pub fn sample_blog() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hangang-notes")
+}
+
+/// Reads, decodes and extracts one saved page.
+pub fn extract_file(path: &Path) -> Page {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let decoded = decode_page(&bytes, path).unwrap();
+    extract_page(
+        &decoded.html,
+        &PageSource::named(path),
+        &SelectorProfile::default(),
+    )
+    .unwrap_or_else(|e| panic!("extract {}: {e}", path.display()))
+}
+
+/// Converts a post page to Markdown (no local images).
+pub fn markdown_of(page: &Page) -> Option<MarkdownPost> {
+    match page {
+        Page::Entry(post) => to_markdown(post, &ImageMap::new()),
+        Page::NotEntry { .. } => None,
+    }
+}
+
+/// The binary, with a clean environment (no HOME config, no RUST_LOG, no TISTORY_MIGRATE_*).
+pub fn bin() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("tistory-migrate").unwrap();
+    cmd.env_remove("RUST_LOG").env_remove("HOME");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("TISTORY_MIGRATE_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.arg("--no-progress");
+    cmd
+}
+
+/// Ground truth for one page, written by hand (corpus: by reading each page; fixtures: by their author).
+#[derive(Debug, serde::Deserialize)]
+pub struct Expected {
+    pub file: String,
+    pub kind: String,
+    pub id: Option<u64>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub published: Option<String>,
+    pub modified: Option<String>,
+    pub author: Option<String>,
+    pub category: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub first_sentence: Option<String>,
+    pub last_sentence: Option<String>,
+    pub images: Option<usize>,
+    pub attachments: Option<usize>,
+    pub code_languages: Option<Vec<String>>,
+    pub post_ids: Option<Vec<u64>>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ExpectedFile {
+    page: Vec<Expected>,
+}
+
+/// Reads an `expected.toml`.
+pub fn read_expected(path: &Path) -> Vec<Expected> {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    toml::from_str::<ExpectedFile>(&text)
+        .unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
+        .page
+}
