@@ -52,6 +52,7 @@ pub(crate) fn classify(
     body: Option<ElementRef<'_>>,
     http_status: Option<u16>,
     notice_url: bool,
+    body_from_profile: bool,
 ) -> Classification {
     let body_id = doc
         .select(&BODY_TAG)
@@ -85,8 +86,10 @@ pub(crate) fn classify(
     {
         return verdict(PageKind::Protected, "a password-protected post (보호글)");
     }
-    let looks_like_post =
-        has_post_meta || body_id == "tt-body-page" || meta.og_type.as_deref() == Some("article");
+    let looks_like_post = has_post_meta
+        || body_from_profile
+        || body_id == "tt-body-page"
+        || meta.og_type.as_deref() == Some("article");
     match (looks_like_post, body.is_some()) {
         (true, true) if notice_url => verdict(PageKind::Notice, "a notice"),
         (true, true) => verdict(PageKind::Post, "a post"),

@@ -109,7 +109,15 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
     }
     let url = page_url(&meta, source);
     let notice_url = url.as_deref().is_some_and(|u| u.contains("/notice/"));
-    let verdict = classify(&doc, &meta, container, source.http_status, notice_url);
+    let body_from_profile = profile.body.iter().any(|s| doc.select(s).next().is_some());
+    let verdict = classify(
+        &doc,
+        &meta,
+        container,
+        source.http_status,
+        notice_url,
+        body_from_profile,
+    );
     if !verdict.kind.is_entry() {
         return Ok(Page::NotEntry {
             kind: verdict.kind,

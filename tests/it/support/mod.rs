@@ -100,3 +100,16 @@ pub fn read_expected(path: &Path) -> Vec<Expected> {
         .unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
         .page
 }
+
+/// A small, valid Tistory post page (modern official-skin shape) for tests that need one.
+pub fn tistory_page(id: u64, title: &str, body: &str) -> String {
+    format!(
+        r#"<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>{title} :: 시험 블로그</title>
+<meta property="og:title" content="{title}"><meta property="og:url" content="https://test-blog.tistory.com/{id}">
+<meta property="article:published_time" content="2020-05-01T14:30:00+09:00"><meta name="by" content="시험자">
+<meta property="article:txid" content="1000_{id}"><link rel="canonical" href="https://test-blog.tistory.com/{id}">
+<script>window.T.config = {{"BLOG":{{"id":1000,"name":"test-blog","nickName":"시험자"}},"ROLE":"guest"}};
+window.T.entryInfo = {{"entryId":{id},"isAuthor":false,"categoryId":5,"categoryLabel":"일상/메모"}};</script></head>
+<body id="tt-body-page"><div id="article-view"><div class="tt_article_useless_p_margin contents_style">{body}</div></div></body></html>"#
+    )
+}
