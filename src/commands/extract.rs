@@ -112,7 +112,7 @@ fn process_file(path: &Path, opts: &ExtractOptions) -> Outcome {
     match extract_page(&decoded.html, &source, &opts.profile) {
         Ok(Page::Entry(mut post)) => {
             post.warnings.splice(0..0, decoded.warnings);
-            Outcome::Entry(Box::new(post))
+            Outcome::Entry(post)
         }
         Ok(Page::NotEntry { kind, reason }) => Outcome::NotPost(NotPost {
             path: path.to_path_buf(),

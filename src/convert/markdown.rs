@@ -161,7 +161,7 @@ fn details(h: &dyn Handlers, e: Element) -> Option<HandlerResult> {
         .borrow()
         .iter()
         .find(|c| tag_name(c).as_deref() == Some("summary"))
-        .map(|s| text_content(s))
+        .map(text_content)
         .unwrap_or_else(|| "더보기".to_string());
     let body = h.walk_children(e.node).content;
     Some(

@@ -79,7 +79,7 @@ impl PageSource {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Page {
     /// A post, notice, protected, private or not-found entry: a row of `posts.jsonl`.
-    Entry(Post),
+    Entry(Box<Post>),
     /// Not a post (listing, home, fragment): reported in the summary only.
     NotEntry {
         /// What it is.
@@ -173,7 +173,7 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
     if published.is_none() && is_public {
         warnings.push("no publication date found".to_string());
     }
-    Ok(Page::Entry(Post {
+    Ok(Page::Entry(Box::new(Post {
         id,
         url,
         kind: verdict.kind,
@@ -195,7 +195,7 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
         tags: tags(&doc, profile),
         body,
         warnings,
-    }))
+    })))
 }
 
 fn is_tistory(meta: &HeadMeta, html: &str, has_container: bool) -> bool {

@@ -35,7 +35,7 @@ fn bad_files_are_reported_and_good_ones_still_extracted() {
     let legacy = tistory_page(13, "옛날 인코딩", "<p>완성형 한글로 저장된 글입니다.</p>")
         .replace("charset=\"utf-8\"", "charset=\"euc-kr\"");
     let (euc, _, _) = encoding_rs::EUC_KR.encode(&legacy);
-    write(&input, "euckr.html", &euc.into_owned());
+    write(&input, "euckr.html", &euc);
     write(&input, "other-site.html", b"<html><head><title>Example</title></head><body><p>Hello from another site.</p></body></html>");
     // 50 MB: a real page is under 1 MB.
     let mut huge = tistory_page(14, "거대한 글", "<p>x</p>").into_bytes();
