@@ -123,19 +123,33 @@ fn process_file(path: &Path, opts: &ExtractOptions) -> Outcome {
     }
 }
 
-fn default_out_dir(posts: &BTreeMap<u64, (PathBuf, Post)>) -> PathBuf {
-    let mut blogs: Vec<&str> = posts
-        .values()
-        .filter_map(|(_, p)| p.blog.as_deref())
-        .collect();
+/// The blogs the extracted posts belong to, sorted and de-duplicated.
+fn blogs_of(posts: &BTreeMap<u64, (PathBuf, Post)>) -> Vec<String> {
+    let mut blogs: Vec<String> = posts.values().filter_map(|(_, p)| p.blog.clone()).collect();
     blogs.sort_unstable();
     blogs.dedup();
-    let name = match blogs.as_slice() {
+    blogs
+}
+
+fn default_out_dir(blogs: &[String]) -> PathBuf {
+    let name = match blogs {
         [one] => crate::archive::layout::safe_name(one),
         [] => "unknown-blog".to_string(),
         _ => "extract".to_string(),
     };
     PathBuf::from("output").join(name)
+}
+
+/// Pages that name no URL (a saved not-found page, say) get their permalink from the blog the
+/// other pages of the run belong to, when there is exactly one.
+fn complete_urls(posts: &mut BTreeMap<u64, (PathBuf, Post)>, blogs: &[String]) {
+    let [blog] = blogs else { return };
+    for (_, post) in posts.values_mut() {
+        if !post.url.starts_with("http") {
+            post.url = format!("https://{blog}.tistory.com/{}", post.id);
+            post.blog.get_or_insert_with(|| blog.clone());
+        }
+    }
 }
 
 /// Reads the rows of an existing `posts.jsonl`; rows that do not parse are reported, not kept.
@@ -213,7 +227,9 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
             }
         }
     }
-    let out = opts.out.clone().unwrap_or_else(|| default_out_dir(&posts));
+    let blogs = blogs_of(&posts);
+    complete_urls(&mut posts, &blogs);
+    let out = opts.out.clone().unwrap_or_else(|| default_out_dir(&blogs));
     std::fs::create_dir_all(&out)
         .with_context(|| format!("cannot create the output directory {}", out.display()))?;
     let jsonl_path = out.join(POSTS_JSONL);

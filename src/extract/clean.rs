@@ -313,12 +313,19 @@ impl Cleaner<'_> {
             // `javascript:` and empty links keep their text, lose the link.
             return self.children(node);
         };
+        let start = self.out.html.len();
         let _ = write!(self.out.html, "<a href=\"{}\"", escape_attr(&href));
         if let Some(title) = el.attr("title").filter(|t| !t.trim().is_empty()) {
             let _ = write!(self.out.html, " title=\"{}\"", escape_attr(title));
         }
         self.out.html.push('>');
+        let content_start = self.out.html.len();
         self.children(node);
+        if !has_visible_content(&self.out.html[content_start..]) {
+            // A link around nothing (an icon that was dropped, an empty anchor): drop it.
+            self.out.html.truncate(start);
+            return;
+        }
         self.out.html.push_str("</a>");
     }
 
@@ -612,6 +619,25 @@ impl Cleaner<'_> {
             }
         }
     }
+}
+
+/// True when cleaned HTML shows something: text (not just whitespace) or an image.
+fn has_visible_content(html: &str) -> bool {
+    if html.contains("<img") || html.contains("<svg") {
+        return true;
+    }
+    let mut in_tag = false;
+    html.chars().any(|c| match c {
+        '<' => {
+            in_tag = true;
+            false
+        }
+        '>' => {
+            in_tag = false;
+            false
+        }
+        c => !in_tag && !c.is_whitespace() && c != '\u{a0}',
+    })
 }
 
 fn serialize_svg(node: NodeRef<'_, Node>, out: &mut String) {

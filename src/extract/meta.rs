@@ -33,6 +33,8 @@ pub(crate) struct HeadMeta {
     pub blog_name: Option<String>,
     pub blog_nickname: Option<String>,
     pub tistory_url: Option<String>,
+    /// `window.tiara.entry.entryType`: `POST` on every saved post page, `NOTICE` for notices.
+    pub entry_type: Option<String>,
     /// True when the page carries any of Tistory's own markers.
     pub has_tistory_markers: bool,
 }
@@ -63,6 +65,9 @@ static ENTRY_INFO: LazyLock<Regex> = LazyLock::new(|| {
 });
 static T_CONFIG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"T\.config\s*=\s*\{").expect("T.config regex is valid"));
+static TIARA_ENTRY_TYPE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#""entryType"\s*:\s*"([A-Za-z_]+)""#).expect("entryType regex is valid")
+});
 static TISTORY_BLOG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"TistoryBlog\s*=\s*\{[^}]*?tistoryUrl\s*:\s*["']([^"']+)["']"#)
         .expect("TistoryBlog regex is valid")
@@ -135,6 +140,12 @@ pub(crate) fn read_head_meta(doc: &Html) -> HeadMeta {
             m.blog_name = blog["name"].as_str().and_then(non_empty);
             m.blog_nickname = blog["nickName"].as_str().and_then(non_empty);
             m.has_tistory_markers = true;
+        }
+        if m.entry_type.is_none()
+            && text.contains("tiara")
+            && let Some(c) = TIARA_ENTRY_TYPE.captures(&text)
+        {
+            m.entry_type = Some(c[1].to_ascii_uppercase());
         }
         if m.tistory_url.is_none()
             && let Some(c) = TISTORY_BLOG.captures(&text)

@@ -108,7 +108,8 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
         });
     }
     let url = page_url(&meta, source);
-    let notice_url = url.as_deref().is_some_and(|u| u.contains("/notice/"));
+    let notice_url = url.as_deref().is_some_and(|u| u.contains("/notice/"))
+        || meta.entry_type.as_deref() == Some("NOTICE");
     let body_from_profile = profile.body.iter().any(|s| doc.select(s).next().is_some());
     let verdict = classify(
         &doc,
@@ -379,11 +380,22 @@ fn in_sidebar(el: ElementRef<'_>) -> bool {
 fn tags(doc: &Html, profile: &SelectorProfile) -> Vec<String> {
     let mut links: Vec<ElementRef<'_>> = profile.tags.iter().flat_map(|s| doc.select(s)).collect();
     if links.is_empty() {
-        links = doc
+        let areas: Vec<ElementRef<'_>> = doc
             .select(&TAG_AREA)
             .filter(|area| !in_sidebar(*area))
-            .flat_map(|area| area.select(&A_LINK).collect::<Vec<_>>())
             .collect();
+        // Inside tag areas, rel=tag marks the post's own tags; a tag cloud's links lack it.
+        links = areas
+            .iter()
+            .flat_map(|area| area.select(&TAG_LINK))
+            .collect();
+        if links.is_empty() {
+            links = areas
+                .iter()
+                .flat_map(|area| area.select(&A_LINK))
+                .filter(|a| !a.value().classes().any(|c| c.starts_with("cloud")))
+                .collect();
+        }
     }
     if links.is_empty() {
         links = doc.select(&TAG_LINK).filter(|a| !in_sidebar(*a)).collect();
