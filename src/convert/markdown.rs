@@ -28,7 +28,7 @@ pub type ImageMap = HashMap<String, String>;
 pub fn html_to_markdown(html: &str, images: &ImageMap) -> String {
     let converter = build_converter(Arc::new(images.clone()));
     let md = converter.convert(html).unwrap_or_default();
-    tidy(&md)
+    tidy(&md).replace(crate::extract::TILDE, "\\~")
 }
 
 fn build_converter(images: Arc<ImageMap>) -> HtmlToMarkdown {
@@ -135,7 +135,12 @@ fn emphasis(h: &dyn Handlers, e: &Element, marker: &str, html_tag: &str) -> Opti
     let last = trimmed.chars().next_back().expect("trimmed is not empty");
     // A delimiter run next to punctuation only opens/closes when the other side is whitespace or
     // punctuation, which we cannot see from here: HTML is always right.
-    let safe = !is_punctuation(first) && !is_punctuation(last) && !trimmed.contains('\n');
+    let safe = !is_punctuation(first)
+        && !is_punctuation(last)
+        && first != crate::extract::TILDE
+        && last != crate::extract::TILDE
+        && !trimmed.contains('\n')
+        && !next_to_emphasis(e.node);
     let lead = lead.replace('\n', " ");
     let trail = trail.replace('\n', " ");
     let inner = if safe {
@@ -146,12 +151,46 @@ fn emphasis(h: &dyn Handlers, e: &Element, marker: &str, html_tag: &str) -> Opti
     Some(inner.into())
 }
 
+/// True when a sibling right before or after `node` is itself emphasis: `*a***b**` would merge
+/// the delimiter runs, so such elements are written as HTML.
+fn next_to_emphasis(node: &Rc<Node>) -> bool {
+    let Some(parent) = node.parent.take() else {
+        return false;
+    };
+    node.parent.set(Some(parent.clone()));
+    let Some(parent) = parent.upgrade() else {
+        return false;
+    };
+    let children = parent.children.borrow();
+    let Some(i) = children.iter().position(|c| Rc::ptr_eq(c, node)) else {
+        return false;
+    };
+    let is_emphasis = |n: &Rc<Node>| {
+        matches!(
+            tag_name(n).as_deref(),
+            Some("b" | "strong" | "i" | "em" | "s" | "strike" | "del")
+        )
+    };
+    (i > 0 && is_emphasis(&children[i - 1])) || children.get(i + 1).is_some_and(is_emphasis)
+}
+
 fn inline_html(h: &dyn Handlers, e: &Element) -> Option<HandlerResult> {
     let content = h.walk_children(e.node).content;
     if content.trim().is_empty() {
         return Some(content.into());
     }
-    Some(format!("<{0}>{1}</{0}>", e.tag, content.trim()).into())
+    let lead = &content[..content.len() - content.trim_start().len()];
+    let trail = &content[content.trim_end().len()..];
+    Some(
+        format!(
+            "{2}<{0}>{1}</{0}>{3}",
+            e.tag,
+            content.trim(),
+            lead.replace('\n', " "),
+            trail.replace('\n', " ")
+        )
+        .into(),
+    )
 }
 
 fn details(h: &dyn Handlers, e: Element) -> Option<HandlerResult> {
@@ -326,6 +365,14 @@ fn serialize(node: &Rc<Node>, out: &mut String, in_pre: bool) {
     }
 }
 
+fn is_bare_marker(line: &str) -> bool {
+    !line.is_empty()
+        && line.len() <= 64
+        && ["#", "-", "=", "+", "*"]
+            .iter()
+            .any(|m| line.chars().all(|c| c.to_string() == *m))
+}
+
 /// Final tidy-up: no trailing spaces but hard breaks, at most one blank line in a row, one final newline.
 fn tidy(md: &str) -> String {
     let mut out = String::with_capacity(md.len() + 1);
@@ -350,6 +397,11 @@ fn tidy(md: &str) -> String {
             continue;
         }
         blank = 0;
+        if !in_fence && is_bare_marker(line.trim()) {
+            // A line of only `#`, `-`, `=`, `+` or `*` from the text would become an empty heading,
+            // a setext underline or an empty list item.
+            out.push('\\');
+        }
         out.push_str(line);
         out.push('\n');
     }

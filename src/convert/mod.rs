@@ -90,3 +90,56 @@ pub fn to_record(
         warnings,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::extract::normalize_whitespace;
+
+    /// Text with every character that means something in Markdown, Korean, and spaces.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("[가-힣a-z0-9 *_`\\[\\]<>&#|~!+.()%-]{1,12}")
+            .expect("valid regex")
+    }
+
+    fn escape(s: &str) -> String {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Any mix of text and inline formatting converts without panicking and renders back to the
+        /// same words: no `*`, `_`, `[`, `<`, `&` lost, no emphasis left as literal asterisks.
+        #[test]
+        fn no_text_is_lost(parts in proptest::collection::vec((text(), 0usize..6), 1..8)) {
+            let mut html = String::from("<p>");
+            let mut plain = String::new();
+            for (t, wrap) in &parts {
+                let (open, close) = [("", ""), ("<b>", "</b>"), ("<i>", "</i>"), ("<s>", "</s>"), ("<u>", "</u>"), ("<br>", "")][*wrap];
+                html.push_str(open);
+                html.push_str(&escape(t));
+                html.push_str(close);
+                if *wrap == 5 { plain.push(' '); }
+                plain.push_str(t);
+            }
+            html.push_str("</p>");
+            let page = format!(
+                "<html><head><meta property=\"article:txid\" content=\"1_1\"></head><body id=\"tt-body-page\"><div class=\"contents_style\">{html}</div></body></html>"
+            );
+            let Ok(crate::extract::Page::Entry(post)) =
+                crate::extract::extract_page(&page, &crate::extract::PageSource::named("1.html"), &crate::extract::selectors::SelectorProfile::default())
+            else {
+                return Err(TestCaseError::fail("not a post"));
+            };
+            let md = to_markdown(&post, &ImageMap::new()).expect("a post has a body").body;
+            prop_assert_eq!(&post.body.as_ref().unwrap().text, &normalize_whitespace(&plain));
+            let f = check_fidelity(&normalize_whitespace(&plain), &md);
+            prop_assert!((f.score - 1.0).abs() < f64::EPSILON, "html {html:?}\nmd {md:?}\nlost {:?}", f.lost);
+        }
+    }
+}

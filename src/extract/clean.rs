@@ -90,6 +90,7 @@ pub(crate) fn clean_body(root: ElementRef<'_>, base: Option<&Url>) -> CleanBody 
         base,
         out: CleanBody::default(),
         at_line_start: true,
+        code_depth: 0,
     };
     c.children(*root);
     c.out
@@ -101,6 +102,24 @@ struct Cleaner<'a> {
     /// True right after a block opened or a `<br>`: leading whitespace of the next text is dropped,
     /// so a line that starts with `1.`, `-`, `#` or `>` is seen (and escaped) by the converter.
     at_line_start: bool,
+    /// Inside inline `code`/`kbd`: text is literal, tildes stay tildes.
+    code_depth: usize,
+}
+
+/// Stands for a literal `~` in prose until conversion: GFM reads `~x~` as strikethrough, and the
+/// converter cannot tell literal tildes from markup. [`crate::convert::markdown`] turns it into `\~`.
+/// (U+FDD0 is a Unicode noncharacter: it never occurs in real text.)
+pub(crate) const TILDE: char = '\u{FDD0}';
+
+/// Escapes prose text: like [`escape_text`], with `~` replaced by [`TILDE`].
+fn escape_prose(s: &str, out: &mut String) {
+    let start = out.len();
+    escape_text(s, out);
+    if out[start..].contains('~') {
+        let replaced = out[start..].replace('~', &TILDE.to_string());
+        out.truncate(start);
+        out.push_str(&replaced);
+    }
 }
 
 fn escape_text(s: &str, out: &mut String) {
@@ -201,7 +220,7 @@ impl Cleaner<'_> {
         let mut last = 0;
         for caps in EDITOR_TOKEN.captures_iter(text) {
             let whole = caps.get(0).expect("group 0 is the whole match");
-            escape_text(&text[last..whole.start()], &mut self.out.html);
+            self.push_text(&text[last..whole.start()]);
             last = whole.end();
             let assets = token_assets(&caps[1], &caps[2]);
             if assets.is_empty() {
@@ -223,7 +242,15 @@ impl Cleaner<'_> {
                 }
             }
         }
-        escape_text(&text[last..], &mut self.out.html);
+        self.push_text(&text[last..]);
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if self.code_depth > 0 {
+            escape_text(text, &mut self.out.html);
+        } else {
+            escape_prose(text, &mut self.out.html);
+        }
     }
 
     fn element(&mut self, node: NodeRef<'_, Node>, el: &scraper::node::Element) {
@@ -300,7 +327,10 @@ impl Cleaner<'_> {
         if matches!(tag, "br" | "hr") {
             return;
         }
+        let code = matches!(tag, "code" | "kbd");
+        self.code_depth += usize::from(code);
         self.children(node);
+        self.code_depth -= usize::from(code);
         let _ = write!(self.out.html, "</{tag}>");
         if block {
             self.at_line_start = true;
@@ -411,7 +441,7 @@ impl Cleaner<'_> {
         }
         if let Some(caption) = caption {
             self.out.html.push_str("<figcaption>");
-            escape_text(caption, &mut self.out.html);
+            escape_prose(caption, &mut self.out.html);
             self.out.html.push_str("</figcaption>");
         }
         self.out.html.push_str("</figure>");
@@ -442,11 +472,11 @@ impl Cleaner<'_> {
 
     fn attachment(&mut self, url: String, name: String, size: Option<String>) {
         let _ = write!(self.out.html, "<p><a href=\"{}\">", escape_attr(&url));
-        escape_text(&name, &mut self.out.html);
+        escape_prose(&name, &mut self.out.html);
         self.out.html.push_str("</a>");
         if let Some(size) = &size {
             self.out.html.push(' ');
-            escape_text(size, &mut self.out.html);
+            escape_prose(size, &mut self.out.html);
         }
         self.out.html.push_str("</p>");
         self.out.attachments.push(Attachment {
@@ -481,14 +511,14 @@ impl Cleaner<'_> {
         };
         let title = title.unwrap_or_else(|| href.clone());
         let _ = write!(self.out.html, "<p><a href=\"{}\">", escape_attr(&href));
-        escape_text(&title, &mut self.out.html);
+        escape_prose(&title, &mut self.out.html);
         self.out.html.push_str("</a>");
         for part in [by_class("og-desc"), by_class("og-host")]
             .into_iter()
             .flatten()
         {
             self.out.html.push_str("<br>");
-            escape_text(&part, &mut self.out.html);
+            escape_prose(&part, &mut self.out.html);
         }
         self.out.html.push_str("</p>");
     }
@@ -536,7 +566,7 @@ impl Cleaner<'_> {
 
     fn embed_link(&mut self, url: &str, label: &str) {
         let _ = write!(self.out.html, "<p><a href=\"{}\">", escape_attr(url));
-        escape_text(label, &mut self.out.html);
+        escape_prose(label, &mut self.out.html);
         self.out.html.push_str("</a></p>");
     }
 
@@ -554,7 +584,7 @@ impl Cleaner<'_> {
 
     fn details(&mut self, label: &str, content: NodeRef<'_, Node>) {
         self.out.html.push_str("<details><summary>");
-        escape_text(label, &mut self.out.html);
+        escape_prose(label, &mut self.out.html);
         self.out.html.push_str("</summary>");
         self.children(content);
         self.out.html.push_str("</details>");

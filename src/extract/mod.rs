@@ -34,6 +34,7 @@ use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use self::classify::classify;
+pub(crate) use self::clean::TILDE;
 use self::clean::clean_body;
 use self::dates::{parse_meta_date, parse_visible_date};
 use self::meta::{HeadMeta, read_head_meta};
