@@ -38,7 +38,7 @@ pub struct ExtractArgs {
     /// Saved pages: files, directories (searched recursively for .html/.htm), or archive directories.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Where to write posts/ and posts.jsonl [default: output/<blog>/].
+    /// Where to write posts/ and posts.jsonl [default: output/BLOG/, BLOG being the blog name read from the pages].
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// A selector profile (TOML) for custom skins; see tistory-migrate.selectors.example.toml.

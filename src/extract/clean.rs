@@ -299,6 +299,15 @@ impl Cleaner<'_> {
             // span, font, unknown inline wrappers: keep the content only.
             return self.children(node);
         };
+        let inline = INLINE.contains(&tag);
+        if inline && starts_with_space(node) {
+            // Move leading whitespace out of `<b> x</b>`: inside, it would end up between a line-start
+            // marker in the text before (`-`, `#`, `1.`) and the emphasis, hiding the marker from escaping.
+            if !self.at_line_start {
+                self.out.html.push(' ');
+            }
+            self.at_line_start = true;
+        }
         let _ = write!(self.out.html, "<{tag}");
         for attr in kept_attrs(tag) {
             if let Some(v) = el.attr(attr) {
@@ -699,6 +708,21 @@ fn serialize_svg(node: NodeRef<'_, Node>, out: &mut String) {
         }
         _ => {}
     }
+}
+
+/// Inline formatting tags kept by the clean-up.
+const INLINE: &[&str] = &[
+    "b", "strong", "i", "em", "u", "s", "strike", "del", "sup", "sub", "mark", "code", "kbd",
+];
+
+/// True when the first text inside `node` starts with whitespace.
+fn starts_with_space(node: NodeRef<'_, Node>) -> bool {
+    node.descendants()
+        .find_map(|d| match d.value() {
+            Node::Text(t) if !t.is_empty() => Some(t.starts_with(char::is_whitespace)),
+            _ => None,
+        })
+        .unwrap_or(false)
 }
 
 fn kept_attrs(tag: &str) -> &'static [&'static str] {

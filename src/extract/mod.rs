@@ -1,6 +1,6 @@
 //! Extraction: one saved page in, one [`Page`] out. Skin-independent sources first (head metadata,
 //! `window.T.entryInfo`, JSON-LD), then the user's selector profile, then skin fallbacks. The body
-//! container is cleaned of everything that is not content (see [`clean`]). Pure: no I/O.
+//! container is cleaned of everything that is not content (see the `clean` module). Pure: no I/O.
 //!
 //! ```
 //! use tistory_migrate::extract::{extract_page, Page, PageSource};
