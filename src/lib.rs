@@ -42,9 +42,11 @@ pub mod archive;
 pub mod cli;
 pub mod commands;
 pub mod convert;
+pub mod discover;
 pub mod error;
 pub mod extract;
 pub mod model;
 pub mod report;
+pub mod serve;
 
 pub use error::{Error, Result};
