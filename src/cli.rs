@@ -28,8 +28,88 @@ pub struct Cli {
 /// The pipeline stages.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Archive a Tistory blog: discover every post, fetch pages, images, attachments and comments.
+    Crawl(CrawlArgs),
     /// Read saved Tistory pages and write Markdown posts and posts.jsonl (offline).
     Extract(ExtractArgs),
+    /// The whole pipeline: crawl a blog (or replay a saved one from a directory), then extract.
+    Migrate(MigrateArgs),
+    /// Serve a saved blog or an archive as a Tistory blog on 127.0.0.1 (replay).
+    Serve(ServeArgs),
+}
+
+/// Politeness and fetching options, shared by `crawl` and `migrate`.
+#[derive(Debug, Args, Clone)]
+pub struct FetchArgs {
+    /// Requests per second to one host, with jitter; 0 = no limit [default: 1].
+    #[arg(long, value_name = "PER_SECOND")]
+    pub rate: Option<f64>,
+    /// Requests in flight at once [default: 4].
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Attempts per URL, the first included [default: 5].
+    #[arg(long, value_name = "N")]
+    pub max_attempts: Option<u32>,
+    /// The User-Agent header [default: tistory-migrate/VERSION (+contact)].
+    #[arg(long, value_name = "TEXT")]
+    pub user_agent: Option<String>,
+    /// Ignore the blog's robots.txt. Only for your own blog.
+    #[arg(long)]
+    pub ignore_robots: bool,
+    /// Largest page or file to download, in bytes [default: 52428800].
+    #[arg(long, value_name = "BYTES")]
+    pub max_body_bytes: Option<u64>,
+    /// Re-check saved pages with conditional requests (ETag / Last-Modified).
+    #[arg(long)]
+    pub refresh: bool,
+    /// Do not fetch comments.
+    #[arg(long)]
+    pub no_comments: bool,
+    /// Stop the id scan after this many missing ids past the highest known one [default: 30].
+    #[arg(long, value_name = "N")]
+    pub scan_margin: Option<u64>,
+}
+
+/// `crawl` options.
+#[derive(Debug, Args)]
+pub struct CrawlArgs {
+    /// The blog: https://name.tistory.com, a custom domain, or a post URL of the blog.
+    #[arg(value_name = "BLOG")]
+    pub blog: String,
+    /// The archive directory [default: output/NAME/, NAME being the blog's name].
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Fetching options.
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+    /// Fetch assets through this replay server's asset proxy (set by `migrate <DIR>`; for tests).
+    #[arg(long, value_name = "URL", hide = true)]
+    pub asset_proxy: Option<String>,
+}
+
+/// `migrate` options.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// A blog address (as for crawl), or a directory of saved pages or an archive to replay offline.
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+    /// The archive directory [default: output/NAME/].
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Fetching options.
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+/// `serve` options.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// A directory of saved pages, or an archive.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The port on 127.0.0.1 (0 = any free port) [default: 8080].
+    #[arg(long, short, value_name = "PORT")]
+    pub port: Option<u16>,
 }
 
 /// `extract` options.

@@ -41,11 +41,15 @@
 pub mod archive;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod convert;
+pub mod crawl;
 pub mod discover;
 pub mod error;
 pub mod extract;
+pub mod fetch;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod serve;
 

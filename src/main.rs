@@ -1,16 +1,22 @@
-//! The `tistory-migrate` binary: parse arguments, set up logging, run the command, map the outcome
-//! to an exit code. Everything else lives in the library.
+//! The `tistory-migrate` binary: parse arguments, set up logging and progress, run the command,
+//! map the outcome to an exit code. Everything else lives in the library.
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser as _;
 use tistory_migrate::cli::{Cli, Command, DEFAULT_MAX_PAGE_BYTES};
+use tistory_migrate::commands::crawl::{CrawlOutcome, crawl_and_extract, default_archive_dir, exit_for};
 use tistory_migrate::commands::extract::{ExtractOptions, run_extract};
+use tistory_migrate::commands::migrate::{migrate_blog, migrate_directory};
+use tistory_migrate::commands::serve::serve_dir;
+use tistory_migrate::config::{crawl_settings, parse_blog};
+use tistory_migrate::crawl::CrawlError;
 use tistory_migrate::extract::selectors::SelectorProfile;
+use tistory_migrate::progress::{LogWriter, Progress};
 use tistory_migrate::report::Exit;
 
-fn init_logging(verbose: u8, quiet: u8) {
+fn init_logging(verbose: u8, quiet: u8, writer: LogWriter) {
     let level = match (verbose, quiet) {
         (_, q) if q > 0 => "error",
         (0, _) => "warn",
@@ -20,11 +26,7 @@ fn init_logging(verbose: u8, quiet: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("tistory_migrate={level}")));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_target(false).init();
 }
 
 fn print_stdout(text: &str) {
@@ -32,16 +34,36 @@ fn print_stdout(text: &str) {
     let _ = std::io::stdout().write_all(text.as_bytes());
 }
 
-fn run(cli: Cli) -> anyhow::Result<Exit> {
+fn bad_args(message: &str) -> anyhow::Result<Exit> {
+    eprintln!("tistory-migrate: error: {message}");
+    Ok(Exit::BadArgs)
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+fn finish(result: Result<CrawlOutcome, CrawlError>) -> Exit {
+    match result {
+        Ok(outcome) => {
+            print_stdout(&outcome.crawl.render());
+            print_stdout(&outcome.extract.render());
+            outcome.exit()
+        }
+        Err(e) => {
+            eprintln!("tistory-migrate: error: {e}");
+            exit_for(&e)
+        }
+    }
+}
+
+fn run(cli: Cli, progress: &Progress) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Extract(args) => {
             let profile = match &args.selectors {
                 Some(path) => match SelectorProfile::load(path) {
                     Ok(p) => p,
-                    Err(e) => {
-                        eprintln!("tistory-migrate: error: {e}");
-                        return Ok(Exit::BadArgs);
-                    }
+                    Err(e) => return bad_args(&e.to_string()),
                 },
                 None => SelectorProfile::default(),
             };
@@ -59,6 +81,42 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             }
             Ok(report.exit())
         }
+        Command::Crawl(args) => {
+            let blog = match parse_blog(&args.blog) {
+                Ok(b) => b,
+                Err(e) => return bad_args(&e),
+            };
+            let proxy = match args.asset_proxy.as_deref().map(url::Url::parse).transpose() {
+                Ok(p) => p,
+                Err(e) => return bad_args(&format!("--asset-proxy: {e}")),
+            };
+            let settings = match crawl_settings(&args.fetch, false) {
+                Ok(s) => s,
+                Err(e) => return bad_args(&e),
+            };
+            let out = args.out.unwrap_or_else(|| default_archive_dir(&blog));
+            Ok(finish(runtime()?.block_on(crawl_and_extract(blog, out, settings, proxy, progress))))
+        }
+        Command::Migrate(args) => {
+            let dir = std::path::Path::new(&args.source);
+            let local = dir.is_dir();
+            let settings = match crawl_settings(&args.fetch, local) {
+                Ok(s) => s,
+                Err(e) => return bad_args(&e),
+            };
+            if local {
+                return Ok(finish(runtime()?.block_on(migrate_directory(dir, args.out, settings, progress))));
+            }
+            let blog = match parse_blog(&args.source) {
+                Ok(b) => b,
+                Err(e) => return bad_args(&format!("{e} (nor is it a directory)")),
+            };
+            Ok(finish(runtime()?.block_on(migrate_blog(blog, args.out, settings, progress))))
+        }
+        Command::Serve(args) => match runtime()?.block_on(serve_dir(&args.dir, args.port.unwrap_or(8080))) {
+            Ok(()) => Ok(Exit::Ok),
+            Err(e) => bad_args(&e),
+        },
     }
 }
 
@@ -66,17 +124,14 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() {
-                Exit::BadArgs
-            } else {
-                Exit::Ok
-            };
+            let code = if e.use_stderr() { Exit::BadArgs } else { Exit::Ok };
             let _ = e.print();
             return code.into();
         }
     };
-    init_logging(cli.verbose, cli.quiet);
-    match run(cli) {
+    let progress = Progress::new(!cli.no_progress && cli.verbose == 0 && cli.quiet == 0);
+    init_logging(cli.verbose, cli.quiet, progress.log_writer());
+    match run(cli, &progress) {
         Ok(exit) => exit.into(),
         Err(e) => {
             eprintln!("tistory-migrate: error: {e:#}");

@@ -163,6 +163,15 @@ pub struct Fidelity {
     pub lost: Vec<String>,
 }
 
+/// Where a post's comments are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentsRef {
+    /// Comments and replies.
+    pub count: usize,
+    /// The JSON file, relative to the archive.
+    pub file: String,
+}
+
 /// One row of `posts.jsonl`. The schema is documented in the README; add fields, never rename.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostRecord {
@@ -196,6 +205,9 @@ pub struct PostRecord {
     pub attachments: Vec<Attachment>,
     /// The render-back check.
     pub fidelity: Option<Fidelity>,
+    /// The saved comments, when the archive has them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments: Option<CommentsRef>,
     /// Warnings for this post.
     pub warnings: Vec<String>,
 }

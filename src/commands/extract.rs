@@ -2,20 +2,21 @@
 //! never stops the run: each file ends in an outcome, the summary lists them, and the exit code
 //! says whether any failed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context as _;
 use tracing::{debug, info, warn};
 
-use crate::archive::layout::{self, POSTS_JSONL, RAW_DIR};
+use crate::archive::db::{ArchiveDb, AssetRow, EntryRow, EntryState};
+use crate::archive::layout::{self, ARCHIVE_DB, POSTS_JSONL, RAW_DIR};
 use crate::archive::store::write_atomic;
 use crate::convert::{ImageMap, to_markdown, to_record};
 use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::{Page, PageSource, extract_page};
-use crate::model::{PageKind, Post, PostRecord, PostStatus};
+use crate::model::{AssetStatus, CommentsRef, PageKind, Post, PostRecord, PostStatus};
 use crate::report::{ExtractReport, FileProblem, NotPost};
 
 /// What `extract` needs.
@@ -46,13 +47,11 @@ fn collect_inputs(inputs: &[PathBuf], problems: &mut Vec<FileProblem>) -> Vec<Pa
             ));
             continue;
         }
-        // An archive directory: its raw pages are the input.
-        let root = if input.join(RAW_DIR).is_dir() {
-            input.join(RAW_DIR)
-        } else {
-            input.clone()
-        };
+        // An archive directory: its raw entry pages are the input (not raw/pages/, the listings).
+        let is_archive = input.join(RAW_DIR).is_dir();
+        let root = if is_archive { input.join(RAW_DIR) } else { input.clone() };
         let mut found: Vec<PathBuf> = walkdir::WalkDir::new(&root)
+            .max_depth(if is_archive { 1 } else { usize::MAX })
             .follow_links(false)
             .into_iter()
             .filter_map(|e| match e {
@@ -184,6 +183,104 @@ fn relative_to(path: &Path, base: &Path) -> String {
     )
 }
 
+/// What the archive's state says about assets and comments, for the Markdown and the rows.
+#[derive(Default)]
+struct ArchiveIndex {
+    /// Entries that have no page to read (deleted, failed, never fetched), for their rows.
+    pageless: Vec<EntryRow>,
+    base_url: Option<String>,
+    assets: HashMap<String, AssetRow>,
+    comments: HashMap<u64, CommentsRef>,
+}
+
+impl ArchiveIndex {
+    /// Reads `archive.db` in `out`, when there is one.
+    fn load(out: &Path) -> anyhow::Result<Self> {
+        let db_path = out.join(ARCHIVE_DB);
+        if !db_path.is_file() {
+            return Ok(Self::default());
+        }
+        let db = ArchiveDb::open(&db_path)?;
+        let assets = db.assets()?.into_iter().map(|a| (a.url.clone(), a)).collect();
+        let mut comments = HashMap::new();
+        let entries = db.entries()?;
+        let pageless = entries
+            .iter()
+            .filter(|e| e.raw_file.is_none() && !matches!(e.state, EntryState::NotPost))
+            .cloned()
+            .collect();
+        for e in entries {
+            if let Some((state, Some(count), Some(file))) = db.comments(e.id)?
+                && state == "ok"
+            {
+                comments.insert(e.id, CommentsRef { count, file });
+            }
+        }
+        Ok(Self { pageless, base_url: db.meta("canonical_base")?.or(db.meta("base_url")?), assets, comments })
+    }
+
+    /// The row of an entry that has no saved page: deleted, failed, or never fetched.
+    fn pageless_row(&self, e: &EntryRow) -> PostRecord {
+        let status = match e.state {
+            EntryState::Deleted => PostStatus::Deleted,
+            EntryState::Private => PostStatus::Private,
+            EntryState::Protected => PostStatus::Protected,
+            _ => PostStatus::Error,
+        };
+        let url = e.url.clone().unwrap_or_else(|| format!("{}{}", self.base_url.as_deref().unwrap_or("/"), e.id));
+        let mut warnings = Vec::new();
+        if let Some(err) = &e.last_error {
+            warnings.push(format!("not archived: {err}"));
+        } else if status == PostStatus::Error {
+            warnings.push("not fetched yet: run crawl again".to_string());
+        }
+        PostRecord {
+            id: e.id,
+            url,
+            status,
+            notice: false,
+            title: None,
+            published: None,
+            modified: None,
+            author: None,
+            category: None,
+            tags: Vec::new(),
+            markdown: None,
+            source: None,
+            images: Vec::new(),
+            attachments: Vec::new(),
+            fidelity: None,
+            comments: None,
+            warnings,
+        }
+    }
+
+    /// Marks the post's images and attachments as saved or missing, and returns the map from
+    /// original URLs to the local files the Markdown should use.
+    fn apply(&self, post: &mut Post) -> ImageMap {
+        let mut map = ImageMap::new();
+        let Some(body) = post.body.as_mut() else { return map };
+        let mut locate = |url: &str| -> (Option<String>, AssetStatus) {
+            match self.assets.get(url) {
+                Some(a) if a.state == "ok" && a.file.is_some() => {
+                    let file = a.file.clone().unwrap_or_default();
+                    map.insert(url.to_string(), layout::from_markdown(&file));
+                    (Some(file), AssetStatus::Ok)
+                }
+                Some(_) => (None, AssetStatus::Missing),
+                None => (None, AssetStatus::Remote),
+            }
+        };
+        for image in &mut body.images {
+            (image.file, image.status) = locate(&image.url);
+        }
+        for attachment in &mut body.attachments {
+            (attachment.file, attachment.status) = locate(&attachment.url);
+        }
+        map
+    }
+}
+
 /// Runs `extract`.
 ///
 /// # Errors
@@ -232,26 +329,28 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
     let out = opts.out.clone().unwrap_or_else(|| default_out_dir(&blogs));
     std::fs::create_dir_all(&out)
         .with_context(|| format!("cannot create the output directory {}", out.display()))?;
+    let archive = ArchiveIndex::load(&out).context("while reading the archive state")?;
     let jsonl_path = out.join(POSTS_JSONL);
     let mut rows = read_existing_rows(&jsonl_path, &mut problems);
     let mut markdown_written = 0usize;
-    for (path, post) in posts.values() {
-        let md = to_markdown(post, &ImageMap::new());
+    for (path, post) in posts.values_mut() {
+        let images = archive.apply(post);
+        let post = &*post;
+        let md = to_markdown(post, &images);
         let md_rel = layout::markdown_rel(post.id);
         if let Some(md) = &md {
             write_atomic(&layout::resolve(&out, &md_rel), md.document.as_bytes())
                 .with_context(|| format!("while writing the Markdown of post {}", post.id))?;
             markdown_written += 1;
         }
-        rows.insert(
-            post.id,
-            to_record(
-                post,
-                md.as_ref(),
-                Some(md_rel),
-                Some(relative_to(path, &out)),
-            ),
-        );
+        let mut record = to_record(post, md.as_ref(), Some(md_rel), Some(relative_to(path, &out)));
+        record.comments = archive.comments.get(&post.id).cloned();
+        rows.insert(post.id, record);
+    }
+    for e in &archive.pageless {
+        if !posts.contains_key(&e.id) {
+            rows.insert(e.id, archive.pageless_row(e));
+        }
     }
     let mut jsonl = String::new();
     for row in rows.values() {

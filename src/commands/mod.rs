@@ -1,4 +1,7 @@
 //! The subcommands: each runs one stage, reading its input from disk and writing its output to the
 //! archive directory. These are the only places (with `archive::store`) that touch the disk.
 
+pub mod crawl;
 pub mod extract;
+pub mod migrate;
+pub mod serve;

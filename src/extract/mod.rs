@@ -200,6 +200,36 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
     })))
 }
 
+/// What a blog's home page (or any page) says about the blog itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlogFacts {
+    /// The page carries Tistory's markers.
+    pub is_tistory: bool,
+    /// The Tistory name (`name` of `name.tistory.com`).
+    pub name: Option<String>,
+    /// `window.TistoryBlog.tistoryUrl` (custom-domain blogs).
+    pub tistory_url: Option<String>,
+    /// The canonical URL or `og:url`.
+    pub canonical: Option<String>,
+}
+
+/// Reads the blog's identity off a page.
+#[must_use]
+pub fn blog_facts(html: &str) -> BlogFacts {
+    let doc = Html::parse_document(html);
+    let meta = read_head_meta(&doc);
+    let has_container = find_body(&doc, &SelectorProfile::default()).is_some();
+    let canonical = meta.canonical.clone().or_else(|| meta.og_url.clone());
+    BlogFacts {
+        // Stricter than page extraction: a home page of a Tistory blog always carries T.config or a
+        // tt-body id; a page that merely links to tistory.com is not a blog.
+        is_tistory: meta.has_tistory_markers || html.contains("tt-body-") || (has_container && html.contains("tistory")),
+        name: blog_name(&meta, canonical.as_deref()),
+        tistory_url: meta.tistory_url.clone(),
+        canonical,
+    }
+}
+
 fn is_tistory(meta: &HeadMeta, html: &str, has_container: bool) -> bool {
     meta.has_tistory_markers
         || has_container

@@ -1,0 +1,542 @@
+//! The archive's state in one SQLite file (`archive.db`): what discovery found and from which
+//! sources, each entry's fetch outcome, the assets by content hash, comments, and blog facts.
+//! Every change is one transaction, so a crash (even SIGKILL) leaves the state before or after a
+//! change, never half of it. Files are written first and recorded after: a row never points at a
+//! file that is not whole. Failures are recorded as failures, never as done.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::model::EntryId;
+
+const SCHEMA: &str = r"
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    id INTEGER PRIMARY KEY,
+    url TEXT,
+    state TEXT NOT NULL DEFAULT 'pending',
+    http_status INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    page_sha256 TEXT,
+    raw_file TEXT,
+    fetched_at TEXT
+);
+CREATE TABLE IF NOT EXISTS entry_sources (
+    id INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (id, source)
+);
+CREATE TABLE IF NOT EXISTS slugs (slug TEXT PRIMARY KEY, id INTEGER);
+CREATE TABLE IF NOT EXISTS assets (
+    url TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    sha256 TEXT,
+    file TEXT,
+    content_type TEXT,
+    size INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    fetched_at TEXT
+);
+CREATE TABLE IF NOT EXISTS post_assets (
+    post_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (post_id, url)
+);
+CREATE TABLE IF NOT EXISTS comments (
+    post_id INTEGER PRIMARY KEY,
+    state TEXT NOT NULL,
+    count INTEGER,
+    file TEXT,
+    last_error TEXT,
+    fetched_at TEXT
+);
+";
+
+/// Errors of the state database, with the file they concern.
+#[derive(Debug, thiserror::Error)]
+#[error("archive state {path}: {source}; if the file is damaged, move it away and run crawl again (pages on disk are kept)")]
+pub struct DbError {
+    /// The database file.
+    pub path: PathBuf,
+    /// The SQLite error.
+    #[source]
+    pub source: rusqlite::Error,
+}
+
+/// The state of one entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryState {
+    /// Found, not fetched yet.
+    Pending,
+    /// Archived public post.
+    Ok,
+    /// Archived notice.
+    Notice,
+    /// Password-protected.
+    Protected,
+    /// Private (guest view).
+    Private,
+    /// 404: deleted or never existed. Final.
+    Deleted,
+    /// Every attempt failed; `last_error` says why. Retried on the next run.
+    Failed,
+    /// Served a page that is not a post (a listing, say). Final.
+    NotPost,
+}
+
+impl EntryState {
+    /// The stored name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Ok => "ok",
+            Self::Notice => "notice",
+            Self::Protected => "protected",
+            Self::Private => "private",
+            Self::Deleted => "deleted",
+            Self::Failed => "failed",
+            Self::NotPost => "not_post",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "ok" => Self::Ok,
+            "notice" => Self::Notice,
+            "protected" => Self::Protected,
+            "private" => Self::Private,
+            "deleted" => Self::Deleted,
+            "failed" => Self::Failed,
+            "not_post" => Self::NotPost,
+            _ => Self::Pending,
+        }
+    }
+
+    /// True when a run has nothing more to fetch for this entry.
+    #[must_use]
+    pub fn is_final(self) -> bool {
+        !matches!(self, Self::Pending | Self::Failed)
+    }
+}
+
+/// One entry row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryRow {
+    /// The entry id.
+    pub id: EntryId,
+    /// The canonical URL, once fetched.
+    pub url: Option<String>,
+    /// Where it stands.
+    pub state: EntryState,
+    /// The last HTTP status.
+    pub http_status: Option<u16>,
+    /// Fetch attempts over all runs.
+    pub attempts: u32,
+    /// The last error, for failed entries.
+    pub last_error: Option<String>,
+    /// Validators for `--refresh`.
+    pub etag: Option<String>,
+    /// Validators for `--refresh`.
+    pub last_modified: Option<String>,
+    /// sha256 of the saved page.
+    pub page_sha256: Option<String>,
+    /// The saved page, relative to the archive.
+    pub raw_file: Option<String>,
+    /// The sources that named this id (sorted).
+    pub sources: Vec<String>,
+}
+
+/// The outcome of fetching one entry page, to record.
+#[derive(Debug, Clone)]
+pub struct PageOutcome {
+    /// The entry id.
+    pub id: EntryId,
+    /// Its new state.
+    pub state: EntryState,
+    /// Canonical URL.
+    pub url: Option<String>,
+    /// HTTP status.
+    pub http_status: Option<u16>,
+    /// Error text for failures.
+    pub error: Option<String>,
+    /// ETag.
+    pub etag: Option<String>,
+    /// Last-Modified.
+    pub last_modified: Option<String>,
+    /// sha256 of the page as saved.
+    pub page_sha256: Option<String>,
+    /// The saved page, relative to the archive.
+    pub raw_file: Option<String>,
+    /// The post's assets in body order: (url, `image` or `attachment`).
+    pub assets: Vec<(String, &'static str)>,
+}
+
+/// One asset row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetRow {
+    /// The original URL.
+    pub url: String,
+    /// `ok`, `missing` or `pending`.
+    pub state: String,
+    /// sha256 at download.
+    pub sha256: Option<String>,
+    /// The file, relative to the archive.
+    pub file: Option<String>,
+    /// The last error.
+    pub last_error: Option<String>,
+}
+
+/// The open state database.
+pub struct ArchiveDb {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl ArchiveDb {
+    /// Opens (creating if needed) `archive.db` at `path`.
+    ///
+    /// # Errors
+    /// [`DbError`] when the file cannot be opened or is not a database.
+    pub fn open(path: &Path) -> Result<Self, DbError> {
+        let err = |source| DbError { path: path.to_path_buf(), source };
+        let conn = Connection::open(path).map_err(err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(err)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(err)?;
+        conn.execute_batch(SCHEMA).map_err(err)?;
+        Ok(Self { conn, path: path.to_path_buf() })
+    }
+
+    fn err(&self, source: rusqlite::Error) -> DbError {
+        DbError { path: self.path.clone(), source }
+    }
+
+    /// Sets a blog fact (`blog`, `base_url`, `sidebar_total`, `mobile_total`, ...).
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), DbError> {
+        self.conn
+            .execute("INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", params![key, value])
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Reads a blog fact.
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure.
+    pub fn meta(&self, key: &str) -> Result<Option<String>, DbError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Records that `source` named each of `ids` (one transaction; repeated calls add nothing twice).
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure; nothing is recorded then.
+    pub fn record_sources(&mut self, source: &str, ids: &[EntryId]) -> Result<(), DbError> {
+        let tx = self.conn.transaction().map_err(|e| DbError { path: self.path.clone(), source: e })?;
+        {
+            let mut entry = tx.prepare_cached("INSERT OR IGNORE INTO entries(id) VALUES (?1)").map_err(|e| DbError { path: self.path.clone(), source: e })?;
+            let mut src = tx
+                .prepare_cached("INSERT OR IGNORE INTO entry_sources(id, source) VALUES (?1, ?2)")
+                .map_err(|e| DbError { path: self.path.clone(), source: e })?;
+            for id in ids {
+                let id = i64::try_from(*id).unwrap_or(i64::MAX);
+                entry.execute(params![id]).map_err(|e| DbError { path: self.path.clone(), source: e })?;
+                src.execute(params![id, source]).map_err(|e| DbError { path: self.path.clone(), source: e })?;
+            }
+        }
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Remembers which id a slug permalink resolved to.
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure.
+    pub fn record_slug(&self, slug: &str, id: EntryId) -> Result<(), DbError> {
+        self.conn
+            .execute("INSERT OR REPLACE INTO slugs(slug, id) VALUES (?1, ?2)", params![slug, i64::try_from(id).unwrap_or(i64::MAX)])
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// The id a slug resolved to on an earlier run.
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure.
+    pub fn slug_id(&self, slug: &str) -> Result<Option<EntryId>, DbError> {
+        self.conn
+            .query_row("SELECT id FROM slugs WHERE slug = ?1", params![slug], |r| r.get::<_, i64>(0))
+            .optional()
+            .map(|o| o.and_then(|v| u64::try_from(v).ok()))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every entry, by id, with its sources.
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure.
+    pub fn entries(&self) -> Result<Vec<EntryRow>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT e.id, e.url, e.state, e.http_status, e.attempts, e.last_error, e.etag, e.last_modified, e.page_sha256, e.raw_file,
+                        (SELECT group_concat(source, ',') FROM (SELECT source FROM entry_sources s WHERE s.id = e.id ORDER BY source))
+                 FROM entries e ORDER BY e.id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let sources: Option<String> = r.get(10)?;
+                Ok(EntryRow {
+                    id: u64::try_from(r.get::<_, i64>(0)?).unwrap_or_default(),
+                    url: r.get(1)?,
+                    state: EntryState::parse(&r.get::<_, String>(2)?),
+                    http_status: r.get::<_, Option<i64>>(3)?.and_then(|s| u16::try_from(s).ok()),
+                    attempts: u32::try_from(r.get::<_, i64>(4)?).unwrap_or_default(),
+                    last_error: r.get(5)?,
+                    etag: r.get(6)?,
+                    last_modified: r.get(7)?,
+                    page_sha256: r.get(8)?,
+                    raw_file: r.get(9)?,
+                    sources: sources.map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default(),
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Records a page fetch and, for posts, the list of its assets — one transaction.
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure; nothing is recorded then.
+    pub fn record_page(&mut self, o: &PageOutcome) -> Result<(), DbError> {
+        let path = self.path.clone();
+        let e = move |source| DbError { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(&e)?;
+        let id = i64::try_from(o.id).unwrap_or(i64::MAX);
+        tx.execute("INSERT OR IGNORE INTO entries(id) VALUES (?1)", params![id]).map_err(&e)?;
+        tx.execute(
+            "UPDATE entries SET state = ?2, url = COALESCE(?3, url), http_status = ?4, attempts = attempts + 1,
+                 last_error = ?5, etag = COALESCE(?6, etag), last_modified = COALESCE(?7, last_modified),
+                 page_sha256 = COALESCE(?8, page_sha256), raw_file = COALESCE(?9, raw_file), fetched_at = ?10
+             WHERE id = ?1",
+            params![id, o.state.as_str(), o.url, o.http_status, o.error, o.etag, o.last_modified, o.page_sha256, o.raw_file, now()],
+        )
+        .map_err(&e)?;
+        if !o.assets.is_empty() {
+            tx.execute("DELETE FROM post_assets WHERE post_id = ?1", params![id]).map_err(&e)?;
+            for (position, (url, kind)) in o.assets.iter().enumerate() {
+                tx.execute(
+                    "INSERT OR IGNORE INTO post_assets(post_id, url, kind, position) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, url, kind, i64::try_from(position).unwrap_or_default()],
+                )
+                .map_err(&e)?;
+                tx.execute("INSERT OR IGNORE INTO assets(url, state) VALUES (?1, 'pending')", params![url]).map_err(&e)?;
+            }
+        }
+        tx.commit().map_err(&e)
+    }
+
+    /// Forgets entries above `max_id` that only the scan named and that turned out not to exist.
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure.
+    pub fn forget_after(&mut self, max_id: EntryId) -> Result<(), DbError> {
+        let path = self.path.clone();
+        let e = move |source| DbError { path: path.clone(), source };
+        let max = i64::try_from(max_id).unwrap_or(i64::MAX);
+        let tx = self.conn.transaction().map_err(&e)?;
+        tx.execute(
+            "DELETE FROM entry_sources WHERE id > ?1 AND id IN (SELECT id FROM entries WHERE id > ?1 AND state IN ('deleted', 'not_post', 'failed', 'pending'))",
+            params![max],
+        )
+        .map_err(&e)?;
+        tx.execute("DELETE FROM entries WHERE id > ?1 AND state IN ('deleted', 'not_post', 'failed', 'pending') AND id NOT IN (SELECT id FROM entry_sources)", params![max])
+            .map_err(&e)?;
+        tx.commit().map_err(&e)
+    }
+
+    /// Records a downloaded asset (its file is already in place).
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure.
+    pub fn record_asset_ok(&self, url: &str, sha256: &str, file: &str, content_type: Option<&str>, size: u64) -> Result<(), DbError> {
+        self.conn
+            .execute(
+                "INSERT INTO assets(url, state, sha256, file, content_type, size, attempts, fetched_at) VALUES (?1, 'ok', ?2, ?3, ?4, ?5, 1, ?6)
+                 ON CONFLICT(url) DO UPDATE SET state = 'ok', sha256 = ?2, file = ?3, content_type = ?4, size = ?5,
+                    attempts = attempts + 1, last_error = NULL, fetched_at = ?6",
+                params![url, sha256, file, content_type, i64::try_from(size).unwrap_or(i64::MAX), now()],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Records an asset that could not be downloaded (retried on the next run).
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure.
+    pub fn record_asset_missing(&self, url: &str, error: &str) -> Result<(), DbError> {
+        self.conn
+            .execute(
+                "INSERT INTO assets(url, state, attempts, last_error, fetched_at) VALUES (?1, 'missing', 1, ?2, ?3)
+                 ON CONFLICT(url) DO UPDATE SET state = 'missing', attempts = attempts + 1, last_error = ?2, fetched_at = ?3",
+                params![url, error, now()],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// One asset's row.
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure.
+    pub fn asset(&self, url: &str) -> Result<Option<AssetRow>, DbError> {
+        self.conn
+            .query_row("SELECT url, state, sha256, file, last_error FROM assets WHERE url = ?1", params![url], |r| {
+                Ok(AssetRow { url: r.get(0)?, state: r.get(1)?, sha256: r.get(2)?, file: r.get(3)?, last_error: r.get(4)? })
+            })
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The assets of a post in body order: (url, kind).
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure.
+    pub fn post_assets(&self, post_id: EntryId) -> Result<Vec<(String, String)>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT url, kind FROM post_assets WHERE post_id = ?1 ORDER BY position")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![i64::try_from(post_id).unwrap_or(i64::MAX)], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Every asset row.
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure.
+    pub fn assets(&self) -> Result<Vec<AssetRow>, DbError> {
+        let mut stmt = self.conn.prepare("SELECT url, state, sha256, file, last_error FROM assets ORDER BY url").map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok(AssetRow { url: r.get(0)?, state: r.get(1)?, sha256: r.get(2)?, file: r.get(3)?, last_error: r.get(4)? }))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Records the comments of a post: `ok` with a count and file, or `failed` with the error.
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure.
+    pub fn record_comments(&self, post_id: EntryId, count: Option<usize>, file: Option<&str>, error: Option<&str>) -> Result<(), DbError> {
+        let state = if error.is_some() { "failed" } else { "ok" };
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO comments(post_id, state, count, file, last_error, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    i64::try_from(post_id).unwrap_or(i64::MAX),
+                    state,
+                    count.map(|c| i64::try_from(c).unwrap_or(i64::MAX)),
+                    file,
+                    error,
+                    now()
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// The comment state of a post: (state, count, file).
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure.
+    pub fn comments(&self, post_id: EntryId) -> Result<Option<(String, Option<usize>, Option<String>)>, DbError> {
+        self.conn
+            .query_row(
+                "SELECT state, count, file FROM comments WHERE post_id = ?1",
+                params![i64::try_from(post_id).unwrap_or(i64::MAX)],
+                |r| Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.and_then(|c| usize::try_from(c).ok()), r.get(2)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> (tempfile::TempDir, ArchiveDb) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = ArchiveDb::open(&dir.path().join("archive.db")).unwrap();
+        (dir, db)
+    }
+
+    #[test]
+    fn sources_accumulate_without_duplicates() {
+        let (_d, mut db) = db();
+        db.record_sources("rss", &[3, 1]).unwrap();
+        db.record_sources("sitemap", &[1, 2]).unwrap();
+        db.record_sources("rss", &[1]).unwrap();
+        let rows = db.entries().unwrap();
+        assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(rows[0].sources, ["rss", "sitemap"]);
+        assert!(rows.iter().all(|r| r.state == EntryState::Pending));
+    }
+
+    #[test]
+    fn page_outcomes_and_assets() {
+        let (_d, mut db) = db();
+        let outcome = PageOutcome {
+            id: 7,
+            state: EntryState::Ok,
+            url: Some("https://b.tistory.com/7".into()),
+            http_status: Some(200),
+            error: None,
+            etag: Some("\"x\"".into()),
+            last_modified: None,
+            page_sha256: Some("ab".into()),
+            raw_file: Some("raw/7.html".into()),
+            assets: vec![("https://cdn/a.png".into(), "image"), ("https://cdn/f.pdf".into(), "attachment")],
+        };
+        db.record_page(&outcome).unwrap();
+        db.record_page(&outcome).unwrap();
+        let row = &db.entries().unwrap()[0];
+        assert_eq!((row.state, row.attempts), (EntryState::Ok, 2));
+        assert_eq!(db.post_assets(7).unwrap().len(), 2);
+        assert_eq!(db.asset("https://cdn/a.png").unwrap().unwrap().state, "pending");
+        db.record_asset_missing("https://cdn/a.png", "403").unwrap();
+        db.record_asset_ok("https://cdn/a.png", "ff", "assets/ff/ff.png", Some("image/png"), 3).unwrap();
+        let a = db.asset("https://cdn/a.png").unwrap().unwrap();
+        assert_eq!((a.state.as_str(), a.last_error), ("ok", None));
+    }
+
+    #[test]
+    fn a_broken_database_file_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("archive.db");
+        std::fs::write(&path, b"this is not a database, just text that is long enough to have a header").unwrap();
+        let e = ArchiveDb::open(&path).err().expect("not a database");
+        assert!(e.to_string().contains("archive.db"), "{e}");
+    }
+}

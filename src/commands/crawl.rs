@@ -1,0 +1,83 @@
+//! `tistory-migrate crawl`: archive a blog, then run the extract stage over the archive so that
+//! `posts/` and `posts.jsonl` point at the local assets.
+
+use std::path::PathBuf;
+
+use url::Url;
+
+use crate::commands::extract::{ExtractOptions, run_extract};
+use crate::config::CrawlSettings;
+use crate::crawl::{CrawlError, CrawlOptions, CrawlReport, crawl};
+use crate::extract::selectors::SelectorProfile;
+use crate::progress::Progress;
+use crate::report::{ExtractReport, Exit};
+
+/// The outcome of crawl + extract.
+pub struct CrawlOutcome {
+    /// The crawl's report.
+    pub crawl: CrawlReport,
+    /// The extract stage's report.
+    pub extract: ExtractReport,
+    /// The archive directory.
+    pub out: PathBuf,
+}
+
+impl CrawlOutcome {
+    /// The exit code: 2 when an entry or file failed.
+    #[must_use]
+    pub fn exit(&self) -> Exit {
+        if self.crawl.has_failures() || self.extract.exit() != Exit::Ok { Exit::ItemsFailed } else { Exit::Ok }
+    }
+}
+
+/// The default archive directory for a blog address: `output/<name>` for `name.tistory.com`, else
+/// `output/<host>`.
+#[must_use]
+pub fn default_archive_dir(blog: &Url) -> PathBuf {
+    let host = blog.host_str().unwrap_or("blog");
+    let name = host.strip_suffix(".tistory.com").unwrap_or(host);
+    PathBuf::from("output").join(crate::archive::layout::safe_name(name))
+}
+
+/// Crawls `blog` into `out` and extracts the archive.
+///
+/// # Errors
+/// [`CrawlError`] when the crawl cannot run; an extract failure as [`CrawlError::Archive`].
+pub async fn crawl_and_extract(
+    blog: Url,
+    out: PathBuf,
+    settings: CrawlSettings,
+    asset_proxy: Option<Url>,
+    progress: &Progress,
+) -> Result<CrawlOutcome, CrawlError> {
+    let opts = CrawlOptions {
+        blog,
+        out: out.clone(),
+        policy: settings.policy,
+        refresh: settings.refresh,
+        scan_margin: settings.scan_margin,
+        asset_proxy,
+        comments: settings.comments,
+    };
+    let crawl_report = crawl(&opts, progress).await?;
+    let extract_opts = ExtractOptions {
+        inputs: vec![out.clone()],
+        out: Some(out.clone()),
+        profile: SelectorProfile::default(),
+        max_page_bytes: crate::cli::DEFAULT_MAX_PAGE_BYTES,
+    };
+    let extract = tokio::task::spawn_blocking(move || run_extract(&extract_opts))
+        .await
+        .map_err(|e| CrawlError::Archive { path: out.clone(), message: e.to_string() })?
+        .map_err(|e| CrawlError::Archive { path: out.clone(), message: format!("{e:#}") })?;
+    Ok(CrawlOutcome { crawl: crawl_report, extract, out })
+}
+
+/// Maps a crawl error to an exit code: a bad address is a bad argument (3), the rest 1.
+#[must_use]
+pub fn exit_for(e: &CrawlError) -> Exit {
+    match e {
+        CrawlError::NotTistory { .. } => Exit::BadArgs,
+        _ => Exit::Unexpected,
+    }
+}

@@ -1,0 +1,91 @@
+//! Turning raw command-line values into typed settings, once, with errors that say what to fix.
+//! Nothing past `main` sees clap types.
+
+use std::num::NonZeroUsize;
+
+use url::Url;
+
+use crate::cli::FetchArgs;
+use crate::crawl::DEFAULT_SCAN_MARGIN;
+use crate::fetch::FetchPolicy;
+
+/// Crawl settings from the command line.
+#[derive(Debug, Clone)]
+pub struct CrawlSettings {
+    /// Politeness.
+    pub policy: FetchPolicy,
+    /// `--refresh`.
+    pub refresh: bool,
+    /// Comments on or off.
+    pub comments: bool,
+    /// `--scan-margin`.
+    pub scan_margin: u64,
+}
+
+/// Resolves fetch flags. `local` (a replay on 127.0.0.1) drops the rate limit unless one is given.
+///
+/// # Errors
+/// A message naming the bad flag.
+pub fn crawl_settings(args: &FetchArgs, local: bool) -> Result<CrawlSettings, String> {
+    let mut policy = FetchPolicy::default();
+    match args.rate {
+        Some(r) if !r.is_finite() || r < 0.0 => return Err(format!("--rate {r}: give requests per second, 0 or more")),
+        Some(r) if r == 0.0 => policy.rate = None,
+        Some(r) => policy.rate = Some(r),
+        None if local => policy.rate = None,
+        None => {}
+    }
+    if let Some(c) = args.concurrency {
+        policy.concurrency = NonZeroUsize::new(c).ok_or("--concurrency must be at least 1")?;
+    }
+    if let Some(a) = args.max_attempts {
+        if a == 0 {
+            return Err("--max-attempts must be at least 1".into());
+        }
+        policy.max_attempts = a;
+    }
+    if let Some(ua) = &args.user_agent {
+        if ua.trim().is_empty() {
+            return Err("--user-agent cannot be empty".into());
+        }
+        policy.user_agent.clone_from(ua);
+    }
+    if let Some(b) = args.max_body_bytes {
+        policy.max_body_bytes = b;
+    }
+    policy.respect_robots = !args.ignore_robots;
+    Ok(CrawlSettings {
+        policy,
+        refresh: args.refresh,
+        comments: !args.no_comments,
+        scan_margin: args.scan_margin.unwrap_or(DEFAULT_SCAN_MARGIN),
+    })
+}
+
+/// Parses a blog address: `https://name.tistory.com`, `name.tistory.com`, a custom domain or a post URL.
+///
+/// # Errors
+/// A message saying what a valid address looks like.
+pub fn parse_blog(input: &str) -> Result<Url, String> {
+    let s = input.trim();
+    let with_scheme = if s.contains("://") { s.to_string() } else { format!("https://{s}") };
+    let url = Url::parse(&with_scheme).map_err(|e| format!("{input:?} is not a blog address ({e}); use e.g. https://name.tistory.com"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("{input:?} is not a blog address; use e.g. https://name.tistory.com"));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blog_addresses() {
+        assert_eq!(parse_blog("river.tistory.com").unwrap().as_str(), "https://river.tistory.com/");
+        assert_eq!(parse_blog("https://river.tistory.com/12").unwrap().path(), "/12");
+        assert!(parse_blog("ftp://x").is_err());
+        assert!(parse_blog("http://").is_err());
+        assert!(parse_blog("not a url at all").is_err());
+    }
+}

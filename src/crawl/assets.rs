@@ -1,0 +1,161 @@
+//! Downloading a post's images and attachments right after its page (Tistory's signed image URLs
+//! expire), into `assets/<ab>/<sha256>.<ext>`: content-addressed, so the same file is stored once
+//! and no name taken from a page can leave the archive. A failed asset is recorded as missing on
+//! the post and retried on the next run; it never fails the post.
+
+use sha2::{Digest as _, Sha256};
+use url::Url;
+
+use crate::archive::layout::{asset_rel, resolve};
+use crate::archive::store::write_atomic;
+use crate::fetch::{FetchError, Fetcher};
+
+/// A stored asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAsset {
+    /// sha256 of the bytes, hex.
+    pub sha256: String,
+    /// The file, relative to the archive.
+    pub file: String,
+    /// The content type served.
+    pub content_type: Option<String>,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// The URL to fetch an asset from: the original, or through the replay server's asset proxy.
+#[must_use]
+pub fn asset_fetch_url(original: &str, proxy: Option<&Url>) -> Option<Url> {
+    match proxy {
+        Some(p) => {
+            let mut u = p.join(crate::serve::ASSET_PROXY_PATH).ok()?;
+            u.query_pairs_mut().append_pair("url", original);
+            Some(u)
+        }
+        None => Url::parse(original).ok(),
+    }
+}
+
+/// The file extension for an asset: from the content type, else from the URL's last segment.
+#[must_use]
+pub fn asset_extension(content_type: Option<&str>, url: &str) -> String {
+    let mime = content_type.unwrap_or_default().split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let by_type = match mime.as_str() {
+        "image/png" => "png",
+        "image/jpeg" | "image/jpg" => "jpg",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
+        "image/svg+xml" => "svg",
+        "image/bmp" => "bmp",
+        "application/pdf" => "pdf",
+        "application/zip" => "zip",
+        "application/x-hwp" | "application/haansofthwp" => "hwp",
+        _ => "",
+    };
+    if !by_type.is_empty() {
+        return by_type.to_string();
+    }
+    let path = Url::parse(url).map(|u| u.path().to_string()).unwrap_or_default();
+    let last = path.rsplit('/').next().unwrap_or_default();
+    let ext = last.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
+    ext.chars().filter(char::is_ascii_alphanumeric).take(8).collect::<String>().to_ascii_lowercase()
+}
+
+/// Why an asset is missing.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum AssetError {
+    /// The fetch failed.
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    /// The server answered with an error status (403 = an expired signed URL, usually).
+    #[error("{url} answered {status}{hint}")]
+    Status {
+        /// The URL.
+        url: String,
+        /// The status.
+        status: u16,
+        /// A hint for the user.
+        hint: &'static str,
+    },
+    /// An image URL served something that is not an image (an HTML error page, say).
+    #[error("{url} served {content_type}, not an image")]
+    NotAnImage {
+        /// The URL.
+        url: String,
+        /// What it served.
+        content_type: String,
+    },
+    /// The URL cannot be fetched.
+    #[error("{url} is not a URL that can be downloaded")]
+    BadUrl {
+        /// The URL.
+        url: String,
+    },
+    /// The file could not be written.
+    #[error("{0}")]
+    Write(String),
+}
+
+/// Downloads one asset and stores it by content hash under `archive`.
+///
+/// # Errors
+/// An [`AssetError`] naming the URL; nothing is written then.
+pub async fn download_asset(
+    fetcher: &Fetcher,
+    archive: &std::path::Path,
+    original: &str,
+    is_image: bool,
+    proxy: Option<&Url>,
+) -> Result<StoredAsset, AssetError> {
+    let url = asset_fetch_url(original, proxy).ok_or_else(|| AssetError::BadUrl { url: original.to_string() })?;
+    let fetched = fetcher.get(&url, None).await?;
+    if fetched.status != 200 {
+        let hint = match fetched.status {
+            403 => " (an expired signed URL? the page is fetched again on the next run)",
+            404 | 410 => " (the file is gone from the server)",
+            _ => "",
+        };
+        return Err(AssetError::Status { url: original.to_string(), status: fetched.status, hint });
+    }
+    let content_type = fetched.content_type.clone();
+    if is_image
+        && let Some(ct) = &content_type
+        && (ct.starts_with("text/html") || ct.starts_with("application/json"))
+    {
+        return Err(AssetError::NotAnImage { url: original.to_string(), content_type: ct.clone() });
+    }
+    let sha256 = hex::encode(Sha256::digest(&fetched.body));
+    let file = asset_rel(&sha256, &asset_extension(content_type.as_deref(), original));
+    let path = resolve(archive, &file);
+    let size = fetched.body.len() as u64;
+    // Content-addressed: an existing file with this name already holds these bytes.
+    let whole = std::fs::metadata(&path).is_ok_and(|m| m.len() == size);
+    if !whole {
+        write_atomic(&path, &fetched.body).map_err(|e| AssetError::Write(crate::report::error_chain(&e)))?;
+    }
+    Ok(StoredAsset { sha256, file, content_type, size })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions() {
+        assert_eq!(asset_extension(Some("image/png"), "https://x/a.jpg"), "png");
+        assert_eq!(asset_extension(Some("application/octet-stream"), "https://x/dn/a/b/tfile.PDF?x=1"), "pdf");
+        assert_eq!(asset_extension(None, "https://x/dn/a/b/img"), "");
+        // Hostile names can only ever give a short alphanumeric extension.
+        let hostile = asset_extension(None, "https://x/a.../..%2F..%2Fetc%2Fpasswd.ph/p?x=.exe");
+        assert!(hostile.len() <= 8 && hostile.chars().all(|c| c.is_ascii_alphanumeric()), "{hostile}");
+    }
+
+    #[test]
+    fn proxy_urls_carry_the_original() {
+        let proxy = Url::parse("http://127.0.0.1:9/").unwrap();
+        let u = asset_fetch_url("https://blog.kakaocdn.net/dn/a/img.png?x=1&y=2", Some(&proxy)).unwrap();
+        let (_, v) = u.query_pairs().find(|(k, _)| k == "url").unwrap();
+        assert_eq!(v, "https://blog.kakaocdn.net/dn/a/img.png?x=1&y=2");
+        assert_eq!(u.path(), crate::serve::ASSET_PROXY_PATH);
+    }
+}

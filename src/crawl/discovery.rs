@@ -1,0 +1,243 @@
+//! The discovery driver: reads the home page, then every source — listing and category pages, the
+//! mobile JSON list, sitemap.xml (and its indexes), /rss — and records, for every entry id, which
+//! sources named it. Ids between 1 and the highest known id that no source named are added as
+//! `scan`. A source that fails is a warning; discovery goes on with the others.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::path::Path;
+
+use url::Url;
+
+use super::{CrawlError, Ctx, MAX_LISTING_PAGES};
+use crate::archive::layout::{RAW_DIR, safe_name};
+use crate::archive::store::write_atomic;
+use crate::discover::listing::parse_listing;
+use crate::discover::mobile_api::{mobile_list_path, parse_mobile_list};
+use crate::discover::normalize::{EntryRef, entry_ref};
+use crate::discover::rss::parse_rss;
+use crate::discover::sitemap::parse_sitemap;
+use crate::extract::decode::decode_page;
+use crate::extract::{BlogFacts, blog_facts};
+use crate::fetch::Fetcher;
+use crate::model::EntryId;
+use crate::progress::Progress;
+
+/// The home page and what it says.
+pub(crate) struct Home {
+    pub url: Url,
+    pub html: String,
+    pub facts: BlogFacts,
+}
+
+/// What discovery found besides the ids it recorded.
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    /// Slug permalinks to resolve, with the sources that named each.
+    pub slugs: BTreeMap<String, BTreeSet<String>>,
+    /// The sidebar total, when shown.
+    pub sidebar_total: Option<u64>,
+}
+
+/// Fetches the home page; fails when the address does not answer or is not a Tistory blog.
+pub(crate) async fn read_home(fetcher: &Fetcher, base: &Url, out: &Path) -> Result<Home, CrawlError> {
+    let fetched = fetcher.get(base, None).await?;
+    if fetched.status != 200 {
+        return Err(CrawlError::NotTistory { url: base.to_string(), why: format!("its home page answered {}", fetched.status) });
+    }
+    let html = decode_page(&fetched.body, Path::new("home page"))
+        .map(|d| d.html)
+        .map_err(|e| CrawlError::NotTistory { url: base.to_string(), why: e.to_string() })?;
+    let facts = blog_facts(&html);
+    if !facts.is_tistory {
+        return Err(CrawlError::NotTistory { url: base.to_string(), why: "its home page has no Tistory markers".into() });
+    }
+    save_listing_page(out, &fetched.final_url, &fetched.body);
+    Ok(Home { url: fetched.final_url, html, facts })
+}
+
+/// Keeps a listing page as served, under `raw/pages/` (best effort: it is not an entry).
+fn save_listing_page(out: &Path, url: &Url, body: &[u8]) {
+    let mut name = url.path().trim_matches('/').replace('/', "_");
+    if name.is_empty() {
+        name = "index".into();
+    }
+    if let Some(q) = url.query() {
+        name = format!("{name}_{q}");
+    }
+    let path = out.join(RAW_DIR).join("pages").join(format!("{}.html", safe_name(&name)));
+    let _ = write_atomic(&path, body);
+}
+
+struct Collector<'a> {
+    ctx: &'a Ctx,
+    ids: BTreeMap<&'static str, BTreeSet<EntryId>>,
+    found: Found,
+}
+
+impl Collector<'_> {
+    fn add(&mut self, source: &'static str, url: &Url) {
+        match entry_ref(url, &self.ctx.identity) {
+            Some(EntryRef::Id(id)) => {
+                self.ids.entry(source).or_default().insert(id);
+            }
+            Some(EntryRef::Slug(slug)) => {
+                self.found.slugs.entry(slug).or_default().insert(source.to_string());
+            }
+            None => {}
+        }
+    }
+
+    fn add_str(&mut self, source: &'static str, url: &str, base: &Url) {
+        if let Ok(u) = base.join(url.trim()) {
+            self.add(source, &u);
+        }
+    }
+
+    fn flush(&mut self) -> Result<(), CrawlError> {
+        let mut db = self.ctx.db();
+        for (source, ids) in std::mem::take(&mut self.ids) {
+            db.record_sources(source, &ids.into_iter().collect::<Vec<_>>())?;
+        }
+        Ok(())
+    }
+}
+
+async fn get_text(ctx: &Ctx, url: &Url) -> Result<String, String> {
+    if !ctx.fetcher.allowed(url).await {
+        return Err(format!("{url} is disallowed by robots.txt"));
+    }
+    let f = ctx.fetcher.get(url, None).await.map_err(|e| e.to_string())?;
+    if f.status != 200 {
+        return Err(format!("{url} answered {}", f.status));
+    }
+    Ok(String::from_utf8_lossy(&f.body).into_owned())
+}
+
+/// Runs every discovery source and records what each named.
+pub(crate) async fn discover(ctx: &Ctx, home: &Home, input: &Url, progress: &Progress) -> Result<Found, CrawlError> {
+    let bar = progress.bar("discover", 0);
+    let mut c = Collector { ctx, ids: BTreeMap::new(), found: Found::default() };
+    c.add("input", input);
+
+    // Listing, category and tag pages, breadth first from the home page.
+    let mut queue: VecDeque<Url> = VecDeque::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    seen.insert(home.url.to_string());
+    let first = parse_listing(&home.html, &home.url, &ctx.identity);
+    c.found.sidebar_total = first.total;
+    let mut enqueue = |links: Vec<Url>, queue: &mut VecDeque<Url>| {
+        for l in links {
+            if seen.len() < MAX_LISTING_PAGES && seen.insert(l.to_string()) {
+                queue.push_back(l);
+            }
+        }
+    };
+    for l in &first.entry_links {
+        c.add("listing", l);
+    }
+    enqueue(first.page_links.into_iter().chain(first.category_links).collect(), &mut queue);
+    while let Some(url) = queue.pop_front() {
+        bar.set_message(format!("listing {}", url.path()));
+        match get_text(ctx, &url).await {
+            Ok(html) => {
+                let listing = parse_listing(&html, &url, &ctx.identity);
+                save_listing_page(&ctx.out, &url, html.as_bytes());
+                if c.found.sidebar_total.is_none() {
+                    c.found.sidebar_total = listing.total;
+                }
+                for l in &listing.entry_links {
+                    c.add("listing", l);
+                }
+                enqueue(listing.page_links.into_iter().chain(listing.category_links).collect(), &mut queue);
+            }
+            Err(e) => ctx.warn(format!("listing page skipped: {e}")),
+        }
+        bar.inc(1);
+    }
+    c.flush()?;
+
+    // The mobile JSON list.
+    let mut page = 0u64;
+    let mut mobile_total = None;
+    loop {
+        let Ok(url) = ctx.identity.base.join(&mobile_list_path(page)) else { break };
+        bar.set_message(format!("mobile list page {page}"));
+        match get_text(ctx, &url).await.and_then(|t| parse_mobile_list(&t)) {
+            Ok(list) => {
+                mobile_total = mobile_total.or(list.total);
+                if list.items.is_empty() {
+                    break;
+                }
+                for item in &list.items {
+                    if let Some(id) = item.id {
+                        c.ids.entry("mobile_api").or_default().insert(id);
+                    } else if let Some(u) = &item.url {
+                        c.add_str("mobile_api", u, &ctx.identity.base);
+                    }
+                }
+                match list.next_page {
+                    Some(next) if next > page && next < 100_000 => page = next,
+                    _ => break,
+                }
+            }
+            Err(e) => {
+                ctx.warn(format!("the mobile post list stopped at page {page}: {e}"));
+                break;
+            }
+        }
+        bar.inc(1);
+    }
+    c.flush()?;
+    if let Some(t) = mobile_total {
+        ctx.db().set_meta("mobile_total", &t.to_string())?;
+    }
+    if let Some(t) = c.found.sidebar_total {
+        ctx.db().set_meta("sidebar_total", &t.to_string())?;
+    }
+
+    // sitemap.xml and nested sitemaps.
+    let mut maps: VecDeque<Url> = ctx.identity.base.join("/sitemap.xml").into_iter().collect();
+    let mut seen_maps = HashSet::new();
+    while let Some(url) = maps.pop_front() {
+        if !seen_maps.insert(url.to_string()) || seen_maps.len() > 100 {
+            continue;
+        }
+        match get_text(ctx, &url).await.and_then(|t| parse_sitemap(&t)) {
+            Ok(map) => {
+                for u in &map.urls {
+                    c.add_str("sitemap", u, &ctx.identity.base);
+                }
+                maps.extend(map.sitemaps.iter().filter_map(|s| ctx.identity.base.join(s.trim()).ok()));
+            }
+            Err(e) => ctx.warn(format!("sitemap skipped: {e}")),
+        }
+        bar.inc(1);
+    }
+    c.flush()?;
+
+    // The RSS feed.
+    if let Ok(url) = ctx.identity.base.join("/rss") {
+        match get_text(ctx, &url).await.and_then(|t| parse_rss(&t)) {
+            Ok(feed) => {
+                for l in &feed.links {
+                    c.add_str("rss", l, &ctx.identity.base);
+                }
+            }
+            Err(e) => ctx.warn(format!("rss skipped: {e}")),
+        }
+    }
+    c.flush()?;
+    bar.finish_and_clear();
+    Ok(c.found)
+}
+
+/// Adds every id from 1 to the highest known id that no source named, as `scan`: ids are one
+/// sequence, so a gap is either a deleted entry or one every source missed.
+pub(crate) fn fill_scan_gaps(ctx: &Ctx) -> Result<(), CrawlError> {
+    let mut db = ctx.db();
+    let known: BTreeSet<EntryId> = db.entries()?.iter().map(|e| e.id).collect();
+    let Some(max) = known.last().copied() else { return Ok(()) };
+    let gaps: Vec<EntryId> = (1..max).filter(|id| !known.contains(id)).collect();
+    db.record_sources("scan", &gaps)?;
+    Ok(())
+}

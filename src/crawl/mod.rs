@@ -1,0 +1,277 @@
+//! The crawl: given a blog address, archive every entry with its assets and comments, politely and
+//! resumably. Discovery is a union of sources ([`discovery`]); each entry page is fetched, saved as
+//! served, and its assets downloaded right after ([`pages`], [`assets`]); comments come from the
+//! JSON endpoint ([`comments`]). All state is in `archive.db`; files are written before the rows
+//! that point at them, so a killed crawl resumes to the archive a clean run makes.
+
+pub mod assets;
+pub mod comments;
+mod discovery;
+mod pages;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use url::Url;
+
+use crate::archive::db::{ArchiveDb, DbError, EntryState};
+use crate::discover::normalize::BlogIdentity;
+use crate::fetch::{FetchError, FetchPolicy, Fetcher};
+use crate::progress::Progress;
+
+/// How far past the highest known id the scan goes: it stops after this many misses in a row.
+pub const DEFAULT_SCAN_MARGIN: u64 = 30;
+/// The most listing pages (home, category, tag pages) one crawl reads.
+pub const MAX_LISTING_PAGES: usize = 5_000;
+
+/// What `crawl` needs.
+#[derive(Debug, Clone)]
+pub struct CrawlOptions {
+    /// The blog: its address, a custom domain, or one of its post URLs.
+    pub blog: Url,
+    /// The archive directory.
+    pub out: PathBuf,
+    /// Politeness settings.
+    pub policy: FetchPolicy,
+    /// Re-check saved pages with conditional requests.
+    pub refresh: bool,
+    /// How many misses in a row end the id scan past the highest known id.
+    pub scan_margin: u64,
+    /// Fetch assets through this replay server's asset proxy (offline replays).
+    pub asset_proxy: Option<Url>,
+    /// Fetch comments.
+    pub comments: bool,
+}
+
+/// Why a crawl could not run at all. Per-entry failures are not errors: they are in the report.
+#[derive(Debug, thiserror::Error)]
+pub enum CrawlError {
+    /// The blog could not be reached.
+    #[error("cannot reach the blog: {0}")]
+    Unreachable(#[from] FetchError),
+    /// The address answered, but not as a Tistory blog.
+    #[error("{url} is not a Tistory blog ({why}); give the blog's address, e.g. https://name.tistory.com")]
+    NotTistory {
+        /// The address.
+        url: String,
+        /// What was seen instead.
+        why: String,
+    },
+    /// The archive directory cannot be used.
+    #[error("cannot use the archive directory {path}: {message}")]
+    Archive {
+        /// The directory.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// The state database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// What a crawl did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct CrawlReport {
+    /// The blog's Tistory name.
+    pub blog: Option<String>,
+    /// The address crawled.
+    pub base_url: String,
+    /// Entry ids known, by any source.
+    pub discovered: usize,
+    /// How many ids each source named.
+    pub sources: BTreeMap<String, usize>,
+    /// The sidebar's "분류 전체보기 (N)", when shown.
+    pub sidebar_total: Option<u64>,
+    /// Entries by final state: ok, notice, protected, private, deleted, failed, pending, not_post.
+    pub states: BTreeMap<String, usize>,
+    /// Failed entries with their last error.
+    pub failed: Vec<(u64, String)>,
+    /// Assets saved / missing.
+    pub assets_saved: usize,
+    /// Assets that could not be downloaded.
+    pub assets_missing: usize,
+    /// Posts whose comments were saved.
+    pub comments_saved: usize,
+    /// Comment fetches that failed.
+    pub comment_failures: usize,
+    /// Requests sent and retries among them.
+    pub requests: u64,
+    /// Retries.
+    pub retries: u64,
+    /// Warnings (a discovery source that failed, ...).
+    pub warnings: Vec<String>,
+    /// Seconds taken.
+    pub seconds: f64,
+}
+
+/// Shared state of one crawl.
+pub(crate) struct Ctx {
+    pub fetcher: Fetcher,
+    pub db: Mutex<ArchiveDb>,
+    pub out: PathBuf,
+    pub identity: BlogIdentity,
+    pub asset_proxy: Option<Url>,
+    pub warnings: Mutex<Vec<String>>,
+}
+
+impl Ctx {
+    pub(crate) fn db(&self) -> std::sync::MutexGuard<'_, ArchiveDb> {
+        // A panic while holding the lock cannot leave SQLite half-written (transactions), so the
+        // state behind a poisoned lock is still good.
+        self.db.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn warn(&self, message: String) {
+        // The summary lists warnings; the log only repeats them at -v.
+        tracing::info!("{message}");
+        self.warnings.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(message);
+    }
+}
+
+fn prepare_archive(out: &Path) -> Result<ArchiveDb, CrawlError> {
+    std::fs::create_dir_all(out).map_err(|e| CrawlError::Archive { path: out.to_path_buf(), message: e.to_string() })?;
+    // Prove the directory is writable before any request is sent.
+    let probe = out.join(".write-test");
+    std::fs::write(&probe, b"ok").map_err(|e| CrawlError::Archive { path: out.to_path_buf(), message: format!("not writable: {e}") })?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(ArchiveDb::open(&out.join(crate::archive::layout::ARCHIVE_DB))?)
+}
+
+/// The base URL of the blog named by `input` (its origin).
+#[must_use]
+pub fn blog_base(input: &Url) -> Url {
+    let mut base = input.clone();
+    base.set_path("/");
+    base.set_query(None);
+    base.set_fragment(None);
+    base
+}
+
+/// Runs a crawl.
+///
+/// # Errors
+/// [`CrawlError`] when the crawl cannot start or the archive cannot be written; failures of
+/// single entries are in the report instead.
+pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlReport, CrawlError> {
+    let started = Instant::now();
+    let db = prepare_archive(&opts.out)?;
+    let fetcher = Fetcher::new(opts.policy.clone())?;
+    let base = blog_base(&opts.blog);
+    let home = discovery::read_home(&fetcher, &base, &opts.out).await?;
+    let mut identity = BlogIdentity::new(base.clone());
+    if let Some(name) = &home.facts.name {
+        identity.add_host(&format!("{name}.tistory.com"));
+        db.set_meta("blog", name)?;
+    }
+    for extra in [home.facts.tistory_url.as_deref(), home.facts.canonical.as_deref()].into_iter().flatten() {
+        if let Some(host) = Url::parse(extra).ok().and_then(|u| u.host_str().map(str::to_string)) {
+            identity.add_host(&host);
+        }
+    }
+    db.set_meta("base_url", base.as_str())?;
+    // Where the blog says it lives (differs from `base` in a replay or behind a redirect): the
+    // permalinks of entries that have no page of their own are built on it.
+    let canonical_base = home
+        .facts
+        .canonical
+        .as_deref()
+        .and_then(|c| Url::parse(c).ok())
+        .map_or_else(|| base.clone(), |u| blog_base(&u));
+    db.set_meta("canonical_base", canonical_base.as_str())?;
+    let ctx = Arc::new(Ctx {
+        fetcher,
+        db: Mutex::new(db),
+        out: opts.out.clone(),
+        identity,
+        asset_proxy: opts.asset_proxy.clone(),
+        warnings: Mutex::new(Vec::new()),
+    });
+    let found = discovery::discover(&ctx, &home, &opts.blog, progress).await?;
+    pages::fetch_slugs(&ctx, &found.slugs, progress).await?;
+    discovery::fill_scan_gaps(&ctx)?;
+    pages::fetch_pending(&ctx, opts.refresh, progress).await?;
+    pages::scan_past_highest(&ctx, opts.scan_margin, progress).await?;
+    if opts.comments {
+        pages::fetch_all_comments(&ctx, progress).await?;
+    }
+    let mut report = summarize(&ctx)?;
+    report.blog = home.facts.name.clone();
+    report.base_url = base.to_string();
+    report.sidebar_total = found.sidebar_total;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+fn summarize(ctx: &Ctx) -> Result<CrawlReport, CrawlError> {
+    let db = ctx.db();
+    let entries = db.entries()?;
+    let mut report = CrawlReport { discovered: entries.len(), ..CrawlReport::default() };
+    for e in &entries {
+        *report.states.entry(e.state.as_str().to_string()).or_default() += 1;
+        for s in &e.sources {
+            *report.sources.entry(s.clone()).or_default() += 1;
+        }
+        if e.state == EntryState::Failed {
+            report.failed.push((e.id, e.last_error.clone().unwrap_or_default()));
+        }
+    }
+    for a in db.assets()? {
+        match a.state.as_str() {
+            "ok" => report.assets_saved += 1,
+            _ => report.assets_missing += 1,
+        }
+    }
+    for e in entries.iter().filter(|e| matches!(e.state, EntryState::Ok | EntryState::Notice)) {
+        match db.comments(e.id)? {
+            Some((state, _, _)) if state == "ok" => report.comments_saved += 1,
+            Some(_) => report.comment_failures += 1,
+            None => {}
+        }
+    }
+    report.requests = ctx.fetcher.stats.requests.load(std::sync::atomic::Ordering::Relaxed);
+    report.retries = ctx.fetcher.stats.retries.load(std::sync::atomic::Ordering::Relaxed);
+    report.warnings = ctx.warnings.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    Ok(report)
+}
+
+impl CrawlReport {
+    /// The human summary.
+    #[must_use]
+    pub fn render(&self) -> String {
+        use std::fmt::Write as _;
+        let n = |k: &str| self.states.get(k).copied().unwrap_or(0);
+        let mut s = String::new();
+        let _ = writeln!(s, "crawl: {} ({}) in {:.1} s", self.base_url, self.blog.as_deref().unwrap_or("?"), self.seconds);
+        let sources = self.sources.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
+        let _ = writeln!(s, "  discovered {:>6} ids ({sources})", self.discovered);
+        if let Some(t) = self.sidebar_total {
+            let _ = writeln!(s, "  the blog says {t} public posts (분류 전체보기)");
+        }
+        let _ = writeln!(s, "  archived   {:>6}", n("ok"));
+        let _ = writeln!(s, "  notices    {:>6}", n("notice"));
+        let _ = writeln!(s, "  protected  {:>6}", n("protected"));
+        let _ = writeln!(s, "  private    {:>6}", n("private"));
+        let _ = writeln!(s, "  deleted    {:>6}", n("deleted"));
+        let _ = writeln!(s, "  failed     {:>6}", n("failed") + n("pending"));
+        let _ = writeln!(s, "  assets     {:>6} saved, {} missing", self.assets_saved, self.assets_missing);
+        let _ = writeln!(s, "  comments   {:>6} posts saved, {} failed", self.comments_saved, self.comment_failures);
+        let _ = writeln!(s, "  requests   {:>6} ({} retries)", self.requests, self.retries);
+        for (id, e) in &self.failed {
+            let _ = writeln!(s, "  failed {id}: {e}");
+        }
+        for w in &self.warnings {
+            let _ = writeln!(s, "  warning: {w}");
+        }
+        s
+    }
+
+    /// True when some entry failed or is still pending.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.states.get("failed").copied().unwrap_or(0) + self.states.get("pending").copied().unwrap_or(0) > 0
+    }
+}
+

@@ -1,0 +1,344 @@
+//! Entry pages: fetch each pending or failed entry, save the page exactly as served
+//! (`raw/<id>.html`), classify it with the extractor, record the outcome, and download the post's
+//! assets right away. Also the id scan past the highest known id, and the comments pass.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use sha2::{Digest as _, Sha256};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use url::Url;
+
+use super::assets::download_asset;
+use super::comments::{count_comments, fetch_comments};
+use super::{CrawlError, Ctx};
+use crate::archive::db::{EntryState, PageOutcome};
+use crate::archive::layout::{raw_page_rel, resolve};
+use crate::archive::store::write_atomic;
+use crate::discover::normalize::{EntryRef, entry_url};
+use crate::extract::decode::decode_page;
+use crate::extract::selectors::SelectorProfile;
+use crate::extract::{Page, PageSource, extract_page};
+use crate::fetch::Validators;
+use crate::model::{EntryId, PageKind};
+use crate::progress::Progress;
+
+/// What fetching one entry came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Fetched {
+    /// The entry's state was recorded.
+    Recorded(EntryId, EntryState),
+    /// 304: the saved page is current.
+    Unchanged,
+}
+
+fn state_of(kind: PageKind) -> EntryState {
+    match kind {
+        PageKind::Post => EntryState::Ok,
+        PageKind::Notice => EntryState::Notice,
+        PageKind::Protected => EntryState::Protected,
+        PageKind::Private => EntryState::Private,
+        PageKind::NotFound => EntryState::Deleted,
+        PageKind::Listing | PageKind::Other => EntryState::NotPost,
+    }
+}
+
+fn failed(id: EntryId, http_status: Option<u16>, error: String) -> PageOutcome {
+    PageOutcome {
+        id,
+        state: EntryState::Failed,
+        url: None,
+        http_status,
+        error: Some(error),
+        etag: None,
+        last_modified: None,
+        page_sha256: None,
+        raw_file: None,
+        assets: Vec::new(),
+    }
+}
+
+/// Fetches, saves and records one entry (by id or slug); then its assets.
+pub(crate) async fn fetch_entry(ctx: &Ctx, entry: &EntryRef, validators: Option<Validators>) -> Result<Fetched, CrawlError> {
+    let url = entry_url(&ctx.identity, entry);
+    let id_hint = match entry {
+        EntryRef::Id(id) => Some(*id),
+        EntryRef::Slug(_) => None,
+    };
+    let record = |o: PageOutcome| -> Result<Fetched, CrawlError> {
+        let (id, state) = (o.id, o.state);
+        ctx.db().record_page(&o)?;
+        Ok(Fetched::Recorded(id, state))
+    };
+    if !ctx.fetcher.allowed(&url).await {
+        return match id_hint {
+            Some(id) => record(failed(id, None, format!("{url} is disallowed by the blog's robots.txt (--ignore-robots)"))),
+            None => Ok(Fetched::Unchanged),
+        };
+    }
+    let fetched = match ctx.fetcher.get(&url, validators.as_ref()).await {
+        Ok(f) => f,
+        Err(e) => {
+            return match id_hint {
+                Some(id) => record(failed(id, None, e.to_string())),
+                None => {
+                    ctx.warn(format!("slug {url}: {e}"));
+                    Ok(Fetched::Unchanged)
+                }
+            };
+        }
+    };
+    if fetched.status == 304 {
+        return Ok(Fetched::Unchanged);
+    }
+    if !ctx.identity.is_own(&fetched.final_url) {
+        let message = format!("{url} redirected off the blog to {}", fetched.final_url);
+        return match id_hint {
+            Some(id) => record(failed(id, Some(fetched.status), message)),
+            None => {
+                ctx.warn(message);
+                Ok(Fetched::Unchanged)
+            }
+        };
+    }
+    if matches!(fetched.status, 404 | 410) {
+        return match id_hint {
+            Some(id) => record(PageOutcome { state: EntryState::Deleted, http_status: Some(fetched.status), error: None, ..failed(id, None, String::new()) }),
+            None => {
+                ctx.warn(format!("slug {url} answered {}", fetched.status));
+                Ok(Fetched::Unchanged)
+            }
+        };
+    }
+    if fetched.status != 200 {
+        let hint = if fetched.status == 403 { " (a private post, or access blocked: try a lower --rate later)" } else { "" };
+        let message = format!("{url} answered {}{hint}", fetched.status);
+        return match id_hint {
+            Some(id) => record(failed(id, Some(fetched.status), message)),
+            None => {
+                ctx.warn(message);
+                Ok(Fetched::Unchanged)
+            }
+        };
+    }
+    let path_name = format!("{}", url);
+    let decoded = match decode_page(&fetched.body, Path::new(&path_name)) {
+        Ok(d) => d,
+        Err(e) => return id_hint.map_or(Ok(Fetched::Unchanged), |id| record(failed(id, Some(200), e.to_string()))),
+    };
+    let source = PageSource {
+        path: path_name.clone().into(),
+        url: Some(fetched.final_url.to_string()),
+        id_hint,
+        http_status: Some(200),
+    };
+    let page = match extract_page(&decoded.html, &source, &SelectorProfile::default()) {
+        Ok(p) => p,
+        Err(e) => return id_hint.map_or(Ok(Fetched::Unchanged), |id| record(failed(id, Some(200), e.to_string()))),
+    };
+    let (id, kind, canonical, assets) = match &page {
+        Page::Entry(post) => {
+            let assets: Vec<(String, &'static str)> = post
+                .body
+                .iter()
+                .flat_map(|b| {
+                    b.images.iter().map(|i| (i.url.clone(), "image")).chain(b.attachments.iter().map(|a| (a.url.clone(), "attachment")))
+                })
+                .collect();
+            (post.id, post.kind, Some(post.url.clone()), assets)
+        }
+        Page::NotEntry { kind, .. } => match id_hint {
+            Some(id) => (id, *kind, None, Vec::new()),
+            None => return Ok(Fetched::Unchanged),
+        },
+    };
+    if let EntryRef::Slug(slug) = entry {
+        ctx.db().record_slug(slug, id)?;
+    }
+    let state = state_of(kind);
+    let raw_rel = raw_page_rel(id);
+    let keep_page = state != EntryState::NotPost;
+    if keep_page && let Err(e) = write_atomic(&resolve(&ctx.out, &raw_rel), &fetched.body) {
+        return Err(CrawlError::Archive { path: ctx.out.clone(), message: crate::report::error_chain(&e) });
+    }
+    let outcome = PageOutcome {
+        id,
+        state,
+        url: canonical,
+        http_status: Some(200),
+        error: None,
+        etag: fetched.etag.clone(),
+        last_modified: fetched.last_modified.clone(),
+        page_sha256: keep_page.then(|| hex::encode(Sha256::digest(&fetched.body))),
+        raw_file: keep_page.then(|| raw_rel.clone()),
+        assets: assets.clone(),
+    };
+    let result = record(outcome)?;
+    // Right after the page: signed image URLs expire.
+    for (asset_url, kind) in &assets {
+        fetch_asset(ctx, asset_url, *kind == "image").await?;
+    }
+    Ok(result)
+}
+
+async fn fetch_asset(ctx: &Ctx, url: &str, is_image: bool) -> Result<(), CrawlError> {
+    if ctx.db().asset(url)?.is_some_and(|a| a.state == "ok") {
+        return Ok(());
+    }
+    match download_asset(&ctx.fetcher, &ctx.out, url, is_image, ctx.asset_proxy.as_ref()).await {
+        Ok(stored) => ctx.db().record_asset_ok(url, &stored.sha256, &stored.file, stored.content_type.as_deref(), stored.size)?,
+        Err(super::assets::AssetError::Write(message)) => {
+            return Err(CrawlError::Archive { path: ctx.out.clone(), message });
+        }
+        Err(e) => {
+            tracing::info!("asset missing: {e}");
+            ctx.db().record_asset_missing(url, &e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `entries` with bounded concurrency; the first archive error stops the run.
+async fn run_all(ctx: &Arc<Ctx>, entries: Vec<(EntryRef, Option<Validators>)>, progress: &Progress, label: &str) -> Result<Vec<Fetched>, CrawlError> {
+    let bar = progress.bar(label, entries.len() as u64);
+    let permits = Arc::new(Semaphore::new(ctx.fetcher.policy().concurrency.get()));
+    let mut set = JoinSet::new();
+    for (entry, validators) in entries {
+        let ctx = Arc::clone(ctx);
+        let permits = Arc::clone(&permits);
+        set.spawn(async move {
+            let _permit = permits.acquire_owned().await.expect("the semaphore is never closed");
+            fetch_entry(&ctx, &entry, validators).await
+        });
+    }
+    let mut results = Vec::new();
+    while let Some(joined) = set.join_next().await {
+        bar.inc(1);
+        match joined {
+            Ok(Ok(r)) => results.push(r),
+            Ok(Err(e)) => {
+                set.abort_all();
+                return Err(e);
+            }
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => {}
+        }
+    }
+    bar.finish_and_clear();
+    Ok(results)
+}
+
+/// Resolves slug permalinks (fetching each page once: it is the post itself) and records the
+/// sources that named them against the resolved id.
+pub(crate) async fn fetch_slugs(ctx: &Arc<Ctx>, slugs: &BTreeMap<String, BTreeSet<String>>, progress: &Progress) -> Result<(), CrawlError> {
+    let mut todo = Vec::new();
+    for slug in slugs.keys() {
+        if ctx.db().slug_id(slug)?.is_none() {
+            todo.push((EntryRef::Slug(slug.clone()), None));
+        }
+    }
+    run_all(ctx, todo, progress, "slugs").await?;
+    let mut db = ctx.db();
+    for (slug, sources) in slugs {
+        if let Some(id) = db.slug_id(slug)? {
+            for source in sources {
+                db.record_sources(source, &[id])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Fetches every entry that is pending or failed, every archived post whose assets are not all
+/// saved (its page again: signed URLs expire), and with `refresh` every saved page conditionally.
+pub(crate) async fn fetch_pending(ctx: &Arc<Ctx>, refresh: bool, progress: &Progress) -> Result<(), CrawlError> {
+    let entries = ctx.db().entries()?;
+    let mut todo = Vec::new();
+    for e in entries {
+        let incomplete_assets = matches!(e.state, EntryState::Ok | EntryState::Notice) && {
+            let db = ctx.db();
+            let assets = db.post_assets(e.id)?;
+            let mut incomplete = false;
+            for (url, _) in assets {
+                if db.asset(&url)?.is_none_or(|a| a.state != "ok") {
+                    incomplete = true;
+                    break;
+                }
+            }
+            incomplete
+        };
+        let has_page = e.raw_file.is_some();
+        if !e.state.is_final() || incomplete_assets {
+            todo.push((EntryRef::Id(e.id), None));
+        } else if refresh && has_page {
+            todo.push((EntryRef::Id(e.id), Some(Validators { etag: e.etag.clone(), last_modified: e.last_modified.clone() })));
+        }
+    }
+    run_all(ctx, todo, progress, "pages").await?;
+    Ok(())
+}
+
+/// Probes ids past the highest known one until `margin` misses in a row: the newest posts may be
+/// in no list yet.
+pub(crate) async fn scan_past_highest(ctx: &Arc<Ctx>, margin: u64, progress: &Progress) -> Result<(), CrawlError> {
+    let Some(max) = ctx.db().entries()?.iter().map(|e| e.id).max() else { return Ok(()) };
+    let bar = progress.bar("scan", margin);
+    let mut misses = 0;
+    let mut id = max;
+    while misses < margin {
+        id += 1;
+        let result = fetch_entry(ctx, &EntryRef::Id(id), None).await?;
+        bar.inc(1);
+        match result {
+            Fetched::Recorded(_, EntryState::Deleted | EntryState::NotPost | EntryState::Failed) => {
+                misses += 1;
+            }
+            Fetched::Recorded(found, _) => {
+                ctx.db().record_sources("scan", &[found])?;
+                misses = 0;
+            }
+            Fetched::Unchanged => misses += 1,
+        }
+    }
+    // The probes that missed are not entries of the blog: forget them, so the archive holds only
+    // ids up to the newest real one.
+    ctx.db().forget_after(id.saturating_sub(misses))?;
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// Fetches comments of every archived post that has none saved yet.
+pub(crate) async fn fetch_all_comments(ctx: &Arc<Ctx>, progress: &Progress) -> Result<(), CrawlError> {
+    let posts: Vec<EntryId> = {
+        let db = ctx.db();
+        let mut v = Vec::new();
+        for e in db.entries()? {
+            if matches!(e.state, EntryState::Ok | EntryState::Notice) && db.comments(e.id)?.is_none_or(|(s, _, _)| s != "ok") {
+                v.push(e.id);
+            }
+        }
+        v
+    };
+    let bar = progress.bar("comments", posts.len() as u64);
+    let base: Url = ctx.identity.base.clone();
+    for id in posts {
+        match fetch_comments(&ctx.fetcher, &base, id).await {
+            Ok(c) => {
+                let rel = format!("comments/{id}.json");
+                let json = serde_json::to_vec_pretty(&c.items).unwrap_or_default();
+                write_atomic(&resolve(&ctx.out, &rel), &json)
+                    .map_err(|e| CrawlError::Archive { path: ctx.out.clone(), message: crate::report::error_chain(&e) })?;
+                ctx.db().record_comments(id, Some(count_comments(&c.items)), Some(&rel), None)?;
+            }
+            Err(e) => {
+                ctx.warn(format!("comments of {id}: {e}"));
+                ctx.db().record_comments(id, None, None, Some(&e))?;
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(())
+}

@@ -1,0 +1,299 @@
+//! Fetching: one polite HTTP client for pages, assets and JSON. It spaces requests per host
+//! ([`limiter`]), retries transient failures with backoff and `Retry-After` ([`retry`]), caps
+//! body sizes, detects truncated bodies, and honours the blog's robots.txt. It returns bytes and
+//! facts; deciding what a response means is the crawler's job.
+
+pub mod limiter;
+pub mod policy;
+pub mod retry;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use futures_util::StreamExt as _;
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER};
+use tokio::sync::Mutex;
+use tracing::debug;
+use url::Url;
+
+pub use self::limiter::HostLimiter;
+pub use self::policy::FetchPolicy;
+use self::retry::{backoff, is_transient_status, parse_retry_after};
+
+/// A response body and the facts the crawler needs.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The URL after redirects.
+    pub final_url: Url,
+    /// The HTTP status.
+    pub status: u16,
+    /// `Content-Type`.
+    pub content_type: Option<String>,
+    /// `ETag`.
+    pub etag: Option<String>,
+    /// `Last-Modified`.
+    pub last_modified: Option<String>,
+    /// The body, complete.
+    pub body: Vec<u8>,
+    /// Attempts it took.
+    pub attempts: u32,
+}
+
+/// Validators for a conditional request (`--refresh`).
+#[derive(Debug, Clone, Default)]
+pub struct Validators {
+    /// Sent as `If-None-Match`.
+    pub etag: Option<String>,
+    /// Sent as `If-Modified-Since`.
+    pub last_modified: Option<String>,
+}
+
+/// Why a fetch failed, naming the URL.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum FetchError {
+    /// The server kept answering with a transient status.
+    #[error("{url} answered {status} after {attempts} attempts; try again later or lower --rate")]
+    Status {
+        /// The URL.
+        url: String,
+        /// The last status.
+        status: u16,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// No connection could be made.
+    #[error("cannot connect to {url}: {message}; check the address and your network")]
+    Connect {
+        /// The URL.
+        url: String,
+        /// What the network said.
+        message: String,
+    },
+    /// The server stopped answering.
+    #[error("{url} timed out")]
+    Timeout {
+        /// The URL.
+        url: String,
+    },
+    /// The body ended early or the connection broke while reading it.
+    #[error("{url}: the body was cut off ({message})")]
+    Truncated {
+        /// The URL.
+        url: String,
+        /// Detail.
+        message: String,
+    },
+    /// The body is larger than the cap.
+    #[error("{url} is larger than {limit} bytes; raise --max-body-bytes if this is expected")]
+    TooLarge {
+        /// The URL.
+        url: String,
+        /// The cap.
+        limit: u64,
+    },
+    /// robots.txt disallows the URL.
+    #[error("{url} is disallowed by the blog's robots.txt (use --ignore-robots to override)")]
+    Disallowed {
+        /// The URL.
+        url: String,
+    },
+    /// Anything else the HTTP client reported.
+    #[error("{url}: {message}")]
+    Other {
+        /// The URL.
+        url: String,
+        /// What happened.
+        message: String,
+    },
+}
+
+impl FetchError {
+    fn is_transient(&self) -> bool {
+        matches!(self, Self::Connect { .. } | Self::Timeout { .. } | Self::Truncated { .. })
+    }
+}
+
+/// Counters of what the fetcher did.
+#[derive(Debug, Default)]
+pub struct FetchStats {
+    /// HTTP requests sent.
+    pub requests: AtomicU64,
+    /// Retries among them.
+    pub retries: AtomicU64,
+}
+
+/// The crawler's HTTP client. Cheap to share (`Arc`).
+pub struct Fetcher {
+    client: reqwest::Client,
+    policy: FetchPolicy,
+    limiter: HostLimiter,
+    robots: Mutex<HashMap<String, Option<Arc<texting_robots::Robot>>>>,
+    /// What it did.
+    pub stats: FetchStats,
+}
+
+fn header(resp: &reqwest::Response, name: reqwest::header::HeaderName) -> Option<String> {
+    resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+fn classify(url: &Url, e: &reqwest::Error) -> FetchError {
+    let url = url.to_string();
+    if e.is_timeout() {
+        FetchError::Timeout { url }
+    } else if e.is_connect() {
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            message = s.to_string();
+            source = s.source();
+        }
+        FetchError::Connect { url, message }
+    } else if e.is_body() || e.is_decode() || e.is_request() {
+        FetchError::Truncated { url, message: e.to_string() }
+    } else {
+        FetchError::Other { url, message: e.to_string() }
+    }
+}
+
+impl Fetcher {
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`FetchError::Other`] when the TLS or HTTP client cannot be set up.
+    pub fn new(policy: FetchPolicy) -> Result<Self, FetchError> {
+        // Idempotent: a second call finds the provider installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .user_agent(policy.user_agent.clone())
+            .connect_timeout(policy.connect_timeout)
+            .read_timeout(policy.read_timeout)
+            .redirect(reqwest::redirect::Policy::limited(10))
+            .build()
+            .map_err(|e| FetchError::Other { url: String::new(), message: format!("cannot build the HTTP client: {e}") })?;
+        Ok(Self {
+            client,
+            limiter: HostLimiter::new(policy.rate),
+            policy,
+            robots: Mutex::new(HashMap::new()),
+            stats: FetchStats::default(),
+        })
+    }
+
+    /// The policy in force.
+    #[must_use]
+    pub fn policy(&self) -> &FetchPolicy {
+        &self.policy
+    }
+
+    /// GETs `url` with retries. Returns any non-transient response (200, 304, 403, 404, ...);
+    /// transient ones are retried and become [`FetchError::Status`] when they persist.
+    ///
+    /// # Errors
+    /// A [`FetchError`] naming the URL.
+    pub async fn get(&self, url: &Url, validators: Option<&Validators>) -> Result<Fetched, FetchError> {
+        let host = url.host_str().unwrap_or_default().to_string();
+        let max = self.policy.max_attempts.max(1);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if attempt > 1 {
+                self.stats.retries.fetch_add(1, Ordering::Relaxed);
+            }
+            self.limiter.wait(&host).await;
+            self.stats.requests.fetch_add(1, Ordering::Relaxed);
+            let wait = match self.try_once(url, validators).await {
+                Ok((mut fetched, retry_after)) if is_transient_status(fetched.status) => {
+                    let wait = retry_after.unwrap_or_else(|| backoff(self.policy.backoff_base, attempt));
+                    if attempt >= max || wait > policy::MAX_RETRY_AFTER {
+                        return Err(FetchError::Status { url: url.to_string(), status: fetched.status, attempts: attempt });
+                    }
+                    fetched.body.clear();
+                    debug!(%url, status = fetched.status, ?wait, attempt, "transient status, retrying");
+                    wait
+                }
+                Ok((mut fetched, _)) => {
+                    fetched.attempts = attempt;
+                    return Ok(fetched);
+                }
+                Err(e) if e.is_transient() && attempt < max => {
+                    debug!(%url, error = %e, attempt, "transient error, retrying");
+                    backoff(self.policy.backoff_base, attempt)
+                }
+                Err(e) => return Err(e),
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn try_once(&self, url: &Url, validators: Option<&Validators>) -> Result<(Fetched, Option<Duration>), FetchError> {
+        let mut req = self.client.get(url.clone());
+        if let Some(v) = validators {
+            if let Some(etag) = &v.etag {
+                req = req.header(IF_NONE_MATCH, etag);
+            }
+            if let Some(lm) = &v.last_modified {
+                req = req.header(IF_MODIFIED_SINCE, lm);
+            }
+        }
+        let resp = req.send().await.map_err(|e| classify(url, &e))?;
+        let status = resp.status().as_u16();
+        let retry_after = header(&resp, RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
+        let expected_len = header(&resp, CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());
+        if expected_len.is_some_and(|n| n > self.policy.max_body_bytes) {
+            return Err(FetchError::TooLarge { url: url.to_string(), limit: self.policy.max_body_bytes });
+        }
+        let final_url = resp.url().clone();
+        let content_type = header(&resp, CONTENT_TYPE);
+        let etag = header(&resp, ETAG);
+        let last_modified = header(&resp, LAST_MODIFIED);
+        let mut body = Vec::with_capacity(usize::try_from(expected_len.unwrap_or(0).min(1 << 20)).unwrap_or(0));
+        let mut stream = resp.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| match classify(url, &e) {
+                FetchError::Timeout { url } => FetchError::Timeout { url },
+                other => FetchError::Truncated { url: url.to_string(), message: other.to_string() },
+            })?;
+            if (body.len() + chunk.len()) as u64 > self.policy.max_body_bytes {
+                return Err(FetchError::TooLarge { url: url.to_string(), limit: self.policy.max_body_bytes });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if let Some(n) = expected_len
+            && n != body.len() as u64
+        {
+            return Err(FetchError::Truncated { url: url.to_string(), message: format!("{} of {n} bytes", body.len()) });
+        }
+        Ok((Fetched { final_url, status, content_type, etag, last_modified, body, attempts: 1 }, retry_after))
+    }
+
+    /// True when the blog's robots.txt lets us fetch `url` (always true with `respect_robots` off).
+    /// The rules are fetched once per host; a missing or unreadable robots.txt allows everything.
+    pub async fn allowed(&self, url: &Url) -> bool {
+        if !self.policy.respect_robots {
+            return true;
+        }
+        let key = url.origin().ascii_serialization();
+        let robot = {
+            let cached = self.robots.lock().await.get(&key).cloned();
+            if let Some(r) = cached {
+                r
+            } else {
+                let robots_url = url.join("/robots.txt").ok();
+                let fetched = match &robots_url {
+                    Some(u) => self.get(u, None).await.ok(),
+                    None => None,
+                };
+                let robot = fetched
+                    .filter(|f| f.status == 200)
+                    .and_then(|f| texting_robots::Robot::new("tistory-migrate", &f.body).ok())
+                    .map(Arc::new);
+                self.robots.lock().await.insert(key, robot.clone());
+                robot
+            }
+        };
+        robot.is_none_or(|r| r.allowed(url.as_str()))
+    }
+}

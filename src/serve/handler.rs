@@ -1,0 +1,137 @@
+//! The HTTP side of the replay: every request is logged, then meets its scripted fault (if any) and
+//! the global delay, then gets the reply `routes` picks. Faults that need control below axum are
+//! body tricks: `Truncate` sends a `Content-Length` for the whole body and a stream that fails
+//! after half of it; `Reset` sends a stream that fails at once, so hyper closes the connection
+//! before writing anything.
+
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use futures_util::StreamExt as _;
+use futures_util::stream;
+
+use super::faults::{FaultKind, FaultState, RequestLog};
+use super::routes::{Reply, ReplyBody, dispatch};
+use super::site::Site;
+
+/// What every request handler shares.
+#[derive(Debug)]
+pub(crate) struct AppState {
+    pub(crate) site: Site,
+    pub(crate) faults: FaultState,
+    pub(crate) log: RequestLog,
+    pub(crate) delay: Option<Duration>,
+}
+
+/// The one handler: the router sends every request here.
+pub(crate) async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let method = request.method().as_str().to_string();
+    let uri = request.uri().clone();
+    let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str());
+    state.log.record(&method, path_and_query);
+    let fault = state.faults.take(path_and_query);
+    if let Some(FaultKind::Delay(delay)) = fault {
+        tokio::time::sleep(delay).await;
+    }
+    if let Some(delay) = state.delay {
+        tokio::time::sleep(delay).await;
+    }
+    match fault {
+        Some(FaultKind::Status(code)) => return status_fault(code, None),
+        Some(FaultKind::StatusWithRetryAfter(code, seconds)) => {
+            return status_fault(code, Some(seconds));
+        }
+        Some(FaultKind::Reset) => return reset(),
+        _ => {}
+    }
+    let reply = dispatch(&state.site, &method, uri.path(), uri.query());
+    let truncate = fault == Some(FaultKind::Truncate);
+    into_response(reply, truncate).await
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    let mut response = Response::new(Body::from(text));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain;charset=UTF-8"),
+    );
+    response
+}
+
+fn status_fault(code: u16, retry_after: Option<u64>) -> Response {
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = plain(status, "replay fault\n");
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
+fn reset() -> Response {
+    let failing = stream::once(async {
+        Err::<Bytes, io::Error>(io::Error::new(
+            io::ErrorKind::ConnectionReset,
+            "replay fault: reset",
+        ))
+    });
+    Response::new(Body::from_stream(failing))
+}
+
+/// Half the body, a pause (so hyper flushes the head and that half), then an error that makes
+/// hyper drop the connection short of the announced `Content-Length`.
+fn truncated(body: Bytes) -> Body {
+    let half = body.slice(..body.len() / 2);
+    let first = stream::iter([Ok::<Bytes, io::Error>(half)]);
+    let fail = stream::once(async {
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "replay fault: truncated body",
+        ))
+    });
+    Body::from_stream(first.chain(fail))
+}
+
+async fn into_response(reply: Reply, truncate: bool) -> Response {
+    let bytes = match reply.body {
+        ReplyBody::Bytes(bytes) => bytes,
+        ReplyBody::File(path) => match tokio::fs::read(&path).await {
+            Ok(bytes) => Bytes::from(bytes),
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "replay: asset file unreadable");
+                return plain(StatusCode::NOT_FOUND, "no such asset in this site\n");
+            }
+        },
+    };
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let length = bytes.len();
+    let mut response = if truncate {
+        Response::new(truncated(bytes))
+    } else {
+        Response::new(Body::from(bytes))
+    };
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&reply.content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Some(value) = reply
+        .location
+        .and_then(|to| HeaderValue::from_str(&to).ok())
+    {
+        headers.insert(header::LOCATION, value);
+    }
+    if truncate {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    response
+}
