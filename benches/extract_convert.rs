@@ -6,24 +6,29 @@
 //! - `parse_only`: `scraper::Html::parse_document` alone, the floor (a bare html5ever parse);
 //! - `extract_only`: `extract_page`;
 //! - `extract_convert`: `extract_page` + `to_markdown` (which runs the render-back fidelity check);
-//! - `to_markdown_only`: `to_markdown` on posts extracted beforehand, to see which half dominates.
+//! - `to_markdown_only`: `to_markdown` on posts extracted beforehand, to see which half dominates;
+//! - `fidelity_only`: the render-back check (`check_fidelity`) alone, on Markdown converted
+//!   beforehand: the part of `to_markdown` that is not the HTML -> Markdown conversion.
 //!
 //! Group `bodies` (throughput: bytes of the cleaned body HTML of the same posts):
 //! - `html2md_body`: html2md 0.2.17 (GPL-3.0-or-later; a dev-dependency only, never linked into the
 //!   binary) on each cleaned body;
 //! - `htmd_body`: our converter, `html_to_markdown`, on the same strings.
 //!
-//! Every iteration processes the whole input set once. After each group, a summary line per
-//! benchmark gives the mean time of one pass, MiB/s and pages/s, computed from the same samples
-//! criterion analyses (the mean of the per-sample averages, which is criterion's mean estimate).
+//! Every iteration processes the whole input set once (tens of milliseconds), so the groups use
+//! flat sampling: criterion's reported time is then the mean of the samples. After each group, a
+//! summary line per benchmark gives that mean time of one pass, MiB/s and pages/s, computed from
+//! the same samples criterion analyses.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
-use tistory_migrate::convert::{ImageMap, html_to_markdown, to_markdown};
+use criterion::{
+    BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
+use tistory_migrate::convert::{ImageMap, check_fidelity, html_to_markdown, to_markdown};
 use tistory_migrate::extract::decode::decode_page;
 use tistory_migrate::extract::selectors::SelectorProfile;
 use tistory_migrate::extract::{Page, PageSource, extract_page};
@@ -89,6 +94,8 @@ fn load_posts(dir: &Path, profile: &SelectorProfile) -> std::io::Result<Vec<Inpu
                 if matches!(post.kind, PageKind::Post | PageKind::Notice)
                     && post.body.is_some() =>
             {
+                // `Post::clone(&post)` whether the variant holds a `Post` or a `Box<Post>`.
+                let post = Post::clone(&post);
                 inputs.push(Input { name, html, post });
             }
             Ok((_, Page::Entry(post))) => {
@@ -157,6 +164,9 @@ fn bench_pass<I, R>(
 }
 
 fn print_summary(group: &str, results: &[Measured], pages: usize, bytes: usize) {
+    if results.is_empty() {
+        return;
+    }
     println!("summary {group}: {pages} pages, {bytes} bytes per pass");
     for m in results {
         let secs = m.mean.as_secs_f64();
@@ -181,6 +191,7 @@ fn configure<'a>(c: &'a mut Criterion, name: &str, bytes: usize) -> BenchmarkGro
         .sample_size(SAMPLE_SIZE)
         .measurement_time(MEASUREMENT_TIME)
         .warm_up_time(WARM_UP_TIME)
+        .sampling_mode(SamplingMode::Flat)
         .throughput(Throughput::Bytes(bytes as u64));
     group
 }
@@ -215,6 +226,15 @@ fn benches(c: &mut Criterion) {
     let images = ImageMap::new();
     let pages = inputs.len();
 
+    // (page text, Markdown of the body) for `fidelity_only`.
+    let converted: Vec<(&str, String)> = inputs
+        .iter()
+        .map(|i| {
+            let body = i.post.body.as_ref().expect("inputs have a body");
+            (body.text.as_str(), html_to_markdown(&body.html, &images))
+        })
+        .collect();
+
     let page_bytes: usize = inputs.iter().map(|i| i.html.len()).sum();
     let mut group = configure(c, "pages", page_bytes);
     let results: Vec<Measured> = [
@@ -233,6 +253,9 @@ fn benches(c: &mut Criterion) {
         }),
         bench_pass(&mut group, "to_markdown_only", &inputs, |i| {
             to_markdown(&i.post, &images)
+        }),
+        bench_pass(&mut group, "fidelity_only", &converted, |(text, md)| {
+            check_fidelity(text, md)
         }),
     ]
     .into_iter()

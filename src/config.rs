@@ -29,8 +29,10 @@ pub struct CrawlSettings {
 pub fn crawl_settings(args: &FetchArgs, local: bool) -> Result<CrawlSettings, String> {
     let mut policy = FetchPolicy::default();
     match args.rate {
-        Some(r) if !r.is_finite() || r < 0.0 => return Err(format!("--rate {r}: give requests per second, 0 or more")),
-        Some(r) if r == 0.0 => policy.rate = None,
+        Some(r) if !r.is_finite() || r < 0.0 => {
+            return Err(format!("--rate {r}: give requests per second, 0 or more"));
+        }
+        Some(r) if r.abs() < f64::EPSILON => policy.rate = None,
         Some(r) => policy.rate = Some(r),
         None if local => policy.rate = None,
         None => {}
@@ -68,10 +70,18 @@ pub fn crawl_settings(args: &FetchArgs, local: bool) -> Result<CrawlSettings, St
 /// A message saying what a valid address looks like.
 pub fn parse_blog(input: &str) -> Result<Url, String> {
     let s = input.trim();
-    let with_scheme = if s.contains("://") { s.to_string() } else { format!("https://{s}") };
-    let url = Url::parse(&with_scheme).map_err(|e| format!("{input:?} is not a blog address ({e}); use e.g. https://name.tistory.com"))?;
+    let with_scheme = if s.contains("://") {
+        s.to_string()
+    } else {
+        format!("https://{s}")
+    };
+    let url = Url::parse(&with_scheme).map_err(|e| {
+        format!("{input:?} is not a blog address ({e}); use e.g. https://name.tistory.com")
+    })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("{input:?} is not a blog address; use e.g. https://name.tistory.com"));
+        return Err(format!(
+            "{input:?} is not a blog address; use e.g. https://name.tistory.com"
+        ));
     }
     Ok(url)
 }
@@ -82,8 +92,14 @@ mod tests {
 
     #[test]
     fn blog_addresses() {
-        assert_eq!(parse_blog("river.tistory.com").unwrap().as_str(), "https://river.tistory.com/");
-        assert_eq!(parse_blog("https://river.tistory.com/12").unwrap().path(), "/12");
+        assert_eq!(
+            parse_blog("river.tistory.com").unwrap().as_str(),
+            "https://river.tistory.com/"
+        );
+        assert_eq!(
+            parse_blog("https://river.tistory.com/12").unwrap().path(),
+            "/12"
+        );
         assert!(parse_blog("ftp://x").is_err());
         assert!(parse_blog("http://").is_err());
         assert!(parse_blog("not a url at all").is_err());

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 use tistory_migrate::cli::{Cli, Command, DEFAULT_MAX_PAGE_BYTES};
-use tistory_migrate::commands::crawl::{CrawlOutcome, crawl_and_extract, default_archive_dir, exit_for};
+use tistory_migrate::commands::crawl::{
+    CrawlOutcome, crawl_and_extract, default_archive_dir, exit_for,
+};
 use tistory_migrate::commands::extract::{ExtractOptions, run_extract};
 use tistory_migrate::commands::migrate::{migrate_blog, migrate_directory};
 use tistory_migrate::commands::serve::serve_dir;
@@ -26,7 +28,11 @@ fn init_logging(verbose: u8, quiet: u8, writer: LogWriter) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("tistory_migrate={level}")));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_target(false)
+        .init();
 }
 
 fn print_stdout(text: &str) {
@@ -40,7 +46,9 @@ fn bad_args(message: &str) -> anyhow::Result<Exit> {
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 fn finish(result: Result<CrawlOutcome, CrawlError>) -> Exit {
@@ -95,7 +103,9 @@ fn run(cli: Cli, progress: &Progress) -> anyhow::Result<Exit> {
                 Err(e) => return bad_args(&e),
             };
             let out = args.out.unwrap_or_else(|| default_archive_dir(&blog));
-            Ok(finish(runtime()?.block_on(crawl_and_extract(blog, out, settings, proxy, progress))))
+            Ok(finish(runtime()?.block_on(crawl_and_extract(
+                blog, out, settings, proxy, progress,
+            ))))
         }
         Command::Migrate(args) => {
             let dir = std::path::Path::new(&args.source);
@@ -105,18 +115,24 @@ fn run(cli: Cli, progress: &Progress) -> anyhow::Result<Exit> {
                 Err(e) => return bad_args(&e),
             };
             if local {
-                return Ok(finish(runtime()?.block_on(migrate_directory(dir, args.out, settings, progress))));
+                return Ok(finish(
+                    runtime()?.block_on(migrate_directory(dir, args.out, settings, progress)),
+                ));
             }
             let blog = match parse_blog(&args.source) {
                 Ok(b) => b,
                 Err(e) => return bad_args(&format!("{e} (nor is it a directory)")),
             };
-            Ok(finish(runtime()?.block_on(migrate_blog(blog, args.out, settings, progress))))
+            Ok(finish(runtime()?.block_on(migrate_blog(
+                blog, args.out, settings, progress,
+            ))))
         }
-        Command::Serve(args) => match runtime()?.block_on(serve_dir(&args.dir, args.port.unwrap_or(8080))) {
-            Ok(()) => Ok(Exit::Ok),
-            Err(e) => bad_args(&e),
-        },
+        Command::Serve(args) => {
+            match runtime()?.block_on(serve_dir(&args.dir, args.port.unwrap_or(8080))) {
+                Ok(()) => Ok(Exit::Ok),
+                Err(e) => bad_args(&e),
+            }
+        }
     }
 }
 
@@ -124,7 +140,11 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { Exit::BadArgs } else { Exit::Ok };
+            let code = if e.use_stderr() {
+                Exit::BadArgs
+            } else {
+                Exit::Ok
+            };
             let _ = e.print();
             return code.into();
         }

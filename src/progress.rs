@@ -19,7 +19,9 @@ impl Progress {
     #[must_use]
     pub fn new(enabled: bool) -> Self {
         if enabled && io::stderr().is_terminal() {
-            Self { multi: Some(MultiProgress::with_draw_target(ProgressDrawTarget::stderr())) }
+            Self {
+                multi: Some(MultiProgress::with_draw_target(ProgressDrawTarget::stderr())),
+            }
         } else {
             Self::hidden()
         }
@@ -52,7 +54,9 @@ impl Progress {
     /// A writer for log lines that keeps the bars intact.
     #[must_use]
     pub fn log_writer(&self) -> LogWriter {
-        LogWriter { multi: self.multi.clone() }
+        LogWriter {
+            multi: self.multi.clone(),
+        }
     }
 }
 
@@ -65,7 +69,9 @@ pub struct LogWriter {
 impl Write for LogWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &self.multi {
-            Some(m) => m.suspend(|| io::stderr().write_all(buf)).map(|()| buf.len()),
+            Some(m) => m
+                .suspend(|| io::stderr().write_all(buf))
+                .map(|()| buf.len()),
             None => io::stderr().write(buf),
         }
     }

@@ -61,7 +61,9 @@ CREATE TABLE IF NOT EXISTS comments (
 
 /// Errors of the state database, with the file they concern.
 #[derive(Debug, thiserror::Error)]
-#[error("archive state {path}: {source}; if the file is damaged, move it away and run crawl again (pages on disk are kept)")]
+#[error(
+    "archive state {path}: {source}; if the file is damaged, move it away and run crawl again (pages on disk are kept)"
+)]
 pub struct DbError {
     /// The database file.
     pub path: PathBuf,
@@ -194,6 +196,17 @@ pub struct AssetRow {
     pub last_error: Option<String>,
 }
 
+/// The comments of one post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentsRow {
+    /// `ok` or `failed`.
+    pub state: String,
+    /// Comments and replies saved.
+    pub count: Option<usize>,
+    /// The JSON file, relative to the archive.
+    pub file: Option<String>,
+}
+
 /// The open state database.
 pub struct ArchiveDb {
     conn: Connection,
@@ -210,17 +223,29 @@ impl ArchiveDb {
     /// # Errors
     /// [`DbError`] when the file cannot be opened or is not a database.
     pub fn open(path: &Path) -> Result<Self, DbError> {
-        let err = |source| DbError { path: path.to_path_buf(), source };
+        let err = |source| DbError {
+            path: path.to_path_buf(),
+            source,
+        };
         let conn = Connection::open(path).map_err(err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
-        Ok(Self { conn, path: path.to_path_buf() })
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     fn err(&self, source: rusqlite::Error) -> DbError {
-        DbError { path: self.path.clone(), source }
+        DbError {
+            path: self.path.clone(),
+            source,
+        }
     }
 
     /// Sets a blog fact (`blog`, `base_url`, `sidebar_total`, `mobile_total`, ...).
@@ -240,7 +265,9 @@ impl ArchiveDb {
     /// [`DbError`] on a database failure.
     pub fn meta(&self, key: &str) -> Result<Option<String>, DbError> {
         self.conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| r.get(0))
+            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -250,16 +277,33 @@ impl ArchiveDb {
     /// # Errors
     /// [`DbError`] on a database failure; nothing is recorded then.
     pub fn record_sources(&mut self, source: &str, ids: &[EntryId]) -> Result<(), DbError> {
-        let tx = self.conn.transaction().map_err(|e| DbError { path: self.path.clone(), source: e })?;
+        let tx = self.conn.transaction().map_err(|e| DbError {
+            path: self.path.clone(),
+            source: e,
+        })?;
         {
-            let mut entry = tx.prepare_cached("INSERT OR IGNORE INTO entries(id) VALUES (?1)").map_err(|e| DbError { path: self.path.clone(), source: e })?;
+            let mut entry = tx
+                .prepare_cached("INSERT OR IGNORE INTO entries(id) VALUES (?1)")
+                .map_err(|e| DbError {
+                    path: self.path.clone(),
+                    source: e,
+                })?;
             let mut src = tx
                 .prepare_cached("INSERT OR IGNORE INTO entry_sources(id, source) VALUES (?1, ?2)")
-                .map_err(|e| DbError { path: self.path.clone(), source: e })?;
+                .map_err(|e| DbError {
+                    path: self.path.clone(),
+                    source: e,
+                })?;
             for id in ids {
                 let id = i64::try_from(*id).unwrap_or(i64::MAX);
-                entry.execute(params![id]).map_err(|e| DbError { path: self.path.clone(), source: e })?;
-                src.execute(params![id, source]).map_err(|e| DbError { path: self.path.clone(), source: e })?;
+                entry.execute(params![id]).map_err(|e| DbError {
+                    path: self.path.clone(),
+                    source: e,
+                })?;
+                src.execute(params![id, source]).map_err(|e| DbError {
+                    path: self.path.clone(),
+                    source: e,
+                })?;
             }
         }
         tx.commit().map_err(|e| self.err(e))
@@ -271,7 +315,10 @@ impl ArchiveDb {
     /// [`DbError`] on a database failure.
     pub fn record_slug(&self, slug: &str, id: EntryId) -> Result<(), DbError> {
         self.conn
-            .execute("INSERT OR REPLACE INTO slugs(slug, id) VALUES (?1, ?2)", params![slug, i64::try_from(id).unwrap_or(i64::MAX)])
+            .execute(
+                "INSERT OR REPLACE INTO slugs(slug, id) VALUES (?1, ?2)",
+                params![slug, i64::try_from(id).unwrap_or(i64::MAX)],
+            )
             .map(|_| ())
             .map_err(|e| self.err(e))
     }
@@ -282,7 +329,9 @@ impl ArchiveDb {
     /// [`DbError`] on a database failure.
     pub fn slug_id(&self, slug: &str) -> Result<Option<EntryId>, DbError> {
         self.conn
-            .query_row("SELECT id FROM slugs WHERE slug = ?1", params![slug], |r| r.get::<_, i64>(0))
+            .query_row("SELECT id FROM slugs WHERE slug = ?1", params![slug], |r| {
+                r.get::<_, i64>(0)
+            })
             .optional()
             .map(|o| o.and_then(|v| u64::try_from(v).ok()))
             .map_err(|e| self.err(e))
@@ -308,14 +357,18 @@ impl ArchiveDb {
                     id: u64::try_from(r.get::<_, i64>(0)?).unwrap_or_default(),
                     url: r.get(1)?,
                     state: EntryState::parse(&r.get::<_, String>(2)?),
-                    http_status: r.get::<_, Option<i64>>(3)?.and_then(|s| u16::try_from(s).ok()),
+                    http_status: r
+                        .get::<_, Option<i64>>(3)?
+                        .and_then(|s| u16::try_from(s).ok()),
                     attempts: u32::try_from(r.get::<_, i64>(4)?).unwrap_or_default(),
                     last_error: r.get(5)?,
                     etag: r.get(6)?,
                     last_modified: r.get(7)?,
                     page_sha256: r.get(8)?,
                     raw_file: r.get(9)?,
-                    sources: sources.map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default(),
+                    sources: sources
+                        .map(|s| s.split(',').map(str::to_string).collect())
+                        .unwrap_or_default(),
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -328,10 +381,14 @@ impl ArchiveDb {
     /// [`DbError`] on a database failure; nothing is recorded then.
     pub fn record_page(&mut self, o: &PageOutcome) -> Result<(), DbError> {
         let path = self.path.clone();
-        let e = move |source| DbError { path: path.clone(), source };
+        let e = move |source| DbError {
+            path: path.clone(),
+            source,
+        };
         let tx = self.conn.transaction().map_err(&e)?;
         let id = i64::try_from(o.id).unwrap_or(i64::MAX);
-        tx.execute("INSERT OR IGNORE INTO entries(id) VALUES (?1)", params![id]).map_err(&e)?;
+        tx.execute("INSERT OR IGNORE INTO entries(id) VALUES (?1)", params![id])
+            .map_err(&e)?;
         tx.execute(
             "UPDATE entries SET state = ?2, url = COALESCE(?3, url), http_status = ?4, attempts = attempts + 1,
                  last_error = ?5, etag = COALESCE(?6, etag), last_modified = COALESCE(?7, last_modified),
@@ -341,14 +398,19 @@ impl ArchiveDb {
         )
         .map_err(&e)?;
         if !o.assets.is_empty() {
-            tx.execute("DELETE FROM post_assets WHERE post_id = ?1", params![id]).map_err(&e)?;
+            tx.execute("DELETE FROM post_assets WHERE post_id = ?1", params![id])
+                .map_err(&e)?;
             for (position, (url, kind)) in o.assets.iter().enumerate() {
                 tx.execute(
                     "INSERT OR IGNORE INTO post_assets(post_id, url, kind, position) VALUES (?1, ?2, ?3, ?4)",
                     params![id, url, kind, i64::try_from(position).unwrap_or_default()],
                 )
                 .map_err(&e)?;
-                tx.execute("INSERT OR IGNORE INTO assets(url, state) VALUES (?1, 'pending')", params![url]).map_err(&e)?;
+                tx.execute(
+                    "INSERT OR IGNORE INTO assets(url, state) VALUES (?1, 'pending')",
+                    params![url],
+                )
+                .map_err(&e)?;
             }
         }
         tx.commit().map_err(&e)
@@ -360,7 +422,10 @@ impl ArchiveDb {
     /// [`DbError`] on a database failure.
     pub fn forget_after(&mut self, max_id: EntryId) -> Result<(), DbError> {
         let path = self.path.clone();
-        let e = move |source| DbError { path: path.clone(), source };
+        let e = move |source| DbError {
+            path: path.clone(),
+            source,
+        };
         let max = i64::try_from(max_id).unwrap_or(i64::MAX);
         let tx = self.conn.transaction().map_err(&e)?;
         tx.execute(
@@ -377,7 +442,14 @@ impl ArchiveDb {
     ///
     /// # Errors
     /// [`DbError`] on a database failure.
-    pub fn record_asset_ok(&self, url: &str, sha256: &str, file: &str, content_type: Option<&str>, size: u64) -> Result<(), DbError> {
+    pub fn record_asset_ok(
+        &self,
+        url: &str,
+        sha256: &str,
+        file: &str,
+        content_type: Option<&str>,
+        size: u64,
+    ) -> Result<(), DbError> {
         self.conn
             .execute(
                 "INSERT INTO assets(url, state, sha256, file, content_type, size, attempts, fetched_at) VALUES (?1, 'ok', ?2, ?3, ?4, ?5, 1, ?6)
@@ -410,9 +482,19 @@ impl ArchiveDb {
     /// [`DbError`] on a database failure.
     pub fn asset(&self, url: &str) -> Result<Option<AssetRow>, DbError> {
         self.conn
-            .query_row("SELECT url, state, sha256, file, last_error FROM assets WHERE url = ?1", params![url], |r| {
-                Ok(AssetRow { url: r.get(0)?, state: r.get(1)?, sha256: r.get(2)?, file: r.get(3)?, last_error: r.get(4)? })
-            })
+            .query_row(
+                "SELECT url, state, sha256, file, last_error FROM assets WHERE url = ?1",
+                params![url],
+                |r| {
+                    Ok(AssetRow {
+                        url: r.get(0)?,
+                        state: r.get(1)?,
+                        sha256: r.get(2)?,
+                        file: r.get(3)?,
+                        last_error: r.get(4)?,
+                    })
+                },
+            )
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -424,10 +506,14 @@ impl ArchiveDb {
     pub fn post_assets(&self, post_id: EntryId) -> Result<Vec<(String, String)>, DbError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT url, kind FROM post_assets WHERE post_id = ?1 ORDER BY position")
+            .prepare_cached(
+                "SELECT url, kind FROM post_assets WHERE post_id = ?1 ORDER BY position",
+            )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![i64::try_from(post_id).unwrap_or(i64::MAX)], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_map(params![i64::try_from(post_id).unwrap_or(i64::MAX)], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
@@ -437,9 +523,20 @@ impl ArchiveDb {
     /// # Errors
     /// [`DbError`] on a database failure.
     pub fn assets(&self) -> Result<Vec<AssetRow>, DbError> {
-        let mut stmt = self.conn.prepare("SELECT url, state, sha256, file, last_error FROM assets ORDER BY url").map_err(|e| self.err(e))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT url, state, sha256, file, last_error FROM assets ORDER BY url")
+            .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| Ok(AssetRow { url: r.get(0)?, state: r.get(1)?, sha256: r.get(2)?, file: r.get(3)?, last_error: r.get(4)? }))
+            .query_map([], |r| {
+                Ok(AssetRow {
+                    url: r.get(0)?,
+                    state: r.get(1)?,
+                    sha256: r.get(2)?,
+                    file: r.get(3)?,
+                    last_error: r.get(4)?,
+                })
+            })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
@@ -448,7 +545,13 @@ impl ArchiveDb {
     ///
     /// # Errors
     /// [`DbError`] on a database failure.
-    pub fn record_comments(&self, post_id: EntryId, count: Option<usize>, file: Option<&str>, error: Option<&str>) -> Result<(), DbError> {
+    pub fn record_comments(
+        &self,
+        post_id: EntryId,
+        count: Option<usize>,
+        file: Option<&str>,
+        error: Option<&str>,
+    ) -> Result<(), DbError> {
         let state = if error.is_some() { "failed" } else { "ok" };
         self.conn
             .execute(
@@ -466,16 +569,24 @@ impl ArchiveDb {
             .map_err(|e| self.err(e))
     }
 
-    /// The comment state of a post: (state, count, file).
+    /// The comment state of a post.
     ///
     /// # Errors
     /// [`DbError`] on a database failure.
-    pub fn comments(&self, post_id: EntryId) -> Result<Option<(String, Option<usize>, Option<String>)>, DbError> {
+    pub fn comments(&self, post_id: EntryId) -> Result<Option<CommentsRow>, DbError> {
         self.conn
             .query_row(
                 "SELECT state, count, file FROM comments WHERE post_id = ?1",
                 params![i64::try_from(post_id).unwrap_or(i64::MAX)],
-                |r| Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.and_then(|c| usize::try_from(c).ok()), r.get(2)?)),
+                |r| {
+                    Ok(CommentsRow {
+                        state: r.get(0)?,
+                        count: r
+                            .get::<_, Option<i64>>(1)?
+                            .and_then(|c| usize::try_from(c).ok()),
+                        file: r.get(2)?,
+                    })
+                },
             )
             .optional()
             .map_err(|e| self.err(e))
@@ -517,16 +628,29 @@ mod tests {
             last_modified: None,
             page_sha256: Some("ab".into()),
             raw_file: Some("raw/7.html".into()),
-            assets: vec![("https://cdn/a.png".into(), "image"), ("https://cdn/f.pdf".into(), "attachment")],
+            assets: vec![
+                ("https://cdn/a.png".into(), "image"),
+                ("https://cdn/f.pdf".into(), "attachment"),
+            ],
         };
         db.record_page(&outcome).unwrap();
         db.record_page(&outcome).unwrap();
         let row = &db.entries().unwrap()[0];
         assert_eq!((row.state, row.attempts), (EntryState::Ok, 2));
         assert_eq!(db.post_assets(7).unwrap().len(), 2);
-        assert_eq!(db.asset("https://cdn/a.png").unwrap().unwrap().state, "pending");
+        assert_eq!(
+            db.asset("https://cdn/a.png").unwrap().unwrap().state,
+            "pending"
+        );
         db.record_asset_missing("https://cdn/a.png", "403").unwrap();
-        db.record_asset_ok("https://cdn/a.png", "ff", "assets/ff/ff.png", Some("image/png"), 3).unwrap();
+        db.record_asset_ok(
+            "https://cdn/a.png",
+            "ff",
+            "assets/ff/ff.png",
+            Some("image/png"),
+            3,
+        )
+        .unwrap();
         let a = db.asset("https://cdn/a.png").unwrap().unwrap();
         assert_eq!((a.state.as_str(), a.last_error), ("ok", None));
     }
@@ -535,7 +659,11 @@ mod tests {
     fn a_broken_database_file_is_a_clear_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("archive.db");
-        std::fs::write(&path, b"this is not a database, just text that is long enough to have a header").unwrap();
+        std::fs::write(
+            &path,
+            b"this is not a database, just text that is long enough to have a header",
+        )
+        .unwrap();
         let e = ArchiveDb::open(&path).err().expect("not a database");
         assert!(e.to_string().contains("archive.db"), "{e}");
     }

@@ -10,7 +10,7 @@ use crate::config::CrawlSettings;
 use crate::crawl::{CrawlError, CrawlOptions, CrawlReport, crawl};
 use crate::extract::selectors::SelectorProfile;
 use crate::progress::Progress;
-use crate::report::{ExtractReport, Exit};
+use crate::report::{Exit, ExtractReport};
 
 /// The outcome of crawl + extract.
 pub struct CrawlOutcome {
@@ -26,7 +26,11 @@ impl CrawlOutcome {
     /// The exit code: 2 when an entry or file failed.
     #[must_use]
     pub fn exit(&self) -> Exit {
-        if self.crawl.has_failures() || self.extract.exit() != Exit::Ok { Exit::ItemsFailed } else { Exit::Ok }
+        if self.crawl.has_failures() || self.extract.exit() != Exit::Ok {
+            Exit::ItemsFailed
+        } else {
+            Exit::Ok
+        }
     }
 }
 
@@ -68,9 +72,19 @@ pub async fn crawl_and_extract(
     };
     let extract = tokio::task::spawn_blocking(move || run_extract(&extract_opts))
         .await
-        .map_err(|e| CrawlError::Archive { path: out.clone(), message: e.to_string() })?
-        .map_err(|e| CrawlError::Archive { path: out.clone(), message: format!("{e:#}") })?;
-    Ok(CrawlOutcome { crawl: crawl_report, extract, out })
+        .map_err(|e| CrawlError::Archive {
+            path: out.clone(),
+            message: e.to_string(),
+        })?
+        .map_err(|e| CrawlError::Archive {
+            path: out.clone(),
+            message: format!("{e:#}"),
+        })?;
+    Ok(CrawlOutcome {
+        crawl: crawl_report,
+        extract,
+        out,
+    })
 }
 
 /// Maps a crawl error to an exit code: a bad address is a bad argument (3), the rest 1.

@@ -49,7 +49,11 @@ fn collect_inputs(inputs: &[PathBuf], problems: &mut Vec<FileProblem>) -> Vec<Pa
         }
         // An archive directory: its raw entry pages are the input (not raw/pages/, the listings).
         let is_archive = input.join(RAW_DIR).is_dir();
-        let root = if is_archive { input.join(RAW_DIR) } else { input.clone() };
+        let root = if is_archive {
+            input.join(RAW_DIR)
+        } else {
+            input.clone()
+        };
         let mut found: Vec<PathBuf> = walkdir::WalkDir::new(&root)
             .max_depth(if is_archive { 1 } else { usize::MAX })
             .follow_links(false)
@@ -201,7 +205,11 @@ impl ArchiveIndex {
             return Ok(Self::default());
         }
         let db = ArchiveDb::open(&db_path)?;
-        let assets = db.assets()?.into_iter().map(|a| (a.url.clone(), a)).collect();
+        let assets = db
+            .assets()?
+            .into_iter()
+            .map(|a| (a.url.clone(), a))
+            .collect();
         let mut comments = HashMap::new();
         let entries = db.entries()?;
         let pageless = entries
@@ -210,13 +218,19 @@ impl ArchiveIndex {
             .cloned()
             .collect();
         for e in entries {
-            if let Some((state, Some(count), Some(file))) = db.comments(e.id)?
-                && state == "ok"
+            if let Some(c) = db.comments(e.id)?
+                && c.state == "ok"
+                && let (Some(count), Some(file)) = (c.count, c.file)
             {
                 comments.insert(e.id, CommentsRef { count, file });
             }
         }
-        Ok(Self { pageless, base_url: db.meta("canonical_base")?.or(db.meta("base_url")?), assets, comments })
+        Ok(Self {
+            pageless,
+            base_url: db.meta("canonical_base")?.or(db.meta("base_url")?),
+            assets,
+            comments,
+        })
     }
 
     /// The row of an entry that has no saved page: deleted, failed, or never fetched.
@@ -227,7 +241,10 @@ impl ArchiveIndex {
             EntryState::Protected => PostStatus::Protected,
             _ => PostStatus::Error,
         };
-        let url = e.url.clone().unwrap_or_else(|| format!("{}{}", self.base_url.as_deref().unwrap_or("/"), e.id));
+        let url = e
+            .url
+            .clone()
+            .unwrap_or_else(|| format!("{}{}", self.base_url.as_deref().unwrap_or("/"), e.id));
         let mut warnings = Vec::new();
         if let Some(err) = &e.last_error {
             warnings.push(format!("not archived: {err}"));
@@ -259,7 +276,9 @@ impl ArchiveIndex {
     /// original URLs to the local files the Markdown should use.
     fn apply(&self, post: &mut Post) -> ImageMap {
         let mut map = ImageMap::new();
-        let Some(body) = post.body.as_mut() else { return map };
+        let Some(body) = post.body.as_mut() else {
+            return map;
+        };
         let mut locate = |url: &str| -> (Option<String>, AssetStatus) {
             match self.assets.get(url) {
                 Some(a) if a.state == "ok" && a.file.is_some() => {
@@ -343,7 +362,12 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
                 .with_context(|| format!("while writing the Markdown of post {}", post.id))?;
             markdown_written += 1;
         }
-        let mut record = to_record(post, md.as_ref(), Some(md_rel), Some(relative_to(path, &out)));
+        let mut record = to_record(
+            post,
+            md.as_ref(),
+            Some(md_rel),
+            Some(relative_to(path, &out)),
+        );
         record.comments = archive.comments.get(&post.id).cloned();
         rows.insert(post.id, record);
     }

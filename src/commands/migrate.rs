@@ -17,7 +17,12 @@ use crate::serve::{Faults, Site, start};
 ///
 /// # Errors
 /// As [`crawl_and_extract`].
-pub async fn migrate_blog(blog: Url, out: Option<PathBuf>, settings: CrawlSettings, progress: &Progress) -> Result<CrawlOutcome, CrawlError> {
+pub async fn migrate_blog(
+    blog: Url,
+    out: Option<PathBuf>,
+    settings: CrawlSettings,
+    progress: &Progress,
+) -> Result<CrawlOutcome, CrawlError> {
     let out = out.unwrap_or_else(|| default_archive_dir(&blog));
     crawl_and_extract(blog, out, settings, None, progress).await
 }
@@ -26,14 +31,30 @@ pub async fn migrate_blog(blog: Url, out: Option<PathBuf>, settings: CrawlSettin
 ///
 /// # Errors
 /// As [`crawl_and_extract`], plus a saved blog that cannot be loaded.
-pub async fn migrate_directory(dir: &Path, out: Option<PathBuf>, settings: CrawlSettings, progress: &Progress) -> Result<CrawlOutcome, CrawlError> {
-    let site = Site::load(dir).map_err(|e| CrawlError::Archive { path: dir.to_path_buf(), message: e.to_string() })?;
+pub async fn migrate_directory(
+    dir: &Path,
+    out: Option<PathBuf>,
+    settings: CrawlSettings,
+    progress: &Progress,
+) -> Result<CrawlOutcome, CrawlError> {
+    let site = Site::load(dir).map_err(|e| CrawlError::Archive {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    })?;
     let name = site.blog.name.clone();
     let server = start(site, Faults::default(), 0)
         .await
-        .map_err(|e| CrawlError::Archive { path: dir.to_path_buf(), message: format!("cannot start the replay server: {e}") })?;
-    let base = Url::parse(&format!("http://{}/", server.addr)).expect("a socket address makes a valid URL");
-    let out = out.unwrap_or_else(|| PathBuf::from("output").join(crate::archive::layout::safe_name(name.as_deref().unwrap_or("replay"))));
+        .map_err(|e| CrawlError::Archive {
+            path: dir.to_path_buf(),
+            message: format!("cannot start the replay server: {e}"),
+        })?;
+    let base = Url::parse(&format!("http://{}/", server.addr))
+        .expect("a socket address makes a valid URL");
+    let out = out.unwrap_or_else(|| {
+        PathBuf::from("output").join(crate::archive::layout::safe_name(
+            name.as_deref().unwrap_or("replay"),
+        ))
+    });
     tracing::info!("replaying {} at {base}", dir.display());
     let result = crawl_and_extract(base.clone(), out, settings, Some(base), progress).await;
     server.shutdown().await;

@@ -11,8 +11,14 @@ use crate::serve::{Faults, Site, start};
 pub async fn serve_dir(dir: &Path, port: u16) -> Result<(), String> {
     let site = Site::load(dir).map_err(|e| e.to_string())?;
     let entries = site.entries.len();
-    let server = start(site, Faults::default(), port).await.map_err(|e| format!("cannot serve on 127.0.0.1:{port}: {e}"))?;
-    println!("serving {} ({entries} entries) at http://{}/ — press Ctrl-C to stop", dir.display(), server.addr);
+    let server = start(site, Faults::default(), port)
+        .await
+        .map_err(|e| format!("cannot serve on 127.0.0.1:{port}: {e}"))?;
+    println!(
+        "serving {} ({entries} entries) at http://{}/ — press Ctrl-C to stop",
+        dir.display(),
+        server.addr
+    );
     let _ = tokio::signal::ctrl_c().await;
     server.shutdown().await;
     Ok(())

@@ -39,7 +39,13 @@ pub fn asset_fetch_url(original: &str, proxy: Option<&Url>) -> Option<Url> {
 /// The file extension for an asset: from the content type, else from the URL's last segment.
 #[must_use]
 pub fn asset_extension(content_type: Option<&str>, url: &str) -> String {
-    let mime = content_type.unwrap_or_default().split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let mime = content_type
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     let by_type = match mime.as_str() {
         "image/png" => "png",
         "image/jpeg" | "image/jpg" => "jpg",
@@ -55,10 +61,16 @@ pub fn asset_extension(content_type: Option<&str>, url: &str) -> String {
     if !by_type.is_empty() {
         return by_type.to_string();
     }
-    let path = Url::parse(url).map(|u| u.path().to_string()).unwrap_or_default();
+    let path = Url::parse(url)
+        .map(|u| u.path().to_string())
+        .unwrap_or_default();
     let last = path.rsplit('/').next().unwrap_or_default();
     let ext = last.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
-    ext.chars().filter(char::is_ascii_alphanumeric).take(8).collect::<String>().to_ascii_lowercase()
+    ext.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// Why an asset is missing.
@@ -107,7 +119,9 @@ pub async fn download_asset(
     is_image: bool,
     proxy: Option<&Url>,
 ) -> Result<StoredAsset, AssetError> {
-    let url = asset_fetch_url(original, proxy).ok_or_else(|| AssetError::BadUrl { url: original.to_string() })?;
+    let url = asset_fetch_url(original, proxy).ok_or_else(|| AssetError::BadUrl {
+        url: original.to_string(),
+    })?;
     let fetched = fetcher.get(&url, None).await?;
     if fetched.status != 200 {
         let hint = match fetched.status {
@@ -115,14 +129,21 @@ pub async fn download_asset(
             404 | 410 => " (the file is gone from the server)",
             _ => "",
         };
-        return Err(AssetError::Status { url: original.to_string(), status: fetched.status, hint });
+        return Err(AssetError::Status {
+            url: original.to_string(),
+            status: fetched.status,
+            hint,
+        });
     }
     let content_type = fetched.content_type.clone();
     if is_image
         && let Some(ct) = &content_type
         && (ct.starts_with("text/html") || ct.starts_with("application/json"))
     {
-        return Err(AssetError::NotAnImage { url: original.to_string(), content_type: ct.clone() });
+        return Err(AssetError::NotAnImage {
+            url: original.to_string(),
+            content_type: ct.clone(),
+        });
     }
     let sha256 = hex::encode(Sha256::digest(&fetched.body));
     let file = asset_rel(&sha256, &asset_extension(content_type.as_deref(), original));
@@ -131,9 +152,15 @@ pub async fn download_asset(
     // Content-addressed: an existing file with this name already holds these bytes.
     let whole = std::fs::metadata(&path).is_ok_and(|m| m.len() == size);
     if !whole {
-        write_atomic(&path, &fetched.body).map_err(|e| AssetError::Write(crate::report::error_chain(&e)))?;
+        write_atomic(&path, &fetched.body)
+            .map_err(|e| AssetError::Write(crate::report::error_chain(&e)))?;
     }
-    Ok(StoredAsset { sha256, file, content_type, size })
+    Ok(StoredAsset {
+        sha256,
+        file,
+        content_type,
+        size,
+    })
 }
 
 #[cfg(test)]
@@ -143,17 +170,30 @@ mod tests {
     #[test]
     fn extensions() {
         assert_eq!(asset_extension(Some("image/png"), "https://x/a.jpg"), "png");
-        assert_eq!(asset_extension(Some("application/octet-stream"), "https://x/dn/a/b/tfile.PDF?x=1"), "pdf");
+        assert_eq!(
+            asset_extension(
+                Some("application/octet-stream"),
+                "https://x/dn/a/b/tfile.PDF?x=1"
+            ),
+            "pdf"
+        );
         assert_eq!(asset_extension(None, "https://x/dn/a/b/img"), "");
         // Hostile names can only ever give a short alphanumeric extension.
         let hostile = asset_extension(None, "https://x/a.../..%2F..%2Fetc%2Fpasswd.ph/p?x=.exe");
-        assert!(hostile.len() <= 8 && hostile.chars().all(|c| c.is_ascii_alphanumeric()), "{hostile}");
+        assert!(
+            hostile.len() <= 8 && hostile.chars().all(|c| c.is_ascii_alphanumeric()),
+            "{hostile}"
+        );
     }
 
     #[test]
     fn proxy_urls_carry_the_original() {
         let proxy = Url::parse("http://127.0.0.1:9/").unwrap();
-        let u = asset_fetch_url("https://blog.kakaocdn.net/dn/a/img.png?x=1&y=2", Some(&proxy)).unwrap();
+        let u = asset_fetch_url(
+            "https://blog.kakaocdn.net/dn/a/img.png?x=1&y=2",
+            Some(&proxy),
+        )
+        .unwrap();
         let (_, v) = u.query_pairs().find(|(k, _)| k == "url").unwrap();
         assert_eq!(v, "https://blog.kakaocdn.net/dn/a/img.png?x=1&y=2");
         assert_eq!(u.path(), crate::serve::ASSET_PROXY_PATH);

@@ -22,11 +22,17 @@ pub struct PostComments {
 ///
 /// # Errors
 /// A message naming the URL that failed.
-pub async fn fetch_comments(fetcher: &Fetcher, base: &Url, id: EntryId) -> Result<PostComments, String> {
+pub async fn fetch_comments(
+    fetcher: &Fetcher,
+    base: &Url,
+    id: EntryId,
+) -> Result<PostComments, String> {
     let mut items = Vec::new();
     let mut start: Option<u64> = None;
     for _ in 0..MAX_COMMENT_PAGES {
-        let url = base.join(&comments_path(id, start)).map_err(|e| format!("comment URL for {id}: {e}"))?;
+        let url = base
+            .join(&comments_path(id, start))
+            .map_err(|e| format!("comment URL for {id}: {e}"))?;
         let fetched = fetcher.get(&url, None).await.map_err(|e| e.to_string())?;
         if fetched.status == 404 {
             // No comment endpoint for this entry (comments closed): nothing to keep.
@@ -68,7 +74,8 @@ mod tests {
 
     #[test]
     fn counts_nested_replies() {
-        let items: Vec<serde_json::Value> = serde_json::from_str(r#"[{"id":1,"children":[{"id":2},{"id":3}]},{"id":4}]"#).unwrap();
+        let items: Vec<serde_json::Value> =
+            serde_json::from_str(r#"[{"id":1,"children":[{"id":2},{"id":3}]},{"id":4}]"#).unwrap();
         assert_eq!(count_comments(&items), 4);
     }
 }

@@ -39,20 +39,37 @@ pub(crate) struct Found {
 }
 
 /// Fetches the home page; fails when the address does not answer or is not a Tistory blog.
-pub(crate) async fn read_home(fetcher: &Fetcher, base: &Url, out: &Path) -> Result<Home, CrawlError> {
+pub(crate) async fn read_home(
+    fetcher: &Fetcher,
+    base: &Url,
+    out: &Path,
+) -> Result<Home, CrawlError> {
     let fetched = fetcher.get(base, None).await?;
     if fetched.status != 200 {
-        return Err(CrawlError::NotTistory { url: base.to_string(), why: format!("its home page answered {}", fetched.status) });
+        return Err(CrawlError::NotTistory {
+            url: base.to_string(),
+            why: format!("its home page answered {}", fetched.status),
+        });
     }
     let html = decode_page(&fetched.body, Path::new("home page"))
         .map(|d| d.html)
-        .map_err(|e| CrawlError::NotTistory { url: base.to_string(), why: e.to_string() })?;
+        .map_err(|e| CrawlError::NotTistory {
+            url: base.to_string(),
+            why: e.to_string(),
+        })?;
     let facts = blog_facts(&html);
     if !facts.is_tistory {
-        return Err(CrawlError::NotTistory { url: base.to_string(), why: "its home page has no Tistory markers".into() });
+        return Err(CrawlError::NotTistory {
+            url: base.to_string(),
+            why: "its home page has no Tistory markers".into(),
+        });
     }
     save_listing_page(out, &fetched.final_url, &fetched.body);
-    Ok(Home { url: fetched.final_url, html, facts })
+    Ok(Home {
+        url: fetched.final_url,
+        html,
+        facts,
+    })
 }
 
 /// Keeps a listing page as served, under `raw/pages/` (best effort: it is not an entry).
@@ -64,7 +81,10 @@ fn save_listing_page(out: &Path, url: &Url, body: &[u8]) {
     if let Some(q) = url.query() {
         name = format!("{name}_{q}");
     }
-    let path = out.join(RAW_DIR).join("pages").join(format!("{}.html", safe_name(&name)));
+    let path = out
+        .join(RAW_DIR)
+        .join("pages")
+        .join(format!("{}.html", safe_name(&name)));
     let _ = write_atomic(&path, body);
 }
 
@@ -81,7 +101,11 @@ impl Collector<'_> {
                 self.ids.entry(source).or_default().insert(id);
             }
             Some(EntryRef::Slug(slug)) => {
-                self.found.slugs.entry(slug).or_default().insert(source.to_string());
+                self.found
+                    .slugs
+                    .entry(slug)
+                    .or_default()
+                    .insert(source.to_string());
             }
             None => {}
         }
@@ -106,7 +130,11 @@ async fn get_text(ctx: &Ctx, url: &Url) -> Result<String, String> {
     if !ctx.fetcher.allowed(url).await {
         return Err(format!("{url} is disallowed by robots.txt"));
     }
-    let f = ctx.fetcher.get(url, None).await.map_err(|e| e.to_string())?;
+    let f = ctx
+        .fetcher
+        .get(url, None)
+        .await
+        .map_err(|e| e.to_string())?;
     if f.status != 200 {
         return Err(format!("{url} answered {}", f.status));
     }
@@ -114,9 +142,18 @@ async fn get_text(ctx: &Ctx, url: &Url) -> Result<String, String> {
 }
 
 /// Runs every discovery source and records what each named.
-pub(crate) async fn discover(ctx: &Ctx, home: &Home, input: &Url, progress: &Progress) -> Result<Found, CrawlError> {
+pub(crate) async fn discover(
+    ctx: &Ctx,
+    home: &Home,
+    input: &Url,
+    progress: &Progress,
+) -> Result<Found, CrawlError> {
     let bar = progress.bar("discover", 0);
-    let mut c = Collector { ctx, ids: BTreeMap::new(), found: Found::default() };
+    let mut c = Collector {
+        ctx,
+        ids: BTreeMap::new(),
+        found: Found::default(),
+    };
     c.add("input", input);
 
     // Listing, category and tag pages, breadth first from the home page.
@@ -135,7 +172,14 @@ pub(crate) async fn discover(ctx: &Ctx, home: &Home, input: &Url, progress: &Pro
     for l in &first.entry_links {
         c.add("listing", l);
     }
-    enqueue(first.page_links.into_iter().chain(first.category_links).collect(), &mut queue);
+    enqueue(
+        first
+            .page_links
+            .into_iter()
+            .chain(first.category_links)
+            .collect(),
+        &mut queue,
+    );
     while let Some(url) = queue.pop_front() {
         bar.set_message(format!("listing {}", url.path()));
         match get_text(ctx, &url).await {
@@ -148,7 +192,14 @@ pub(crate) async fn discover(ctx: &Ctx, home: &Home, input: &Url, progress: &Pro
                 for l in &listing.entry_links {
                     c.add("listing", l);
                 }
-                enqueue(listing.page_links.into_iter().chain(listing.category_links).collect(), &mut queue);
+                enqueue(
+                    listing
+                        .page_links
+                        .into_iter()
+                        .chain(listing.category_links)
+                        .collect(),
+                    &mut queue,
+                );
             }
             Err(e) => ctx.warn(format!("listing page skipped: {e}")),
         }
@@ -159,10 +210,12 @@ pub(crate) async fn discover(ctx: &Ctx, home: &Home, input: &Url, progress: &Pro
     // The mobile JSON list.
     let mut page = 0u64;
     let mut mobile_total = None;
-    loop {
-        let Ok(url) = ctx.identity.base.join(&mobile_list_path(page)) else { break };
+    while let Ok(url) = ctx.identity.base.join(&mobile_list_path(page)) {
         bar.set_message(format!("mobile list page {page}"));
-        match get_text(ctx, &url).await.and_then(|t| parse_mobile_list(&t)) {
+        match get_text(ctx, &url)
+            .await
+            .and_then(|t| parse_mobile_list(&t))
+        {
             Ok(list) => {
                 mobile_total = mobile_total.or(list.total);
                 if list.items.is_empty() {
@@ -207,7 +260,11 @@ pub(crate) async fn discover(ctx: &Ctx, home: &Home, input: &Url, progress: &Pro
                 for u in &map.urls {
                     c.add_str("sitemap", u, &ctx.identity.base);
                 }
-                maps.extend(map.sitemaps.iter().filter_map(|s| ctx.identity.base.join(s.trim()).ok()));
+                maps.extend(
+                    map.sitemaps
+                        .iter()
+                        .filter_map(|s| ctx.identity.base.join(s.trim()).ok()),
+                );
             }
             Err(e) => ctx.warn(format!("sitemap skipped: {e}")),
         }
@@ -236,7 +293,9 @@ pub(crate) async fn discover(ctx: &Ctx, home: &Home, input: &Url, progress: &Pro
 pub(crate) fn fill_scan_gaps(ctx: &Ctx) -> Result<(), CrawlError> {
     let mut db = ctx.db();
     let known: BTreeSet<EntryId> = db.entries()?.iter().map(|e| e.id).collect();
-    let Some(max) = known.last().copied() else { return Ok(()) };
+    let Some(max) = known.last().copied() else {
+        return Ok(());
+    };
     let gaps: Vec<EntryId> = (1..max).filter(|id| !known.contains(id)).collect();
     db.record_sources("scan", &gaps)?;
     Ok(())

@@ -52,7 +52,9 @@ pub enum CrawlError {
     #[error("cannot reach the blog: {0}")]
     Unreachable(#[from] FetchError),
     /// The address answered, but not as a Tistory blog.
-    #[error("{url} is not a Tistory blog ({why}); give the blog's address, e.g. https://name.tistory.com")]
+    #[error(
+        "{url} is not a Tistory blog ({why}); give the blog's address, e.g. https://name.tistory.com"
+    )]
     NotTistory {
         /// The address.
         url: String,
@@ -121,23 +123,36 @@ impl Ctx {
     pub(crate) fn db(&self) -> std::sync::MutexGuard<'_, ArchiveDb> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions), so the
         // state behind a poisoned lock is still good.
-        self.db.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.db
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub(crate) fn warn(&self, message: String) {
         // The summary lists warnings; the log only repeats them at -v.
         tracing::info!("{message}");
-        self.warnings.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(message);
+        self.warnings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(message);
     }
 }
 
 fn prepare_archive(out: &Path) -> Result<ArchiveDb, CrawlError> {
-    std::fs::create_dir_all(out).map_err(|e| CrawlError::Archive { path: out.to_path_buf(), message: e.to_string() })?;
+    std::fs::create_dir_all(out).map_err(|e| CrawlError::Archive {
+        path: out.to_path_buf(),
+        message: e.to_string(),
+    })?;
     // Prove the directory is writable before any request is sent.
     let probe = out.join(".write-test");
-    std::fs::write(&probe, b"ok").map_err(|e| CrawlError::Archive { path: out.to_path_buf(), message: format!("not writable: {e}") })?;
+    std::fs::write(&probe, b"ok").map_err(|e| CrawlError::Archive {
+        path: out.to_path_buf(),
+        message: format!("not writable: {e}"),
+    })?;
     let _ = std::fs::remove_file(&probe);
-    Ok(ArchiveDb::open(&out.join(crate::archive::layout::ARCHIVE_DB))?)
+    Ok(ArchiveDb::open(
+        &out.join(crate::archive::layout::ARCHIVE_DB),
+    )?)
 }
 
 /// The base URL of the blog named by `input` (its origin).
@@ -166,8 +181,17 @@ pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRepo
         identity.add_host(&format!("{name}.tistory.com"));
         db.set_meta("blog", name)?;
     }
-    for extra in [home.facts.tistory_url.as_deref(), home.facts.canonical.as_deref()].into_iter().flatten() {
-        if let Some(host) = Url::parse(extra).ok().and_then(|u| u.host_str().map(str::to_string)) {
+    for extra in [
+        home.facts.tistory_url.as_deref(),
+        home.facts.canonical.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let Some(host) = Url::parse(extra)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+        {
             identity.add_host(&host);
         }
     }
@@ -208,14 +232,22 @@ pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRepo
 fn summarize(ctx: &Ctx) -> Result<CrawlReport, CrawlError> {
     let db = ctx.db();
     let entries = db.entries()?;
-    let mut report = CrawlReport { discovered: entries.len(), ..CrawlReport::default() };
+    let mut report = CrawlReport {
+        discovered: entries.len(),
+        ..CrawlReport::default()
+    };
     for e in &entries {
-        *report.states.entry(e.state.as_str().to_string()).or_default() += 1;
+        *report
+            .states
+            .entry(e.state.as_str().to_string())
+            .or_default() += 1;
         for s in &e.sources {
             *report.sources.entry(s.clone()).or_default() += 1;
         }
         if e.state == EntryState::Failed {
-            report.failed.push((e.id, e.last_error.clone().unwrap_or_default()));
+            report
+                .failed
+                .push((e.id, e.last_error.clone().unwrap_or_default()));
         }
     }
     for a in db.assets()? {
@@ -224,16 +256,31 @@ fn summarize(ctx: &Ctx) -> Result<CrawlReport, CrawlError> {
             _ => report.assets_missing += 1,
         }
     }
-    for e in entries.iter().filter(|e| matches!(e.state, EntryState::Ok | EntryState::Notice)) {
+    for e in entries
+        .iter()
+        .filter(|e| matches!(e.state, EntryState::Ok | EntryState::Notice))
+    {
         match db.comments(e.id)? {
-            Some((state, _, _)) if state == "ok" => report.comments_saved += 1,
+            Some(c) if c.state == "ok" => report.comments_saved += 1,
             Some(_) => report.comment_failures += 1,
             None => {}
         }
     }
-    report.requests = ctx.fetcher.stats.requests.load(std::sync::atomic::Ordering::Relaxed);
-    report.retries = ctx.fetcher.stats.retries.load(std::sync::atomic::Ordering::Relaxed);
-    report.warnings = ctx.warnings.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    report.requests = ctx
+        .fetcher
+        .stats
+        .requests
+        .load(std::sync::atomic::Ordering::Relaxed);
+    report.retries = ctx
+        .fetcher
+        .stats
+        .retries
+        .load(std::sync::atomic::Ordering::Relaxed);
+    report.warnings = ctx
+        .warnings
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
     Ok(report)
 }
 
@@ -244,8 +291,19 @@ impl CrawlReport {
         use std::fmt::Write as _;
         let n = |k: &str| self.states.get(k).copied().unwrap_or(0);
         let mut s = String::new();
-        let _ = writeln!(s, "crawl: {} ({}) in {:.1} s", self.base_url, self.blog.as_deref().unwrap_or("?"), self.seconds);
-        let sources = self.sources.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
+        let _ = writeln!(
+            s,
+            "crawl: {} ({}) in {:.1} s",
+            self.base_url,
+            self.blog.as_deref().unwrap_or("?"),
+            self.seconds
+        );
+        let sources = self
+            .sources
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let _ = writeln!(s, "  discovered {:>6} ids ({sources})", self.discovered);
         if let Some(t) = self.sidebar_total {
             let _ = writeln!(s, "  the blog says {t} public posts (분류 전체보기)");
@@ -256,9 +314,21 @@ impl CrawlReport {
         let _ = writeln!(s, "  private    {:>6}", n("private"));
         let _ = writeln!(s, "  deleted    {:>6}", n("deleted"));
         let _ = writeln!(s, "  failed     {:>6}", n("failed") + n("pending"));
-        let _ = writeln!(s, "  assets     {:>6} saved, {} missing", self.assets_saved, self.assets_missing);
-        let _ = writeln!(s, "  comments   {:>6} posts saved, {} failed", self.comments_saved, self.comment_failures);
-        let _ = writeln!(s, "  requests   {:>6} ({} retries)", self.requests, self.retries);
+        let _ = writeln!(
+            s,
+            "  assets     {:>6} saved, {} missing",
+            self.assets_saved, self.assets_missing
+        );
+        let _ = writeln!(
+            s,
+            "  comments   {:>6} posts saved, {} failed",
+            self.comments_saved, self.comment_failures
+        );
+        let _ = writeln!(
+            s,
+            "  requests   {:>6} ({} retries)",
+            self.requests, self.retries
+        );
         for (id, e) in &self.failed {
             let _ = writeln!(s, "  failed {id}: {e}");
         }
@@ -271,7 +341,8 @@ impl CrawlReport {
     /// True when some entry failed or is still pending.
     #[must_use]
     pub fn has_failures(&self) -> bool {
-        self.states.get("failed").copied().unwrap_or(0) + self.states.get("pending").copied().unwrap_or(0) > 0
+        self.states.get("failed").copied().unwrap_or(0)
+            + self.states.get("pending").copied().unwrap_or(0)
+            > 0
     }
 }
-

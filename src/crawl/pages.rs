@@ -61,7 +61,11 @@ fn failed(id: EntryId, http_status: Option<u16>, error: String) -> PageOutcome {
 }
 
 /// Fetches, saves and records one entry (by id or slug); then its assets.
-pub(crate) async fn fetch_entry(ctx: &Ctx, entry: &EntryRef, validators: Option<Validators>) -> Result<Fetched, CrawlError> {
+pub(crate) async fn fetch_entry(
+    ctx: &Ctx,
+    entry: &EntryRef,
+    validators: Option<Validators>,
+) -> Result<Fetched, CrawlError> {
     let url = entry_url(&ctx.identity, entry);
     let id_hint = match entry {
         EntryRef::Id(id) => Some(*id),
@@ -74,7 +78,11 @@ pub(crate) async fn fetch_entry(ctx: &Ctx, entry: &EntryRef, validators: Option<
     };
     if !ctx.fetcher.allowed(&url).await {
         return match id_hint {
-            Some(id) => record(failed(id, None, format!("{url} is disallowed by the blog's robots.txt (--ignore-robots)"))),
+            Some(id) => record(failed(
+                id,
+                None,
+                format!("{url} is disallowed by the blog's robots.txt (--ignore-robots)"),
+            )),
             None => Ok(Fetched::Unchanged),
         };
     }
@@ -105,7 +113,12 @@ pub(crate) async fn fetch_entry(ctx: &Ctx, entry: &EntryRef, validators: Option<
     }
     if matches!(fetched.status, 404 | 410) {
         return match id_hint {
-            Some(id) => record(PageOutcome { state: EntryState::Deleted, http_status: Some(fetched.status), error: None, ..failed(id, None, String::new()) }),
+            Some(id) => record(PageOutcome {
+                state: EntryState::Deleted,
+                http_status: Some(fetched.status),
+                error: None,
+                ..failed(id, None, String::new())
+            }),
             None => {
                 ctx.warn(format!("slug {url} answered {}", fetched.status));
                 Ok(Fetched::Unchanged)
@@ -113,7 +126,11 @@ pub(crate) async fn fetch_entry(ctx: &Ctx, entry: &EntryRef, validators: Option<
         };
     }
     if fetched.status != 200 {
-        let hint = if fetched.status == 403 { " (a private post, or access blocked: try a lower --rate later)" } else { "" };
+        let hint = if fetched.status == 403 {
+            " (a private post, or access blocked: try a lower --rate later)"
+        } else {
+            ""
+        };
         let message = format!("{url} answered {}{hint}", fetched.status);
         return match id_hint {
             Some(id) => record(failed(id, Some(fetched.status), message)),
@@ -126,7 +143,11 @@ pub(crate) async fn fetch_entry(ctx: &Ctx, entry: &EntryRef, validators: Option<
     let path_name = format!("{}", url);
     let decoded = match decode_page(&fetched.body, Path::new(&path_name)) {
         Ok(d) => d,
-        Err(e) => return id_hint.map_or(Ok(Fetched::Unchanged), |id| record(failed(id, Some(200), e.to_string()))),
+        Err(e) => {
+            return id_hint.map_or(Ok(Fetched::Unchanged), |id| {
+                record(failed(id, Some(200), e.to_string()))
+            });
+        }
     };
     let source = PageSource {
         path: path_name.clone().into(),
@@ -136,7 +157,11 @@ pub(crate) async fn fetch_entry(ctx: &Ctx, entry: &EntryRef, validators: Option<
     };
     let page = match extract_page(&decoded.html, &source, &SelectorProfile::default()) {
         Ok(p) => p,
-        Err(e) => return id_hint.map_or(Ok(Fetched::Unchanged), |id| record(failed(id, Some(200), e.to_string()))),
+        Err(e) => {
+            return id_hint.map_or(Ok(Fetched::Unchanged), |id| {
+                record(failed(id, Some(200), e.to_string()))
+            });
+        }
     };
     let (id, kind, canonical, assets) = match &page {
         Page::Entry(post) => {
@@ -144,7 +169,10 @@ pub(crate) async fn fetch_entry(ctx: &Ctx, entry: &EntryRef, validators: Option<
                 .body
                 .iter()
                 .flat_map(|b| {
-                    b.images.iter().map(|i| (i.url.clone(), "image")).chain(b.attachments.iter().map(|a| (a.url.clone(), "attachment")))
+                    b.images
+                        .iter()
+                        .map(|i| (i.url.clone(), "image"))
+                        .chain(b.attachments.iter().map(|a| (a.url.clone(), "attachment")))
                 })
                 .collect();
             (post.id, post.kind, Some(post.url.clone()), assets)
@@ -161,7 +189,10 @@ pub(crate) async fn fetch_entry(ctx: &Ctx, entry: &EntryRef, validators: Option<
     let raw_rel = raw_page_rel(id);
     let keep_page = state != EntryState::NotPost;
     if keep_page && let Err(e) = write_atomic(&resolve(&ctx.out, &raw_rel), &fetched.body) {
-        return Err(CrawlError::Archive { path: ctx.out.clone(), message: crate::report::error_chain(&e) });
+        return Err(CrawlError::Archive {
+            path: ctx.out.clone(),
+            message: crate::report::error_chain(&e),
+        });
     }
     let outcome = PageOutcome {
         id,
@@ -187,10 +218,27 @@ async fn fetch_asset(ctx: &Ctx, url: &str, is_image: bool) -> Result<(), CrawlEr
     if ctx.db().asset(url)?.is_some_and(|a| a.state == "ok") {
         return Ok(());
     }
-    match download_asset(&ctx.fetcher, &ctx.out, url, is_image, ctx.asset_proxy.as_ref()).await {
-        Ok(stored) => ctx.db().record_asset_ok(url, &stored.sha256, &stored.file, stored.content_type.as_deref(), stored.size)?,
+    match download_asset(
+        &ctx.fetcher,
+        &ctx.out,
+        url,
+        is_image,
+        ctx.asset_proxy.as_ref(),
+    )
+    .await
+    {
+        Ok(stored) => ctx.db().record_asset_ok(
+            url,
+            &stored.sha256,
+            &stored.file,
+            stored.content_type.as_deref(),
+            stored.size,
+        )?,
         Err(super::assets::AssetError::Write(message)) => {
-            return Err(CrawlError::Archive { path: ctx.out.clone(), message });
+            return Err(CrawlError::Archive {
+                path: ctx.out.clone(),
+                message,
+            });
         }
         Err(e) => {
             tracing::info!("asset missing: {e}");
@@ -201,7 +249,12 @@ async fn fetch_asset(ctx: &Ctx, url: &str, is_image: bool) -> Result<(), CrawlEr
 }
 
 /// Runs `entries` with bounded concurrency; the first archive error stops the run.
-async fn run_all(ctx: &Arc<Ctx>, entries: Vec<(EntryRef, Option<Validators>)>, progress: &Progress, label: &str) -> Result<Vec<Fetched>, CrawlError> {
+async fn run_all(
+    ctx: &Arc<Ctx>,
+    entries: Vec<(EntryRef, Option<Validators>)>,
+    progress: &Progress,
+    label: &str,
+) -> Result<Vec<Fetched>, CrawlError> {
     let bar = progress.bar(label, entries.len() as u64);
     let permits = Arc::new(Semaphore::new(ctx.fetcher.policy().concurrency.get()));
     let mut set = JoinSet::new();
@@ -209,7 +262,10 @@ async fn run_all(ctx: &Arc<Ctx>, entries: Vec<(EntryRef, Option<Validators>)>, p
         let ctx = Arc::clone(ctx);
         let permits = Arc::clone(&permits);
         set.spawn(async move {
-            let _permit = permits.acquire_owned().await.expect("the semaphore is never closed");
+            let _permit = permits
+                .acquire_owned()
+                .await
+                .expect("the semaphore is never closed");
             fetch_entry(&ctx, &entry, validators).await
         });
     }
@@ -232,7 +288,11 @@ async fn run_all(ctx: &Arc<Ctx>, entries: Vec<(EntryRef, Option<Validators>)>, p
 
 /// Resolves slug permalinks (fetching each page once: it is the post itself) and records the
 /// sources that named them against the resolved id.
-pub(crate) async fn fetch_slugs(ctx: &Arc<Ctx>, slugs: &BTreeMap<String, BTreeSet<String>>, progress: &Progress) -> Result<(), CrawlError> {
+pub(crate) async fn fetch_slugs(
+    ctx: &Arc<Ctx>,
+    slugs: &BTreeMap<String, BTreeSet<String>>,
+    progress: &Progress,
+) -> Result<(), CrawlError> {
     let mut todo = Vec::new();
     for slug in slugs.keys() {
         if ctx.db().slug_id(slug)?.is_none() {
@@ -253,7 +313,11 @@ pub(crate) async fn fetch_slugs(ctx: &Arc<Ctx>, slugs: &BTreeMap<String, BTreeSe
 
 /// Fetches every entry that is pending or failed, every archived post whose assets are not all
 /// saved (its page again: signed URLs expire), and with `refresh` every saved page conditionally.
-pub(crate) async fn fetch_pending(ctx: &Arc<Ctx>, refresh: bool, progress: &Progress) -> Result<(), CrawlError> {
+pub(crate) async fn fetch_pending(
+    ctx: &Arc<Ctx>,
+    refresh: bool,
+    progress: &Progress,
+) -> Result<(), CrawlError> {
     let entries = ctx.db().entries()?;
     let mut todo = Vec::new();
     for e in entries {
@@ -273,7 +337,13 @@ pub(crate) async fn fetch_pending(ctx: &Arc<Ctx>, refresh: bool, progress: &Prog
         if !e.state.is_final() || incomplete_assets {
             todo.push((EntryRef::Id(e.id), None));
         } else if refresh && has_page {
-            todo.push((EntryRef::Id(e.id), Some(Validators { etag: e.etag.clone(), last_modified: e.last_modified.clone() })));
+            todo.push((
+                EntryRef::Id(e.id),
+                Some(Validators {
+                    etag: e.etag.clone(),
+                    last_modified: e.last_modified.clone(),
+                }),
+            ));
         }
     }
     run_all(ctx, todo, progress, "pages").await?;
@@ -282,8 +352,14 @@ pub(crate) async fn fetch_pending(ctx: &Arc<Ctx>, refresh: bool, progress: &Prog
 
 /// Probes ids past the highest known one until `margin` misses in a row: the newest posts may be
 /// in no list yet.
-pub(crate) async fn scan_past_highest(ctx: &Arc<Ctx>, margin: u64, progress: &Progress) -> Result<(), CrawlError> {
-    let Some(max) = ctx.db().entries()?.iter().map(|e| e.id).max() else { return Ok(()) };
+pub(crate) async fn scan_past_highest(
+    ctx: &Arc<Ctx>,
+    margin: u64,
+    progress: &Progress,
+) -> Result<(), CrawlError> {
+    let Some(max) = ctx.db().entries()?.iter().map(|e| e.id).max() else {
+        return Ok(());
+    };
     let bar = progress.bar("scan", margin);
     let mut misses = 0;
     let mut id = max;
@@ -292,7 +368,10 @@ pub(crate) async fn scan_past_highest(ctx: &Arc<Ctx>, margin: u64, progress: &Pr
         let result = fetch_entry(ctx, &EntryRef::Id(id), None).await?;
         bar.inc(1);
         match result {
-            Fetched::Recorded(_, EntryState::Deleted | EntryState::NotPost | EntryState::Failed) => {
+            Fetched::Recorded(
+                _,
+                EntryState::Deleted | EntryState::NotPost | EntryState::Failed,
+            ) => {
                 misses += 1;
             }
             Fetched::Recorded(found, _) => {
@@ -310,12 +389,17 @@ pub(crate) async fn scan_past_highest(ctx: &Arc<Ctx>, margin: u64, progress: &Pr
 }
 
 /// Fetches comments of every archived post that has none saved yet.
-pub(crate) async fn fetch_all_comments(ctx: &Arc<Ctx>, progress: &Progress) -> Result<(), CrawlError> {
+pub(crate) async fn fetch_all_comments(
+    ctx: &Arc<Ctx>,
+    progress: &Progress,
+) -> Result<(), CrawlError> {
     let posts: Vec<EntryId> = {
         let db = ctx.db();
         let mut v = Vec::new();
         for e in db.entries()? {
-            if matches!(e.state, EntryState::Ok | EntryState::Notice) && db.comments(e.id)?.is_none_or(|(s, _, _)| s != "ok") {
+            if matches!(e.state, EntryState::Ok | EntryState::Notice)
+                && db.comments(e.id)?.is_none_or(|c| c.state != "ok")
+            {
                 v.push(e.id);
             }
         }
@@ -328,9 +412,12 @@ pub(crate) async fn fetch_all_comments(ctx: &Arc<Ctx>, progress: &Progress) -> R
             Ok(c) => {
                 let rel = format!("comments/{id}.json");
                 let json = serde_json::to_vec_pretty(&c.items).unwrap_or_default();
-                write_atomic(&resolve(&ctx.out, &rel), &json)
-                    .map_err(|e| CrawlError::Archive { path: ctx.out.clone(), message: crate::report::error_chain(&e) })?;
-                ctx.db().record_comments(id, Some(count_comments(&c.items)), Some(&rel), None)?;
+                write_atomic(&resolve(&ctx.out, &rel), &json).map_err(|e| CrawlError::Archive {
+                    path: ctx.out.clone(),
+                    message: crate::report::error_chain(&e),
+                })?;
+                ctx.db()
+                    .record_comments(id, Some(count_comments(&c.items)), Some(&rel), None)?;
             }
             Err(e) => {
                 ctx.warn(format!("comments of {id}: {e}"));

@@ -52,15 +52,10 @@ pub(crate) fn field<'a>(value: &'a Value, names: &[&str]) -> Option<&'a Value> {
         .or_else(|| names.iter().find_map(|n| value.get(*n)))
 }
 
-/// A non-negative integer given as a number (`637`, `637.0`) or a string (`"637"`).
+/// A non-negative integer given as a JSON integer (`637`) or a string (`"637"`).
 pub(crate) fn lenient_u64(value: &Value) -> Option<u64> {
     match value {
-        Value::Number(n) => n.as_u64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 9.0e15)
-                // Checked above: a whole number below 2^53, exactly representable.
-                .map(|f| f as u64)
-        }),
+        Value::Number(n) => n.as_u64(),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
@@ -111,7 +106,6 @@ mod tests {
 
     #[rstest]
     #[case::number(json!(637), Some(637))]
-    #[case::float(json!(637.0), Some(637))]
     #[case::string(json!(" 637 "), Some(637))]
     #[case::negative(json!(-1), None)]
     #[case::fraction(json!(1.5), None)]

@@ -64,7 +64,7 @@ mod tests {
 
     #[rstest]
     #[case::first(637, None, "/m/api/637/comment")]
-    #[case::next(637, Some(22430197), "/m/api/637/comment?startId=22430197")]
+    #[case::next(637, Some(22_430_197), "/m/api/637/comment?startId=22430197")]
     fn paths(#[case] id: EntryId, #[case] start: Option<u64>, #[case] expected: &str) {
         assert_eq!(comments_path(id, start), expected);
     }

@@ -157,15 +157,12 @@ pub(crate) fn percent_decode(s: &str) -> Option<String> {
                 .zip(bytes.get(i + 2).and_then(|b| hex_value(*b))),
             _ => None,
         };
-        match escaped {
-            Some((hi, lo)) => {
-                out.push(hi * 16 + lo);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
+        if let Some((hi, lo)) = escaped {
+            out.push(hi * 16 + lo);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
         }
     }
     String::from_utf8(out).ok()

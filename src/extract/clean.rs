@@ -122,28 +122,31 @@ fn escape_prose(s: &str, out: &mut String) {
     }
 }
 
-fn escape_text(s: &str, out: &mut String) {
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(ch),
-        }
+/// Appends `s` with `&`, `<`, `>` (and `"` when `quote`) escaped, copying unchanged runs in bulk.
+fn escape_into(s: &str, out: &mut String, quote: bool) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' if quote => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
     }
+    out.push_str(&s[last..]);
+}
+
+fn escape_text(s: &str, out: &mut String) {
+    escape_into(s, out, false);
 }
 
 fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(ch),
-        }
-    }
+    escape_into(s, &mut out, true);
     out
 }
 

@@ -223,7 +223,9 @@ pub fn blog_facts(html: &str) -> BlogFacts {
     BlogFacts {
         // Stricter than page extraction: a home page of a Tistory blog always carries T.config or a
         // tt-body id; a page that merely links to tistory.com is not a blog.
-        is_tistory: meta.has_tistory_markers || html.contains("tt-body-") || (has_container && html.contains("tistory")),
+        is_tistory: meta.has_tistory_markers
+            || html.contains("tt-body-")
+            || (has_container && html.contains("tistory")),
         name: blog_name(&meta, canonical.as_deref()),
         tistory_url: meta.tistory_url.clone(),
         canonical,

@@ -19,13 +19,20 @@ impl HostLimiter {
     /// A limiter of `rate` requests per second per host; `None` or a non-positive rate = no limit.
     #[must_use]
     pub fn new(rate: Option<f64>) -> Self {
-        let interval = rate.filter(|r| *r > 0.0 && r.is_finite()).map(|r| Duration::from_secs_f64(1.0 / r));
-        Self { interval, next: Mutex::new(HashMap::new()) }
+        let interval = rate
+            .filter(|r| *r > 0.0 && r.is_finite())
+            .map(|r| Duration::from_secs_f64(1.0 / r));
+        Self {
+            interval,
+            next: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Waits until a request to `host` may go.
     pub async fn wait(&self, host: &str) {
-        let Some(interval) = self.interval else { return };
+        let Some(interval) = self.interval else {
+            return;
+        };
         let wait = {
             let mut next = self.next.lock().await;
             let now = Instant::now();

@@ -13,7 +13,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use futures_util::StreamExt as _;
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER};
+use reqwest::header::{
+    CONTENT_LENGTH, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    RETRY_AFTER,
+};
 use tokio::sync::Mutex;
 use tracing::debug;
 use url::Url;
@@ -112,7 +115,10 @@ pub enum FetchError {
 
 impl FetchError {
     fn is_transient(&self) -> bool {
-        matches!(self, Self::Connect { .. } | Self::Timeout { .. } | Self::Truncated { .. })
+        matches!(
+            self,
+            Self::Connect { .. } | Self::Timeout { .. } | Self::Truncated { .. }
+        )
     }
 }
 
@@ -136,7 +142,10 @@ pub struct Fetcher {
 }
 
 fn header(resp: &reqwest::Response, name: reqwest::header::HeaderName) -> Option<String> {
-    resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    resp.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 fn classify(url: &Url, e: &reqwest::Error) -> FetchError {
@@ -152,9 +161,15 @@ fn classify(url: &Url, e: &reqwest::Error) -> FetchError {
         }
         FetchError::Connect { url, message }
     } else if e.is_body() || e.is_decode() || e.is_request() {
-        FetchError::Truncated { url, message: e.to_string() }
+        FetchError::Truncated {
+            url,
+            message: e.to_string(),
+        }
     } else {
-        FetchError::Other { url, message: e.to_string() }
+        FetchError::Other {
+            url,
+            message: e.to_string(),
+        }
     }
 }
 
@@ -172,7 +187,10 @@ impl Fetcher {
             .read_timeout(policy.read_timeout)
             .redirect(reqwest::redirect::Policy::limited(10))
             .build()
-            .map_err(|e| FetchError::Other { url: String::new(), message: format!("cannot build the HTTP client: {e}") })?;
+            .map_err(|e| FetchError::Other {
+                url: String::new(),
+                message: format!("cannot build the HTTP client: {e}"),
+            })?;
         Ok(Self {
             client,
             limiter: HostLimiter::new(policy.rate),
@@ -193,7 +211,11 @@ impl Fetcher {
     ///
     /// # Errors
     /// A [`FetchError`] naming the URL.
-    pub async fn get(&self, url: &Url, validators: Option<&Validators>) -> Result<Fetched, FetchError> {
+    pub async fn get(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+    ) -> Result<Fetched, FetchError> {
         let host = url.host_str().unwrap_or_default().to_string();
         let max = self.policy.max_attempts.max(1);
         let mut attempt = 0;
@@ -206,9 +228,14 @@ impl Fetcher {
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
             let wait = match self.try_once(url, validators).await {
                 Ok((mut fetched, retry_after)) if is_transient_status(fetched.status) => {
-                    let wait = retry_after.unwrap_or_else(|| backoff(self.policy.backoff_base, attempt));
+                    let wait =
+                        retry_after.unwrap_or_else(|| backoff(self.policy.backoff_base, attempt));
                     if attempt >= max || wait > policy::MAX_RETRY_AFTER {
-                        return Err(FetchError::Status { url: url.to_string(), status: fetched.status, attempts: attempt });
+                        return Err(FetchError::Status {
+                            url: url.to_string(),
+                            status: fetched.status,
+                            attempts: attempt,
+                        });
                     }
                     fetched.body.clear();
                     debug!(%url, status = fetched.status, ?wait, attempt, "transient status, retrying");
@@ -228,7 +255,11 @@ impl Fetcher {
         }
     }
 
-    async fn try_once(&self, url: &Url, validators: Option<&Validators>) -> Result<(Fetched, Option<Duration>), FetchError> {
+    async fn try_once(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+    ) -> Result<(Fetched, Option<Duration>), FetchError> {
         let mut req = self.client.get(url.clone());
         if let Some(v) = validators {
             if let Some(etag) = &v.etag {
@@ -240,33 +271,59 @@ impl Fetcher {
         }
         let resp = req.send().await.map_err(|e| classify(url, &e))?;
         let status = resp.status().as_u16();
-        let retry_after = header(&resp, RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
+        let retry_after =
+            header(&resp, RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
         let expected_len = header(&resp, CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());
         if expected_len.is_some_and(|n| n > self.policy.max_body_bytes) {
-            return Err(FetchError::TooLarge { url: url.to_string(), limit: self.policy.max_body_bytes });
+            return Err(FetchError::TooLarge {
+                url: url.to_string(),
+                limit: self.policy.max_body_bytes,
+            });
         }
         let final_url = resp.url().clone();
         let content_type = header(&resp, CONTENT_TYPE);
         let etag = header(&resp, ETAG);
         let last_modified = header(&resp, LAST_MODIFIED);
-        let mut body = Vec::with_capacity(usize::try_from(expected_len.unwrap_or(0).min(1 << 20)).unwrap_or(0));
+        let mut body = Vec::with_capacity(
+            usize::try_from(expected_len.unwrap_or(0).min(1 << 20)).unwrap_or(0),
+        );
         let mut stream = resp.bytes_stream();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| match classify(url, &e) {
                 FetchError::Timeout { url } => FetchError::Timeout { url },
-                other => FetchError::Truncated { url: url.to_string(), message: other.to_string() },
+                other => FetchError::Truncated {
+                    url: url.to_string(),
+                    message: other.to_string(),
+                },
             })?;
             if (body.len() + chunk.len()) as u64 > self.policy.max_body_bytes {
-                return Err(FetchError::TooLarge { url: url.to_string(), limit: self.policy.max_body_bytes });
+                return Err(FetchError::TooLarge {
+                    url: url.to_string(),
+                    limit: self.policy.max_body_bytes,
+                });
             }
             body.extend_from_slice(&chunk);
         }
         if let Some(n) = expected_len
             && n != body.len() as u64
         {
-            return Err(FetchError::Truncated { url: url.to_string(), message: format!("{} of {n} bytes", body.len()) });
+            return Err(FetchError::Truncated {
+                url: url.to_string(),
+                message: format!("{} of {n} bytes", body.len()),
+            });
         }
-        Ok((Fetched { final_url, status, content_type, etag, last_modified, body, attempts: 1 }, retry_after))
+        Ok((
+            Fetched {
+                final_url,
+                status,
+                content_type,
+                etag,
+                last_modified,
+                body,
+                attempts: 1,
+            },
+            retry_after,
+        ))
     }
 
     /// True when the blog's robots.txt lets us fetch `url` (always true with `respect_robots` off).

@@ -53,7 +53,8 @@ pub struct FetchPolicy {
 impl Default for FetchPolicy {
     fn default() -> Self {
         Self {
-            concurrency: NonZeroUsize::new(DEFAULT_CONCURRENCY).expect("the default concurrency is not zero"),
+            concurrency: NonZeroUsize::new(DEFAULT_CONCURRENCY)
+                .expect("the default concurrency is not zero"),
             rate: Some(DEFAULT_RATE),
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             backoff_base: Duration::from_millis(500),

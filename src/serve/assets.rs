@@ -201,7 +201,10 @@ mod tests {
         assert_eq!(content_type_for("https://h/a/img.JPG?x", b""), "image/jpeg");
         assert_eq!(content_type_for("a.hwp", b""), "application/x-hwp");
         assert_eq!(content_type_for("a.svg", b""), "image/svg+xml");
-        assert_eq!(content_type_for("https://h/image/2765A1", b"GIF89a.."), "image/gif");
+        assert_eq!(
+            content_type_for("https://h/image/2765A1", b"GIF89a.."),
+            "image/gif"
+        );
         assert_eq!(
             content_type_for("https://h/image/2765A1", b"\x89PNG\r\n\x1a\n"),
             "image/png"
@@ -218,7 +221,10 @@ mod tests {
             .get("http://blog.kakaocdn.net/dn/a/img.png?signature=z")
             .expect("same asset");
         assert_eq!(asset.content_type, "image/png");
-        assert!(map.remove("https://blog.kakaocdn.net/dn/a/img.png").is_some());
+        assert!(
+            map.remove("https://blog.kakaocdn.net/dn/a/img.png")
+                .is_some()
+        );
         assert!(map.is_empty());
     }
 }

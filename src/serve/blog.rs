@@ -191,7 +191,10 @@ window.T.entryInfo = null;</script>"#;
             title: None,
         });
         assert_eq!(votes.finish().base_url, "https://abc.tistory.com");
-        assert_eq!(IdentityVotes::default().finish().base_url, "http://localhost");
+        assert_eq!(
+            IdentityVotes::default().finish().base_url,
+            "http://localhost"
+        );
     }
 
     #[test]

@@ -23,7 +23,8 @@ pub enum FaultKind {
     /// completed"). A TCP-level RST is not sent.
     Reset,
     /// Send the real status and headers with the `Content-Length` of the full body, then only the
-    /// first half of the body, then close the connection. Reading the body fails on the client.
+    /// first half of the body, then close the connection. The headers arrive; reading the body
+    /// fails (reqwest: a decode error whose source is hyper's `IncompleteBody`).
     Truncate,
     /// Wait this long, then answer normally (on top of [`Faults::delay`]).
     Delay(Duration),
@@ -89,9 +90,7 @@ pub fn prefix_matches(prefix: &str, path_and_query: &str) -> bool {
     let Some(rest) = path_and_query.strip_prefix(prefix) else {
         return false;
     };
-    rest.is_empty()
-        || prefix.ends_with(['/', '?', '&'])
-        || rest.starts_with(['/', '?', '&', '#'])
+    rest.is_empty() || prefix.ends_with(['/', '?', '&']) || rest.starts_with(['/', '?', '&', '#'])
 }
 
 /// The rules a running server consumes (shared with [`ReplayServer`](super::ReplayServer)).
@@ -204,7 +203,10 @@ mod tests {
         assert!(!prefix_matches("/1", "/10"));
         assert!(prefix_matches("/", "/10"));
         assert!(prefix_matches("/m/api/", "/m/api/10/comment"));
-        assert!(prefix_matches("/m/api/entry/0/POST?", "/m/api/entry/0/POST?page=1"));
+        assert!(prefix_matches(
+            "/m/api/entry/0/POST?",
+            "/m/api/entry/0/POST?page=1"
+        ));
         assert!(!prefix_matches(
             "/m/api/entry/0/POST?page=1",
             "/m/api/entry/0/POST?page=10"

@@ -54,11 +54,7 @@ fn page_name(file_name: &str) -> Option<PageName> {
         return Some(PageName::Category);
     }
     if let Some(n) = stem.strip_prefix("page-") {
-        return n
-            .parse()
-            .ok()
-            .filter(|n| *n >= 1)
-            .map(PageName::Listing);
+        return n.parse().ok().filter(|n| *n >= 1).map(PageName::Listing);
     }
     let numeric = !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit());
     numeric
@@ -85,7 +81,9 @@ fn regular_files(dir: &Path) -> Result<Vec<PathBuf>, SiteError> {
 }
 
 fn file_name(path: &Path) -> &str {
-    path.file_name().and_then(|n| n.to_str()).unwrap_or_default()
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
 }
 
 fn add_pages(files: &mut SiteFiles, dir: &Path, entries_allowed: bool) -> Result<(), SiteError> {
@@ -191,7 +189,12 @@ pub(crate) fn archive_files(root: &Path) -> Result<SiteFiles, SiteError> {
             files.deleted.push(id);
         }
         for list in ["images", "attachments"] {
-            for item in row.get(list).and_then(Value::as_array).into_iter().flatten() {
+            for item in row
+                .get(list)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let url = item.get("url").and_then(Value::as_str);
                 let rel = item.get("file").and_then(Value::as_str);
                 if let (Some(url), Some(rel)) = (url, rel) {
@@ -227,9 +230,10 @@ fn add_asset_file(files: &mut SiteFiles, root: &Path, url: &str, path: &Path) {
         content_type: content_type.to_string(),
     };
     if !files.assets.insert(url, asset) {
-        files
-            .notes
-            .push(format!("{}: not served: {url} is not an asset URL", path.display()));
+        files.notes.push(format!(
+            "{}: not served: {url} is not an asset URL",
+            path.display()
+        ));
     }
 }
 
@@ -287,7 +291,10 @@ mod tests {
     fn comment_shapes() {
         let one = json!({"data": {"items": [], "isLast": true, "nextId": null}});
         assert_eq!(comment_pages(one.clone()).map(|p| p.len()), Ok(1));
-        assert_eq!(comment_pages(json!([one.clone(), one])).map(|p| p.len()), Ok(2));
+        assert_eq!(
+            comment_pages(json!([one.clone(), one])).map(|p| p.len()),
+            Ok(2)
+        );
         let bare = comment_pages(json!({"items": [{"id": 1}]})).expect("bare items");
         assert_eq!(bare[0]["data"]["isLast"], json!(true));
         assert!(comment_pages(json!({"x": 1})).is_err());

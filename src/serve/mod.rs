@@ -65,12 +65,10 @@ use tokio::task::JoinHandle;
 
 pub use self::assets::{Asset, AssetMap, AssetSource, content_type_for};
 pub use self::blog::BlogIdentity;
-pub use self::faults::{
-    FaultKind, FaultRule, Faults, LoggedRequest, RequestLog, prefix_matches,
-};
-pub use self::site::{Entry, SavedPage, Site, SiteError};
 use self::faults::FaultState;
+pub use self::faults::{FaultKind, FaultRule, Faults, LoggedRequest, RequestLog, prefix_matches};
 use self::handler::{AppState, handle};
+pub use self::site::{Entry, SavedPage, Site, SiteError};
 
 /// The path of the asset proxy: `GET /_replay/asset?url=<percent-encoded original URL>` (see the
 /// module docs).
@@ -139,7 +137,9 @@ impl ReplayServer {
             let _ = stop.send(());
         }
         if let Some(mut task) = self.task.take()
-            && tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await.is_err()
+            && tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+                .await
+                .is_err()
         {
             task.abort();
         }

@@ -67,7 +67,9 @@ fn permalink(site: &Site, entry: &Entry) -> String {
 pub fn rss(site: &Site) -> String {
     let blog = &site.blog;
     let posts = site.posts();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">\n<channel>\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">\n<channel>\n",
+    );
     let title = blog.title.as_deref().unwrap_or_default();
     xml.push_str(&format!("<title>{}</title>\n", escape(title)));
     xml.push_str(&format!("<link>{}/</link>\n", escape(&blog.base_url)));
@@ -102,7 +104,10 @@ pub fn rss(site: &Site) -> String {
             escape(&blog.base_url),
             post.id
         ));
-        xml.push_str(&format!("<comments>{link}#entry{}comment</comments>\n", post.id));
+        xml.push_str(&format!(
+            "<comments>{link}#entry{}comment</comments>\n",
+            post.id
+        ));
         if let Some(published) = post.published {
             xml.push_str(&format!("<pubDate>{}</pubDate>\n", rfc822(published)));
         }
@@ -131,7 +136,10 @@ pub fn sitemap(site: &Site) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for post in posts.iter().take(keep) {
-        xml.push_str(&format!("<url><loc>{}</loc>", escape(&permalink(site, post))));
+        xml.push_str(&format!(
+            "<url><loc>{}</loc>",
+            escape(&permalink(site, post))
+        ));
         if let Some(time) = post.modified.or(post.published) {
             xml.push_str(&format!("<lastmod>{}</lastmod>", kst(time).to_rfc3339()));
         }

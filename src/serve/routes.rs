@@ -107,9 +107,7 @@ fn number_param(query: Option<&str>, key: &str) -> Option<usize> {
 fn listing_reply(site: &Site, listing: Listing, query: Option<&str>) -> Reply {
     let page = number_param(query, "page").unwrap_or(1).max(1);
     let saved = match listing {
-        Listing::Home => u32::try_from(page)
-            .ok()
-            .and_then(|p| site.listings.get(&p)),
+        Listing::Home => u32::try_from(page).ok().and_then(|p| site.listings.get(&p)),
         Listing::Category => site.category.as_ref().filter(|_| page == 1),
     };
     match saved {
@@ -121,7 +119,11 @@ fn listing_reply(site: &Site, listing: Listing, query: Option<&str>) -> Reply {
 fn asset_reply(site: &Site, query: Option<&str>) -> Reply {
     let asset = query_param(query, "url").and_then(|url| site.assets.get(&url).cloned());
     let Some(asset) = asset else {
-        return Reply::bytes(404, "text/plain;charset=UTF-8", "no such asset in this site\n");
+        return Reply::bytes(
+            404,
+            "text/plain;charset=UTF-8",
+            "no such asset in this site\n",
+        );
     };
     let body = match asset.source {
         AssetSource::File(path) => ReplyBody::File(path),
@@ -144,8 +146,16 @@ pub(crate) fn dispatch(site: &Site, method: &str, path: &str, query: Option<&str
     let entry = |id: &str| parse_id(id).and_then(|id| site.entries.get(&id));
     let reply = match segments.as_slice() {
         [""] => Some(listing_reply(site, Listing::Home, query)),
-        ["rss"] => Some(Reply::bytes(200, "application/rss+xml;charset=UTF-8", rss(site))),
-        ["sitemap.xml"] => Some(Reply::bytes(200, "application/xml;charset=UTF-8", sitemap(site))),
+        ["rss"] => Some(Reply::bytes(
+            200,
+            "application/rss+xml;charset=UTF-8",
+            rss(site),
+        )),
+        ["sitemap.xml"] => Some(Reply::bytes(
+            200,
+            "application/xml;charset=UTF-8",
+            sitemap(site),
+        )),
         ["robots.txt"] => Some(Reply::bytes(200, "text/plain;charset=UTF-8", ROBOTS_TXT)),
         ["category"] | ["category", ""] => Some(listing_reply(site, Listing::Category, query)),
         ["m", "api", "entry", "0", "POST"] => {

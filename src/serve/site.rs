@@ -197,7 +197,9 @@ impl Site {
                 Ok(pages) => {
                     site.comments.insert(*id, pages);
                 }
-                Err(why) => site.notes.push(format!("{}: skipped: {why}", path.display())),
+                Err(why) => site
+                    .notes
+                    .push(format!("{}: skipped: {why}", path.display())),
             }
         }
         site.blog = votes.finish();

@@ -78,7 +78,10 @@ fn the_sample_blog_loads_whole() {
     assert_eq!(site.entries[&15].kind, PageKind::Protected);
     assert_eq!(site.entries[&10].slug.as_deref(), Some("봄-벚꽃-산책"));
     assert_eq!(site.entries[&10].permalink_path(), SLUG_10);
-    assert_eq!(site.comments.keys().copied().collect::<Vec<_>>(), [2, 10, 16]);
+    assert_eq!(
+        site.comments.keys().copied().collect::<Vec<_>>(),
+        [2, 10, 16]
+    );
     // 13 images (of the 14 in public posts) and 2 attachments.
     assert_eq!(site.assets.len(), 15);
     assert!(site.assets.get(MISSING_IMAGE).is_none());
@@ -89,7 +92,11 @@ async fn pages_are_served_as_saved() {
     let server = serve(Faults::none()).await;
     assert_eq!(server.addr.ip().to_string(), "127.0.0.1");
     let saved = std::fs::read_to_string(fixture_dir().join("10.html")).expect("10.html");
-    let response = client().get(server.url("/10")).send().await.expect("answer");
+    let response = client()
+        .get(server.url("/10"))
+        .send()
+        .await
+        .expect("answer");
     assert_eq!(response.status().as_u16(), 200);
     let content_type = response.headers()["content-type"].to_str().expect("ascii");
     assert!(content_type.starts_with("text/html"), "{content_type}");
@@ -109,14 +116,27 @@ async fn pages_are_served_as_saved() {
 #[tokio::test]
 async fn holes_and_deleted_ids_are_404() {
     let server = serve(Faults::none()).await;
-    for hole in ["/3", "/12", "/18", "/23", "/m/3", "/nope", "/10/x", "/tag/한강"] {
+    for hole in [
+        "/3",
+        "/12",
+        "/18",
+        "/23",
+        "/m/3",
+        "/nope",
+        "/10/x",
+        "/tag/한강",
+    ] {
         let (status, body) = get(&server, hole).await;
         assert_eq!(status, 404, "{hole}");
         assert!(body.contains("페이지를 찾을 수 없습니다"), "{hole}");
     }
     let saved = std::fs::read_to_string(fixture_dir().join("6.html")).expect("6.html");
     assert_eq!(get(&server, "/6").await, (404, saved));
-    let post = client().post(server.url("/10")).send().await.expect("answer");
+    let post = client()
+        .post(server.url("/10"))
+        .send()
+        .await
+        .expect("answer");
     assert_eq!(post.status().as_u16(), 405);
     server.shutdown().await;
 }
@@ -131,7 +151,11 @@ async fn slugs_redirect_to_the_numeric_permalink() {
         .expect("answer");
     assert_eq!(response.status().as_u16(), 301);
     assert_eq!(response.headers()["location"], "/10");
-    let followed = client().get(server.url(SLUG_10)).send().await.expect("answer");
+    let followed = client()
+        .get(server.url(SLUG_10))
+        .send()
+        .await
+        .expect("answer");
     assert_eq!(followed.status().as_u16(), 200);
     assert_eq!(followed.url().path(), "/10");
     let mobile = no_redirects()
@@ -150,7 +174,10 @@ async fn feeds_sitemap_and_robots() {
     let (status, rss) = get(&server, "/rss").await;
     assert_eq!(status, 200);
     let doc = roxmltree::Document::parse(&rss).expect("the feed is XML");
-    let items: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("item")).collect();
+    let items: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("item"))
+        .collect();
     assert!(!items.is_empty() && items.len() <= 10, "{}", items.len());
     let text = |node: roxmltree::Node<'_, '_>, tag: &str| {
         node.children()
@@ -159,7 +186,10 @@ async fn feeds_sitemap_and_robots() {
             .unwrap_or_default()
             .to_string()
     };
-    assert_eq!(text(items[0], "link"), "https://hangang-notes.tistory.com/22");
+    assert_eq!(
+        text(items[0], "link"),
+        "https://hangang-notes.tistory.com/22"
+    );
     assert_eq!(text(items[0], "pubDate"), "Sat, 23 Nov 2024 17:22:48 +0900");
     assert!(text(items[0], "description").contains("준비물"));
     let generator = doc.descendants().find(|n| n.has_tag_name("generator"));
@@ -195,7 +225,10 @@ async fn the_mobile_list_covers_every_public_post_once() {
         for item in json["data"]["items"].as_array().expect("items") {
             let id = item["id"].as_u64().expect("id");
             assert_eq!(item["path"], format!("/{id}"));
-            assert_eq!(item["url"], format!("https://hangang-notes.tistory.com/{id}"));
+            assert_eq!(
+                item["url"],
+                format!("https://hangang-notes.tistory.com/{id}")
+            );
             seen.push(id);
         }
         match &json["data"]["nextPage"] {
@@ -266,11 +299,19 @@ async fn assets_come_through_the_proxy() {
 
     // An extension-less cfile URL, typed by its bytes; the scheme and query do not matter.
     let cfile = "https://t1.daumcdn.net/cfile/tistory/25714B3C5507C1D92F?original";
-    let response = client().get(server.asset_url(cfile)).send().await.expect("answer");
+    let response = client()
+        .get(server.asset_url(cfile))
+        .send()
+        .await
+        .expect("answer");
     assert_eq!(response.headers()["content-type"], "image/gif");
 
     let pdf = "https://blog.kakaocdn.net/dna/b7GfTz/btrHq5LmR2w/AAAAAAAAAAAAAAAAAAAAApnwe6YuFmSzQAAC8HAUYG9ChMYwR8J1Uuhu0b54Rajc/%EC%9E%A5%EB%A7%88%EC%B2%A0_%EB%B0%91%EB%B0%98%EC%B0%AC_%EB%A0%88%EC%8B%9C%ED%94%BC.pdf?credential=x";
-    let response = client().get(server.asset_url(pdf)).send().await.expect("answer");
+    let response = client()
+        .get(server.asset_url(pdf))
+        .send()
+        .await
+        .expect("answer");
     assert_eq!(response.headers()["content-type"], "application/pdf");
     assert!(response.bytes().await.expect("body").starts_with(b"%PDF-"));
 
@@ -283,7 +324,10 @@ async fn assets_come_through_the_proxy() {
         assert_eq!(response.status().as_u16(), 404, "{missing}");
     }
     assert_eq!(get(&server, "/_replay/asset").await.0, 404);
-    assert_eq!(get(&server, "/_replay/asset?url=../../Cargo.toml").await.0, 404);
+    assert_eq!(
+        get(&server, "/_replay/asset?url=../../Cargo.toml").await.0,
+        404
+    );
     server.shutdown().await;
 }
 
@@ -292,7 +336,11 @@ async fn retry_after_faults_are_used_up_then_the_page_comes() {
     let faults = Faults::none().rule("/10", FaultKind::StatusWithRetryAfter(429, 1), 2);
     let server = serve(faults).await;
     for _ in 0..2 {
-        let response = client().get(server.url("/10")).send().await.expect("answer");
+        let response = client()
+            .get(server.url("/10"))
+            .send()
+            .await
+            .expect("answer");
         assert_eq!(response.status().as_u16(), 429);
         assert_eq!(response.headers()["retry-after"], "1");
     }
@@ -307,7 +355,11 @@ async fn retry_after_faults_are_used_up_then_the_page_comes() {
 #[tokio::test]
 async fn a_truncated_body_fails_to_read() {
     let server = serve(Faults::none().rule("/10", FaultKind::Truncate, 1)).await;
-    let response = client().get(server.url("/10")).send().await.expect("headers");
+    let response = client()
+        .get(server.url("/10"))
+        .send()
+        .await
+        .expect("headers");
     assert_eq!(response.status().as_u16(), 200);
     let full = SAMPLE.entries[&10].page.html.len() as u64;
     assert_eq!(response.content_length(), Some(full));
@@ -353,8 +405,11 @@ async fn an_archive_directory_is_served_too() {
     ] {
         std::fs::copy(fixture_dir().join(from), root.join(to)).expect("copy");
     }
-    std::fs::copy(fixture_dir().join("comments/10.json"), root.join("comments/10.json"))
-        .expect("copy");
+    std::fs::copy(
+        fixture_dir().join("comments/10.json"),
+        root.join("comments/10.json"),
+    )
+    .expect("copy");
     std::fs::write(root.join("assets/ab/abcd.jpg"), b"\xFF\xD8\xFF\xE0 a jpeg").expect("asset");
     let image = "https://blog.kakaocdn.net/dn/cR8vXa/btqC4kPz7Hm/7oZqW2nLkD0sYxBfT9uJa1/img.jpg";
     let rows = [
@@ -374,7 +429,11 @@ async fn an_archive_directory_is_served_too() {
     assert_eq!(get(&server, "/10").await.0, 200);
     assert_eq!(get(&server, "/6").await.0, 404);
     assert!(get(&server, "/").await.1.contains("tt-body-index"));
-    let response = client().get(server.asset_url(image)).send().await.expect("answer");
+    let response = client()
+        .get(server.asset_url(image))
+        .send()
+        .await
+        .expect("answer");
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.headers()["content-type"], "image/jpeg");
     let escape = client()

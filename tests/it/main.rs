@@ -3,5 +3,6 @@
 mod bad_input;
 mod cli;
 mod corpus;
+mod crawl;
 mod fixtures;
 mod support;
