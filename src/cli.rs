@@ -110,6 +110,9 @@ pub struct ServeArgs {
     /// The port on 127.0.0.1 (0 = any free port) [default: 8080].
     #[arg(long, short, value_name = "PORT")]
     pub port: Option<u16>,
+    /// Add this much latency to every response, in milliseconds (for benchmarks).
+    #[arg(long, value_name = "MS", hide = true)]
+    pub delay_ms: Option<u64>,
 }
 
 /// `extract` options.

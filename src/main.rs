@@ -128,7 +128,11 @@ fn run(cli: Cli, progress: &Progress) -> anyhow::Result<Exit> {
             ))))
         }
         Command::Serve(args) => {
-            match runtime()?.block_on(serve_dir(&args.dir, args.port.unwrap_or(8080))) {
+            match runtime()?.block_on(serve_dir(
+                &args.dir,
+                args.port.unwrap_or(8080),
+                args.delay_ms.map(std::time::Duration::from_millis),
+            )) {
                 Ok(()) => Ok(Exit::Ok),
                 Err(e) => bad_args(&e),
             }

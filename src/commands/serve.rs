@@ -8,10 +8,18 @@ use crate::serve::{Faults, Site, start};
 ///
 /// # Errors
 /// A message when the directory cannot be loaded or the port cannot be bound.
-pub async fn serve_dir(dir: &Path, port: u16) -> Result<(), String> {
+pub async fn serve_dir(
+    dir: &Path,
+    port: u16,
+    delay: Option<std::time::Duration>,
+) -> Result<(), String> {
     let site = Site::load(dir).map_err(|e| e.to_string())?;
     let entries = site.entries.len();
-    let server = start(site, Faults::default(), port)
+    let faults = match delay {
+        Some(d) => Faults::default().with_delay(d),
+        None => Faults::default(),
+    };
+    let server = start(site, faults, port)
         .await
         .map_err(|e| format!("cannot serve on 127.0.0.1:{port}: {e}"))?;
     println!(

@@ -110,6 +110,13 @@ async fn pages_are_served_as_saved() {
     assert_eq!(status, 200);
     assert!(notice.contains("7310001_9"));
     assert_eq!(get(&server, "/notice/10").await.0, 404);
+    let head = client()
+        .head(server.url("/10"))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(head.status().as_u16(), 200);
+    assert!(head.bytes().await.expect("no body").is_empty());
     server.shutdown().await;
 }
 
