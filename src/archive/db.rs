@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS comments (
 /// Errors of the state database, with the file they concern.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "archive state {path}: {source}; if the file is damaged, move it away and run crawl again (pages on disk are kept)"
+    "archive state {path}: {source}; if the disk is full, free some space; if the file is damaged, move it away; then run crawl again (saved pages are kept)"
 )]
 pub struct DbError {
     /// The database file.

@@ -4,5 +4,7 @@ mod bad_input;
 mod cli;
 mod corpus;
 mod crawl;
+mod crawl_bad_input;
+mod crawl_resume;
 mod fixtures;
 mod support;

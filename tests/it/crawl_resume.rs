@@ -1,0 +1,151 @@
+//! Kill-and-resume: the binary is SIGKILLed at several points of a crawl, run again, and the
+//! archive it ends with must be the archive a clean run makes: same pages, same asset hashes, same
+//! rows, no duplicates, no temporary files left behind.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tistory_migrate::archive::db::ArchiveDb;
+use tistory_migrate::serve::{Faults, ReplayServer};
+
+use crate::crawl::serve_sample;
+
+fn crawl_command(server: &ReplayServer, out: &Path) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("tistory-migrate"));
+    cmd.env_remove("RUST_LOG")
+        .args(["--no-progress", "crawl", &server.base_url(), "--out"])
+        .arg(out)
+        .args([
+            "--asset-proxy",
+            &server.base_url(),
+            "--rate",
+            "0",
+            "--scan-margin",
+            "5",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+async fn wait_for_requests(server: &ReplayServer, at_least: usize, child: &mut Child) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if server.log.all().len() >= at_least {
+            return true;
+        }
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    panic!("the crawl made no progress for 60 s");
+}
+
+/// Everything that defines an archive, with volatile fields (times, attempt counts) left out.
+#[derive(Debug, PartialEq)]
+struct Snapshot {
+    files: BTreeMap<String, Vec<u8>>,
+    entries: Vec<(u64, String, Option<String>, Option<String>, Vec<String>)>,
+    assets: Vec<(String, String, Option<String>, Option<String>)>,
+}
+
+fn snapshot(out: &Path) -> Snapshot {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry.unwrap();
+        let rel = entry
+            .path()
+            .strip_prefix(out)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        assert!(
+            !rel.contains(".tmp-"),
+            "a temporary file was left behind: {rel}"
+        );
+        if entry.file_type().is_file()
+            && !rel.starts_with("archive.db")
+            && !rel.starts_with("raw/pages/")
+        {
+            files.insert(rel, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    let db = ArchiveDb::open(&out.join("archive.db")).unwrap();
+    let entries = db
+        .entries()
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            (
+                e.id,
+                e.state.as_str().to_string(),
+                e.page_sha256,
+                e.raw_file,
+                e.sources,
+            )
+        })
+        .collect();
+    let assets = db
+        .assets()
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.url, a.state, a.sha256, a.file))
+        .collect();
+    Snapshot {
+        files,
+        entries,
+        assets,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_crawl_resumes_to_the_archive_a_clean_run_makes() {
+    let tmp = tempfile::tempdir().unwrap();
+
+    let clean_server = serve_sample(Faults::none()).await;
+    let clean = tmp.path().join("clean");
+    let status = crawl_command(&clean_server, &clean).status().unwrap();
+    assert!(status.success(), "the clean run exits 0");
+    clean_server.shutdown().await;
+
+    // A little latency so that kills land in the middle of things.
+    let server = serve_sample(Faults::none().with_delay(Duration::from_millis(8))).await;
+    let resumed = tmp.path().join("resumed");
+    let mut kills = 0;
+    // Kill points by the number of requests the server has seen: during discovery, early pages,
+    // assets, the scan and comments.
+    for kill_after in [3, 20, 45, 75, 105, 135] {
+        let mut child = crawl_command(&server, &resumed).spawn().unwrap();
+        let target = server.log.all().len() + kill_after;
+        if wait_for_requests(&server, target, &mut child).await {
+            child.kill().unwrap(); // SIGKILL: no chance to clean up.
+            kills += 1;
+        }
+        let _ = child.wait();
+    }
+    assert!(
+        kills >= 3,
+        "at least three runs were killed mid-crawl ({kills})"
+    );
+    let status = crawl_command(&server, &resumed).status().unwrap();
+    assert!(status.success(), "the resumed run finishes and exits 0");
+    server.shutdown().await;
+
+    let (a, b) = (snapshot(&clean), snapshot(&resumed));
+    assert_eq!(
+        a.entries, b.entries,
+        "same entries, states, page hashes and sources"
+    );
+    assert_eq!(a.assets, b.assets, "same assets and hashes");
+    assert_eq!(
+        a.files.keys().collect::<Vec<_>>(),
+        b.files.keys().collect::<Vec<_>>(),
+        "same files"
+    );
+    for (name, bytes) in &a.files {
+        assert!(b.files[name] == *bytes, "{name} differs after resuming");
+    }
+}
