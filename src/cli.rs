@@ -36,6 +36,8 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Serve a saved blog or an archive as a Tistory blog on 127.0.0.1 (replay).
     Serve(ServeArgs),
+    /// Prove an archive is complete: every post, page, Markdown file, image and attachment (exit 4 on gaps).
+    Verify(VerifyArgs),
 }
 
 /// Politeness and fetching options, shared by `crawl` and `migrate`.
@@ -53,7 +55,7 @@ pub struct FetchArgs {
     /// The User-Agent header [default: tistory-migrate/VERSION (+contact)].
     #[arg(long, value_name = "TEXT")]
     pub user_agent: Option<String>,
-    /// Ignore the blog's robots.txt. Only for your own blog.
+    /// Ignore the blog's robots.txt. ONLY for your own blog: it makes the crawler impolite.
     #[arg(long)]
     pub ignore_robots: bool,
     /// Largest page or file to download, in bytes [default: 52428800].
@@ -85,6 +87,10 @@ pub struct CrawlArgs {
     /// Fetch assets through this replay server's asset proxy (set by `migrate <DIR>`; for tests).
     #[arg(long, value_name = "URL", hide = true)]
     pub asset_proxy: Option<String>,
+    /// Repair an archive: fetch only what failed, was never fetched, or was deleted or damaged on
+    /// disk (no discovery, no id scan). The command `verify` suggests.
+    #[arg(long)]
+    pub retry_failed: bool,
 }
 
 /// `migrate` options.
@@ -99,6 +105,26 @@ pub struct MigrateArgs {
     /// Fetching options.
     #[command(flatten)]
     pub fetch: FetchArgs,
+}
+
+/// `verify` options.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The archive directory (made by crawl or migrate).
+    #[arg(value_name = "ARCHIVE")]
+    pub archive: PathBuf,
+    /// Print the report as JSON on stdout (the fields are documented in the README).
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the report as one self-contained HTML page to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Posts whose Markdown keeps less than this share of the page's words are gaps [default: 0.99].
+    #[arg(long, value_name = "F")]
+    pub threshold: Option<f64>,
+    /// Print only the commands that repair the gaps, one per line.
+    #[arg(long, conflicts_with = "json")]
+    pub repair: bool,
 }
 
 /// `serve` options.

@@ -20,6 +20,8 @@ pub struct CrawlSettings {
     pub comments: bool,
     /// `--scan-margin`.
     pub scan_margin: u64,
+    /// `crawl --retry-failed`: repair only (no discovery, no id scan).
+    pub retry_failed: bool,
 }
 
 /// Resolves fetch flags. `local` (a replay on 127.0.0.1) drops the rate limit unless one is given.
@@ -61,6 +63,7 @@ pub fn crawl_settings(args: &FetchArgs, local: bool) -> Result<CrawlSettings, St
         refresh: args.refresh,
         comments: !args.no_comments,
         scan_margin: args.scan_margin.unwrap_or(DEFAULT_SCAN_MARGIN),
+        retry_failed: false,
     })
 }
 

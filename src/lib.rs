@@ -16,6 +16,7 @@
 //! - [`convert`] turns a post into Markdown with front matter and a `posts.jsonl` row, and checks
 //!   that the Markdown renders back to the page's text (pure).
 //! - [`archive`] owns the archive layout and atomic writes.
+//! - [`verify`] checks an archive is complete and faithful, and says how to repair it (pure).
 //! - [`commands`] run the stages against the disk.
 //!
 //! ```
@@ -52,5 +53,6 @@ pub mod model;
 pub mod progress;
 pub mod report;
 pub mod serve;
+pub mod verify;
 
 pub use error::{Error, Result};

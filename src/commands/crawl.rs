@@ -62,6 +62,7 @@ pub async fn crawl_and_extract(
         scan_margin: settings.scan_margin,
         asset_proxy,
         comments: settings.comments,
+        retry_failed: settings.retry_failed,
     };
     let crawl_report = crawl(&opts, progress).await?;
     let extract_opts = ExtractOptions {

@@ -8,9 +8,12 @@ use std::path::{Path, PathBuf};
 use url::Url;
 
 use super::crawl::{CrawlOutcome, crawl_and_extract, default_archive_dir};
+use super::verify::{VerifyFormat, VerifyOptions, run_verify};
 use crate::config::CrawlSettings;
+use crate::convert::DEFAULT_FIDELITY_THRESHOLD;
 use crate::crawl::CrawlError;
 use crate::progress::Progress;
+use crate::report::Exit;
 use crate::serve::{Faults, Site, start};
 
 /// Runs the pipeline on a live blog.
@@ -59,4 +62,31 @@ pub async fn migrate_directory(
     let result = crawl_and_extract(base.clone(), out, settings, Some(base), progress).await;
     server.shutdown().await;
     result
+}
+
+/// The last stage of `migrate`: verify the archive in `out`. Returns the summary to print after
+/// the crawl and extract summaries, and the exit code: 4 when verify finds gaps, unless an
+/// earlier stage already failed (`prior`, 2), which stays.
+#[must_use]
+pub fn verify_after_migrate(out: &Path, prior: Exit) -> (String, Exit) {
+    let opts = VerifyOptions {
+        archive: out.to_path_buf(),
+        html: None,
+        threshold: DEFAULT_FIDELITY_THRESHOLD,
+        format: VerifyFormat::Text,
+    };
+    match run_verify(&opts) {
+        Ok(report) => {
+            let exit = if prior == Exit::Ok {
+                report.exit()
+            } else {
+                prior
+            };
+            (format!("\n{}", report.render_as(VerifyFormat::Text)), exit)
+        }
+        Err(e) => (
+            format!("\nverify: cannot check {}: {e}\n", out.display()),
+            if prior == Exit::Ok { e.exit() } else { prior },
+        ),
+    }
 }

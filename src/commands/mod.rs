@@ -5,3 +5,4 @@ pub mod crawl;
 pub mod extract;
 pub mod migrate;
 pub mod serve;
+pub mod verify;

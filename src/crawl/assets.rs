@@ -73,6 +73,10 @@ pub fn asset_extension(content_type: Option<&str>, url: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// The end of the error recorded for an asset the server answered 404 or 410 for: the file is
+/// gone, and `verify` lists it as lost rather than as a gap.
+pub const GONE_HINT: &str = " (the file is gone from the server)";
+
 /// Why an asset is missing.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum AssetError {
@@ -126,7 +130,7 @@ pub async fn download_asset(
     if fetched.status != 200 {
         let hint = match fetched.status {
             403 => " (an expired signed URL? the page is fetched again on the next run)",
-            404 | 410 => " (the file is gone from the server)",
+            404 | 410 => GONE_HINT,
             _ => "",
         };
         return Err(AssetError::Status {
@@ -149,8 +153,10 @@ pub async fn download_asset(
     let file = asset_rel(&sha256, &asset_extension(content_type.as_deref(), original));
     let path = resolve(archive, &file);
     let size = fetched.body.len() as u64;
-    // Content-addressed: an existing file with this name already holds these bytes.
-    let whole = std::fs::metadata(&path).is_ok_and(|m| m.len() == size);
+    // Content-addressed: an existing file with this name holds these bytes, unless it was
+    // damaged on disk (same size, other bytes), so its hash is checked before it is trusted.
+    let whole = std::fs::metadata(&path).is_ok_and(|m| m.len() == size)
+        && std::fs::read(&path).is_ok_and(|b| hex::encode(Sha256::digest(&b)) == sha256);
     if !whole {
         write_atomic(&path, &fetched.body)
             .map_err(|e| AssetError::Write(crate::report::error_chain(&e)))?;

@@ -7,6 +7,7 @@
 pub mod assets;
 pub mod comments;
 mod discovery;
+pub mod integrity;
 mod pages;
 
 use std::collections::BTreeMap;
@@ -43,6 +44,9 @@ pub struct CrawlOptions {
     pub asset_proxy: Option<Url>,
     /// Fetch comments.
     pub comments: bool,
+    /// Repair only (`--retry-failed`): skip discovery and the id scan; fetch what is failed,
+    /// pending, or deleted/damaged on disk.
+    pub retry_failed: bool,
 }
 
 /// Why a crawl could not run at all. Per-entry failures are not errors: they are in the report.
@@ -145,11 +149,13 @@ fn prepare_archive(out: &Path) -> Result<ArchiveDb, CrawlError> {
     })?;
     // Prove the directory is writable before any request is sent.
     let probe = out.join(".write-test");
-    std::fs::write(&probe, b"ok").map_err(|e| CrawlError::Archive {
+    let written = std::fs::write(&probe, b"ok");
+    // Removed whether or not the write worked: a full disk can create the file and fail the write.
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(|e| CrawlError::Archive {
         path: out.to_path_buf(),
         message: format!("not writable: {e}"),
     })?;
-    let _ = std::fs::remove_file(&probe);
     Ok(ArchiveDb::open(
         &out.join(crate::archive::layout::ARCHIVE_DB),
     )?)
@@ -173,6 +179,12 @@ pub fn blog_base(input: &Url) -> Url {
 pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlReport, CrawlError> {
     let started = Instant::now();
     let db = prepare_archive(&opts.out)?;
+    if opts.retry_failed && db.entries()?.is_empty() {
+        return Err(CrawlError::Archive {
+            path: opts.out.clone(),
+            message: "--retry-failed repairs an archive, and this one is empty: run crawl without it first".into(),
+        });
+    }
     let fetcher = Fetcher::new(opts.policy.clone())?;
     let base = blog_base(&opts.blog);
     let home = discovery::read_home(&fetcher, &base, &opts.out).await?;
@@ -213,11 +225,23 @@ pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRepo
         asset_proxy: opts.asset_proxy.clone(),
         warnings: Mutex::new(Vec::new()),
     });
-    let found = discovery::discover(&ctx, &home, &opts.blog, progress).await?;
-    pages::fetch_slugs(&ctx, &found.slugs, progress).await?;
-    discovery::fill_scan_gaps(&ctx)?;
+    // `--retry-failed` repairs what the archive knows: no discovery, no scan past the highest id.
+    let found = if opts.retry_failed {
+        let sidebar_total = ctx.db().meta("sidebar_total")?.and_then(|t| t.parse().ok());
+        discovery::Found {
+            sidebar_total,
+            ..discovery::Found::default()
+        }
+    } else {
+        let found = discovery::discover(&ctx, &home, &opts.blog, progress).await?;
+        pages::fetch_slugs(&ctx, &found.slugs, progress).await?;
+        discovery::fill_scan_gaps(&ctx)?;
+        found
+    };
     pages::fetch_pending(&ctx, opts.refresh, progress).await?;
-    pages::scan_past_highest(&ctx, opts.scan_margin, progress).await?;
+    if !opts.retry_failed {
+        pages::scan_past_highest(&ctx, opts.scan_margin, progress).await?;
+    }
     if opts.comments {
         pages::fetch_all_comments(&ctx, progress).await?;
     }

@@ -311,13 +311,22 @@ pub(crate) async fn fetch_slugs(
     Ok(())
 }
 
-/// Fetches every entry that is pending or failed, every archived post whose assets are not all
-/// saved (its page again: signed URLs expire), and with `refresh` every saved page conditionally.
+/// Fetches every entry that is pending or failed, every entry whose saved page was deleted or
+/// changed on disk, every archived post whose assets are not all saved or were damaged on disk
+/// (its page again: signed URLs expire), and with `refresh` every saved page conditionally.
 pub(crate) async fn fetch_pending(
     ctx: &Arc<Ctx>,
     refresh: bool,
     progress: &Progress,
 ) -> Result<(), CrawlError> {
+    let check = Arc::clone(ctx);
+    let damage =
+        tokio::task::spawn_blocking(move || super::integrity::check_files(&check.db(), &check.out))
+            .await
+            .map_err(|e| CrawlError::Archive {
+                path: ctx.out.clone(),
+                message: format!("the file check stopped: {e}"),
+            })??;
     let entries = ctx.db().entries()?;
     let mut todo = Vec::new();
     for e in entries {
@@ -334,7 +343,7 @@ pub(crate) async fn fetch_pending(
             incomplete
         };
         let has_page = e.raw_file.is_some();
-        if !e.state.is_final() || incomplete_assets {
+        if !e.state.is_final() || incomplete_assets || damage.pages.contains(&e.id) {
             todo.push((EntryRef::Id(e.id), None));
         } else if refresh && has_page {
             todo.push((

@@ -53,8 +53,8 @@ impl BlogIdentity {
         }
     }
 
-    /// True when `url` is an `http`/`https` URL on one of the blog's hosts (and on `base`'s port
-    /// when `base` names one).
+    /// True when `url` is an `http`/`https` URL on one of the blog's hosts (on `base`'s own host,
+    /// also on its port when `base` names one).
     #[must_use]
     pub fn is_own(&self, url: &Url) -> bool {
         if !matches!(url.scheme(), "http" | "https") {
@@ -63,12 +63,17 @@ impl BlogIdentity {
         let Some(host) = url.host_str() else {
             return false;
         };
-        if !self.hosts.contains(&normalize_host(host)) {
+        let host = normalize_host(host);
+        if !self.hosts.contains(&host) {
             return false;
         }
+        // The port only matters on the base's own host (a replay on 127.0.0.1:PORT); the blog's
+        // other names (`name.tistory.com`, a custom domain) are on their default ports.
+        let on_base_host =
+            self.base.host_str().map(normalize_host).as_deref() == Some(host.as_str());
         match self.base.port() {
-            Some(port) => url.port_or_known_default() == Some(port),
-            None => true,
+            Some(port) if on_base_host => url.port_or_known_default() == Some(port),
+            _ => true,
         }
     }
 }
@@ -195,6 +200,15 @@ fn percent_encode(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_replay_port_binds_only_the_replay_host() {
+        let mut blog = BlogIdentity::new(Url::parse("http://127.0.0.1:4321/").unwrap());
+        blog.add_host("river.tistory.com");
+        assert!(blog.is_own(&Url::parse("http://127.0.0.1:4321/3").unwrap()));
+        assert!(!blog.is_own(&Url::parse("http://127.0.0.1:9999/3").unwrap()));
+        assert!(blog.is_own(&Url::parse("https://river.tistory.com/3").unwrap()));
+    }
+
     use rstest::rstest;
 
     use super::*;

@@ -51,12 +51,12 @@ pub fn original_url(raw: &str, base: Option<&Url>) -> Option<String> {
 /// `https://t1.daumcdn.net/cfile/tistory/<id>` → `…/<id>?original`.
 fn upgrade_thumbnail(url: Url) -> String {
     let host = url.host_str().unwrap_or_default();
-    if host.ends_with("daumcdn.net") && url.path().starts_with("/thumb/") {
-        if let Some((_, fname)) = url.query_pairs().find(|(k, _)| k == "fname") {
-            if let Ok(inner) = Url::parse(&fname) {
-                return upgrade_thumbnail(inner);
-            }
-        }
+    if host.ends_with("daumcdn.net")
+        && url.path().starts_with("/thumb/")
+        && let Some((_, fname)) = url.query_pairs().find(|(k, _)| k == "fname")
+        && let Ok(inner) = Url::parse(&fname)
+    {
+        return upgrade_thumbnail(inner);
     }
     if host == "t1.daumcdn.net"
         && url.path().starts_with("/cfile/tistory/")

@@ -5,7 +5,7 @@
 //! `분류 전체보기 (T)`, plus `window.T.config` with the blog's name. Pure.
 
 use super::render::escape;
-use super::site::Site;
+use super::site::{Entry, Site};
 
 /// Posts per listing page (Tistory's default).
 pub const LISTING_PAGE_SIZE: usize = 10;
@@ -61,11 +61,69 @@ fn head(site: &Site, title: &str, canonical: &str) -> String {
 /// A listing page (`page` counted from 1; a page past the end lists nothing).
 #[must_use]
 pub fn listing_page(site: &Site, listing: Listing, page: usize) -> String {
+    let query_base = if listing == Listing::Home {
+        "/?page=".to_string()
+    } else {
+        format!("{}?page=", listing.path())
+    };
+    listing_page_of(
+        site,
+        &site.listed(),
+        listing.body_id(),
+        listing.path(),
+        &query_base,
+        page,
+    )
+}
+
+/// The listing page of one category (`/category/<path>`): its posts and those of its
+/// subcategories, newest first. `category` is the decoded path (`산책/한강`).
+#[must_use]
+pub fn category_page(site: &Site, category: &str, page: usize) -> Option<String> {
+    let prefix = format!("{category}/");
+    let listed: Vec<&Entry> = site
+        .listed()
+        .into_iter()
+        .filter(|e| {
+            e.category
+                .as_deref()
+                .is_some_and(|c| c == category || c.starts_with(&prefix))
+        })
+        .collect();
+    if listed.is_empty() {
+        return None;
+    }
+    let path: String = category
+        .split('/')
+        .map(|s| {
+            url::form_urlencoded::byte_serialize(s.as_bytes())
+                .collect::<String>()
+                .replace('+', "%20")
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    let path = format!("/category/{path}");
+    Some(listing_page_of(
+        site,
+        &listed,
+        "tt-body-category",
+        &path,
+        &format!("{path}?page="),
+        page,
+    ))
+}
+
+fn listing_page_of(
+    site: &Site,
+    listed: &[&Entry],
+    body_id: &str,
+    path: &str,
+    query_base: &str,
+    page: usize,
+) -> String {
     let page = page.max(1);
-    let listed = site.listed();
     let title = site.blog.title.clone().unwrap_or_default();
     let base = &site.blog.base_url;
-    let path = listing.path();
     let canonical = if page == 1 {
         format!("{base}{path}")
     } else {
@@ -73,8 +131,7 @@ pub fn listing_page(site: &Site, listing: Listing, page: usize) -> String {
     };
     let mut html = head(site, &title, &canonical);
     html.push_str(&format!(
-        "<body id=\"{}\">\n<div id=\"content\">\n<ul class=\"list_category\">\n",
-        listing.body_id()
+        "<body id=\"{body_id}\">\n<div id=\"content\">\n<ul class=\"list_category\">\n"
     ));
     for entry in listed
         .iter()
@@ -94,11 +151,6 @@ pub fn listing_page(site: &Site, listing: Listing, page: usize) -> String {
         ));
     }
     html.push_str("</ul>\n<div class=\"paging\">\n");
-    let query_base = if listing == Listing::Home {
-        "/?page=".to_string()
-    } else {
-        format!("{path}?page=")
-    };
     if page > 1 {
         html.push_str(&format!(
             "<a href=\"{query_base}{}\" class=\"link_page link_prev\">이전</a>\n",
@@ -114,7 +166,7 @@ pub fn listing_page(site: &Site, listing: Listing, page: usize) -> String {
     html.push_str(&format!(
         "</div>\n</div>\n<aside class=\"area_sidebar\">\n<ul class=\"tt_category\"><li><a href=\"/category\" \
 class=\"link_tit\"> 분류 전체보기 <span class=\"c_cnt\">({})</span> </a></li></ul>\n</aside>\n</body>\n</html>\n",
-        listed.len()
+        site.listed().len()
     ));
     html
 }

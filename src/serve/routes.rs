@@ -158,6 +158,20 @@ pub(crate) fn dispatch(site: &Site, method: &str, path: &str, query: Option<&str
         )),
         ["robots.txt"] => Some(Reply::bytes(200, "text/plain;charset=UTF-8", ROBOTS_TXT)),
         ["category"] | ["category", ""] => Some(listing_reply(site, Listing::Category, query)),
+        ["category", rest @ ..] => {
+            let decoded: Vec<String> = rest
+                .iter()
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    url::form_urlencoded::parse(format!("s={}", s.replace('+', "%2B")).as_bytes())
+                        .map(|(_, v)| v.into_owned())
+                        .collect()
+                })
+                .collect();
+            let page = number_param(query, "page").unwrap_or(1);
+            super::listing::category_page(site, &decoded.join("/"), page)
+                .map(|html| Reply::bytes(200, HTML, html))
+        }
         ["m", "api", "entry", "0", "POST"] => {
             let page = number_param(query, "page").unwrap_or(0);
             let size = number_param(query, "size").unwrap_or(DEFAULT_MOBILE_PAGE_SIZE);

@@ -36,6 +36,7 @@ pub fn test_settings() -> CrawlSettings {
         refresh: false,
         comments: true,
         scan_margin: 5,
+        retry_failed: false,
     }
 }
 

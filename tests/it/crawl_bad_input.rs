@@ -125,11 +125,36 @@ impl Drop for Tmpfs {
     }
 }
 
+/// Every file under `dir` (but the state database) with its bytes.
+fn files(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| {
+            e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with("archive.db")
+        })
+        .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn crawl_blocking(
+    base: String,
+    out: PathBuf,
+    extra: &'static [&'static str],
+) -> assert_cmd::assert::Assert {
+    bin()
+        .args(["crawl", &base, "--rate", "0", "--asset-proxy", &base])
+        .args(extra)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_stops_the_crawl_and_keeps_what_was_saved() {
     let tmp = tempfile::tempdir().unwrap();
     let mount_point = tmp.path().join("small");
-    let Some(_tmpfs) = Tmpfs::mount(&mount_point, "320k") else {
+    let Some(_tmpfs) = Tmpfs::mount(&mount_point, "2m") else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
             "CI runs as root and must be able to mount a tmpfs"
@@ -140,26 +165,29 @@ async fn a_full_disk_stops_the_crawl_and_keeps_what_was_saved() {
     let server = serve_sample(Faults::none()).await;
     let base = server.base_url();
     let out = mount_point.join("archive");
-    let out2 = out.clone();
-    let assert = tokio::task::spawn_blocking(move || {
-        bin()
-            .args([
-                "crawl",
-                &base,
-                "--rate",
-                "0",
-                "--asset-proxy",
-                &base,
-                "--out",
-            ])
-            .arg(&out2)
-            .assert()
-    })
-    .await
-    .unwrap();
+    // A whole archive first, then a disk with no space left, then a crawl that must write.
+    let (b, o) = (base.clone(), out.clone());
+    tokio::task::spawn_blocking(move || crawl_blocking(b, o, &[]).success())
+        .await
+        .unwrap();
+    let before = files(&out);
+    let mut filler = std::fs::File::create(mount_point.join("filler")).unwrap();
+    let chunk = vec![0u8; 64 * 1024];
+    while std::io::Write::write_all(&mut filler, &chunk).is_ok() {}
+    let _ = std::io::Write::write_all(&mut filler, &[0u8; 512]);
+    // Leave a few pages free: the crawl starts, then a page rewrite runs out of space midway.
+    let len = filler.metadata().unwrap().len();
+    filler.set_len(len.saturating_sub(12 * 1024)).unwrap();
+    drop(filler);
+
+    let (b, o) = (base.clone(), out.clone());
+    let assert = tokio::task::spawn_blocking(move || crawl_blocking(b, o, &["--refresh"]))
+        .await
+        .unwrap();
     server.shutdown().await;
     let output = assert.get_output();
     let err = String::from_utf8_lossy(&output.stderr);
+    eprintln!("the crawl on a full disk said: {err}");
     assert_ne!(
         output.status.code(),
         Some(0),
@@ -167,12 +195,23 @@ async fn a_full_disk_stops_the_crawl_and_keeps_what_was_saved() {
     );
     assert!(
         err.contains("No space left") || err.contains("disk is full"),
-        "{err}"
+        "a clear error: {err}"
     );
 
-    // Whatever the state says was saved is whole.
+    // Nothing already saved was lost or corrupted, and no temporary file is left behind.
+    let after = files(&out);
+    let changed: Vec<_> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "saved files changed on a full disk: {changed:?}"
+    );
+    // With space again, the state database opens and agrees with the files.
+    std::fs::remove_file(mount_point.join("filler")).unwrap();
     let db = ArchiveDb::open(&out.join("archive.db")).unwrap();
-    let mut pages = 0;
     for e in db.entries().unwrap() {
         if matches!(
             e.state,
@@ -185,7 +224,6 @@ async fn a_full_disk_stops_the_crawl_and_keeps_what_was_saved() {
                 "page {} is whole",
                 e.id
             );
-            pages += 1;
         }
     }
     for a in db.assets().unwrap().into_iter().filter(|a| a.state == "ok") {
@@ -195,14 +233,6 @@ async fn a_full_disk_stops_the_crawl_and_keeps_what_was_saved() {
             a.sha256,
             "asset {} is whole",
             a.url
-        );
-    }
-    assert!(pages > 0, "some pages were saved before the disk filled up");
-    for entry in walkdir::WalkDir::new(&out) {
-        let name = entry.unwrap().file_name().to_string_lossy().to_string();
-        assert!(
-            !name.starts_with(".tmp-"),
-            "temporary file {name} left behind"
         );
     }
 }

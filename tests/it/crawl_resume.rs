@@ -44,11 +44,14 @@ async fn wait_for_requests(server: &ReplayServer, at_least: usize, child: &mut C
     panic!("the crawl made no progress for 60 s");
 }
 
+/// An entry as it matters here: id, state, page hash, page file, sources.
+type EntrySnapshot = (u64, String, Option<String>, Option<String>, Vec<String>);
+
 /// Everything that defines an archive, with volatile fields (times, attempt counts) left out.
 #[derive(Debug, PartialEq)]
 struct Snapshot {
     files: BTreeMap<String, Vec<u8>>,
-    entries: Vec<(u64, String, Option<String>, Option<String>, Vec<String>)>,
+    entries: Vec<EntrySnapshot>,
     assets: Vec<(String, String, Option<String>, Option<String>)>,
 }
 

@@ -1,0 +1,409 @@
+//! `tistory-migrate verify <ARCHIVE>`: read everything the archive holds (the state database,
+//! `posts.jsonl`, every saved page and asset with its sha256, each post's page against its
+//! Markdown), hand it to the pure [`crate::verify::verify`], and write the HTML report when asked.
+//! Only reads the archive; the one file written is `--html FILE`, atomically.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use crate::archive::db::{ArchiveDb, DbError, EntryState};
+use crate::archive::layout::{self, ARCHIVE_DB, ASSETS_DIR, POSTS_DIR, POSTS_JSONL, RAW_DIR};
+use crate::archive::store::write_atomic;
+use crate::cli::VerifyArgs;
+use crate::convert::{DEFAULT_FIDELITY_THRESHOLD, check_fidelity};
+use crate::crawl::integrity::file_sha256;
+use crate::extract::decode::decode_page;
+use crate::extract::selectors::SelectorProfile;
+use crate::extract::{Page, PageSource, extract_page};
+use crate::model::{EntryId, PostRecord};
+use crate::report::Exit;
+use crate::verify::report_html::percent_path;
+use crate::verify::{
+    AssetKind, FileFacts, Measured, PostAssetRef, VerifyInput, VerifyReport, report_html,
+    report_json, report_text, verify,
+};
+
+/// What to print on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifyFormat {
+    /// The human summary: a table and the problem list.
+    Text,
+    /// The JSON object (`--json`).
+    Json,
+    /// Only the repair commands (`--repair`).
+    Repair,
+}
+
+/// What `verify` needs.
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    /// The archive directory.
+    pub archive: PathBuf,
+    /// Where to write the HTML report.
+    pub html: Option<PathBuf>,
+    /// The fidelity threshold.
+    pub threshold: f64,
+    /// What to print.
+    pub format: VerifyFormat,
+}
+
+impl VerifyOptions {
+    /// Resolves the command line.
+    ///
+    /// # Errors
+    /// A message naming the bad flag.
+    pub fn resolve(args: &VerifyArgs) -> Result<Self, String> {
+        let threshold = match args.threshold {
+            None => DEFAULT_FIDELITY_THRESHOLD,
+            Some(t) if (0.0..=1.0).contains(&t) => t,
+            Some(t) => {
+                return Err(format!(
+                    "--threshold {t}: give a share from 0 to 1, e.g. 0.99"
+                ));
+            }
+        };
+        let format = if args.json {
+            VerifyFormat::Json
+        } else if args.repair {
+            VerifyFormat::Repair
+        } else {
+            VerifyFormat::Text
+        };
+        Ok(Self {
+            archive: args.archive.clone(),
+            html: args.html.clone(),
+            threshold,
+            format,
+        })
+    }
+}
+
+/// Why verify could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// The directory has no `archive.db`.
+    #[error(
+        "{} is not an archive (no {ARCHIVE_DB}): verify checks what crawl or migrate made; for saved pages run `tistory-migrate migrate <DIR> --out <ARCHIVE>` first",
+        path.display()
+    )]
+    NotAnArchive {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// The state database could not be read.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// The HTML report could not be written.
+    #[error("cannot write the HTML report: {0}")]
+    Html(#[source] crate::error::Error),
+}
+
+impl VerifyError {
+    /// The exit code: 3 for a directory that is not an archive, else 1.
+    #[must_use]
+    pub fn exit(&self) -> Exit {
+        match self {
+            Self::NotAnArchive { .. } => Exit::BadArgs,
+            _ => Exit::Unexpected,
+        }
+    }
+}
+
+impl VerifyReport {
+    /// The exit code: 0 when complete, 4 when gaps were found.
+    #[must_use]
+    pub fn exit(&self) -> Exit {
+        if self.complete { Exit::Ok } else { Exit::Gaps }
+    }
+
+    /// The report in `format`, for stdout.
+    #[must_use]
+    pub fn render_as(&self, format: VerifyFormat) -> String {
+        match format {
+            VerifyFormat::Text => report_text::render(self),
+            VerifyFormat::Json => report_json::render(self),
+            VerifyFormat::Repair => self
+                .repair_commands
+                .iter()
+                .map(|c| format!("{c}\n"))
+                .collect(),
+        }
+    }
+}
+
+/// Runs `verify`: reads the archive, checks it, writes `--html` when asked.
+///
+/// # Errors
+/// [`VerifyError`] when the directory is not an archive or cannot be read, or the HTML report
+/// cannot be written. Gaps are not errors: they are in the report.
+pub fn run_verify(opts: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
+    let input = read_archive(&opts.archive, opts.threshold)?;
+    let report = verify(&input);
+    if let Some(html_path) = &opts.html {
+        let dir = html_path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let prefix = relative_href(dir, &opts.archive);
+        let page = report_html::render(&report, &prefix);
+        write_atomic(html_path, page.as_bytes()).map_err(VerifyError::Html)?;
+    }
+    Ok(report)
+}
+
+/// Reads everything verify looks at from the archive in `archive`.
+///
+/// # Errors
+/// [`VerifyError::NotAnArchive`] without `archive.db`; [`VerifyError::Db`] when it cannot be read.
+pub fn read_archive(archive: &Path, threshold: f64) -> Result<VerifyInput, VerifyError> {
+    let db_path = archive.join(ARCHIVE_DB);
+    if !db_path.is_file() {
+        return Err(VerifyError::NotAnArchive {
+            path: archive.to_path_buf(),
+        });
+    }
+    let db = ArchiveDb::open(&db_path)?;
+    let entries = db.entries()?;
+    let mut post_assets = Vec::new();
+    let mut comments = BTreeMap::new();
+    for e in &entries {
+        for (url, kind) in db.post_assets(e.id)? {
+            let kind = if kind == "attachment" {
+                AssetKind::Attachment
+            } else {
+                AssetKind::Image
+            };
+            post_assets.push(PostAssetRef {
+                post_id: e.id,
+                url,
+                kind,
+            });
+        }
+        if let Some(c) = db.comments(e.id)? {
+            comments.insert(e.id, c);
+        }
+    }
+    let number = |key: &str| -> Result<Option<u64>, DbError> {
+        Ok(db.meta(key)?.and_then(|v| v.trim().parse().ok()))
+    };
+    let jsonl = std::fs::read_to_string(archive.join(POSTS_JSONL)).ok();
+    let (rows, unreadable_rows) = parse_rows(jsonl.as_deref().unwrap_or_default());
+    let files = list_files(archive);
+    let archived: Vec<(EntryId, String, String)> = entries
+        .iter()
+        .filter(|e| matches!(e.state, EntryState::Ok | EntryState::Notice))
+        .filter_map(|e| {
+            let raw = e
+                .raw_file
+                .clone()
+                .unwrap_or_else(|| layout::raw_page_rel(e.id));
+            let md = rows
+                .iter()
+                .find(|r| r.id == e.id)
+                .and_then(|r| r.markdown.clone())
+                .unwrap_or_else(|| layout::markdown_rel(e.id));
+            (files.contains_key(&raw) && files.contains_key(&md)).then_some((e.id, raw, md))
+        })
+        .collect();
+    let fidelity = measure_all(archive, &archived);
+    Ok(VerifyInput {
+        archive: archive.to_path_buf(),
+        blog: db.meta("blog")?,
+        blog_url: db.meta("canonical_base")?.or(db.meta("base_url")?),
+        sidebar_total: number("sidebar_total")?,
+        mobile_total: number("mobile_total")?,
+        entries,
+        assets: db.assets()?,
+        post_assets,
+        comments,
+        posts_jsonl_present: jsonl.is_some(),
+        rows,
+        unreadable_rows,
+        files,
+        fidelity,
+        threshold,
+    })
+}
+
+fn parse_rows(text: &str) -> (Vec<PostRecord>, Vec<String>) {
+    let mut rows = Vec::new();
+    let mut bad = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<PostRecord>(line) {
+            Ok(r) => rows.push(r),
+            Err(e) => bad.push(format!("line {} is not a post row: {e}", n + 1)),
+        }
+    }
+    (rows, bad)
+}
+
+/// The files under `raw/` (entry pages), `assets/`, `posts/` and `comments/`, by archive-relative
+/// path; pages and assets with their sha256. Temporary files of interrupted writes are skipped.
+fn list_files(archive: &Path) -> BTreeMap<String, FileFacts> {
+    let mut files = BTreeMap::new();
+    for (dir, depth, hash) in [
+        (RAW_DIR, 1, true),
+        (ASSETS_DIR, 2, true),
+        (POSTS_DIR, 1, false),
+        ("comments", 1, false),
+    ] {
+        let root = archive.join(dir);
+        for entry in walkdir::WalkDir::new(&root)
+            .max_depth(depth)
+            .follow_links(false)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+        {
+            let name = entry.file_name().to_string_lossy();
+            if name.starts_with(".tmp-") {
+                continue;
+            }
+            let Ok(rel) = entry.path().strip_prefix(archive) else {
+                continue;
+            };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            let size = entry.metadata().map(|m| m.len()).unwrap_or_default();
+            let sha256 = if hash {
+                file_sha256(entry.path())
+            } else {
+                None
+            };
+            files.insert(rel, FileFacts { size, sha256 });
+        }
+    }
+    files
+}
+
+/// The render-back check of each post, on all cores (parsing pages is the slow part).
+fn measure_all(archive: &Path, posts: &[(EntryId, String, String)]) -> BTreeMap<EntryId, Measured> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let chunk = posts.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = posts
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(id, raw, md)| {
+                            let measured = measure(
+                                &layout::resolve(archive, raw),
+                                &layout::resolve(archive, md),
+                            );
+                            (*id, measured)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// The saved page's visible body text against the text of the Markdown file, rendered.
+fn measure(raw: &Path, md: &Path) -> Measured {
+    let page = std::fs::read(raw)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| decode_page(&bytes, raw).map_err(|e| e.to_string()))
+        .and_then(|d| {
+            extract_page(
+                &d.html,
+                &PageSource::named(raw),
+                &SelectorProfile::default(),
+            )
+            .map_err(|e| e.to_string())
+        });
+    let text = match page {
+        Ok(Page::Entry(post)) => match post.body {
+            Some(body) => body.text,
+            None => return Measured::Unreadable("the saved page has no post body".into()),
+        },
+        Ok(Page::NotEntry { reason, .. }) => return Measured::Unreadable(reason),
+        Err(e) => return Measured::Unreadable(e),
+    };
+    match std::fs::read_to_string(md) {
+        Ok(doc) => Measured::Score(check_fidelity(&text, markdown_body(&doc))),
+        Err(e) => Measured::Unreadable(format!("{}: {e}", md.display())),
+    }
+}
+
+/// The Markdown after its front matter.
+fn markdown_body(doc: &str) -> &str {
+    doc.strip_prefix("---\n")
+        .and_then(|rest| rest.find("\n---\n").map(|end| &rest[end + 5..]))
+        .unwrap_or(doc)
+}
+
+/// The href from a page in `from_dir` to the directory `to`, relative and percent-encoded (`.`
+/// when they are the same); an absolute `file://` URL when no relative path exists.
+#[must_use]
+pub fn relative_href(from_dir: &Path, to: &Path) -> String {
+    let norm = |p: &Path| -> Vec<String> {
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut parts: Vec<String> = Vec::new();
+        for c in abs.components() {
+            match c {
+                Component::ParentDir => {
+                    parts.pop();
+                }
+                Component::CurDir => {}
+                other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+            }
+        }
+        parts
+    };
+    let (from, to) = (norm(from_dir), norm(to));
+    if from.first() != to.first() {
+        let path = to[1..].join("/");
+        return format!("file:///{}", percent_path(&path));
+    }
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(to[common..].iter().map(|p| percent_path(p)));
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hrefs_from_the_report_to_the_archive() {
+        assert_eq!(relative_href(Path::new("/a/b"), Path::new("/a/b")), ".");
+        assert_eq!(
+            relative_href(Path::new("/a/b"), Path::new("/a/b/arch")),
+            "arch"
+        );
+        assert_eq!(
+            relative_href(Path::new("/a/r"), Path::new("/a/b/c")),
+            "../b/c"
+        );
+        assert_eq!(
+            relative_href(Path::new("/x"), Path::new("/x/내 블로그")),
+            "%EB%82%B4%20%EB%B8%94%EB%A1%9C%EA%B7%B8"
+        );
+        assert_eq!(
+            relative_href(Path::new("/a/./r/.."), Path::new("/a/z")),
+            "z"
+        );
+    }
+
+    #[test]
+    fn front_matter_is_not_body() {
+        assert_eq!(
+            markdown_body("---\ntitle: \"x\"\n---\n\nbody\n"),
+            "\nbody\n"
+        );
+        assert_eq!(markdown_body("no front matter"), "no front matter");
+    }
+}
