@@ -420,7 +420,12 @@ pub(crate) async fn fetch_all_comments(
         match fetch_comments(&ctx.fetcher, &base, id).await {
             Ok(c) => {
                 let rel = format!("comments/{id}.json");
-                let json = serde_json::to_vec_pretty(&c.items).unwrap_or_default();
+                // `{"post_id": N, "items": [...]}`: the comments as served, in a shape the replay
+                // server reads back.
+                let json = serde_json::to_vec_pretty(
+                    &serde_json::json!({ "post_id": id, "items": c.items }),
+                )
+                .unwrap_or_default();
                 write_atomic(&resolve(&ctx.out, &rel), &json).map_err(|e| CrawlError::Archive {
                     path: ctx.out.clone(),
                     message: crate::report::error_chain(&e),

@@ -274,3 +274,52 @@ async fn the_rate_limit_holds() {
     );
     server.shutdown().await;
 }
+
+/// "Any archive can be replayed": an archive served by the replay server and crawled again gives
+/// the same posts, the same pages and the same asset hashes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_archive_replays_to_the_same_archive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first");
+    let server = serve_sample(Faults::none()).await;
+    crawl_into(&server, &first, test_settings()).await;
+    server.shutdown().await;
+
+    let replay = start(Site::load(&first).unwrap(), Faults::none(), 0)
+        .await
+        .unwrap();
+    let second = tmp.path().join("second");
+    crawl_into(&replay, &second, test_settings()).await;
+    replay.shutdown().await;
+
+    let strip = |rows: Vec<serde_json::Value>| -> Vec<serde_json::Value> {
+        rows.into_iter()
+            .filter(|r| r["status"] != "deleted")
+            .collect()
+    };
+    let (a, b) = (strip(rows(&first)), strip(rows(&second)));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        if x != y {
+            let obj = x.as_object().unwrap();
+            let differing: Vec<_> = obj
+                .keys()
+                .filter(|k| x[k.as_str()] != y[k.as_str()])
+                .collect();
+            panic!(
+                "row {} differs in {differing:?}: {:?} vs {:?}",
+                x["id"],
+                differing.iter().map(|k| &x[k.as_str()]).collect::<Vec<_>>(),
+                differing.iter().map(|k| &y[k.as_str()]).collect::<Vec<_>>()
+            );
+        }
+    }
+    for id in [1, 10, 16, 22] {
+        let page = format!("raw/{id}.html");
+        assert_eq!(
+            std::fs::read(first.join(&page)).unwrap(),
+            std::fs::read(second.join(&page)).unwrap(),
+            "{page}"
+        );
+    }
+}
