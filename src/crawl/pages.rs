@@ -9,7 +9,6 @@ use std::sync::Arc;
 use sha2::{Digest as _, Sha256};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
-use url::Url;
 
 use super::assets::download_asset;
 use super::comments::{count_comments, fetch_comments};
@@ -370,34 +369,79 @@ pub(crate) async fn scan_past_highest(
         return Ok(());
     };
     let bar = progress.bar("scan", margin);
+    let batch = ctx.fetcher.policy().concurrency.get() as u64;
     let mut misses = 0;
-    let mut id = max;
+    let mut last_found = max;
+    let mut next = max + 1;
+    // Probe a batch at a time, as many ids as requests may be in flight; judge them in id order.
     while misses < margin {
-        id += 1;
-        let result = fetch_entry(ctx, &EntryRef::Id(id), None).await?;
-        bar.inc(1);
-        match result {
-            Fetched::Recorded(
-                _,
-                EntryState::Deleted | EntryState::NotPost | EntryState::Failed,
-            ) => {
+        let ids: Vec<EntryId> = (next..next + batch).collect();
+        next += batch;
+        let results = run_all(
+            ctx,
+            ids.iter().map(|id| (EntryRef::Id(*id), None)).collect(),
+            &Progress::hidden(),
+            "scan",
+        )
+        .await?;
+        let found: BTreeSet<EntryId> = results
+            .iter()
+            .filter_map(|r| match r {
+                Fetched::Recorded(id, state)
+                    if !matches!(
+                        state,
+                        EntryState::Deleted | EntryState::NotPost | EntryState::Failed
+                    ) =>
+                {
+                    Some(*id)
+                }
+                _ => None,
+            })
+            .collect();
+        for id in ids {
+            bar.inc(1);
+            if found.contains(&id) {
+                ctx.db().record_sources("scan", &[id])?;
+                misses = 0;
+                last_found = id;
+            } else {
                 misses += 1;
             }
-            Fetched::Recorded(found, _) => {
-                ctx.db().record_sources("scan", &[found])?;
-                misses = 0;
-            }
-            Fetched::Unchanged => misses += 1,
         }
     }
     // The probes that missed are not entries of the blog: forget them, so the archive holds only
     // ids up to the newest real one.
-    ctx.db().forget_after(id.saturating_sub(misses))?;
+    ctx.db().forget_after(last_found)?;
     bar.finish_and_clear();
     Ok(())
 }
 
-/// Fetches comments of every archived post that has none saved yet.
+/// Fetches and saves one post's comments; a fetch failure is recorded, not returned.
+async fn save_comments(ctx: &Ctx, id: EntryId) -> Result<(), CrawlError> {
+    match fetch_comments(&ctx.fetcher, &ctx.identity.base, id).await {
+        Ok(c) => {
+            let rel = format!("comments/{id}.json");
+            // `{"post_id": N, "items": [...]}`: the comments as served, in a shape the replay
+            // server reads back.
+            let json =
+                serde_json::to_vec_pretty(&serde_json::json!({ "post_id": id, "items": c.items }))
+                    .unwrap_or_default();
+            write_atomic(&resolve(&ctx.out, &rel), &json).map_err(|e| CrawlError::Archive {
+                path: ctx.out.clone(),
+                message: crate::report::error_chain(&e),
+            })?;
+            ctx.db()
+                .record_comments(id, Some(count_comments(&c.items)), Some(&rel), None)?;
+        }
+        Err(e) => {
+            ctx.warn(format!("comments of {id}: {e}"));
+            ctx.db().record_comments(id, None, None, Some(&e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Fetches comments of every archived post that has none saved yet, with bounded concurrency.
 pub(crate) async fn fetch_all_comments(
     ctx: &Arc<Ctx>,
     progress: &Progress,
@@ -415,30 +459,30 @@ pub(crate) async fn fetch_all_comments(
         v
     };
     let bar = progress.bar("comments", posts.len() as u64);
-    let base: Url = ctx.identity.base.clone();
+    let permits = Arc::new(Semaphore::new(ctx.fetcher.policy().concurrency.get()));
+    let mut set = JoinSet::new();
     for id in posts {
-        match fetch_comments(&ctx.fetcher, &base, id).await {
-            Ok(c) => {
-                let rel = format!("comments/{id}.json");
-                // `{"post_id": N, "items": [...]}`: the comments as served, in a shape the replay
-                // server reads back.
-                let json = serde_json::to_vec_pretty(
-                    &serde_json::json!({ "post_id": id, "items": c.items }),
-                )
-                .unwrap_or_default();
-                write_atomic(&resolve(&ctx.out, &rel), &json).map_err(|e| CrawlError::Archive {
-                    path: ctx.out.clone(),
-                    message: crate::report::error_chain(&e),
-                })?;
-                ctx.db()
-                    .record_comments(id, Some(count_comments(&c.items)), Some(&rel), None)?;
-            }
-            Err(e) => {
-                ctx.warn(format!("comments of {id}: {e}"));
-                ctx.db().record_comments(id, None, None, Some(&e))?;
-            }
-        }
+        let ctx = Arc::clone(ctx);
+        let permits = Arc::clone(&permits);
+        set.spawn(async move {
+            let _permit = permits
+                .acquire_owned()
+                .await
+                .expect("the semaphore is never closed");
+            save_comments(&ctx, id).await
+        });
+    }
+    while let Some(joined) = set.join_next().await {
         bar.inc(1);
+        match joined {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                set.abort_all();
+                return Err(e);
+            }
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => {}
+        }
     }
     bar.finish_and_clear();
     Ok(())
