@@ -38,6 +38,12 @@ pub enum Command {
     Serve(ServeArgs),
     /// Prove an archive is complete: every post, page, Markdown file, image and attachment (exit 4 on gaps).
     Verify(VerifyArgs),
+    /// Build the Naver Blog bundle: paste-ready posts in upload order, images, a guide (offline).
+    Bundle(BundleArgs),
+    /// Write redirects from the old Tistory addresses to the published Naver posts (from the ledger).
+    Redirects(RedirectsArgs),
+    /// Move the bundle to Naver Blog post by post in your browser (a local page on 127.0.0.1).
+    Desk(DeskArgs),
 }
 
 /// Politeness and fetching options, shared by `crawl` and `migrate`.
@@ -75,7 +81,7 @@ pub struct FetchArgs {
 /// `crawl` options.
 #[derive(Debug, Args)]
 pub struct CrawlArgs {
-    /// The blog: https://name.tistory.com, a custom domain, or a post URL of the blog.
+    /// The blog: `https://name.tistory.com`, a custom domain, or a post URL of the blog.
     #[arg(value_name = "BLOG")]
     pub blog: String,
     /// The archive directory [default: output/NAME/, NAME being the blog's name].
@@ -125,6 +131,55 @@ pub struct VerifyArgs {
     /// Print only the commands that repair the gaps, one per line.
     #[arg(long, conflicts_with = "json")]
     pub repair: bool,
+}
+
+/// `bundle` options.
+#[derive(Debug, Args)]
+pub struct BundleArgs {
+    /// The archive directory (made by migrate, crawl or extract).
+    #[arg(value_name = "ARCHIVE")]
+    pub archive: PathBuf,
+    /// Where to write the bundle [default: ARCHIVE/naver/].
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Leave out the footer that gives each post's original address and date.
+    #[arg(long, conflicts_with = "footer")]
+    pub no_footer: bool,
+    /// The footer's wording, with the placeholders {url}, {date}, {title} and {blog}
+    /// [default: "이 글은 {date} 티스토리({url})에 처음 발행되었습니다."].
+    #[arg(long, value_name = "TEXT")]
+    pub footer: Option<String>,
+}
+
+/// `redirects` options.
+#[derive(Debug, Args)]
+pub struct RedirectsArgs {
+    /// The archive directory whose ledger records the published posts.
+    #[arg(value_name = "ARCHIVE")]
+    pub archive: PathBuf,
+    /// Where to write the redirect files [default: ARCHIVE/redirects/].
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// `desk` options.
+#[derive(Debug, Args)]
+pub struct DeskArgs {
+    /// The bundle directory (made by `bundle`, by default ARCHIVE/naver/).
+    #[arg(value_name = "BUNDLE")]
+    pub bundle: PathBuf,
+    /// The port on 127.0.0.1 (0 = any free port) [default: 8700].
+    #[arg(long, short, value_name = "PORT")]
+    pub port: Option<u16>,
+    /// Posts a day (Korean calendar day) after which no next post is offered, 1 to 199 [default: 20].
+    #[arg(long, value_name = "N")]
+    pub daily_cap: Option<u32>,
+    /// The Naver blog id every pasted URL must belong to [default: the blog of the first URL recorded].
+    #[arg(long, value_name = "ID")]
+    pub naver_blog: Option<String>,
+    /// The archive whose archive.db holds the ledger [default: the bundle's parent directory].
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
 }
 
 /// `serve` options.

@@ -40,11 +40,13 @@
 #![warn(unreachable_pub)]
 
 pub mod archive;
+pub mod bundle;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod convert;
 pub mod crawl;
+pub mod desk;
 pub mod discover;
 pub mod error;
 pub mod extract;

@@ -5,12 +5,16 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser as _;
+use tistory_migrate::bundle::footer::Footer;
 use tistory_migrate::cli::{Cli, Command, DEFAULT_MAX_PAGE_BYTES};
+use tistory_migrate::commands::bundle::{BundleOptions, run_bundle};
 use tistory_migrate::commands::crawl::{
     CrawlOutcome, crawl_and_extract, default_archive_dir, exit_for,
 };
+use tistory_migrate::commands::desk::{desk_options, run_desk};
 use tistory_migrate::commands::extract::{ExtractOptions, run_extract};
 use tistory_migrate::commands::migrate::{migrate_blog, migrate_directory, verify_after_migrate};
+use tistory_migrate::commands::redirects::{RedirectsOptions, run_redirects};
 use tistory_migrate::commands::serve::serve_dir;
 use tistory_migrate::commands::verify::{VerifyOptions, run_verify};
 use tistory_migrate::config::{crawl_settings, parse_blog};
@@ -162,6 +166,47 @@ fn run(cli: Cli, progress: &Progress) -> anyhow::Result<Exit> {
                 Err(e) => {
                     eprintln!("tistory-migrate: error: {e}");
                     Ok(e.exit())
+                }
+            }
+        }
+        Command::Bundle(args) => {
+            let footer = match Footer::from_flags(args.no_footer, args.footer) {
+                Ok(f) => f,
+                Err(e) => return bad_args(&format!("--footer: {e}")),
+            };
+            if !args.archive.is_dir() {
+                return bad_args(&format!("{} is not a directory", args.archive.display()));
+            }
+            let opts = BundleOptions {
+                archive: args.archive,
+                out: args.out,
+                footer,
+            };
+            let report = run_bundle(&opts)?;
+            print_stdout(&report.render());
+            Ok(report.exit())
+        }
+        Command::Redirects(args) => {
+            if !args.archive.is_dir() {
+                return bad_args(&format!("{} is not a directory", args.archive.display()));
+            }
+            let opts = RedirectsOptions {
+                archive: args.archive,
+                out: args.out,
+            };
+            print_stdout(&run_redirects(&opts)?.render());
+            Ok(Exit::Ok)
+        }
+        Command::Desk(args) => {
+            let options = match desk_options(&args) {
+                Ok(o) => o,
+                Err(e) => return bad_args(&e),
+            };
+            match runtime()?.block_on(run_desk(args.bundle, options)) {
+                Ok(()) => Ok(Exit::Ok),
+                Err(e) => {
+                    eprintln!("tistory-migrate: error: {e}");
+                    Ok(tistory_migrate::commands::desk::exit_for(&e))
                 }
             }
         }

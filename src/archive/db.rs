@@ -57,6 +57,14 @@ CREATE TABLE IF NOT EXISTS comments (
     last_error TEXT,
     fetched_at TEXT
 );
+CREATE TABLE IF NOT EXISTS naver_ledger (
+    post_id INTEGER PRIMARY KEY,
+    naver_url TEXT NOT NULL UNIQUE,
+    blog_id TEXT,
+    log_no TEXT,
+    published_at TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS naver_ledger_post ON naver_ledger (blog_id, log_no);
 ";
 
 /// Errors of the state database, with the file they concern.
@@ -592,6 +600,9 @@ impl ArchiveDb {
             .map_err(|e| self.err(e))
     }
 }
+
+mod naver;
+pub use naver::{LedgerError, LedgerRow};
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-/// Every tag [`render_html`] can write. Attributes: `href` on `a`, `colspan`/`rowspan` on `td`/`th`.
+/// Every tag the paste-safe HTML can contain. Attributes: `href` on `a`, `colspan`/`rowspan` on `td`/`th`.
 pub const ALLOWED_TAGS: &[&str] = &[
     "p",
     "br",
@@ -138,15 +138,15 @@ fn block_html(block: &Block, image: ImageHtml<'_>, out: &mut String) {
     match block {
         Block::Para(content) => {
             out.push_str("<p>");
-            inlines_html(content, image, out);
+            inlines_html(content, out);
             out.push_str("</p>");
         }
         Block::Heading(content) => {
             out.push_str("<p><strong>");
-            inlines_html(content, image, out);
+            inlines_html(content, out);
             out.push_str("</strong></p>");
         }
-        Block::List(list) => list_html(list, image, out),
+        Block::List(list) => list_html(list, out),
         Block::Quote(blocks) => {
             out.push_str("<blockquote>");
             for b in blocks {
@@ -169,7 +169,7 @@ fn block_html(block: &Block, image: ImageHtml<'_>, out: &mut String) {
                         let _ = write!(out, " rowspan=\"{n}\"");
                     }
                     out.push('>');
-                    inlines_html(&cell.content, image, out);
+                    inlines_html(&cell.content, out);
                     let _ = write!(out, "</{tag}>");
                 }
                 out.push_str("</tr>");
@@ -185,35 +185,35 @@ fn block_html(block: &Block, image: ImageHtml<'_>, out: &mut String) {
     }
 }
 
-fn list_html(list: &List, image: ImageHtml<'_>, out: &mut String) {
+fn list_html(list: &List, out: &mut String) {
     let tag = if list.ordered { "ol" } else { "ul" };
     let _ = write!(out, "<{tag}>");
     for item in &list.items {
         out.push_str("<li>");
-        inlines_html(&item.content, image, out);
+        inlines_html(&item.content, out);
         for sub in &item.sublists {
-            list_html(sub, image, out);
+            list_html(sub, out);
         }
         out.push_str("</li>");
     }
     let _ = write!(out, "</{tag}>");
 }
 
-fn inlines_html(content: &[Inline], image: ImageHtml<'_>, out: &mut String) {
+fn inlines_html(content: &[Inline], out: &mut String) {
     for inline in content {
         match inline {
             Inline::Text(t) => escape(t, out),
             Inline::Break => out.push_str("<br>"),
             Inline::Marked(mark, inner) => {
                 let _ = write!(out, "<{}>", mark.tag());
-                inlines_html(inner, image, out);
+                inlines_html(inner, out);
                 let _ = write!(out, "</{}>", mark.tag());
             }
             Inline::Link(href, inner) => {
                 out.push_str("<a href=\"");
                 escape(href, out);
                 out.push_str("\">");
-                inlines_html(inner, image, out);
+                inlines_html(inner, out);
                 out.push_str("</a>");
             }
             Inline::Image(n) => {

@@ -19,8 +19,6 @@ use super::blocks::{Block, Inline, Mark, placeholder, render_html, render_text};
 use super::warnings::Warnings;
 use crate::model::Image;
 
-pub(crate) use inline::safe_href;
-
 /// One image of the body, in body order: where it goes (`[[사진 n]]`) and which file it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImageSlot {
@@ -58,7 +56,8 @@ impl SafeBody {
     pub fn with_footer(mut self, footer: &str) -> Self {
         let text = footer.trim();
         if !text.is_empty() {
-            self.blocks.push(Block::Para(vec![Inline::Text(text.to_string())]));
+            self.blocks
+                .push(Block::Para(vec![Inline::Text(text.to_string())]));
             self.render();
         }
         self
@@ -67,7 +66,11 @@ impl SafeBody {
     /// A local preview page: the body with each image shown from the file `image_src(slot)` names
     /// (a path relative to the page), its placeholder under it.
     #[must_use]
-    pub fn preview_html(&self, title: &str, image_src: &dyn Fn(&ImageSlot) -> Option<String>) -> String {
+    pub fn preview_html(
+        &self,
+        title: &str,
+        image_src: &dyn Fn(&ImageSlot) -> Option<String>,
+    ) -> String {
         let image = |n: usize| {
             let Some(slot) = self.image_slots.get(n.saturating_sub(1)) else {
                 return format!("<p>{}</p>", placeholder(n, true));
@@ -96,7 +99,9 @@ impl SafeBody {
     fn render(&mut self) {
         let slots = &self.image_slots;
         let missing = |n: usize| slots.get(n.saturating_sub(1)).is_none_or(|s| s.missing);
-        self.html = render_html(&self.blocks, &|n| format!("<p>{}</p>", placeholder(n, missing(n))));
+        self.html = render_html(&self.blocks, &|n| {
+            format!("<p>{}</p>", placeholder(n, missing(n)))
+        });
         self.text = render_text(&self.blocks, &|n| placeholder(n, missing(n)));
     }
 }
@@ -138,7 +143,6 @@ struct Sanitizer<'a> {
     slots: Vec<ImageSlot>,
     w: Warnings,
 }
-
 
 /// Elements dropped with everything inside them.
 const REMOVED: &[&str] = &[
@@ -300,3 +304,6 @@ impl Sanitizer<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

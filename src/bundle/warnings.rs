@@ -153,10 +153,7 @@ impl Warnings {
             ));
         }
         if !self.attributes.is_empty() {
-            out.push(format!(
-                "attribute_removed: {}",
-                counts(&self.attributes)
-            ));
+            out.push(format!("attribute_removed: {}", counts(&self.attributes)));
         }
         if self.images_dropped > 0 {
             out.push(format!(

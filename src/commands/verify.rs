@@ -1,7 +1,8 @@
 //! `tistory-migrate verify <ARCHIVE>`: read everything the archive holds (the state database,
 //! `posts.jsonl`, every saved page and asset with its sha256, each post's page against its
 //! Markdown), hand it to the pure [`crate::verify::verify`], and write the HTML report when asked.
-//! Only reads the archive; the one file written is `--html FILE`, atomically.
+//! Changes nothing in the archive (SQLite may keep its `-wal`/`-shm` side files); the one file
+//! written is `--html FILE`, atomically.
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};

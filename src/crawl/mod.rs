@@ -1,6 +1,6 @@
 //! The crawl: given a blog address, archive every entry with its assets and comments, politely and
-//! resumably. Discovery is a union of sources ([`discovery`]); each entry page is fetched, saved as
-//! served, and its assets downloaded right after ([`pages`], [`assets`]); comments come from the
+//! resumably. Discovery is a union of sources (the `discovery` module); each entry page is fetched, saved as
+//! served, and its assets downloaded right after (the `pages` module, [`assets`]); comments come from the
 //! JSON endpoint ([`comments`]). All state is in `archive.db`; files are written before the rows
 //! that point at them, so a killed crawl resumes to the archive a clean run makes.
 

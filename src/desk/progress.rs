@@ -6,18 +6,14 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
+
+use crate::extract::dates::kst;
 
 /// The daily cap when none is given.
 pub const DEFAULT_DAILY_CAP: u32 = 20;
 /// The highest daily cap accepted: Naver allows about 200 posts a day per blog.
 pub const MAX_DAILY_CAP: u32 = 199;
-
-/// Korea Standard Time, UTC+09:00 (no daylight saving).
-#[must_use]
-pub fn kst() -> FixedOffset {
-    FixedOffset::east_opt(9 * 3600).expect("UTC+09:00 is a valid offset")
-}
 
 /// A daily cap between 1 and [`MAX_DAILY_CAP`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,7 +159,12 @@ mod tests {
     #[test]
     fn the_oldest_unpublished_post_comes_next() {
         let now = at("2026-01-10T12:00:00+09:00");
-        let p = Progress::compute(&[5, 1, 9], &[rec(5, "2026-01-09T10:00:00+09:00")], DailyCap::default(), now);
+        let p = Progress::compute(
+            &[5, 1, 9],
+            &[rec(5, "2026-01-09T10:00:00+09:00")],
+            DailyCap::default(),
+            now,
+        );
         assert_eq!((p.total, p.published, p.remaining, p.today), (3, 1, 2, 0));
         assert_eq!(p.next, NextPost::Post(1));
         assert_eq!(p.today_date, "2026-01-10");

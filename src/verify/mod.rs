@@ -13,7 +13,9 @@
 //! The Naver bundle check (issue 5) is a hook only: [`VerifyReport::bundle`] is `None` until the
 //! bundle exists; see [`check_bundle`].
 
+mod charts;
 mod checks;
+mod content;
 pub mod report_html;
 pub mod report_json;
 pub mod report_text;
@@ -374,7 +376,7 @@ pub const STATES: [&str; 8] = [
 #[must_use]
 pub fn verify(input: &VerifyInput) -> VerifyReport {
     let mut report = checks::entries_report(input);
-    checks::check_content(input, &mut report);
+    content::check_content(input, &mut report);
     checks::check_totals(input, &mut report);
     if let Some(bundle) = check_bundle(input, &mut report.problems) {
         report.bundle = Some(bundle);

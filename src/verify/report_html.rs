@@ -8,8 +8,9 @@
 
 use std::fmt::Write as _;
 
+use super::charts::{status_chart, year_chart};
 use super::report_text::{archived_words, blog_total_words, single_source_words};
-use super::{Problem, STATES, VerifyReport};
+use super::{Problem, VerifyReport};
 use crate::model::EntryId;
 
 /// Escapes text for HTML content and attribute values.
@@ -60,37 +61,12 @@ td.detail{color:var(--muted);word-break:break-word}
 figcaption{font-weight:bold;margin-bottom:4px}
 .level{font-weight:bold;white-space:nowrap}.level.gap{color:var(--gap)}.level.note{color:var(--note)}
 .problems td{font-size:.92rem;overflow-wrap:anywhere;word-break:break-word}.problems a{word-break:break-all}
-.problems td:nth-child(3){min-width:18em}
+.problems td:nth-child(2){white-space:nowrap}.problems td:nth-child(3){min-width:18em}
+.problems td:nth-child(6){min-width:16em}.problems code{overflow-wrap:anywhere}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.88rem}
 pre{background:#f6f8fa;padding:12px;border-radius:6px;overflow-x:auto}
 footer{margin-top:32px;color:var(--muted);font-size:.85rem}
 ";
-
-fn state_label(state: &str) -> &'static str {
-    match state {
-        "ok" => "보관됨 · archived",
-        "notice" => "공지 · notice",
-        "protected" => "보호글 · protected",
-        "private" => "비공개 · private",
-        "deleted" => "삭제됨 · deleted",
-        "failed" => "실패 · failed",
-        "pending" => "미수집 · never fetched",
-        _ => "글 아님 · not a post",
-    }
-}
-
-fn state_color(state: &str) -> &'static str {
-    match state {
-        "ok" => "#2e7d32",
-        "notice" => "#00897b",
-        "protected" => "#f9a825",
-        "private" => "#757575",
-        "deleted" => "#9e9e9e",
-        "failed" => "#c62828",
-        "pending" => "#ef6c00",
-        _ => "#bdbdbd",
-    }
-}
 
 fn id_list(list: &[EntryId]) -> String {
     list.iter()
@@ -121,96 +97,6 @@ fn ids_detail(label: &str, field: &str, list: &[EntryId]) -> String {
         esc(field),
         esc(&id_list(list))
     )
-}
-
-/// Every year from the first to the last post (a year without posts shows as an empty slot),
-/// then `unknown` for undated posts.
-fn chart_years(r: &VerifyReport) -> Vec<(String, usize)> {
-    let numeric: Vec<u32> = r
-        .posts_per_year
-        .keys()
-        .filter_map(|y| y.parse().ok())
-        .collect();
-    let mut years: Vec<(String, usize)> = match (numeric.first(), numeric.last()) {
-        (Some(&first), Some(&last)) if last - first < 200 => (first..=last)
-            .map(|y| {
-                let n = r.posts_per_year.get(&y.to_string()).copied().unwrap_or(0);
-                (y.to_string(), n)
-            })
-            .collect(),
-        _ => numeric
-            .iter()
-            .map(|y| (y.to_string(), r.posts_per_year[&y.to_string()]))
-            .collect(),
-    };
-    years.extend(
-        r.posts_per_year
-            .iter()
-            .filter(|(y, _)| y.parse::<u32>().is_err())
-            .map(|(y, n)| (y.clone(), *n)),
-    );
-    years
-}
-
-/// Vertical bars of archived posts per year.
-fn year_chart(r: &VerifyReport) -> String {
-    let years = chart_years(r);
-    let max = years.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
-    let bar_w = 36usize;
-    let width = (years.len() * (bar_w + 8) + 16).max(200);
-    let (top, plot_h) = (20usize, 160usize);
-    let height = top + plot_h + 40;
-    let mut s = format!(
-        r#"<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" aria-labelledby="year-title"><title id="year-title">연도별 보관된 글 · archived posts per year</title>"#
-    );
-    let _ = write!(
-        s,
-        r##"<line x1="8" y1="{y}" x2="{x2}" y2="{y}" stroke="#9e9e9e"/>"##,
-        y = top + plot_h,
-        x2 = width - 8
-    );
-    for (i, (year, n)) in years.iter().enumerate() {
-        let h = (*n * plot_h).div_ceil(max);
-        let x = 12 + i * (bar_w + 8);
-        let y = top + plot_h - h;
-        let _ = write!(
-            s,
-            r##"<g data-year="{year}"><rect x="{x}" y="{y}" width="{bar_w}" height="{h}" fill="#2e7d32"><title>{year}: {n}</title></rect><text x="{cx}" y="{ty}" text-anchor="middle" font-size="12">{n}</text><text x="{cx}" y="{ly}" text-anchor="middle" font-size="11" fill="#5f6368">{year}</text></g>"##,
-            year = esc(year),
-            cx = x + bar_w / 2,
-            ty = y.saturating_sub(4).max(12),
-            ly = top + plot_h + 16,
-        );
-    }
-    s.push_str("</svg>");
-    s
-}
-
-/// Horizontal bars of entries per state.
-fn status_chart(r: &VerifyReport) -> String {
-    let max = r.states.values().copied().max().unwrap_or(0).max(1);
-    let (label_w, bar_max, row_h) = (170usize, 260usize, 26usize);
-    let width = label_w + bar_max + 60;
-    let height = STATES.len() * row_h + 10;
-    let mut s = format!(
-        r#"<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" aria-labelledby="state-title"><title id="state-title">상태별 글 · entries per state</title>"#
-    );
-    for (i, state) in STATES.iter().enumerate() {
-        let n = r.states.get(state).copied().unwrap_or(0);
-        let w = (n * bar_max).div_ceil(max);
-        let y = 5 + i * row_h;
-        let _ = write!(
-            s,
-            r##"<g data-state="{state}"><text x="{lx}" y="{ty}" text-anchor="end" font-size="12">{label}</text><rect x="{label_w}" y="{y}" width="{w}" height="18" fill="{color}"><title>{label}: {n}</title></rect><text x="{nx}" y="{ty}" font-size="12">{n}</text></g>"##,
-            lx = label_w - 6,
-            ty = y + 14,
-            label = esc(state_label(state)),
-            color = state_color(state),
-            nx = label_w + w + 6,
-        );
-    }
-    s.push_str("</svg>");
-    s
 }
 
 /// A link to an original URL: only http(s) URLs become links.

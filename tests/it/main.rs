@@ -1,10 +1,14 @@
 //! The one integration-test binary (ripgrep's layout): shared support code, one module per feature.
 
 mod bad_input;
+mod bundle;
 mod cli;
 mod corpus;
 mod crawl;
 mod crawl_bad_input;
 mod crawl_resume;
+mod desk;
 mod fixtures;
 mod support;
+mod verify;
+mod verify_html;

@@ -110,16 +110,17 @@ impl Sanitizer<'_> {
     pub(super) fn note_attrs(&mut self, el: &Element) {
         let name = el.name();
         for (attr, value) in el.attrs() {
-            let handled = matches!(
-                (name, attr),
-                ("a", "href")
-                    | ("td" | "th", "colspan" | "rowspan")
-                    | ("img", "src" | "alt")
-                    | ("table", "data-tm")
-                    | ("iframe" | "embed" | "video" | "audio" | "source", "src")
-                    | ("object", "data")
-            ) || (name == "code" && attr == "class" && value.starts_with("language-"))
-                || (name == "ol" && attr == "start" && value.trim() == "1");
+            let handled =
+                matches!(
+                    (name, attr),
+                    ("a", "href")
+                        | ("td" | "th", "colspan" | "rowspan")
+                        | ("img", "src" | "alt")
+                        | ("table", "data-tm")
+                        | ("iframe" | "embed" | "video" | "audio" | "source", "src")
+                        | ("object", "data")
+                ) || (name == "code" && attr == "class" && value.starts_with("language-"))
+                    || (name == "ol" && attr == "start" && value.trim() == "1");
             if !handled {
                 let key = if attr.starts_with("data-") {
                     "data-*"

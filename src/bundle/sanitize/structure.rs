@@ -190,7 +190,10 @@ impl Sanitizer<'_> {
                 for child in node.children() {
                     match child.value() {
                         Node::Element(e)
-                            if matches!(e.name(), "thead" | "tbody" | "tfoot" | "tr" | "td" | "th") =>
+                            if matches!(
+                                e.name(),
+                                "thead" | "tbody" | "tfoot" | "tr" | "td" | "th"
+                            ) =>
                         {
                             self.note_attrs(e);
                             self.rows(child, rows, caption, merged);

@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Crawl benchmark (issue 3, "Speed"): crawl a synthetic N-post replay blog served on 127.0.0.1 with
+# added latency per response, rate limit off; report pages/s and requests/s against the ideal
+# (concurrency / latency), peak memory, a phase breakdown, and `wget --mirror` on the same server.
+# See benches/crawl/README.md. Every request goes to 127.0.0.1 only.
+#
+# Settings (environment variables):
+#   N=2000             posts in the generated blog
+#   DELAY_MS=50        latency the replay server adds to every response
+#   CONCURRENCY="8 4 1" crawler runs, in order (the first is the headline run)
+#   WGET=1             also time `wget --mirror` (0 = skip)
+#   WORK=/tmp/tistory-crawl-bench   where the blog, archives, logs and results go (replaced)
+#   STEP_TIMEOUT=900   seconds allowed for each crawl / wget step
+#   BUILD=1            build first (0 = use the binaries already in target/release)
+set -euo pipefail
+
+N=${N:-2000}
+DELAY_MS=${DELAY_MS:-50}
+CONCURRENCY=${CONCURRENCY:-"8 4 1"}
+WGET=${WGET:-1}
+WORK=${WORK:-/tmp/tistory-crawl-bench}
+STEP_TIMEOUT=${STEP_TIMEOUT:-900}
+BUILD=${BUILD:-1}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export NO_COLOR=1 LC_ALL=C
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+for tool in /usr/bin/time timeout awk find; do
+    command -v "$tool" >/dev/null || die "$tool is needed"
+done
+if [ "$WGET" = 1 ] && ! command -v wget >/dev/null; then
+    log "wget not found: skipping the wget comparison"
+    WGET=0
+fi
+
+case "$WORK" in
+    /|"$ROOT"|"$ROOT"/src*|"$ROOT"/tests*|"$ROOT"/fixtures*) die "refusing WORK=$WORK" ;;
+esac
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+# Only what this script made is removed: its own subdirectories and files.
+rm -rf "$WORK/bin" "$WORK"/crawl-c* "$WORK/wget" "$WORK"/*.log "$WORK"/*.out "$WORK"/*.txt "$WORK"/*.err
+mkdir -p "$WORK/bin"
+
+# --- 1. build (waits on cargo's lock when others are building) -----------------------------
+if [ "$BUILD" = 1 ]; then
+    log "building release (tistory-migrate, example gen_blog)"
+    (cd "$ROOT" && timeout 3600 cargo build --release --bin tistory-migrate --example gen_blog)
+fi
+# Private copies: a rebuild by someone else sharing target/ cannot swap the binary mid-run.
+cp "$ROOT/target/release/tistory-migrate" "$WORK/bin/tistory-migrate"
+cp "$ROOT/target/release/examples/gen_blog" "$WORK/bin/gen_blog"
+BIN="$WORK/bin/tistory-migrate"
+REV=$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown)
+
+# --- 2. the blog ---------------------------------------------------------------------------
+log "generating $N posts into $WORK/blog"
+timeout 600 "$WORK/bin/gen_blog" "$WORK/blog" "$N" >&2
+
+# --- 3. the replay server ------------------------------------------------------------------
+SERVER_PID=
+cleanup() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "starting the replay server (--delay-ms $DELAY_MS)"
+"$BIN" serve "$WORK/blog" --port 0 --delay-ms "$DELAY_MS" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+SERVER_PID=$!
+PORT=
+for _ in $(seq 1 600); do
+    PORT=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$WORK/serve.out" 2>/dev/null | head -1 | sed 's|.*:\([0-9]*\)/|\1|' || true)
+    [ -n "$PORT" ] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || die "the server exited: $(cat "$WORK/serve.err")"
+    sleep 0.2
+done
+[ -n "$PORT" ] || die "the server did not start within 120 s"
+BASE="http://127.0.0.1:$PORT/"
+log "serving at $BASE $(grep -o '([0-9]* entries)' "$WORK/serve.out")"
+
+# Seconds from "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.34".
+wall_seconds() {
+    awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$1"
+}
+rss_mb() {
+    awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"
+}
+# The number after a label in the crawl's summary ("  archived   2000").
+field() {
+    awk -v k="$2" '$1 == k { print $2; exit }' "$1"
+}
+
+RESULTS="$WORK/results.txt"
+PHASES="$WORK/phases.txt"
+printf '%-26s %8s %8s %7s %8s %8s %8s %8s %7s %8s\n' \
+    run wall_s crawl_s pages requests pages/s req/s ideal %ideal rss_MB >"$RESULTS"
+: >"$PHASES"
+
+# --- 4. crawler runs -----------------------------------------------------------------------
+# Phase boundaries from the archive's file times (no change to the crawler needed): listing pages
+# are saved to raw/pages/ as they are read, entry pages to raw/<id>.html, assets to assets/, the
+# state database is closed when the crawl ends, posts.jsonl is written last by the extract stage.
+phase_report() { # DIR START WALL CONCURRENCY
+    local dir=$1 start=$2 wall=$3 c=$4
+    local t_home t_list_end n_list t_first t_last n_entry t_db t_jsonl skipped requests archived assets scan
+    t_home=$(find "$dir/raw/pages" -name 'index.html' -printf '%T@\n' | head -1)
+    t_list_end=$(find "$dir/raw/pages" -type f -printf '%T@\n' | sort -n | tail -1)
+    n_list=$(find "$dir/raw/pages" -type f | wc -l)
+    t_first=$(find "$dir/raw" -maxdepth 1 -regex '.*/[0-9]+\.html' -printf '%T@\n' | sort -n | head -1)
+    t_last=$( (find "$dir/raw" -maxdepth 1 -regex '.*/[0-9]+\.html' -printf '%T@\n'; find "$dir/assets" -type f -printf '%T@\n') | sort -n | tail -1)
+    t_db=$(find "$dir" -maxdepth 1 -name 'archive.db*' -printf '%T@\n' | sort -n | tail -1)
+    t_jsonl=$(find "$dir" -maxdepth 1 -name 'posts.jsonl' -printf '%T@\n')
+    skipped=$(grep -c 'listing page skipped' "$WORK/crawl-c$c.out" || true)
+    requests=$(field "$WORK/crawl-c$c.out" requests)
+    archived=$(field "$WORK/crawl-c$c.out" archived)
+    assets=$(awk '$1 == "assets" { print $2 + $4; exit }' "$WORK/crawl-c$c.out")
+    scan=30 # the id scan's default margin: 30 misses past the highest id, one at a time
+    n_entry=$((archived + assets))
+    awk -v s="$start" -v h="$t_home" -v le="$t_list_end" -v nl="$n_list" -v sk="$skipped" \
+        -v f="$t_first" -v l="$t_last" -v ne="$n_entry" -v db="$t_db" -v j="$t_jsonl" \
+        -v w="$wall" -v req="$requests" -v scan="$scan" -v c="$c" -v d="$DELAY_MS" '
+    function row(name, a, b, n, par) {
+        dt = b - a
+        rate = (dt > 0 && n > 0) ? sprintf("%.1f", n / dt) : "-"
+        ideal = (n > 0) ? sprintf("%.1f", n * (d / 1000) / par) : "-"
+        printf "  %-44s %7.2f s %6.1f%% %7s req %8s req/s  (ideal %s s)\n", name, dt, 100 * dt / w, (n > 0 ? n : "-"), rate, ideal
+    }
+    BEGIN {
+        printf "phases, concurrency %d (wall %.2f s, %d requests):\n", c, w, req
+        # home page: 1; listing phase: robots.txt + every listing page but the home page, saved
+        # (nl - 1) or answered with an error (sk); the rest before the first entry page is the
+        # mobile list, sitemap.xml and /rss.
+        other = req - 1 - (nl + sk) - ne - scan
+        row("start-up, home page", s, h, 1, 1)
+        row("robots.txt + listing pages (sequential)", h, le, nl + sk, 1)
+        row("mobile list, sitemap, rss (sequential)", le, f, other, 1)
+        row("entry pages + assets (concurrent)", f, l, ne, c)
+        row("id scan past highest (sequential)", l, db, scan, 1)
+        row("extract stage + exit (no requests)", db, s + w, 0, 1)
+    }' | tee -a "$PHASES"
+}
+
+HEADLINE=
+for c in $CONCURRENCY; do
+    out="$WORK/crawl-c$c"
+    ideal=$(awk -v c="$c" -v d="$DELAY_MS" 'BEGIN { printf "%.1f", c / (d / 1000) }')
+    log "crawl, concurrency $c (ideal $ideal req/s)"
+    start=$(date +%s.%N)
+    set +e
+    /usr/bin/time -v -o "$WORK/time-c$c.txt" \
+        timeout "$STEP_TIMEOUT" "$BIN" crawl "$BASE" --out "$out" --rate 0 --concurrency "$c" \
+        --no-comments --asset-proxy "$BASE" --no-progress -v \
+        >"$WORK/crawl-c$c.out" 2>"$WORK/crawl-c$c.log"
+    rc=$?
+    set -e
+    [ "$rc" = 124 ] && log "crawl c=$c hit the $STEP_TIMEOUT s timeout"
+    [ "$rc" != 0 ] && log "crawl c=$c exited $rc (see $WORK/crawl-c$c.log)"
+    wall=$(wall_seconds "$WORK/time-c$c.txt")
+    rss=$(rss_mb "$WORK/time-c$c.txt")
+    crawl_s=$(grep -o ') in [0-9.]* s' "$WORK/crawl-c$c.out" | grep -o '[0-9.]*' || echo 0)
+    pages=$(field "$WORK/crawl-c$c.out" archived)
+    requests=$(field "$WORK/crawl-c$c.out" requests)
+    awk -v name="crawl c=$c" -v w="$wall" -v cs="$crawl_s" -v p="${pages:-0}" -v r="${requests:-0}" \
+        -v i="$ideal" -v m="$rss" 'BEGIN {
+        printf "%-26s %8.2f %8.1f %7d %8d %8.1f %8.1f %8.1f %6.1f%% %8s\n",
+            name, w, cs, p, r, p / w, r / w, i, 100 * (r / w) / i, m }' | tee -a "$RESULTS" >&2
+    phase_report "$out" "$start" "$wall" "$c" >&2 || log "phase breakdown failed for c=$c"
+    [ -z "$HEADLINE" ] && HEADLINE=$c
+done
+
+# --- 5. wget --mirror on the same server ---------------------------------------------------
+if [ "$WGET" = 1 ]; then
+    log "wget --mirror (one connection; ideal $(awk -v d="$DELAY_MS" 'BEGIN { printf "%.1f", 1 / (d / 1000) }') req/s)"
+    set +e
+    /usr/bin/time -v -o "$WORK/time-wget.txt" \
+        timeout "$STEP_TIMEOUT" wget --mirror --no-parent --no-verbose -P "$WORK/wget" "$BASE" \
+        2>"$WORK/wget.log"
+    rc=$?
+    set -e
+    # wget exits 8 when some response was an error status (the replay's 404s for /tag/... links).
+    [ "$rc" = 124 ] && log "wget hit the $STEP_TIMEOUT s timeout"
+    wall=$(wall_seconds "$WORK/time-wget.txt")
+    rss=$(rss_mb "$WORK/time-wget.txt")
+    ok=$(grep -c ' URL:' "$WORK/wget.log" || true)
+    errors=$(grep -cE 'ERROR [0-9]{3}' "$WORK/wget.log" || true)
+    pages=$(find "$WORK/wget" -type f -regex '.*/[0-9]+' | wc -l)
+    awk -v w="$wall" -v p="$pages" -v r="$((ok + errors))" -v d="$DELAY_MS" -v m="$rss" 'BEGIN {
+        i = 1 / (d / 1000)
+        printf "%-26s %8.2f %8s %7d %8d %8.1f %8.1f %8.1f %6.1f%% %8s\n",
+            "wget --mirror", w, "-", p, r, p / w, r / w, i, 100 * (r / w) / i, m }' | tee -a "$RESULTS" >&2
+    log "wget: $ok responses saved, $errors error responses (404s), $pages entry pages"
+fi
+
+# --- 6. the table --------------------------------------------------------------------------
+{
+    echo
+    echo "crawl benchmark: $N posts, $DELAY_MS ms per response, rate limit off, comments off"
+    echo "tistory-migrate $REV; $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo "pages = entry pages archived (wget: entry pages saved); req/s = all requests / wall time;"
+    echo "ideal = concurrency / latency; wall includes the extract stage that crawl runs at its end."
+    echo
+    cat "$RESULTS"
+    echo
+    cat "$PHASES"
+    echo "logs, archives and timings: $WORK"
+} | tee "$WORK/summary.txt"

@@ -1,0 +1,159 @@
+//! Links between posts of the same blog. A bundled post that links another post of the blog keeps
+//! the Tistory address in its body; `post.json` lists those links with the target's key so that
+//! the desk can point them at the Naver copy once the target is published. The same rules name the
+//! old addresses of a post for `redirects`: `/<id>`, `/m/<id>`, `/entry/<slug>`, `/m/entry/<slug>`.
+//! Pure.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use url::Url;
+
+use crate::model::EntryId;
+
+/// Decodes `%XX` escapes (UTF-8); invalid escapes are kept as they are.
+#[must_use]
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// The slug of a `/entry/<slug>` (or `/m/entry/<slug>`) URL, decoded.
+#[must_use]
+pub fn slug_of(url: &str) -> Option<String> {
+    let parsed = Url::parse(url).ok()?;
+    let segments: Vec<&str> = parsed.path_segments()?.filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        ["entry", slug] | ["m", "entry", slug] => Some(percent_decode(slug)),
+        _ => None,
+    }
+}
+
+/// The hosts and slugs of one blog, to recognise links to its posts.
+#[derive(Debug, Clone, Default)]
+pub struct BlogLinks {
+    hosts: BTreeSet<String>,
+    slugs: BTreeMap<String, EntryId>,
+}
+
+impl BlogLinks {
+    /// `hosts` are the blog's addresses (`name.tistory.com`, a custom domain); `slugs` map decoded
+    /// `/entry/<slug>` slugs to ids.
+    #[must_use]
+    pub fn new(
+        hosts: impl IntoIterator<Item = String>,
+        slugs: impl IntoIterator<Item = (String, EntryId)>,
+    ) -> Self {
+        Self {
+            hosts: hosts
+                .into_iter()
+                .map(|h| h.to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect(),
+            slugs: slugs.into_iter().collect(),
+        }
+    }
+
+    /// The post an absolute link points at, when it is a post of this blog.
+    #[must_use]
+    pub fn target(&self, href: &str) -> Option<EntryId> {
+        let url = Url::parse(href).ok()?;
+        let host = url.host_str()?.to_ascii_lowercase();
+        if !self.hosts.contains(&host) {
+            return None;
+        }
+        let segments: Vec<String> = url
+            .path_segments()?
+            .filter(|s| !s.is_empty())
+            .map(percent_decode)
+            .collect();
+        let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
+        match refs.as_slice() {
+            [id] | ["m", id] | ["notice", id] | ["m", "notice", id] => id.parse().ok(),
+            ["entry", slug] | ["m", "entry", slug] => {
+                self.slugs.get(*slug).copied().or_else(|| slug.parse().ok())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The old paths of a post, decoded: `/<id>`, `/m/<id>`, and for each slug `/entry/<slug>` and
+/// `/m/entry/<slug>`.
+#[must_use]
+pub fn alias_paths(id: EntryId, slugs: &[String]) -> Vec<String> {
+    let mut paths = vec![format!("/{id}"), format!("/m/{id}")];
+    for slug in slugs {
+        paths.push(format!("/entry/{slug}"));
+        paths.push(format!("/m/entry/{slug}"));
+    }
+    paths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_links_are_recognised() {
+        let links = BlogLinks::new(
+            [
+                "hangang-notes.tistory.com".to_string(),
+                "notes.hangang.kr".to_string(),
+            ],
+            [("봄-벚꽃-산책".to_string(), 10)],
+        );
+        assert_eq!(links.target("https://hangang-notes.tistory.com/4"), Some(4));
+        assert_eq!(links.target("http://notes.hangang.kr/m/19"), Some(19));
+        assert_eq!(
+            links.target("https://hangang-notes.tistory.com/entry/%EB%B4%84-%EB%B2%9A%EA%BD%83-%EC%82%B0%EC%B1%85"),
+            Some(10)
+        );
+        assert_eq!(
+            links.target("https://hangang-notes.tistory.com/guestbook"),
+            None
+        );
+        assert_eq!(links.target("https://other.tistory.com/4"), None);
+        assert_eq!(
+            links.target("https://hangang-notes.tistory.com/entry/unknown"),
+            None
+        );
+    }
+
+    #[test]
+    fn decoding_and_slugs() {
+        assert_eq!(percent_decode("%EB%B4%84-a%2"), "봄-a%2");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(
+            slug_of("https://b.tistory.com/entry/%EB%B4%84-x").as_deref(),
+            Some("봄-x")
+        );
+        assert_eq!(slug_of("https://b.tistory.com/10"), None);
+        assert_eq!(
+            alias_paths(10, &["봄".to_string()]),
+            ["/10", "/m/10", "/entry/봄", "/m/entry/봄"]
+        );
+    }
+}

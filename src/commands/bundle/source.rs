@@ -1,0 +1,203 @@
+//! Reading an archive for the bundle and the redirects: the `posts.jsonl` rows, the blog's name
+//! and address, slugs and asset states from `archive.db`, and each public post's body re-extracted
+//! from its saved page (`raw/<id>.html`), as `extract` reads it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use crate::archive::db::{ArchiveDb, AssetRow};
+use crate::archive::layout::{self, ARCHIVE_DB, POSTS_JSONL};
+use crate::bundle::links::{BlogLinks, slug_of};
+use crate::extract::decode::decode_page;
+use crate::extract::selectors::SelectorProfile;
+use crate::extract::{Page, PageSource, extract_page};
+use crate::model::{AssetStatus, EntryId, Post, PostRecord};
+
+/// What the bundle and the redirects read from an archive.
+pub(crate) struct ArchiveSource {
+    pub root: PathBuf,
+    pub blog: String,
+    /// The blog's address, ending in `/`.
+    pub base_url: String,
+    pub rows: Vec<PostRecord>,
+    pub db: Option<ArchiveDb>,
+    pub slugs: Vec<(String, EntryId)>,
+    assets: HashMap<String, AssetRow>,
+    /// `posts.jsonl` lines that did not parse.
+    pub bad_lines: Vec<String>,
+}
+
+fn host_of(url: &str) -> Option<String> {
+    url::Url::parse(url)
+        .ok()?
+        .host_str()
+        .map(str::to_ascii_lowercase)
+}
+
+impl ArchiveSource {
+    /// Reads `posts.jsonl` and, when there is one, `archive.db`.
+    pub(crate) fn load(root: &Path) -> anyhow::Result<Self> {
+        let jsonl = root.join(POSTS_JSONL);
+        let text = std::fs::read_to_string(&jsonl).with_context(|| {
+            format!(
+                "cannot read {}; is {} an archive? Make one with `tistory-migrate migrate` or `extract` first",
+                jsonl.display(),
+                root.display()
+            )
+        })?;
+        let mut rows = Vec::new();
+        let mut bad_lines = Vec::new();
+        for (n, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            match serde_json::from_str::<PostRecord>(line) {
+                Ok(r) => rows.push(r),
+                Err(e) => bad_lines.push(format!(
+                    "{}: line {} is not a post row: {e}",
+                    jsonl.display(),
+                    n + 1
+                )),
+            }
+        }
+        let db_path = root.join(ARCHIVE_DB);
+        let db = if db_path.is_file() {
+            Some(ArchiveDb::open(&db_path).context("while reading the archive state")?)
+        } else {
+            None
+        };
+        let meta = |key: &str| -> anyhow::Result<Option<String>> {
+            Ok(match &db {
+                Some(db) => db.meta(key)?,
+                None => None,
+            })
+        };
+        let blog = meta("blog")?
+            .or_else(|| {
+                rows.iter().find_map(|r| {
+                    host_of(&r.url)?
+                        .strip_suffix(".tistory.com")
+                        .map(str::to_string)
+                })
+            })
+            .unwrap_or_else(|| {
+                root.file_name()
+                    .map_or_else(|| "blog".into(), |n| n.to_string_lossy().into_owned())
+            });
+        let mut base_url =
+            meta("canonical_base")?.unwrap_or_else(|| format!("https://{blog}.tistory.com/"));
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        let (slugs, assets) = match &db {
+            Some(db) => (
+                db.slugs()?,
+                db.assets()?
+                    .into_iter()
+                    .map(|a| (a.url.clone(), a))
+                    .collect(),
+            ),
+            None => (Vec::new(), HashMap::new()),
+        };
+        Ok(Self {
+            root: root.to_path_buf(),
+            blog,
+            base_url,
+            rows,
+            db,
+            slugs,
+            assets,
+            bad_lines,
+        })
+    }
+
+    /// Every slug of every post: from `archive.db` and from `/entry/<slug>` permalinks.
+    pub(crate) fn all_slugs(&self) -> Vec<(String, EntryId)> {
+        let mut slugs = self.slugs.clone();
+        for row in &self.rows {
+            if let Some(slug) = slug_of(&row.url)
+                && !slugs.iter().any(|(s, id)| *s == slug && *id == row.id)
+            {
+                slugs.push((slug, row.id));
+            }
+        }
+        slugs
+    }
+
+    /// The blog's hosts and slugs.
+    pub(crate) fn links(&self) -> BlogLinks {
+        let mut hosts: Vec<String> = self.rows.iter().filter_map(|r| host_of(&r.url)).collect();
+        hosts.extend(host_of(&self.base_url));
+        hosts.push(format!("{}.tistory.com", self.blog));
+        BlogLinks::new(hosts, self.all_slugs())
+    }
+
+    /// Re-extracts a post from its saved page, with the archive's files filled in.
+    pub(crate) fn post(&self, row: &PostRecord) -> Result<Post, String> {
+        let raw = self.root.join(layout::raw_page_rel(row.id));
+        let path = if raw.is_file() {
+            raw
+        } else {
+            match &row.source {
+                Some(s) if Path::new(s).is_absolute() => PathBuf::from(s),
+                Some(s) => self.root.join(s),
+                None => return Err("no saved page (raw/<id>.html) to read the body from".into()),
+            }
+        };
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let decoded = decode_page(&bytes, &path).map_err(|e| e.to_string())?;
+        let source = PageSource {
+            path: path.clone(),
+            url: Some(row.url.clone()),
+            id_hint: Some(row.id),
+            http_status: None,
+        };
+        match extract_page(&decoded.html, &source, &SelectorProfile::default()) {
+            Ok(Page::Entry(post)) if post.body.is_some() => {
+                let mut post = *post;
+                self.fill_files(&mut post, row);
+                Ok(post)
+            }
+            Ok(Page::Entry(_)) => Err(format!("{} has no post body", path.display())),
+            Ok(Page::NotEntry { reason, .. }) => {
+                Err(format!("{} is not a post: {reason}", path.display()))
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Where each image and attachment is: `archive.db` first, else the row of `posts.jsonl`.
+    fn fill_files(&self, post: &mut Post, row: &PostRecord) {
+        let Some(body) = post.body.as_mut() else {
+            return;
+        };
+        let locate = |url: &str| -> (Option<String>, AssetStatus) {
+            if let Some(a) = self.assets.get(url) {
+                return match (&a.state[..], &a.file) {
+                    ("ok", Some(f)) => (Some(f.clone()), AssetStatus::Ok),
+                    _ => (None, AssetStatus::Missing),
+                };
+            }
+            let listed = row
+                .images
+                .iter()
+                .map(|i| (&i.url, &i.file, i.status))
+                .chain(row.attachments.iter().map(|a| (&a.url, &a.file, a.status)))
+                .find(|(u, _, _)| u.as_str() == url);
+            match listed {
+                Some((_, file, status)) => (file.clone(), status),
+                None => (None, AssetStatus::Remote),
+            }
+        };
+        for image in &mut body.images {
+            (image.file, image.status) = locate(&image.url);
+        }
+        for attachment in &mut body.attachments {
+            (attachment.file, attachment.status) = locate(&attachment.url);
+        }
+    }
+}
