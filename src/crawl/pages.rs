@@ -247,25 +247,31 @@ async fn fetch_asset(ctx: &Ctx, url: &str, is_image: bool) -> Result<(), CrawlEr
     Ok(())
 }
 
-/// Runs `entries` with bounded concurrency; the first archive error stops the run.
-async fn run_all(
+/// Runs `task` on every item with at most `--concurrency` in flight, ticking `bar` as each ends;
+/// the first archive error stops the rest.
+async fn run_bounded<I, T, F, Fut>(
     ctx: &Arc<Ctx>,
-    entries: Vec<(EntryRef, Option<Validators>)>,
-    progress: &Progress,
-    label: &str,
-) -> Result<Vec<Fetched>, CrawlError> {
-    let bar = progress.bar(label, entries.len() as u64);
+    items: Vec<I>,
+    bar: &indicatif::ProgressBar,
+    task: F,
+) -> Result<Vec<T>, CrawlError>
+where
+    I: Send + 'static,
+    T: Send + 'static,
+    F: Fn(Arc<Ctx>, I) -> Fut,
+    Fut: std::future::Future<Output = Result<T, CrawlError>> + Send + 'static,
+{
     let permits = Arc::new(Semaphore::new(ctx.fetcher.policy().concurrency.get()));
     let mut set = JoinSet::new();
-    for (entry, validators) in entries {
-        let ctx = Arc::clone(ctx);
+    for item in items {
         let permits = Arc::clone(&permits);
+        let work = task(Arc::clone(ctx), item);
         set.spawn(async move {
             let _permit = permits
                 .acquire_owned()
                 .await
                 .expect("the semaphore is never closed");
-            fetch_entry(&ctx, &entry, validators).await
+            work.await
         });
     }
     let mut results = Vec::new();
@@ -281,8 +287,23 @@ async fn run_all(
             Err(_) => {}
         }
     }
-    bar.finish_and_clear();
     Ok(results)
+}
+
+/// Fetches `entries` with bounded concurrency, under a progress bar named `label`.
+async fn run_all(
+    ctx: &Arc<Ctx>,
+    entries: Vec<(EntryRef, Option<Validators>)>,
+    progress: &Progress,
+    label: &str,
+) -> Result<Vec<Fetched>, CrawlError> {
+    let bar = progress.bar(label, entries.len() as u64);
+    let results = run_bounded(ctx, entries, &bar, |ctx, (entry, validators)| async move {
+        fetch_entry(&ctx, &entry, validators).await
+    })
+    .await;
+    bar.finish_and_clear();
+    results
 }
 
 /// Resolves slug permalinks (fetching each page once: it is the post itself) and records the
@@ -459,31 +480,10 @@ pub(crate) async fn fetch_all_comments(
         v
     };
     let bar = progress.bar("comments", posts.len() as u64);
-    let permits = Arc::new(Semaphore::new(ctx.fetcher.policy().concurrency.get()));
-    let mut set = JoinSet::new();
-    for id in posts {
-        let ctx = Arc::clone(ctx);
-        let permits = Arc::clone(&permits);
-        set.spawn(async move {
-            let _permit = permits
-                .acquire_owned()
-                .await
-                .expect("the semaphore is never closed");
-            save_comments(&ctx, id).await
-        });
-    }
-    while let Some(joined) = set.join_next().await {
-        bar.inc(1);
-        match joined {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
-                set.abort_all();
-                return Err(e);
-            }
-            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-            Err(_) => {}
-        }
-    }
+    run_bounded(ctx, posts, &bar, |ctx, id| async move {
+        save_comments(&ctx, id).await
+    })
+    .await?;
     bar.finish_and_clear();
     Ok(())
 }
