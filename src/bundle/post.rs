@@ -297,15 +297,13 @@ pub fn build_post(src: &PostSource<'_>, ctx: &PostContext<'_>) -> BuiltPost {
     };
     let mut post_json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     post_json.push(b'\n');
+    let paste = paste_page(&title, &body.html);
     BuiltPost {
         dir,
         files: vec![
             (POST_JSON.to_string(), post_json),
             ("body.html".to_string(), body.html.into_bytes()),
-            (
-                "paste.html".to_string(),
-                paste_page(&title, &body.html).into_bytes(),
-            ),
+            ("paste.html".to_string(), paste.into_bytes()),
             ("body.txt".to_string(), body.text.into_bytes()),
             ("preview.html".to_string(), preview.into_bytes()),
         ],

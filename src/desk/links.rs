@@ -159,4 +159,25 @@ mod tests {
         let forward: Vec<_> = out.forward_links().map(|l| l.target).collect();
         assert_eq!(forward, [16]);
     }
+
+    #[test]
+    fn escaped_hrefs_match_and_unknown_links_stay() {
+        let html = "<p><a href=\"https://hangang-notes.tistory.com/entry/a?x=1&amp;y=2\">a</a> <a href=\"https://hangang-notes.tistory.com/99\">b</a></p>";
+        let published =
+            |id: u64| (id == 5).then(|| "https://blog.naver.com/h/2?a=1&b=2".to_string());
+        let out = rewrite_links(html, "", &targets(), &published);
+        assert_eq!(
+            out.html,
+            "<p><a href=\"https://blog.naver.com/h/2?a=1&amp;b=2\">a</a> <a href=\"https://hangang-notes.tistory.com/99\">b</a></p>"
+        );
+        assert_eq!(out.links.len(), 1);
+        assert_eq!(
+            replace_whole_url(
+                "x (https://t.com/1) https://t.com/16",
+                "https://t.com/1",
+                "N"
+            ),
+            "x (N) https://t.com/16"
+        );
+    }
 }

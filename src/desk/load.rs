@@ -89,7 +89,9 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DeskError
 pub fn load_bundle(dir: &Path) -> Result<DeskBundle, DeskError> {
     let root = dir.canonicalize().map_err(|e| DeskError::Bundle {
         path: dir.to_path_buf(),
-        message: e.to_string(),
+        message: format!(
+            "{e}; pass the bundle directory, the one holding bundle.json that `tistory-migrate bundle` writes (ARCHIVE/naver/)"
+        ),
     })?;
     let manifest: BundleManifest = read_json(&root.join(BUNDLE_JSON))?;
     let (unlisted, problems): (Vec<BundleProblem>, Vec<BundleProblem>) = check_bundle(&root)

@@ -72,6 +72,35 @@ pub(crate) fn date_ko(rfc3339: Option<&str>) -> String {
         .map_or_else(|| "날짜 없음".to_string(), |d| korean_date(&d))
 }
 
+/// Fills `{{NAME}}` placeholders in one pass, so no value is read as a placeholder.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out =
+        String::with_capacity(template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let value = after.find("}}").and_then(|end| {
+            values
+                .iter()
+                .find(|(k, _)| *k == &after[..end])
+                .map(|(k, v)| (k.len(), *v))
+        });
+        match value {
+            Some((len, v)) => {
+                out.push_str(v);
+                rest = &after[len + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A whole page.
 pub(crate) fn render(
     status: StatusCode,
@@ -82,16 +111,18 @@ pub(crate) fn render(
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
     let nonce = hex::encode(bytes);
-    let html = LAYOUT
-        .replace("{{TITLE}}", &esc(title))
-        .replace("{{NONCE}}", &nonce)
-        .replace("{{CSS}}", CSS)
-        .replace("{{JS}}", JS)
-        .replace(
-            "{{PROGRESS}}",
-            &progress.map(progress_header).unwrap_or_default(),
-        )
-        .replace("{{MAIN}}", main);
+    let progress = progress.map(progress_header).unwrap_or_default();
+    let html = fill(
+        LAYOUT,
+        &[
+            ("TITLE", &esc(title)),
+            ("NONCE", &nonce),
+            ("CSS", CSS),
+            ("JS", JS),
+            ("PROGRESS", &progress),
+            ("MAIN", main),
+        ],
+    );
     let mut response = Response::new(Body::from(html));
     *response.status_mut() = status;
     let csp = format!(
@@ -341,4 +372,25 @@ pub(crate) fn links_page(bundle: &DeskBundle, snap: &Snapshot) -> Response {
         snap,
     ));
     render(StatusCode::OK, "고칠 링크", Some(&snap.progress), &main)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_once_and_text_is_escaped() {
+        assert_eq!(
+            fill("<t>{{A}}</t>{{B}}{{X}}{{", &[("A", "{{B}}"), ("B", "b")]),
+            "<t>{{B}}</t>b{{X}}{{"
+        );
+        assert_eq!(
+            esc("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(
+            encode_segment("01_주민 설명회.hwp"),
+            "01_%EC%A3%BC%EB%AF%BC%20%EC%84%A4%EB%AA%85%ED%9A%8C.hwp"
+        );
+    }
 }

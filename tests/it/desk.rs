@@ -377,3 +377,28 @@ async fn a_bundle_changed_by_hand_or_another_archive_is_refused() {
     .unwrap_err();
     assert!(matches!(e, DeskError::OtherBlog { .. }), "{e}");
 }
+
+#[test]
+fn the_command_refuses_a_bad_cap_and_a_missing_bundle_with_exit_3() {
+    let f = fixture();
+    let out = crate::support::bin()
+        .args(["desk", "--daily-cap", "200", "--port", "0"])
+        .arg(&f.bundle)
+        .assert()
+        .code(3)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains("--daily-cap") && err.contains("199"), "{err}");
+    let out = crate::support::bin()
+        .args(["desk", "--port", "0"])
+        .arg(f.archive.join("no-such-bundle"))
+        .assert()
+        .code(3)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains("bundle.json"), "{err}");
+}

@@ -126,7 +126,14 @@ async fn bad_urls_get_clear_korean_messages_and_leave_the_ledger_alone() {
             ..DeskOptions::default()
         })
         .await;
-    refused(&g, &desk, 1, &naver(1), "옮기는 블로그는 &#39;riverwalker&#39;").await;
+    refused(
+        &g,
+        &desk,
+        1,
+        &naver(1),
+        "옮기는 블로그는 &#39;riverwalker&#39;",
+    )
+    .await;
     assert_eq!(
         publish(&desk, 1, "https://blog.naver.com/riverwalker/223000000001")
             .await
