@@ -20,8 +20,8 @@ use crate::model::{EntryId, PostRecord};
 use crate::report::Exit;
 use crate::verify::report_html::percent_path;
 use crate::verify::{
-    AssetKind, FileFacts, Measured, PostAssetRef, VerifyInput, VerifyReport, report_html,
-    report_json, report_text, verify,
+    AssetKind, BundleFacts, FileFacts, Measured, PostAssetRef, VerifyInput, VerifyReport,
+    report_html, report_json, report_text, verify,
 };
 
 /// What to print on stdout.
@@ -223,6 +223,27 @@ pub fn read_archive(archive: &Path, threshold: f64) -> Result<VerifyInput, Verif
         files,
         fidelity,
         threshold,
+        bundle: read_bundle(archive),
+    })
+}
+
+/// The Naver bundle in `<archive>/naver/`, when `bundle` made one: its posts and its own check.
+fn read_bundle(archive: &Path) -> Option<BundleFacts> {
+    let dir = archive.join("naver");
+    if !dir.join(crate::bundle::manifest::BUNDLE_JSON).is_file() {
+        return None;
+    }
+    let problems = crate::commands::bundle::check_bundle(&dir)
+        .into_iter()
+        .map(|p| (p.path, p.message))
+        .collect();
+    let post_ids = crate::commands::bundle::read_bundle_manifest(&dir)
+        .map(|m| m.posts.iter().map(|p| p.id).collect())
+        .unwrap_or_default();
+    Some(BundleFacts {
+        dir: "naver".into(),
+        post_ids,
+        problems,
     })
 }
 

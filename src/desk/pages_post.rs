@@ -112,9 +112,17 @@ fn links_box(bundle: &DeskBundle, body: &RewrittenBody) -> String {
 
 fn images_step(post: &DeskPost, bundle: &DeskBundle) -> String {
     let images = &post.meta.images;
-    if images.is_empty() {
-        return "<p class=\"muted\">이 글에는 사진이 없습니다.</p>".into();
-    }
+    let mut out = if images.is_empty() {
+        "<p class=\"muted\">이 글에는 사진이 없습니다.</p>".to_string()
+    } else {
+        image_grid(post, bundle)
+    };
+    out.push_str(&attachments(post));
+    out
+}
+
+fn image_grid(post: &DeskPost, bundle: &DeskBundle) -> String {
+    let images = &post.meta.images;
     let folder = bundle.root.join(&post.entry.dir).join("images");
     let mut out = format!(
         "<p>본문의 <b>[[사진 1]]</b>, <b>[[사진 2]]</b>… 자리에 같은 번호의 사진을 끌어다 놓고, 그 글자는 지우세요. 끌어다 놓기가 안 되면 편집기의 사진 버튼을 눌러 이 폴더에서 고르세요: <code>{}</code></p><div class=\"images\" id=\"images\">",
@@ -145,6 +153,11 @@ fn images_step(post: &DeskPost, bundle: &DeskBundle) -> String {
         }
     }
     out.push_str("</div>");
+    out
+}
+
+fn attachments(post: &DeskPost) -> String {
+    let mut out = String::new();
     let files: Vec<_> = post
         .meta
         .attachments
@@ -246,7 +259,16 @@ pub(crate) fn post_page(input: &PostPageInput<'_>) -> Response {
     )));
     main.push_str(&step(
         4,
-        &format!("사진 {}장", post.meta.images.len()),
+        &match post
+            .meta
+            .attachments
+            .iter()
+            .filter(|a| a.file.is_some())
+            .count()
+        {
+            0 => format!("사진 {}장", post.meta.images.len()),
+            n => format!("사진 {}장 · 첨부 파일 {n}개", post.meta.images.len()),
+        },
         &images_step(post, bundle),
     ));
     let category = post

@@ -10,8 +10,8 @@
 //! Protected, private and deleted entries, and files the server no longer has (404/410), are
 //! listed but are not gaps: no command can bring them back.
 //!
-//! The Naver bundle check (issue 5) is a hook only: [`VerifyReport::bundle`] is `None` until the
-//! bundle exists; see [`check_bundle`].
+//! The Naver bundle (`<archive>/naver/`) is checked when one was made: every public post in it,
+//! its checksums valid, its order right ([`check_bundle`]).
 
 mod charts;
 mod checks;
@@ -103,6 +103,19 @@ pub struct VerifyInput {
     pub fidelity: BTreeMap<EntryId, Measured>,
     /// Posts under this fidelity score are gaps.
     pub threshold: f64,
+    /// The Naver bundle (`<archive>/naver/`), when one was made.
+    pub bundle: Option<BundleFacts>,
+}
+
+/// What the Naver bundle holds and what its own check found (read by `commands::verify`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BundleFacts {
+    /// The bundle directory, relative to the archive (`naver`).
+    pub dir: String,
+    /// The entry ids of the posts in `bundle.json`, in upload order.
+    pub post_ids: Vec<EntryId>,
+    /// Problems `bundle`'s own check found: (file relative to the bundle, message).
+    pub problems: Vec<(Option<String>, String)>,
 }
 
 /// What kind of problem, for machines (`kind` in the JSON).
@@ -139,6 +152,10 @@ pub enum ProblemKind {
     FidelityBelowThreshold,
     /// The archive holds fewer public posts than the blog says it has.
     CountMismatch,
+    /// The Naver bundle is damaged: a checksum mismatch, a missing file, posts out of order.
+    BundleInvalid,
+    /// A public post is not in the Naver bundle.
+    BundleMissingPost,
     /// Worth knowing, not a gap (a count that differs in a way the states explain, ...).
     Note,
 }
@@ -268,7 +285,7 @@ pub struct CommentsCheck {
     pub missing: Vec<EntryId>,
 }
 
-/// The Naver bundle check. A hook: the bundle (issue 5) does not exist yet.
+/// The Naver bundle check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BundleCheck {
     /// Public posts in the bundle.
@@ -356,7 +373,7 @@ pub struct VerifyReport {
     pub problems: Vec<Problem>,
     /// The distinct commands that repair the gaps, in the order to run them.
     pub repair_commands: Vec<String>,
-    /// The Naver bundle check: `None` until the bundle exists (issue 5).
+    /// The Naver bundle check: `None` when no bundle was made.
     pub bundle: Option<BundleCheck>,
 }
 
@@ -400,12 +417,45 @@ pub fn verify(input: &VerifyInput) -> VerifyReport {
     report
 }
 
-/// HOOK for the Naver bundle (issue 5): once the bundle exists, check that every public post is
-/// in it, its checksums are valid and its order is right, push a [`Problem`] per finding, and
-/// return the counts. Until then it checks nothing and returns `None` (`"bundle": null`).
+/// The Naver bundle, when one was made: every public post is in it, its checksums are valid and
+/// its order is right (the last two found by `bundle`'s own check). Pushes a [`Problem`] per
+/// finding; `None` (`"bundle": null`) when there is no bundle.
 #[must_use]
-pub fn check_bundle(_input: &VerifyInput, _problems: &mut Vec<Problem>) -> Option<BundleCheck> {
-    None
+pub fn check_bundle(input: &VerifyInput, problems: &mut Vec<Problem>) -> Option<BundleCheck> {
+    let bundle = input.bundle.as_ref()?;
+    let archive = shell_quote(&input.archive.display().to_string());
+    let repair = format!("tistory-migrate bundle {archive}");
+    let before = problems.len();
+    for (file, message) in &bundle.problems {
+        let mut p = checks::problem(
+            ProblemKind::BundleInvalid,
+            None,
+            format!("Naver bundle: {message}"),
+        );
+        p.file = file.as_ref().map(|f| format!("{}/{f}", bundle.dir));
+        p.repair = Some(repair.clone());
+        problems.push(p);
+    }
+    for e in input
+        .entries
+        .iter()
+        .filter(|e| checks::is_archived(e.state))
+    {
+        if !bundle.post_ids.contains(&e.id) {
+            let mut p = checks::problem(
+                ProblemKind::BundleMissingPost,
+                Some(e.id),
+                format!("post {} is archived but not in the Naver bundle", e.id),
+            );
+            p.url = Some(checks::entry_url(input, e));
+            p.repair = Some(repair.clone());
+            problems.push(p);
+        }
+    }
+    Some(BundleCheck {
+        posts: bundle.post_ids.len(),
+        problems: problems.len() - before,
+    })
 }
 
 /// Quotes a path or URL for a POSIX shell when it needs it.

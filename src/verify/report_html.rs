@@ -313,13 +313,27 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
         &r.single_source_ids.len().to_string(),
         &esc(&single_source_words(r)),
     );
+    let (bundle_count, bundle_words) = match &r.bundle {
+        Some(b) if b.problems == 0 => (
+            b.posts.to_string(),
+            "posts in the bundle; checksums and order valid".to_string(),
+        ),
+        Some(b) => (
+            b.posts.to_string(),
+            format!("posts in the bundle; {} problems", b.problems),
+        ),
+        None => (
+            "-".to_string(),
+            "no bundle yet: run tistory-migrate bundle".to_string(),
+        ),
+    };
     summary_row(
         &mut s,
         "네이버 번들",
         "Naver bundle",
         "bundle",
-        "-",
-        "not checked yet (issue 5)",
+        &bundle_count,
+        &esc(&bundle_words),
     );
     s.push_str("</table>\n");
 

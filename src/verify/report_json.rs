@@ -52,6 +52,6 @@ mod tests {
             assert!(json.get(field).is_some(), "missing {field}");
         }
         assert_eq!(json["complete"], true);
-        assert!(json["bundle"].is_null(), "no bundle check until issue 5");
+        assert!(json["bundle"].is_null(), "no bundle was made");
     }
 }

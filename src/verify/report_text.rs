@@ -250,12 +250,24 @@ pub fn render(r: &VerifyReport) -> String {
             &single_source_words(r),
         );
     }
-    row(
-        &mut s,
-        "Naver bundle",
-        "-",
-        "not checked yet (the bundle comes with issue 5)",
-    );
+    match &r.bundle {
+        Some(b) => row(
+            &mut s,
+            "Naver bundle",
+            &b.posts.to_string(),
+            &if b.problems == 0 {
+                "posts in the bundle; checksums and order valid".to_string()
+            } else {
+                format!("posts in the bundle; {} problems", b.problems)
+            },
+        ),
+        None => row(
+            &mut s,
+            "Naver bundle",
+            "-",
+            "no bundle yet (tistory-migrate bundle makes one)",
+        ),
+    }
     if !r.problems.is_empty() {
         let notes = r.problems.len() - r.gaps;
         let _ = writeln!(

@@ -183,6 +183,7 @@ pub(crate) fn clean_input() -> VerifyInput {
             })
             .collect(),
         threshold: 0.99,
+        bundle: None,
     }
 }
 
@@ -358,4 +359,44 @@ fn shell_quoting() {
     assert_eq!(shell_quote("out/blog"), "out/blog");
     assert_eq!(shell_quote("내 블로그"), "'내 블로그'");
     assert_eq!(shell_quote("it's"), r"'it'\''s'");
+}
+
+#[test]
+fn the_naver_bundle_is_checked_when_there_is_one() {
+    let mut input = clean_input();
+    let public: Vec<EntryId> = input
+        .entries
+        .iter()
+        .filter(|e| checks::is_archived(e.state))
+        .map(|e| e.id)
+        .collect();
+    input.bundle = Some(BundleFacts {
+        dir: "naver".into(),
+        post_ids: public[1..].to_vec(),
+        problems: vec![(
+            Some("0001_2014-03-09_1/body.html".into()),
+            "checksum mismatch".into(),
+        )],
+    });
+    let r = verify(&input);
+    let bundle = r.bundle.clone().expect("a bundle was checked");
+    assert_eq!(bundle.posts, public.len() - 1);
+    assert_eq!(bundle.problems, 2);
+    let missing = r
+        .problems
+        .iter()
+        .find(|p| p.kind == ProblemKind::BundleMissingPost)
+        .unwrap();
+    assert_eq!(missing.id, Some(public[0]));
+    let bad = r
+        .problems
+        .iter()
+        .find(|p| p.kind == ProblemKind::BundleInvalid)
+        .unwrap();
+    assert_eq!(
+        bad.file.as_deref(),
+        Some("naver/0001_2014-03-09_1/body.html")
+    );
+    assert!(bad.gap && missing.gap);
+    assert!(!r.complete);
 }

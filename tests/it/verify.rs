@@ -358,3 +358,61 @@ fn migrate_ends_with_a_verify_summary() {
     assert!(crawl < extract && extract < verify, "{text}");
     assert!(text.contains("COMPLETE"), "{text}");
 }
+
+/// The Naver bundle is part of the proof: a hand-edited bundle file is a gap, `bundle` again repairs it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verify_checks_the_naver_bundle() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("archive");
+    let server = crate::crawl::serve_sample(tistory_migrate::serve::Faults::none()).await;
+    crate::crawl::crawl_into(&server, &out, crate::crawl::test_settings()).await;
+    server.shutdown().await;
+    let out2 = out.clone();
+    tokio::task::spawn_blocking(move || {
+        crate::support::bin()
+            .arg("bundle")
+            .arg(&out2)
+            .assert()
+            .success();
+        let ok = crate::support::bin()
+            .arg("verify")
+            .arg(&out2)
+            .assert()
+            .code(0);
+        let text = String::from_utf8(ok.get_output().stdout.clone()).unwrap();
+        assert!(text.contains("checksums and order valid"), "{text}");
+        let post_dir = std::fs::read_dir(out2.join("naver"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.is_dir())
+            .unwrap();
+        let body = post_dir.join("body.html");
+        let mut html = std::fs::read_to_string(&body).unwrap();
+        html.push_str("<p>edited by hand</p>");
+        std::fs::write(&body, html).unwrap();
+        let gap = crate::support::bin()
+            .arg("verify")
+            .arg(&out2)
+            .assert()
+            .code(4);
+        let text = String::from_utf8(gap.get_output().stdout.clone()).unwrap();
+        assert!(
+            text.contains("Naver bundle")
+                && text.contains("body.html")
+                && text.contains("tistory-migrate bundle"),
+            "{text}"
+        );
+        crate::support::bin()
+            .arg("bundle")
+            .arg(&out2)
+            .assert()
+            .success();
+        crate::support::bin()
+            .arg("verify")
+            .arg(&out2)
+            .assert()
+            .code(0);
+    })
+    .await
+    .unwrap();
+}
