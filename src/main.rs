@@ -13,7 +13,7 @@ use tistory_migrate::commands::crawl::{
 };
 use tistory_migrate::commands::desk::{desk_options, run_desk};
 use tistory_migrate::commands::extract::{ExtractOptions, run_extract};
-use tistory_migrate::commands::migrate::{migrate_blog, migrate_directory, verify_after_migrate};
+use tistory_migrate::commands::migrate::{bundle_and_verify, migrate_blog, migrate_directory};
 use tistory_migrate::commands::redirects::{RedirectsOptions, run_redirects};
 use tistory_migrate::commands::serve::serve_dir;
 use tistory_migrate::commands::verify::{VerifyOptions, run_verify};
@@ -75,7 +75,7 @@ fn finish_migrate(result: Result<CrawlOutcome, CrawlError>) -> Exit {
     let out = result.as_ref().ok().map(|o| o.out.clone());
     let exit = finish(result);
     let Some(out) = out else { return exit };
-    let (summary, exit) = verify_after_migrate(&out, exit);
+    let (summary, exit) = bundle_and_verify(&out, exit);
     print_stdout(&summary);
     exit
 }

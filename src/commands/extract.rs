@@ -371,9 +371,12 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
         record.comments = archive.comments.get(&post.id).cloned();
         rows.insert(post.id, record);
     }
+    let mut pageless_deleted = 0;
     for e in &archive.pageless {
         if !posts.contains_key(&e.id) {
-            rows.insert(e.id, archive.pageless_row(e));
+            let row = archive.pageless_row(e);
+            pageless_deleted += usize::from(row.status == PostStatus::Deleted);
+            rows.insert(e.id, row);
         }
     }
     let mut jsonl = String::new();
@@ -394,7 +397,8 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
         notices: extracted.iter().filter(|r| r.notice).count(),
         protected: count(PostStatus::Protected),
         private: count(PostStatus::Private),
-        deleted: count(PostStatus::Deleted),
+        // Deleted ids have no page to read: their rows come from the archive's state.
+        deleted: count(PostStatus::Deleted) + pageless_deleted,
         markdown_written,
         rows_total: rows.len(),
         not_posts,

@@ -9,6 +9,8 @@ use url::Url;
 
 use super::crawl::{CrawlOutcome, crawl_and_extract, default_archive_dir};
 use super::verify::{VerifyFormat, VerifyOptions, run_verify};
+use crate::bundle::footer::Footer;
+use crate::commands::bundle::{BundleOptions, run_bundle};
 use crate::config::CrawlSettings;
 use crate::convert::DEFAULT_FIDELITY_THRESHOLD;
 use crate::crawl::CrawlError;
@@ -69,6 +71,49 @@ pub async fn migrate_directory(
 /// earlier stage already failed (`prior`, 2), which stays.
 #[must_use]
 pub fn verify_after_migrate(out: &Path, prior: Exit) -> (String, Exit) {
+    verify_only(out, prior)
+}
+
+/// `migrate`'s last two stages: the Naver bundle, then verify (which checks the bundle too).
+/// Returns both summaries and the exit code (an earlier failure stays).
+#[must_use]
+pub fn bundle_and_verify(out: &Path, prior: Exit) -> (String, Exit) {
+    let (bundle_summary, prior) = bundle_after_migrate(out, prior);
+    let (verify_summary, exit) = verify_only(out, prior);
+    (format!("{bundle_summary}{verify_summary}"), exit)
+}
+
+/// The bundle stage of `migrate`: the Naver bundle in `<archive>/naver/`, default footer.
+fn bundle_after_migrate(out: &Path, prior: Exit) -> (String, Exit) {
+    let opts = BundleOptions {
+        archive: out.to_path_buf(),
+        out: None,
+        footer: Footer::Default,
+    };
+    match run_bundle(&opts) {
+        Ok(report) => {
+            let exit = if prior == Exit::Ok {
+                report.exit()
+            } else {
+                prior
+            };
+            (format!("\n{}", report.render()), exit)
+        }
+        Err(e) => (
+            format!(
+                "\nbundle: cannot build the Naver bundle in {}: {e:#}\n",
+                out.display()
+            ),
+            if prior == Exit::Ok {
+                Exit::ItemsFailed
+            } else {
+                prior
+            },
+        ),
+    }
+}
+
+fn verify_only(out: &Path, prior: Exit) -> (String, Exit) {
     let opts = VerifyOptions {
         archive: out.to_path_buf(),
         html: None,

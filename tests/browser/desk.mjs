@@ -4,6 +4,8 @@
 //                                                          paste a Naver URL, record
 //   node desk.mjs check <desk URL with token> <id,id,...>  after a restart: progress kept, those
 //                                                          posts never offered again
+//   node desk.mjs fallback <desk URL with token>           the copy buttons without the Clipboard
+//                                                          API (document.execCommand('copy')); records nothing
 //
 // Both fail (exit 1) on any console error, page error, error banner, or request to a host other
 // than 127.0.0.1. The last line printed is `OK <json>` or `FAIL <reason>`.
@@ -103,6 +105,22 @@ async function recheck(page, ids) {
   return { published, offered };
 }
 
+async function fallback(page, context) {
+  await context.addInitScript(() => { Object.defineProperty(navigator, 'clipboard', { value: undefined }); });
+  await page.goto(deskUrl);
+  await page.click('#start-next');
+  await page.waitForSelector('#post-title');
+  const copied = [];
+  for (const id of ['copy-title', 'copy-body', 'copy-tags']) {
+    if (await page.locator(`#${id}`).count() === 0) { continue; }
+    await page.click(`#${id}`);
+    await page.waitForFunction((b) => document.getElementById(b).classList.contains('done'), id);
+    await noErrorShown(page, `after ${id} without the Clipboard API`);
+    copied.push(id);
+  }
+  return { copied };
+}
+
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -120,9 +138,9 @@ try {
   const page = await context.newPage();
   page.on('console', (msg) => { if (msg.type() === 'error') { problems.push(`console error: ${msg.text()}`); } });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  const result = mode === 'walk'
-    ? await walk(page, context, Number(arg))
-    : await recheck(page, arg.split(',').map(Number));
+  const result = mode === 'walk' ? await walk(page, context, Number(arg))
+    : mode === 'fallback' ? await fallback(page, context)
+      : await recheck(page, arg.split(',').map(Number));
   check(problems.length === 0, problems.join('; '));
   console.log(`OK ${JSON.stringify(result)}`);
 } catch (err) {

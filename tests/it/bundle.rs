@@ -26,6 +26,12 @@ pub fn sample_archive() -> (tempfile::TempDir, PathBuf) {
         .arg(&archive)
         .assert()
         .success();
+    // migrate ends with a bundle; these tests make their own from a bundle-less archive.
+    assert!(
+        archive.join("naver/bundle.json").is_file(),
+        "migrate builds the Naver bundle"
+    );
+    std::fs::remove_dir_all(archive.join("naver")).unwrap();
     (tmp, archive)
 }
 

@@ -1,6 +1,7 @@
 //! THE browser test: the desk driven in Debian's headless chromium by playwright-core
-//! (`tests/browser/desk.mjs`): three posts walked (copy buttons clicked and the clipboard read back,
-//! a Naver URL pasted and recorded), the desk stopped and started again, and the progress kept
+//! (`tests/browser/desk.mjs`): the copy buttons without the Clipboard API (the `execCommand`
+//! fallback), then three posts walked (copy buttons clicked and the clipboard read back, a Naver URL
+//! pasted and recorded), the desk stopped and started again, and the progress kept
 //! with none of the three offered again; no console error, no request to another host than
 //! 127.0.0.1. Without node, `tests/browser/node_modules` or /usr/bin/chromium it prints SKIPPED,
 //! unless CI=true, where `.ci/run` installs them and their absence is a failure.
@@ -77,6 +78,14 @@ async fn three_posts_walked_in_chromium_survive_a_restart() {
     let Some(dir) = tools() else { return };
     let f = fixture();
     let desk = f.start(DeskOptions::default()).await;
+    // The old way first (no Clipboard API): every copy button still works, nothing is recorded.
+    let fallback = drive(&dir, vec!["fallback".into(), desk.url()]).await;
+    assert_eq!(
+        fallback["copied"].as_array().map(Vec::len),
+        Some(3),
+        "{fallback}"
+    );
+    assert!(f.ledger().is_empty());
     let walked = drive(&dir, vec!["walk".into(), desk.url(), "3".into()]).await;
     assert_eq!(
         walked["walked"],
