@@ -9,6 +9,9 @@
 #   DELAY_MS=50        latency the replay server adds to every response
 #   CONCURRENCY="8 4 1" crawler runs, in order (the first is the headline run)
 #   WGET=1             also time `wget --mirror` (0 = skip)
+#   COMMENTS=0         1 = one more run at the first concurrency with comments on (the default of
+#                      `crawl`; the replay answers one empty comment page per post)
+#   ARCHIVE_DIR=$WORK  where the crawl archives go; /dev/shm/... takes the disk's syncs out
 #   WORK=/tmp/tistory-crawl-bench   where the blog, archives, logs and results go (replaced)
 #   STEP_TIMEOUT=900   seconds allowed for each crawl / wget step
 #   BUILD=1            build first (0 = use the binaries already in target/release)
@@ -18,6 +21,7 @@ N=${N:-2000}
 DELAY_MS=${DELAY_MS:-50}
 CONCURRENCY=${CONCURRENCY:-"8 4 1"}
 WGET=${WGET:-1}
+COMMENTS=${COMMENTS:-0}
 WORK=${WORK:-/tmp/tistory-crawl-bench}
 STEP_TIMEOUT=${STEP_TIMEOUT:-900}
 BUILD=${BUILD:-1}
@@ -41,7 +45,7 @@ esac
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 # Only what this script made is removed: its own subdirectories and files.
-rm -rf "$WORK/bin" "$WORK"/crawl-c* "$WORK/wget" "$WORK"/*.log "$WORK"/*.out "$WORK"/*.txt "$WORK"/*.err
+rm -rf "$WORK/bin" "$WORK"/crawl[-_]c* "$WORK/wget" "$WORK"/*.log "$WORK"/*.out "$WORK"/*.txt "$WORK"/*.err
 mkdir -p "$WORK/bin"
 
 # --- 1. build (waits on cargo's lock when others are building) -----------------------------
@@ -103,76 +107,106 @@ printf '%-26s %8s %8s %7s %8s %8s %8s %8s %7s %8s\n' \
 : >"$PHASES"
 
 # --- 4. crawler runs -----------------------------------------------------------------------
-# Phase boundaries from the archive's file times (no change to the crawler needed): listing pages
-# are saved to raw/pages/ as they are read, entry pages to raw/<id>.html, assets to assets/, the
-# state database is closed when the crawl ends, posts.jsonl is written last by the extract stage.
-phase_report() { # DIR START WALL CONCURRENCY
-    local dir=$1 start=$2 wall=$3 c=$4
-    local t_home t_list_end n_list t_first t_last n_entry t_db t_jsonl skipped requests archived assets scan
-    t_home=$(find "$dir/raw/pages" -name 'index.html' -printf '%T@\n' | head -1)
-    t_list_end=$(find "$dir/raw/pages" -type f -printf '%T@\n' | sort -n | tail -1)
+# Phase boundaries come from the archive's file times (no change to the crawler needed): listing
+# pages are saved to raw/pages/ as they are read, entry pages to raw/<id>.html, assets to assets/,
+# comments to comments/<id>.json; the state database is closed when the crawl ends; posts.jsonl is
+# written last by the extract stage that `crawl` runs at its end.
+mtimes() { # what... -> sorted epoch seconds of the files `find` lists
+    find "$@" -printf '%T@\n' 2>/dev/null | sort -n
+}
+phase_report() { # NAME DIR OUTFILE START WALL CONCURRENCY
+    local name=$1 dir=$2 outfile=$3 start=$4 wall=$5 c=$6
+    local t_home t_list_end n_list t_first t_last t_c1 t_c2 n_comments t_db skipped requests archived assets
+    t_home=$(mtimes "$dir/raw/pages" -name 'index.html' | head -1)
+    t_list_end=$(mtimes "$dir/raw/pages" -type f | tail -1)
     n_list=$(find "$dir/raw/pages" -type f | wc -l)
-    t_first=$(find "$dir/raw" -maxdepth 1 -regex '.*/[0-9]+\.html' -printf '%T@\n' | sort -n | head -1)
-    t_last=$( (find "$dir/raw" -maxdepth 1 -regex '.*/[0-9]+\.html' -printf '%T@\n'; find "$dir/assets" -type f -printf '%T@\n') | sort -n | tail -1)
-    t_db=$(find "$dir" -maxdepth 1 -name 'archive.db*' -printf '%T@\n' | sort -n | tail -1)
-    t_jsonl=$(find "$dir" -maxdepth 1 -name 'posts.jsonl' -printf '%T@\n')
-    skipped=$(grep -c 'listing page skipped' "$WORK/crawl-c$c.out" || true)
-    requests=$(field "$WORK/crawl-c$c.out" requests)
-    archived=$(field "$WORK/crawl-c$c.out" archived)
-    assets=$(awk '$1 == "assets" { print $2 + $4; exit }' "$WORK/crawl-c$c.out")
-    scan=30 # the id scan's default margin: 30 misses past the highest id, one at a time
-    n_entry=$((archived + assets))
-    awk -v s="$start" -v h="$t_home" -v le="$t_list_end" -v nl="$n_list" -v sk="$skipped" \
-        -v f="$t_first" -v l="$t_last" -v ne="$n_entry" -v db="$t_db" -v j="$t_jsonl" \
-        -v w="$wall" -v req="$requests" -v scan="$scan" -v c="$c" -v d="$DELAY_MS" '
-    function row(name, a, b, n, par) {
+    t_first=$(mtimes "$dir/raw" -maxdepth 1 -regex '.*/[0-9]+\.html' | head -1)
+    t_last=$( (mtimes "$dir/raw" -maxdepth 1 -regex '.*/[0-9]+\.html'; mtimes "$dir/assets" -type f) | sort -n | tail -1)
+    t_c1=$(mtimes "$dir/comments" -type f | head -1)
+    t_c2=$(mtimes "$dir/comments" -type f | tail -1)
+    n_comments=$(awk '$1 == "comments" { print $2 + $6; exit }' "$outfile")
+    t_db=$(mtimes "$dir" -maxdepth 1 -name 'archive.db*' | tail -1)
+    skipped=$(grep -c 'listing page skipped' "$outfile" || true)
+    requests=$(field "$outfile" requests)
+    archived=$(field "$outfile" archived)
+    assets=$(awk '$1 == "assets" { print $2 + $4; exit }' "$outfile")
+    awk -v name="$name" -v s="$start" -v h="$t_home" -v le="$t_list_end" -v nl="$n_list" \
+        -v sk="$skipped" -v f="$t_first" -v l="$t_last" -v ne="$((archived + assets))" \
+        -v c1="${t_c1:-0}" -v nc="${n_comments:-0}" -v db="$t_db" -v w="$wall" -v req="$requests" \
+        -v c="$c" -v d="$DELAY_MS" '
+    function row(label, a, b, n) {
         dt = b - a
         rate = (dt > 0 && n > 0) ? sprintf("%.1f", n / dt) : "-"
-        ideal = (n > 0) ? sprintf("%.1f", n * (d / 1000) / par) : "-"
-        printf "  %-44s %7.2f s %6.1f%% %7s req %8s req/s  (ideal %s s)\n", name, dt, 100 * dt / w, (n > 0 ? n : "-"), rate, ideal
+        spread = (n > 0) ? sprintf("%.1f s", n * (d / 1000) / c) : "-"
+        printf "  %-42s %7.2f s %6.1f%% %6s %8s %10s\n", label, dt, 100 * dt / w, (n > 0 ? n : "-"), rate, spread
     }
     BEGIN {
-        printf "phases, concurrency %d (wall %.2f s, %d requests):\n", c, w, req
-        # home page: 1; listing phase: robots.txt + every listing page but the home page, saved
-        # (nl - 1) or answered with an error (sk); the rest before the first entry page is the
-        # mobile list, sitemap.xml and /rss.
-        other = req - 1 - (nl + sk) - ne - scan
-        row("start-up, home page", s, h, 1, 1)
-        row("robots.txt + listing pages (sequential)", h, le, nl + sk, 1)
-        row("mobile list, sitemap, rss (sequential)", le, f, other, 1)
-        row("entry pages + assets (concurrent)", f, l, ne, c)
-        row("id scan past highest (sequential)", l, db, scan, 1)
-        row("extract stage + exit (no requests)", db, s + w, 0, 1)
+        scan = 30 # the id scan: 30 misses past the highest id (the default --scan-margin)
+        # home page: 1 request; listing phase: robots.txt + every listing page but the home page,
+        # saved (nl - 1) or answered with an error (sk); what is left before the first entry page
+        # is the mobile list, sitemap.xml and /rss.
+        other = req - 1 - (nl + sk) - ne - scan - nc
+        printf "%s (wall %.2f s, %d requests, %.0f ms per response):\n", name, w, req, d
+        printf "  %-42s %9s %7s %6s %8s %10s\n", "phase", "time", "share", "req", "req/s", "at c=" c
+        row("start-up, home page", s, h, 1)
+        row("robots.txt + listing pages (one by one)", h, le, nl + sk)
+        row("mobile list, sitemap, rss (one by one)", le, f, other)
+        row("entry pages + their assets (concurrent)", f, l, ne)
+        if (c1 > 0) {
+            row("id scan past the highest id (one by one)", l, c1, scan)
+            row("comments (one by one)", c1, db, nc)
+        } else {
+            row("id scan past the highest id (one by one)", l, db, scan)
+        }
+        row("extract stage + exit (no requests)", db, s + w, 0)
+        printf "  (at c=%d: the time the phase would take with its requests spread over %d connections)\n", c, c
     }' | tee -a "$PHASES"
 }
 
-HEADLINE=
-for c in $CONCURRENCY; do
-    out="$WORK/crawl-c$c"
+crawl_run() { # NAME CONCURRENCY [extra crawl flags]
+    local name=$1 c=$2 tag
+    shift 2
+    tag=$(printf '%s' "$name" | tr -cs 'A-Za-z0-9' '_')
+    local out="$ARCHIVES/$tag" ideal start rc wall rss crawl_s pages requests
     ideal=$(awk -v c="$c" -v d="$DELAY_MS" 'BEGIN { printf "%.1f", c / (d / 1000) }')
-    log "crawl, concurrency $c (ideal $ideal req/s)"
+    log "$name (ideal $ideal req/s)"
+    rm -rf "$out"
     start=$(date +%s.%N)
     set +e
-    /usr/bin/time -v -o "$WORK/time-c$c.txt" \
+    /usr/bin/time -v -o "$WORK/time-$tag.txt" \
         timeout "$STEP_TIMEOUT" "$BIN" crawl "$BASE" --out "$out" --rate 0 --concurrency "$c" \
-        --no-comments --asset-proxy "$BASE" --no-progress -v \
-        >"$WORK/crawl-c$c.out" 2>"$WORK/crawl-c$c.log"
+        --asset-proxy "$BASE" --no-progress -v "$@" \
+        >"$WORK/$tag.out" 2>"$WORK/$tag.log"
     rc=$?
     set -e
-    [ "$rc" = 124 ] && log "crawl c=$c hit the $STEP_TIMEOUT s timeout"
-    [ "$rc" != 0 ] && log "crawl c=$c exited $rc (see $WORK/crawl-c$c.log)"
-    wall=$(wall_seconds "$WORK/time-c$c.txt")
-    rss=$(rss_mb "$WORK/time-c$c.txt")
-    crawl_s=$(grep -o ') in [0-9.]* s' "$WORK/crawl-c$c.out" | grep -o '[0-9.]*' || echo 0)
-    pages=$(field "$WORK/crawl-c$c.out" archived)
-    requests=$(field "$WORK/crawl-c$c.out" requests)
-    awk -v name="crawl c=$c" -v w="$wall" -v cs="$crawl_s" -v p="${pages:-0}" -v r="${requests:-0}" \
+    [ "$rc" = 124 ] && log "$name hit the $STEP_TIMEOUT s timeout"
+    [ "$rc" != 0 ] && log "$name exited $rc (see $WORK/$tag.log)"
+    wall=$(wall_seconds "$WORK/time-$tag.txt")
+    rss=$(rss_mb "$WORK/time-$tag.txt")
+    crawl_s=$(grep -o ') in [0-9.]* s' "$WORK/$tag.out" | grep -o '[0-9.]*' || echo 0)
+    pages=$(field "$WORK/$tag.out" archived)
+    requests=$(field "$WORK/$tag.out" requests)
+    awk -v name="$name" -v w="$wall" -v cs="$crawl_s" -v p="${pages:-0}" -v r="${requests:-0}" \
         -v i="$ideal" -v m="$rss" 'BEGIN {
         printf "%-26s %8.2f %8.1f %7d %8d %8.1f %8.1f %8.1f %6.1f%% %8s\n",
             name, w, cs, p, r, p / w, r / w, i, 100 * (r / w) / i, m }' | tee -a "$RESULTS" >&2
-    phase_report "$out" "$start" "$wall" "$c" >&2 || log "phase breakdown failed for c=$c"
-    [ -z "$HEADLINE" ] && HEADLINE=$c
+    phase_report "$name" "$out" "$WORK/$tag.out" "$start" "$wall" "$c" >&2 ||
+        log "phase breakdown failed for $name"
+}
+
+ARCHIVES=${ARCHIVE_DIR:-$WORK}
+case "$ARCHIVES" in
+    /|"$ROOT"|"$ROOT"/src*|"$ROOT"/tests*|"$ROOT"/fixtures*) die "refusing ARCHIVE_DIR=$ARCHIVES" ;;
+esac
+mkdir -p "$ARCHIVES"
+FIRST=
+for c in $CONCURRENCY; do
+    crawl_run "crawl c=$c" "$c" --no-comments
+    [ -z "$FIRST" ] && FIRST=$c
 done
+if [ "$COMMENTS" = 1 ] && [ -n "$FIRST" ]; then
+    crawl_run "crawl c=$FIRST +comments" "$FIRST"
+fi
 
 # --- 5. wget --mirror on the same server ---------------------------------------------------
 if [ "$WGET" = 1 ]; then
@@ -200,7 +234,7 @@ fi
 # --- 6. the table --------------------------------------------------------------------------
 {
     echo
-    echo "crawl benchmark: $N posts, $DELAY_MS ms per response, rate limit off, comments off"
+    echo "crawl benchmark: $N posts, $DELAY_MS ms per response, rate limit off, --no-comments (except +comments)"
     echo "tistory-migrate $REV; $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(date -u +%Y-%m-%dT%H:%MZ)"
     echo "pages = entry pages archived (wget: entry pages saved); req/s = all requests / wall time;"
     echo "ideal = concurrency / latency; wall includes the extract stage that crawl runs at its end."

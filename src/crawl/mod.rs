@@ -156,9 +156,29 @@ fn prepare_archive(out: &Path) -> Result<ArchiveDb, CrawlError> {
         path: out.to_path_buf(),
         message: format!("not writable: {e}"),
     })?;
+    remove_stale_temp_files(out);
     Ok(ArchiveDb::open(
         &out.join(crate::archive::layout::ARCHIVE_DB),
     )?)
+}
+
+/// Removes `.tmp-*` files a killed run left behind: `write_atomic` writes every file under such
+/// a name and renames it into place, so a leftover one was never part of the archive. (One crawl
+/// per archive at a time: a second one would also find the first one's state database busy.)
+fn remove_stale_temp_files(out: &Path) {
+    for entry in walkdir::WalkDir::new(out)
+        .max_depth(3)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.file_type().is_file() && entry.file_name().to_string_lossy().starts_with(".tmp-") {
+            tracing::debug!(
+                "removing {}, left by an interrupted run",
+                entry.path().display()
+            );
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// The base URL of the blog named by `input` (its origin).
