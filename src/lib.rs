@@ -51,6 +51,7 @@ pub mod discover;
 pub mod error;
 pub mod extract;
 pub mod fetch;
+pub mod markup;
 pub mod model;
 pub mod progress;
 pub mod report;

@@ -108,18 +108,7 @@ pub fn placeholder(n: usize, missing: bool) -> String {
     }
 }
 
-/// Appends `s` with `&`, `<`, `>` and `"` escaped.
-pub(crate) fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-}
+pub(crate) use crate::markup::push_escaped as escape;
 
 /// How image blocks are written: the pasted body shows placeholders, the preview shows files.
 pub(crate) type ImageHtml<'a> = &'a dyn Fn(usize) -> String;

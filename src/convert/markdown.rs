@@ -292,11 +292,7 @@ fn text_content(node: &Rc<Node>) -> String {
     s
 }
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+use crate::markup::escape_html as html_escape;
 
 /// Serialises a cleaned subtree on one line (a blank line would end the Markdown HTML block).
 fn serialize(node: &Rc<Node>, out: &mut String, in_pre: bool) {

@@ -26,21 +26,7 @@ pub(crate) struct Flash {
     pub(crate) naver_url: String,
 }
 
-/// Escapes text for HTML content and attribute values.
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::markup::escape_html as esc;
 
 /// A path segment, percent-encoded (everything but unreserved ASCII).
 pub(crate) fn encode_segment(s: &str) -> String {

@@ -122,31 +122,13 @@ fn escape_prose(s: &str, out: &mut String) {
     }
 }
 
-/// Appends `s` with `&`, `<`, `>` (and `"` when `quote`) escaped, copying unchanged runs in bulk.
-fn escape_into(s: &str, out: &mut String, quote: bool) {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' if quote => "&quot;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
-}
-
 fn escape_text(s: &str, out: &mut String) {
-    escape_into(s, out, false);
+    crate::markup::push_escaped(s, out);
 }
 
 fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    escape_into(s, &mut out, true);
+    crate::markup::push_escaped(s, &mut out);
     out
 }
 

@@ -31,22 +31,7 @@ Disallow: /m/search\n\
 User-agent: bingbot\n\
 Crawl-delay: 20\n";
 
-/// Escapes text for XML and HTML element content and attribute values.
-#[must_use]
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::markup::escape_html as escape;
 
 fn kst(time: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
     time.with_timezone(&FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset"))

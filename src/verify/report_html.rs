@@ -14,21 +14,7 @@ use super::{Problem, VerifyReport};
 use crate::model::EntryId;
 
 /// Escapes text for HTML content and attribute values.
-#[must_use]
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::markup::escape_html as esc;
 
 /// Percent-encodes a relative path for an href, keeping `/` and unreserved characters.
 #[must_use]
