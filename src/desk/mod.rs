@@ -38,11 +38,8 @@ pub mod token;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 pub use self::progress::{DEFAULT_DAILY_CAP, DailyCap, MAX_DAILY_CAP, NextPost, Progress};
 use self::state::DeskState;
@@ -51,9 +48,6 @@ use crate::archive::db::DbError;
 
 /// The port the desk listens on when none is given.
 pub const DEFAULT_DESK_PORT: u16 = 8700;
-
-/// How long [`DeskServer::shutdown`] waits for open requests.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// How the desk runs.
 #[derive(Debug, Clone)]
@@ -170,8 +164,7 @@ pub struct DeskServer {
     pub archive: PathBuf,
     /// Files in the bundle that its manifest does not list (ignored).
     pub unlisted: Vec<String>,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    running: crate::serve::running::Running,
 }
 
 impl DeskServer {
@@ -188,28 +181,8 @@ impl DeskServer {
     }
 
     /// Stops accepting connections, lets open requests finish (at most 5 s), and returns.
-    pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(mut task) = self.task.take()
-            && tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
-                .await
-                .is_err()
-        {
-            task.abort();
-        }
-    }
-}
-
-impl Drop for DeskServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
+    pub async fn shutdown(self) {
+        self.running.shutdown().await;
     }
 }
 
@@ -244,24 +217,13 @@ pub async fn start(bundle: &Path, options: DeskOptions) -> Result<DeskServer, De
         port: addr.port(),
     });
     let app = http::router(state);
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
-        if let Err(e) = served {
-            tracing::warn!(error = %e, "desk stopped with an error");
-        }
-    });
+    let running = crate::serve::running::Running::spawn(listener, app, "desk");
     tracing::debug!(%addr, "desk listening");
     Ok(DeskServer {
         addr,
         token,
         archive,
         unlisted,
-        stop: Some(stop),
-        task: Some(task),
+        running,
     })
 }

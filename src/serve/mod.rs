@@ -50,18 +50,16 @@ mod layouts;
 pub mod listing;
 pub mod render;
 mod routes;
+pub mod running;
 mod site;
 #[cfg(test)]
 mod tests;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 pub use self::assets::{Asset, AssetMap, AssetSource, content_type_for};
 pub use self::blog::BlogIdentity;
@@ -73,9 +71,6 @@ pub use self::site::{Entry, SavedPage, Site, SiteError};
 /// The path of the asset proxy: `GET /_replay/asset?url=<percent-encoded original URL>` (see the
 /// module docs).
 pub const ASSET_PROXY_PATH: &str = "/_replay/asset";
-
-/// How long [`ReplayServer::shutdown`] waits for open requests before dropping them.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Why the replay server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -100,8 +95,7 @@ pub struct ReplayServer {
     /// Every request received, logged before faults apply.
     pub log: RequestLog,
     faults: FaultState,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    running: crate::serve::running::Running,
 }
 
 impl ReplayServer {
@@ -132,28 +126,8 @@ impl ReplayServer {
     }
 
     /// Stops accepting connections, lets open requests finish (at most 5 s), and returns.
-    pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(mut task) = self.task.take()
-            && tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
-                .await
-                .is_err()
-        {
-            task.abort();
-        }
-    }
-}
-
-impl Drop for ReplayServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
+    pub async fn shutdown(self) {
+        self.running.shutdown().await;
     }
 }
 
@@ -179,23 +153,12 @@ pub async fn start(site: Site, faults: Faults, port: u16) -> Result<ReplayServer
         delay: faults.delay,
     });
     let app = Router::new().fallback(handle).with_state(state);
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
-        if let Err(e) = served {
-            tracing::warn!(error = %e, "replay server stopped with an error");
-        }
-    });
+    let running = crate::serve::running::Running::spawn(listener, app, "replay server");
     tracing::debug!(%addr, "replay server listening");
     Ok(ReplayServer {
         addr,
         log,
         faults: fault_state,
-        stop: Some(stop),
-        task: Some(task),
+        running,
     })
 }
