@@ -14,6 +14,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use futures_util::StreamExt as _;
 use futures_util::stream;
+use sha2::Digest as _;
 
 use super::faults::{FaultKind, FaultState, RequestLog};
 use super::routes::{Reply, ReplyBody, dispatch};
@@ -50,8 +51,38 @@ pub(crate) async fn handle(State(state): State<Arc<AppState>>, request: Request)
         _ => {}
     }
     let reply = dispatch(&state.site, &method, uri.path(), uri.query());
+    // Pages carry an ETag (a hash of their bytes), so `crawl --refresh` can ask "changed?".
+    let etag = match (
+        &reply.body,
+        reply.status,
+        reply.content_type.starts_with("text/html"),
+    ) {
+        (ReplyBody::Bytes(bytes), 200, true) => Some(format!(
+            "\"{}\"",
+            &hex::encode(sha2::Sha256::digest(bytes))[..16]
+        )),
+        _ => None,
+    };
+    let if_none_match = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok());
+    if let Some(tag) = &etag
+        && if_none_match == Some(tag.as_str())
+    {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+        if let Ok(v) = HeaderValue::from_str(tag) {
+            response.headers_mut().insert(header::ETAG, v);
+        }
+        return response;
+    }
     let truncate = fault == Some(FaultKind::Truncate);
-    into_response(reply, truncate).await
+    let mut response = into_response(reply, truncate).await;
+    if let Some(v) = etag.as_deref().and_then(|t| HeaderValue::from_str(t).ok()) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    response
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response {

@@ -323,3 +323,37 @@ async fn an_archive_replays_to_the_same_archive() {
         );
     }
 }
+
+/// `--refresh` re-checks every saved page with a conditional request; an unchanged page (304)
+/// is not written again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_rechecks_saved_pages_with_conditional_requests() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("archive");
+    let first = serve_sample(Faults::none()).await;
+    crawl_into(&first, &out, test_settings()).await;
+    first.shutdown().await;
+    let mtime = |id: u64| {
+        std::fs::metadata(out.join(format!("raw/{id}.html")))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let before: Vec<_> = [1, 10, 15, 22].iter().map(|id| mtime(*id)).collect();
+
+    let second = serve_sample(Faults::none()).await;
+    let mut settings = test_settings();
+    settings.refresh = true;
+    crawl_into(&second, &out, settings).await;
+    for id in [1, 2, 9, 10, 15, 22] {
+        assert_eq!(
+            second.log.count(&format!("/{id}")),
+            1,
+            "/{id} re-checked once"
+        );
+    }
+    let after: Vec<_> = [1, 10, 15, 22].iter().map(|id| mtime(*id)).collect();
+    assert_eq!(before, after, "304: the saved pages were not rewritten");
+    assert_eq!(states(&out)[&10], EntryState::Ok);
+    second.shutdown().await;
+}
