@@ -5,6 +5,7 @@
 
 mod browser;
 mod flow;
+mod kill;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
