@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 use std::path::Path;
+use std::sync::Arc;
 
 use url::Url;
 
@@ -143,7 +144,7 @@ async fn get_text(ctx: &Ctx, url: &Url) -> Result<String, String> {
 
 /// Runs every discovery source and records what each named.
 pub(crate) async fn discover(
-    ctx: &Ctx,
+    ctx: &Arc<Ctx>,
     home: &Home,
     input: &Url,
     progress: &Progress,
@@ -180,9 +181,25 @@ pub(crate) async fn discover(
             .collect(),
         &mut queue,
     );
-    while let Some(url) = queue.pop_front() {
+    // As many listing pages in flight as requests may be (the rate limit still spaces them).
+    let in_flight_max = ctx.fetcher.policy().concurrency.get();
+    let mut in_flight = tokio::task::JoinSet::new();
+    loop {
+        while in_flight.len() < in_flight_max
+            && let Some(url) = queue.pop_front()
+        {
+            let task_ctx = Arc::clone(ctx);
+            in_flight.spawn(async move {
+                let text = get_text(&task_ctx, &url).await;
+                (url, text)
+            });
+        }
+        let Some(joined) = in_flight.join_next().await else {
+            break;
+        };
+        let Ok((url, text)) = joined else { continue };
         bar.set_message(format!("listing {}", url.path()));
-        match get_text(ctx, &url).await {
+        match text {
             Ok(html) => {
                 let listing = parse_listing(&html, &url, &ctx.identity);
                 save_listing_page(&ctx.out, &url, html.as_bytes());
