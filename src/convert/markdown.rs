@@ -27,8 +27,60 @@ pub type ImageMap = HashMap<String, String>;
 #[must_use]
 pub fn html_to_markdown(html: &str, images: &ImageMap) -> String {
     let converter = build_converter(Arc::new(images.clone()));
-    let md = converter.convert(html).unwrap_or_default();
-    tidy(&md).replace(crate::extract::TILDE, "\\~")
+    // Inline SVG drawings stay SVG: lift them out so that htmd does not parse and re-serialise
+    // what can be most of a page's bytes, and put them back as HTML blocks afterwards.
+    let (html, drawings) = lift_svg(html);
+    let md = converter.convert(&html).unwrap_or_default();
+    let mut md = tidy(&md).replace(crate::extract::TILDE, "\\~");
+    for (n, svg) in drawings.iter().enumerate() {
+        md = md.replacen(&svg_marker(n), svg, 1);
+    }
+    md
+}
+
+/// The placeholder of the `n`th lifted drawing: private-use characters no page text holds.
+fn svg_marker(n: usize) -> String {
+    format!("\u{F8F0}{n}\u{F8F1}")
+}
+
+/// Replaces each top-level `<svg>…</svg>` of cleaned body HTML (the clean-up writes them whole,
+/// on one line, attributes escaped) with a marker paragraph; returns the drawings in order.
+fn lift_svg(html: &str) -> (std::borrow::Cow<'_, str>, Vec<&str>) {
+    if !html.contains("<svg") {
+        return (std::borrow::Cow::Borrowed(html), Vec::new());
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut drawings = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<svg") {
+        let mut depth = 0usize;
+        let mut end = None;
+        let mut i = start;
+        while i < rest.len() {
+            if rest[i..].starts_with("<svg") {
+                depth += 1;
+                i += 4;
+            } else if rest[i..].starts_with("</svg>") {
+                depth -= 1;
+                i += 6;
+                if depth == 0 {
+                    end = Some(i);
+                    break;
+                }
+            } else {
+                i += rest[i..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        let Some(end) = end else { break };
+        out.push_str(&rest[..start]);
+        out.push_str("<p>");
+        out.push_str(&svg_marker(drawings.len()));
+        out.push_str("</p>");
+        drawings.push(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    (std::borrow::Cow::Owned(out), drawings)
 }
 
 fn build_converter(images: Arc<ImageMap>) -> HtmlToMarkdown {
@@ -458,6 +510,13 @@ mod tests {
             md("<details><summary>더보기</summary><p><b>숨은</b> 글</p></details>"),
             "<details>\n<summary>더보기</summary>\n\n**숨은** 글\n\n</details>\n"
         );
+    }
+
+    #[test]
+    fn svg_drawings_pass_through_whole() {
+        let svg = r#"<svg viewBox="0 0 10 10"><g><text x="1">나무</text><svg><rect width="1"></rect></svg></g></svg>"#;
+        let out = md(&format!("<p>앞</p><p>{svg}</p><p>뒤</p>"));
+        assert_eq!(out, format!("앞\n\n{svg}\n\n뒤\n"));
     }
 
     #[test]

@@ -666,7 +666,15 @@ fn has_visible_content(html: &str) -> bool {
 
 fn serialize_svg(node: NodeRef<'_, Node>, out: &mut String) {
     match node.value() {
-        Node::Text(t) => escape_text(t, out),
+        Node::Text(t) => {
+            // One line: SVG collapses white space in text anyway, and a blank line would end the
+            // HTML block the drawing becomes in Markdown.
+            let one_line: String = t
+                .chars()
+                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+                .collect();
+            escape_text(&one_line, out);
+        }
         Node::Element(e) => {
             if matches!(
                 e.name(),
