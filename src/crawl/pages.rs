@@ -26,7 +26,7 @@ use crate::progress::Progress;
 
 /// What fetching one entry came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Fetched {
+pub(crate) enum EntryFetch {
     /// The entry's state was recorded.
     Recorded(EntryId, EntryState),
     /// 304: the saved page is current.
@@ -64,16 +64,16 @@ pub(crate) async fn fetch_entry(
     ctx: &Ctx,
     entry: &EntryRef,
     validators: Option<Validators>,
-) -> Result<Fetched, CrawlError> {
+) -> Result<EntryFetch, CrawlError> {
     let url = entry_url(&ctx.identity, entry);
     let id_hint = match entry {
         EntryRef::Id(id) => Some(*id),
         EntryRef::Slug(_) => None,
     };
-    let record = |o: PageOutcome| -> Result<Fetched, CrawlError> {
+    let record = |o: PageOutcome| -> Result<EntryFetch, CrawlError> {
         let (id, state) = (o.id, o.state);
         ctx.db().record_page(&o)?;
-        Ok(Fetched::Recorded(id, state))
+        Ok(EntryFetch::Recorded(id, state))
     };
     if !ctx.fetcher.allowed(&url).await {
         return match id_hint {
@@ -82,7 +82,7 @@ pub(crate) async fn fetch_entry(
                 None,
                 format!("{url} is disallowed by the blog's robots.txt (--ignore-robots)"),
             )),
-            None => Ok(Fetched::Unchanged),
+            None => Ok(EntryFetch::Unchanged),
         };
     }
     let fetched = match ctx.fetcher.get(&url, validators.as_ref()).await {
@@ -92,13 +92,13 @@ pub(crate) async fn fetch_entry(
                 Some(id) => record(failed(id, None, e.to_string())),
                 None => {
                     ctx.warn(format!("slug {url}: {e}"));
-                    Ok(Fetched::Unchanged)
+                    Ok(EntryFetch::Unchanged)
                 }
             };
         }
     };
     if fetched.status == 304 {
-        return Ok(Fetched::Unchanged);
+        return Ok(EntryFetch::Unchanged);
     }
     if !ctx.identity.is_own(&fetched.final_url) {
         let message = format!("{url} redirected off the blog to {}", fetched.final_url);
@@ -106,7 +106,7 @@ pub(crate) async fn fetch_entry(
             Some(id) => record(failed(id, Some(fetched.status), message)),
             None => {
                 ctx.warn(message);
-                Ok(Fetched::Unchanged)
+                Ok(EntryFetch::Unchanged)
             }
         };
     }
@@ -120,7 +120,7 @@ pub(crate) async fn fetch_entry(
             }),
             None => {
                 ctx.warn(format!("slug {url} answered {}", fetched.status));
-                Ok(Fetched::Unchanged)
+                Ok(EntryFetch::Unchanged)
             }
         };
     }
@@ -135,7 +135,7 @@ pub(crate) async fn fetch_entry(
             Some(id) => record(failed(id, Some(fetched.status), message)),
             None => {
                 ctx.warn(message);
-                Ok(Fetched::Unchanged)
+                Ok(EntryFetch::Unchanged)
             }
         };
     }
@@ -143,7 +143,7 @@ pub(crate) async fn fetch_entry(
     let decoded = match decode_page(&fetched.body, Path::new(&path_name)) {
         Ok(d) => d,
         Err(e) => {
-            return id_hint.map_or(Ok(Fetched::Unchanged), |id| {
+            return id_hint.map_or(Ok(EntryFetch::Unchanged), |id| {
                 record(failed(id, Some(200), e.to_string()))
             });
         }
@@ -157,7 +157,7 @@ pub(crate) async fn fetch_entry(
     let page = match extract_page(&decoded.html, &source, &SelectorProfile::default()) {
         Ok(p) => p,
         Err(e) => {
-            return id_hint.map_or(Ok(Fetched::Unchanged), |id| {
+            return id_hint.map_or(Ok(EntryFetch::Unchanged), |id| {
                 record(failed(id, Some(200), e.to_string()))
             });
         }
@@ -178,7 +178,7 @@ pub(crate) async fn fetch_entry(
         }
         Page::NotEntry { kind, .. } => match id_hint {
             Some(id) => (id, *kind, None, Vec::new()),
-            None => return Ok(Fetched::Unchanged),
+            None => return Ok(EntryFetch::Unchanged),
         },
     };
     if let EntryRef::Slug(slug) = entry {
@@ -296,7 +296,7 @@ async fn run_all(
     entries: Vec<(EntryRef, Option<Validators>)>,
     progress: &Progress,
     label: &str,
-) -> Result<Vec<Fetched>, CrawlError> {
+) -> Result<Vec<EntryFetch>, CrawlError> {
     let bar = progress.bar(label, entries.len() as u64);
     let results = run_bounded(ctx, entries, &bar, |ctx, (entry, validators)| async move {
         fetch_entry(&ctx, &entry, validators).await
@@ -408,7 +408,7 @@ pub(crate) async fn scan_past_highest(
         let found: BTreeSet<EntryId> = results
             .iter()
             .filter_map(|r| match r {
-                Fetched::Recorded(id, state)
+                EntryFetch::Recorded(id, state)
                     if !matches!(
                         state,
                         EntryState::Deleted | EntryState::NotPost | EntryState::Failed
