@@ -45,7 +45,8 @@ esac
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 # Only what this script made is removed: its own subdirectories and files.
-rm -rf "$WORK/bin" "$WORK"/crawl[-_]c* "$WORK/wget" "$WORK"/*.log "$WORK"/*.out "$WORK"/*.txt "$WORK"/*.err
+rm -rf "$WORK/bin" "$WORK"/crawl[-_]c* "$WORK/wget" "$WORK/wget.log" "$WORK"/time-*.txt \
+    "$WORK/results.txt" "$WORK/phases.txt" "$WORK/summary.txt" "$WORK/serve.out" "$WORK/serve.err"
 mkdir -p "$WORK/bin"
 
 # --- 1. build (waits on cargo's lock when others are building) -----------------------------
@@ -58,6 +59,7 @@ cp "$ROOT/target/release/tistory-migrate" "$WORK/bin/tistory-migrate"
 cp "$ROOT/target/release/examples/gen_blog" "$WORK/bin/gen_blog"
 BIN="$WORK/bin/tistory-migrate"
 REV=$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown)
+BUILT=$(date -u -r "$BIN" +%Y-%m-%dT%H:%MZ)
 
 # --- 2. the blog ---------------------------------------------------------------------------
 log "generating $N posts into $WORK/blog"
@@ -111,11 +113,11 @@ printf '%-26s %8s %8s %7s %8s %8s %8s %8s %7s %8s\n' \
 # pages are saved to raw/pages/ as they are read, entry pages to raw/<id>.html, assets to assets/,
 # comments to comments/<id>.json; the state database is closed when the crawl ends; posts.jsonl is
 # written last by the extract stage that `crawl` runs at its end.
-mtimes() { # what... -> sorted epoch seconds of the files `find` lists
+mtimes() { # FIND_ARGS... -> the modification times (epoch seconds) of what `find` lists, sorted
     find "$@" -printf '%T@\n' 2>/dev/null | sort -n
 }
-phase_report() { # NAME DIR OUTFILE START WALL CONCURRENCY
-    local name=$1 dir=$2 outfile=$3 start=$4 wall=$5 c=$6
+phase_report() { # NAME DIR OUTFILE START WALL CONCURRENCY LOAD_BEFORE LOAD_AFTER
+    local name=$1 dir=$2 outfile=$3 start=$4 wall=$5 c=$6 load_before=$7 load_after=$8
     local t_home t_list_end n_list t_first t_last t_c1 t_c2 n_comments t_db skipped requests archived assets
     t_home=$(mtimes "$dir/raw/pages" -name 'index.html' | head -1)
     t_list_end=$(mtimes "$dir/raw/pages" -type f | tail -1)
@@ -133,7 +135,7 @@ phase_report() { # NAME DIR OUTFILE START WALL CONCURRENCY
     awk -v name="$name" -v s="$start" -v h="$t_home" -v le="$t_list_end" -v nl="$n_list" \
         -v sk="$skipped" -v f="$t_first" -v l="$t_last" -v ne="$((archived + assets))" \
         -v c1="${t_c1:-0}" -v nc="${n_comments:-0}" -v db="$t_db" -v w="$wall" -v req="$requests" \
-        -v c="$c" -v d="$DELAY_MS" '
+        -v c="$c" -v d="$DELAY_MS" -v lb="$load_before" -v la="$load_after" '
     function row(label, a, b, n) {
         dt = b - a
         rate = (dt > 0 && n > 0) ? sprintf("%.1f", n / dt) : "-"
@@ -141,22 +143,24 @@ phase_report() { # NAME DIR OUTFILE START WALL CONCURRENCY
         printf "  %-42s %7.2f s %6.1f%% %6s %8s %10s\n", label, dt, 100 * dt / w, (n > 0 ? n : "-"), rate, spread
     }
     BEGIN {
-        scan = 30 # the id scan: 30 misses past the highest id (the default --scan-margin)
+        # The id scan past the highest id: the default --scan-margin of 30 misses, probed in batches
+        # of `c` ids (src/crawl/pages.rs, scan_past_highest), so ceil(30 / c) * c requests.
+        scan = int((30 + c - 1) / c) * c
         # home page: 1 request; listing phase: robots.txt + every listing page but the home page,
         # saved (nl - 1) or answered with an error (sk); what is left before the first entry page
-        # is the mobile list, sitemap.xml and /rss.
+        # is the mobile list, sitemap.xml and /rss (and any extra robots.txt fetches).
         other = req - 1 - (nl + sk) - ne - scan - nc
-        printf "%s (wall %.2f s, %d requests, %.0f ms per response):\n", name, w, req, d
+        printf "%s (wall %.2f s, %d requests, %.0f ms per response; load average %s before, %s after):\n", name, w, req, d, lb, la
         printf "  %-42s %9s %7s %6s %8s %10s\n", "phase", "time", "share", "req", "req/s", "at c=" c
         row("start-up, home page", s, h, 1)
-        row("robots.txt + listing pages (one by one)", h, le, nl + sk)
-        row("mobile list, sitemap, rss (one by one)", le, f, other)
-        row("entry pages + their assets (concurrent)", f, l, ne)
+        row("robots.txt + listing pages", h, le, nl + sk)
+        row("mobile list, sitemap, rss", le, f, other)
+        row("entry pages + their assets", f, l, ne)
         if (c1 > 0) {
-            row("id scan past the highest id (one by one)", l, c1, scan)
-            row("comments (one by one)", c1, db, nc)
+            row("id scan past the highest id", l, c1, scan)
+            row("comments", c1, db, nc)
         } else {
-            row("id scan past the highest id (one by one)", l, db, scan)
+            row("id scan past the highest id", l, db, scan)
         }
         row("extract stage + exit (no requests)", db, s + w, 0)
         printf "  (at c=%d: the time the phase would take with its requests spread over %d connections)\n", c, c
@@ -167,10 +171,12 @@ crawl_run() { # NAME CONCURRENCY [extra crawl flags]
     local name=$1 c=$2 tag
     shift 2
     tag=$(printf '%s' "$name" | tr -cs 'A-Za-z0-9' '_')
-    local out="$ARCHIVES/$tag" ideal start rc wall rss crawl_s pages requests
+    local out="$ARCHIVES/$tag" ideal start rc wall rss crawl_s pages requests load_before load_after
     ideal=$(awk -v c="$c" -v d="$DELAY_MS" 'BEGIN { printf "%.1f", c / (d / 1000) }')
     log "$name (ideal $ideal req/s)"
     rm -rf "$out"
+    # Other work on the machine skews the numbers: the 1-minute load average is reported.
+    load_before=$(cut -d' ' -f1 /proc/loadavg)
     start=$(date +%s.%N)
     set +e
     /usr/bin/time -v -o "$WORK/time-$tag.txt" \
@@ -179,6 +185,7 @@ crawl_run() { # NAME CONCURRENCY [extra crawl flags]
         >"$WORK/$tag.out" 2>"$WORK/$tag.log"
     rc=$?
     set -e
+    load_after=$(cut -d' ' -f1 /proc/loadavg)
     [ "$rc" = 124 ] && log "$name hit the $STEP_TIMEOUT s timeout"
     [ "$rc" != 0 ] && log "$name exited $rc (see $WORK/$tag.log)"
     wall=$(wall_seconds "$WORK/time-$tag.txt")
@@ -190,7 +197,7 @@ crawl_run() { # NAME CONCURRENCY [extra crawl flags]
         -v i="$ideal" -v m="$rss" 'BEGIN {
         printf "%-26s %8.2f %8.1f %7d %8d %8.1f %8.1f %8.1f %6.1f%% %8s\n",
             name, w, cs, p, r, p / w, r / w, i, 100 * (r / w) / i, m }' | tee -a "$RESULTS" >&2
-    phase_report "$name" "$out" "$WORK/$tag.out" "$start" "$wall" "$c" >&2 ||
+    phase_report "$name" "$out" "$WORK/$tag.out" "$start" "$wall" "$c" "$load_before" "$load_after" >&2 ||
         log "phase breakdown failed for $name"
 }
 
@@ -235,7 +242,7 @@ fi
 {
     echo
     echo "crawl benchmark: $N posts, $DELAY_MS ms per response, rate limit off, --no-comments (except +comments)"
-    echo "tistory-migrate $REV; $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo "tistory-migrate $REV (binary built $BUILT); $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(date -u +%Y-%m-%dT%H:%MZ)"
     echo "pages = entry pages archived (wget: entry pages saved); req/s = all requests / wall time;"
     echo "ideal = concurrency / latency; wall includes the extract stage that crawl runs at its end."
     echo
