@@ -174,8 +174,7 @@ pub(crate) async fn discover(
         c.add("listing", l);
     }
     enqueue(
-        first
-            .page_links
+        with_page_gaps(first.page_links)
             .into_iter()
             .chain(first.category_links)
             .collect(),
@@ -210,8 +209,7 @@ pub(crate) async fn discover(
                     c.add("listing", l);
                 }
                 enqueue(
-                    listing
-                        .page_links
+                    with_page_gaps(listing.page_links)
                         .into_iter()
                         .chain(listing.category_links)
                         .collect(),
@@ -227,13 +225,28 @@ pub(crate) async fn discover(
     // The mobile JSON list.
     let mut page = 0u64;
     let mut mobile_total = None;
+    // Pages fetched ahead: once page 0 tells the total, the rest go out together; the loop below
+    // still follows `nextPage`, taking each page from here when it was fetched ahead.
+    let mut ahead: std::collections::HashMap<u64, Result<String, String>> =
+        std::collections::HashMap::new();
     while let Ok(url) = ctx.identity.base.join(&mobile_list_path(page)) {
         bar.set_message(format!("mobile list page {page}"));
-        match get_text(ctx, &url)
-            .await
-            .and_then(|t| parse_mobile_list(&t))
-        {
+        let text = match ahead.remove(&page) {
+            Some(t) => t,
+            None => get_text(ctx, &url).await,
+        };
+        match text.and_then(|t| parse_mobile_list(&t)) {
             Ok(list) => {
+                if page == 0
+                    && let Some(total) = list.total
+                    && !list.items.is_empty()
+                {
+                    let last = total
+                        .div_ceil(list.items.len() as u64)
+                        .saturating_sub(1)
+                        .min(10_000);
+                    ahead = fetch_ahead(ctx, 1..=last).await;
+                }
                 mobile_total = mobile_total.or(list.total);
                 if list.items.is_empty() {
                     break;
@@ -305,6 +318,83 @@ pub(crate) async fn discover(
     Ok(c.found)
 }
 
+/// Fetches mobile list pages `pages` with bounded concurrency.
+async fn fetch_ahead(
+    ctx: &Arc<Ctx>,
+    pages: std::ops::RangeInclusive<u64>,
+) -> std::collections::HashMap<u64, Result<String, String>> {
+    let in_flight_max = ctx.fetcher.policy().concurrency.get();
+    let mut pending = pages.collect::<VecDeque<u64>>();
+    let mut in_flight = tokio::task::JoinSet::new();
+    let mut got = std::collections::HashMap::new();
+    loop {
+        while in_flight.len() < in_flight_max
+            && let Some(page) = pending.pop_front()
+        {
+            let task_ctx = Arc::clone(ctx);
+            in_flight.spawn(async move {
+                let text = match task_ctx.identity.base.join(&mobile_list_path(page)) {
+                    Ok(url) => get_text(&task_ctx, &url).await,
+                    Err(e) => Err(e.to_string()),
+                };
+                (page, text)
+            });
+        }
+        let Some(joined) = in_flight.join_next().await else {
+            break;
+        };
+        if let Ok((page, text)) = joined {
+            got.insert(page, text);
+        }
+    }
+    got
+}
+
+/// Paging rows show a window (`1 2 3 … 77`): add every page between 2 and the highest one linked,
+/// per listing, so the walk can fetch them all at once instead of one window at a time.
+fn with_page_gaps(links: Vec<Url>) -> Vec<Url> {
+    let mut highest: BTreeMap<String, (u64, Url)> = BTreeMap::new();
+    for link in &links {
+        let Some(n) = link
+            .query_pairs()
+            .find(|(k, _)| k == "page")
+            .and_then(|(_, v)| v.parse::<u64>().ok())
+        else {
+            continue;
+        };
+        let mut others: Vec<(String, String)> = link
+            .query_pairs()
+            .filter(|(k, _)| k != "page")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        others.sort();
+        let key = format!("{}?{others:?}", link.path());
+        if highest.get(&key).is_none_or(|(m, _)| n > *m) {
+            highest.insert(key, (n, link.clone()));
+        }
+    }
+    let mut out = links;
+    for (n, template) in highest.into_values() {
+        for k in 2..=n.min(MAX_LISTING_PAGES as u64) {
+            let mut u = template.clone();
+            let pairs: Vec<(String, String)> = template
+                .query_pairs()
+                .map(|(key, v)| {
+                    let value = if key == "page" {
+                        k.to_string()
+                    } else {
+                        v.into_owned()
+                    };
+                    (key.into_owned(), value)
+                })
+                .collect();
+            u.query_pairs_mut().clear().extend_pairs(pairs);
+            out.push(u);
+        }
+    }
+    out
+}
+
 /// Adds every id from 1 to the highest known id that no source named, as `scan`: ids are one
 /// sequence, so a gap is either a deleted entry or one every source missed.
 pub(crate) fn fill_scan_gaps(ctx: &Ctx) -> Result<(), CrawlError> {
@@ -316,4 +406,42 @@ pub(crate) fn fill_scan_gaps(ctx: &Ctx) -> Result<(), CrawlError> {
     let gaps: Vec<EntryId> = (1..max).filter(|id| !known.contains(id)).collect();
     db.record_sources("scan", &gaps)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_windows_are_filled_per_listing() {
+        let base = Url::parse("https://b.tistory.com/").unwrap();
+        let links = ["/?page=2", "/?page=5", "/category/a?page=3", "/category/a"]
+            .iter()
+            .map(|l| base.join(l).unwrap())
+            .collect();
+        let mut got: Vec<String> = with_page_gaps(links)
+            .iter()
+            .map(|u| {
+                format!(
+                    "{}{}",
+                    u.path(),
+                    u.query().map(|q| format!("?{q}")).unwrap_or_default()
+                )
+            })
+            .collect();
+        got.sort();
+        got.dedup();
+        assert_eq!(
+            got,
+            [
+                "/?page=2",
+                "/?page=3",
+                "/?page=4",
+                "/?page=5",
+                "/category/a",
+                "/category/a?page=2",
+                "/category/a?page=3"
+            ]
+        );
+    }
 }

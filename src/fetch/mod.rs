@@ -17,7 +17,7 @@ use reqwest::header::{
     CONTENT_LENGTH, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
     RETRY_AFTER,
 };
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, OnceCell};
 use tracing::debug;
 use url::Url;
 
@@ -131,12 +131,15 @@ pub struct FetchStats {
     pub retries: AtomicU64,
 }
 
+/// One origin's robots.txt rules, fetched once (`None` = no usable robots.txt: all allowed).
+type RobotsCell = OnceCell<Option<Arc<texting_robots::Robot>>>;
+
 /// The crawler's HTTP client. Cheap to share (`Arc`).
 pub struct Fetcher {
     client: reqwest::Client,
     policy: FetchPolicy,
     limiter: HostLimiter,
-    robots: Mutex<HashMap<String, Option<Arc<texting_robots::Robot>>>>,
+    robots: Mutex<HashMap<String, Arc<RobotsCell>>>,
     /// What it did.
     pub stats: FetchStats,
 }
@@ -333,24 +336,21 @@ impl Fetcher {
             return true;
         }
         let key = url.origin().ascii_serialization();
-        let robot = {
-            let cached = self.robots.lock().await.get(&key).cloned();
-            if let Some(r) = cached {
-                r
-            } else {
-                let robots_url = url.join("/robots.txt").ok();
-                let fetched = match &robots_url {
-                    Some(u) => self.get(u, None).await.ok(),
-                    None => None,
+        // One cell per origin, taken under the lock and filled outside it: concurrent callers wait
+        // for the one fetch of robots.txt instead of each sending their own.
+        let cell = Arc::clone(self.robots.lock().await.entry(key).or_default());
+        let robot = cell
+            .get_or_init(|| async {
+                let fetched = match url.join("/robots.txt") {
+                    Ok(u) => self.get(&u, None).await.ok(),
+                    Err(_) => None,
                 };
-                let robot = fetched
+                fetched
                     .filter(|f| f.status == 200)
                     .and_then(|f| texting_robots::Robot::new("tistory-migrate", &f.body).ok())
-                    .map(Arc::new);
-                self.robots.lock().await.insert(key, robot.clone());
-                robot
-            }
-        };
-        robot.is_none_or(|r| r.allowed(url.as_str()))
+                    .map(Arc::new)
+            })
+            .await;
+        robot.as_ref().is_none_or(|r| r.allowed(url.as_str()))
     }
 }

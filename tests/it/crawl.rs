@@ -143,6 +143,11 @@ async fn crawl_survives_faults_and_fetches_each_page_once() {
         1,
         "a 403 is final for this run: no retry storm"
     );
+    assert_eq!(
+        log.count("/robots.txt"),
+        1,
+        "robots.txt is read once, however many requests wait for it"
+    );
     for request in log.all() {
         for disallowed in [
             "/search",
