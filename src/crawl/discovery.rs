@@ -208,9 +208,18 @@ pub(crate) async fn discover(
                 for l in &listing.entry_links {
                     c.add("listing", l);
                 }
+                // A page that listed posts may have more after it, even when the skin links only
+                // the next one: look ahead as far as requests may be in flight. A page past the
+                // end lists nothing and stops the look-ahead.
+                let ahead = if listing.entry_links.is_empty() {
+                    Vec::new()
+                } else {
+                    pages_after(&url, in_flight_max as u64)
+                };
                 enqueue(
                     with_page_gaps(listing.page_links)
                         .into_iter()
+                        .chain(ahead)
                         .chain(listing.category_links)
                         .collect(),
                     &mut queue,
@@ -316,6 +325,28 @@ pub(crate) async fn discover(
     c.flush()?;
     bar.finish_and_clear();
     Ok(c.found)
+}
+
+/// The `count` listing pages after `url` (`?page=N+1` …), other query parameters kept.
+fn pages_after(url: &Url, count: u64) -> Vec<Url> {
+    let current = url
+        .query_pairs()
+        .find(|(k, _)| k == "page")
+        .and_then(|(_, v)| v.parse::<u64>().ok())
+        .unwrap_or(1);
+    (current + 1..=current + count)
+        .map(|n| {
+            let mut next = url.clone();
+            let mut pairs: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| k != "page")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            pairs.push(("page".into(), n.to_string()));
+            next.query_pairs_mut().clear().extend_pairs(pairs);
+            next
+        })
+        .collect()
 }
 
 /// Fetches mobile list pages `pages` with bounded concurrency.
