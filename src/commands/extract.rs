@@ -134,6 +134,33 @@ fn blogs_of(posts: &BTreeMap<u64, (PathBuf, Post)>) -> Vec<String> {
     blogs
 }
 
+/// Reads and extracts every file on all cores; outcomes come back in the order of `files`.
+fn process_all(files: &[PathBuf], opts: &ExtractOptions) -> Vec<Outcome> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(files.len().max(1));
+    let chunk = files.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|p| process_file(p, opts))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
 fn default_out_dir(blogs: &[String]) -> PathBuf {
     let name = match blogs {
         [one] => crate::archive::layout::safe_name(one),
@@ -312,9 +339,9 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
     let mut posts: BTreeMap<u64, (PathBuf, Post)> = BTreeMap::new();
     let mut not_posts = Vec::new();
     let mut pages_read = 0usize;
-    for path in &files {
+    for (path, outcome) in files.iter().zip(process_all(&files, opts)) {
         pages_read += 1;
-        match process_file(path, opts) {
+        match outcome {
             Outcome::Entry(post) => {
                 debug!(id = post.id, path = %path.display(), kind = ?post.kind, "extracted");
                 let post = *post;
