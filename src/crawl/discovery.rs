@@ -182,6 +182,13 @@ pub(crate) async fn discover(
     );
     // As many listing pages in flight as requests may be (the rate limit still spaces them).
     let in_flight_max = ctx.fetcher.policy().concurrency.get();
+    // Looking ahead only pays when requests are not spaced by the rate limit; under it, each
+    // page past a listing's end would be a wasted, paced request.
+    let look_ahead = if ctx.fetcher.policy().rate.is_some() {
+        1
+    } else {
+        in_flight_max as u64
+    };
     let mut in_flight = tokio::task::JoinSet::new();
     loop {
         while in_flight.len() < in_flight_max
@@ -209,12 +216,12 @@ pub(crate) async fn discover(
                     c.add("listing", l);
                 }
                 // A page that listed posts may have more after it, even when the skin links only
-                // the next one: look ahead as far as requests may be in flight. A page past the
-                // end lists nothing and stops the look-ahead.
+                // the next one: look ahead (as far as requests may be in flight when no rate limit
+                // spaces them). A page past the end lists nothing and stops the look-ahead.
                 let ahead = if listing.entry_links.is_empty() {
                     Vec::new()
                 } else {
-                    pages_after(&url, in_flight_max as u64)
+                    pages_after(&url, look_ahead)
                 };
                 enqueue(
                     with_page_gaps(listing.page_links)
