@@ -1,5 +1,6 @@
-//! Escaping text for HTML and XML, in one place: every page, report and feed the tool writes goes
-//! through these two functions. Unchanged runs are copied in bulk (bodies can be megabytes).
+//! Escaping, in one place: text for HTML and XML (every page, report and feed the tool writes goes
+//! through [`push_escaped`]; unchanged runs are copied in bulk, bodies can be megabytes), and URL
+//! path segments ([`encode_segment`]).
 
 /// Appends `s` to `out` with `&`, `<`, `>`, `"` and `'` escaped: safe in element content and in
 /// quoted attribute values.
@@ -29,6 +30,23 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// Percent-encodes every byte except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`), as
+/// `encodeURIComponent` does for the characters Tistory slugs and category names contain.
+#[must_use]
+pub fn encode_segment(s: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,5 +59,9 @@ mod tests {
         );
         assert_eq!(escape_html(""), "");
         assert_eq!(escape_html("plain"), "plain");
+        assert_eq!(
+            encode_segment("봄 벚꽃-산책"),
+            "%EB%B4%84%20%EB%B2%9A%EA%BD%83-%EC%82%B0%EC%B1%85"
+        );
     }
 }

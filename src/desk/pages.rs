@@ -28,18 +28,7 @@ pub(crate) struct Flash {
 
 pub(crate) use crate::markup::escape_html as esc;
 
-/// A path segment, percent-encoded (everything but unreserved ASCII).
-pub(crate) fn encode_segment(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
-}
+pub(crate) use crate::markup::encode_segment;
 
 /// The desk URL of a file of a post's directory (`rel` like `images/01.jpg`).
 pub(crate) fn file_url(post: &DeskPost, rel: &str) -> String {

@@ -182,21 +182,7 @@ fn hex_value(b: u8) -> Option<u8> {
     }
 }
 
-/// Percent-encodes every byte except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`),
-/// as `encodeURIComponent` does for the characters Tistory slugs contain.
-fn percent_encode(s: &str) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            // Writing to a String cannot fail.
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
-}
+use crate::markup::encode_segment as percent_encode;
 
 #[cfg(test)]
 mod tests {

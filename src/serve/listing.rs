@@ -95,11 +95,7 @@ pub fn category_page(site: &Site, category: &str, page: usize) -> Option<String>
     }
     let path: String = category
         .split('/')
-        .map(|s| {
-            url::form_urlencoded::byte_serialize(s.as_bytes())
-                .collect::<String>()
-                .replace('+', "%20")
-        })
+        .map(crate::markup::encode_segment)
         .collect::<Vec<_>>()
         .join("/");
     let path = format!("/category/{path}");
