@@ -285,36 +285,26 @@ impl ArchiveDb {
     /// # Errors
     /// [`DbError`] on a database failure; nothing is recorded then.
     pub fn record_sources(&mut self, source: &str, ids: &[EntryId]) -> Result<(), DbError> {
-        let tx = self.conn.transaction().map_err(|e| DbError {
-            path: self.path.clone(),
-            source: e,
-        })?;
+        let path = self.path.clone();
+        let e = move |source| DbError {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(&e)?;
         {
             let mut entry = tx
                 .prepare_cached("INSERT OR IGNORE INTO entries(id) VALUES (?1)")
-                .map_err(|e| DbError {
-                    path: self.path.clone(),
-                    source: e,
-                })?;
+                .map_err(&e)?;
             let mut src = tx
                 .prepare_cached("INSERT OR IGNORE INTO entry_sources(id, source) VALUES (?1, ?2)")
-                .map_err(|e| DbError {
-                    path: self.path.clone(),
-                    source: e,
-                })?;
+                .map_err(&e)?;
             for id in ids {
                 let id = i64::try_from(*id).unwrap_or(i64::MAX);
-                entry.execute(params![id]).map_err(|e| DbError {
-                    path: self.path.clone(),
-                    source: e,
-                })?;
-                src.execute(params![id, source]).map_err(|e| DbError {
-                    path: self.path.clone(),
-                    source: e,
-                })?;
+                entry.execute(params![id]).map_err(&e)?;
+                src.execute(params![id, source]).map_err(&e)?;
             }
         }
-        tx.commit().map_err(|e| self.err(e))
+        tx.commit().map_err(&e)
     }
 
     /// Remembers which id a slug permalink resolved to.
