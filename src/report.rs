@@ -90,6 +90,15 @@ pub struct NotPost {
     pub reason: String,
 }
 
+/// A post's warnings, for the summary.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PostWarnings {
+    /// The entry id.
+    pub id: u64,
+    /// What is worth a look.
+    pub warnings: Vec<String>,
+}
+
 /// What `extract` did.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ExtractReport {
@@ -116,7 +125,7 @@ pub struct ExtractReport {
     /// Files that failed, and file-level warnings.
     pub problems: Vec<FileProblem>,
     /// Posts with warnings: (id, warnings).
-    pub warned_posts: Vec<(u64, Vec<String>)>,
+    pub warned_posts: Vec<PostWarnings>,
     /// How long it took.
     #[serde(serialize_with = "as_secs")]
     pub elapsed: std::time::Duration,
@@ -188,7 +197,7 @@ impl ExtractReport {
         }
         if !self.warned_posts.is_empty() {
             let _ = writeln!(s, "\npost warnings:");
-            for (id, warnings) in &self.warned_posts {
+            for PostWarnings { id, warnings } in &self.warned_posts {
                 for w in warnings {
                     let _ = writeln!(s, "  {id:>7}  {w}");
                 }

@@ -17,7 +17,7 @@ use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::{Page, PageSource, extract_page};
 use crate::model::{AssetStatus, CommentsRef, PageKind, Post, PostRecord, PostStatus};
-use crate::report::{ExtractReport, FileProblem, NotPost};
+use crate::report::{ExtractReport, FileProblem, NotPost, PostWarnings};
 
 /// What `extract` needs.
 #[derive(Debug, Clone)]
@@ -433,7 +433,10 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
         warned_posts: extracted
             .iter()
             .filter(|r| !r.warnings.is_empty())
-            .map(|r| (r.id, r.warnings.clone()))
+            .map(|r| PostWarnings {
+                id: r.id,
+                warnings: r.warnings.clone(),
+            })
             .collect(),
         elapsed: started.elapsed(),
     })
