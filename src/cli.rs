@@ -76,6 +76,14 @@ pub struct FetchArgs {
     /// Stop the id scan after this many missing ids past the highest known one [default: 30].
     #[arg(long, value_name = "N")]
     pub scan_margin: Option<u64>,
+    /// Later passes over failed pages, files and comments, each after a longer cool-down; a URL
+    /// gets at most max-attempts × (1 + N) attempts per run [default: 3].
+    #[arg(long, value_name = "N")]
+    pub retry_passes: Option<u32>,
+    /// Total seconds one request may take, body included (a server dripping bytes is cut off)
+    /// [default: 120].
+    #[arg(long, value_name = "SECONDS")]
+    pub request_deadline: Option<f64>,
 }
 
 /// `crawl` options.

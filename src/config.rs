@@ -57,6 +57,17 @@ pub fn crawl_settings(args: &FetchArgs, local: bool) -> Result<CrawlSettings, St
     if let Some(b) = args.max_body_bytes {
         policy.max_body_bytes = b;
     }
+    if let Some(n) = args.retry_passes {
+        policy.retry_passes = n;
+    }
+    if let Some(secs) = args.request_deadline {
+        if !secs.is_finite() || secs <= 0.0 {
+            return Err(format!(
+                "--request-deadline {secs}: give the seconds one request may take, more than 0"
+            ));
+        }
+        policy.request_deadline = std::time::Duration::from_secs_f64(secs.min(86_400.0));
+    }
     policy.respect_robots = !args.ignore_robots;
     Ok(CrawlSettings {
         policy,

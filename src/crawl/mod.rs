@@ -9,6 +9,8 @@ pub mod comments;
 mod discovery;
 pub mod integrity;
 mod pages;
+mod passes;
+mod verdict;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -121,6 +123,8 @@ pub(crate) struct Ctx {
     pub identity: BlogIdentity,
     pub asset_proxy: Option<Url>,
     pub warnings: Mutex<Vec<String>>,
+    /// What failed in a way a later pass may mend.
+    pub retry: passes::RetryQueue,
 }
 
 impl Ctx {
@@ -244,6 +248,7 @@ pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRepo
         identity,
         asset_proxy: opts.asset_proxy.clone(),
         warnings: Mutex::new(Vec::new()),
+        retry: passes::RetryQueue::default(),
     });
     // `--retry-failed` repairs what the archive knows: no discovery, no scan past the highest id.
     let found = if opts.retry_failed {
@@ -265,6 +270,7 @@ pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRepo
     if opts.comments {
         pages::fetch_all_comments(&ctx, progress).await?;
     }
+    passes::run_retry_passes(&ctx, opts.comments, progress).await?;
     let mut report = summarize(&ctx)?;
     report.blog = home.facts.name.clone();
     report.base_url = base.to_string();

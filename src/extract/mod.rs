@@ -16,7 +16,7 @@
 //! assert_eq!(post.title.as_deref(), Some("한강 산책"));
 //! ```
 
-mod classify;
+pub(crate) mod classify;
 mod clean;
 pub mod dates;
 pub mod decode;

@@ -7,6 +7,7 @@ mod corpus;
 mod crawl;
 mod crawl_api;
 mod crawl_bad_input;
+mod crawl_hostile;
 mod crawl_resume;
 mod desk;
 mod fixtures;
