@@ -73,7 +73,8 @@ pub struct FetchArgs {
     /// Do not fetch comments.
     #[arg(long)]
     pub no_comments: bool,
-    /// Stop the id scan after this many missing ids past the highest known one [default: 30].
+    /// Stop the id scan after this many missing ids past the highest known one [default: 5 % of
+    /// the ids known, at least 5, at most 30].
     #[arg(long, value_name = "N")]
     pub scan_margin: Option<u64>,
     /// Later passes over failed pages, files and comments, each after a longer cool-down; a URL

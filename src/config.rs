@@ -6,7 +6,6 @@ use std::num::NonZeroUsize;
 use url::Url;
 
 use crate::cli::FetchArgs;
-use crate::crawl::DEFAULT_SCAN_MARGIN;
 use crate::fetch::FetchPolicy;
 
 /// Crawl settings from the command line.
@@ -18,8 +17,8 @@ pub struct CrawlSettings {
     pub refresh: bool,
     /// Comments on or off.
     pub comments: bool,
-    /// `--scan-margin`.
-    pub scan_margin: u64,
+    /// `--scan-margin`; `None` = proportionate to the blog.
+    pub scan_margin: Option<u64>,
     /// `crawl --retry-failed`: repair only (no discovery, no id scan).
     pub retry_failed: bool,
 }
@@ -73,7 +72,7 @@ pub fn crawl_settings(args: &FetchArgs, local: bool) -> Result<CrawlSettings, St
         policy,
         refresh: args.refresh,
         comments: !args.no_comments,
-        scan_margin: args.scan_margin.unwrap_or(DEFAULT_SCAN_MARGIN),
+        scan_margin: args.scan_margin,
         retry_failed: false,
     })
 }

@@ -422,64 +422,6 @@ pub(crate) async fn fetch_pending(
     Ok(())
 }
 
-/// Probes ids past the highest known one until `margin` misses in a row: the newest posts may be
-/// in no list yet.
-pub(crate) async fn scan_past_highest(
-    ctx: &Arc<Ctx>,
-    margin: u64,
-    progress: &Progress,
-) -> Result<(), CrawlError> {
-    let Some(max) = ctx.db().entries()?.iter().map(|e| e.id).max() else {
-        return Ok(());
-    };
-    let bar = progress.bar("scan", margin);
-    let batch = ctx.fetcher.policy().concurrency.get() as u64;
-    let mut misses = 0;
-    let mut last_found = max;
-    let mut next = max + 1;
-    // Probe a batch at a time, as many ids as requests may be in flight; judge them in id order.
-    while misses < margin {
-        let ids: Vec<EntryId> = (next..next + batch).collect();
-        next += batch;
-        let results = run_all(
-            ctx,
-            ids.iter().map(|id| (EntryRef::Id(*id), None)).collect(),
-            &Progress::hidden(),
-            "scan",
-        )
-        .await?;
-        let found: BTreeSet<EntryId> = results
-            .iter()
-            .filter_map(|r| match r {
-                EntryFetch::Recorded(id, state)
-                    if !matches!(
-                        state,
-                        EntryState::Deleted | EntryState::NotPost | EntryState::Failed
-                    ) =>
-                {
-                    Some(*id)
-                }
-                _ => None,
-            })
-            .collect();
-        for id in ids {
-            bar.inc(1);
-            if found.contains(&id) {
-                ctx.db().record_sources("scan", &[id])?;
-                misses = 0;
-                last_found = id;
-            } else {
-                misses += 1;
-            }
-        }
-    }
-    // The probes that missed are not entries of the blog: forget them, so the archive holds only
-    // ids up to the newest real one.
-    ctx.db().forget_after(last_found)?;
-    bar.finish_and_clear();
-    Ok(())
-}
-
 /// Fetches and saves one post's comments; a fetch failure is recorded, not returned. A failure a
 /// later pass may mend is queued for it (and warned about only when `last`).
 async fn save_comments(ctx: &Ctx, id: EntryId, last: bool) -> Result<(), CrawlError> {

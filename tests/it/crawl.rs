@@ -35,7 +35,7 @@ pub fn test_settings() -> CrawlSettings {
         policy,
         refresh: false,
         comments: true,
-        scan_margin: 5,
+        scan_margin: Some(5),
         retry_failed: false,
     }
 }

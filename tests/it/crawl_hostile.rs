@@ -200,3 +200,42 @@ async fn a_dripping_server_cannot_hold_a_request_past_its_deadline() {
     assert_eq!(server.log.count("/11"), 4);
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_to_a_huge_id_is_probed_once_not_scanned_towards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = sample_copy(tmp.path());
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    let hostile = r#"<a href="/1000000">far</a> <a href="/18446744073709551615">farther</a> <a href="/99999999999999999999">beyond u64</a></body>"#;
+    std::fs::write(
+        site.join("index.html"),
+        index.replacen("</body>", hostile, 1),
+    )
+    .unwrap();
+    let server = serve_dir(&site, Faults::none()).await;
+    let out = tmp.path().join("archive");
+    let started = Instant::now();
+    let outcome = crawl_into(&server, &out, settings(2, 0)).await;
+    assert!(started.elapsed() < Duration::from_secs(60));
+    assert_eq!(
+        server.log.count("/1000000"),
+        1,
+        "the outlier is probed once"
+    );
+    for request in server.log.all() {
+        let id: Option<u64> = request.path_and_query.trim_start_matches('/').parse().ok();
+        assert!(
+            id.is_none_or(|id| id <= 40 || id == 1_000_000),
+            "no scan towards the outlier: {}",
+            request.path_and_query
+        );
+    }
+    let rows = ArchiveDb::open(&out.join("archive.db"))
+        .unwrap()
+        .entries()
+        .unwrap();
+    // 1 … 22 and the named outlier (deleted: the replay has no page there); nothing else.
+    assert_eq!(rows.len(), 23, "{}", outcome.crawl.render());
+    assert_eq!(state(&out, 1_000_000).0, EntryState::Deleted);
+    server.shutdown().await;
+}
