@@ -12,7 +12,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::archive::db::{ArchiveDb, DbError, EntryState};
 use crate::archive::layout::resolve;
-use crate::model::EntryId;
+use crate::model::{AssetState, CommentsState, EntryId};
 
 /// What the check found (and already recorded, for assets and comments).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -69,7 +69,7 @@ pub(crate) fn check_files(db: &ArchiveDb, out: &Path) -> Result<Damage, DbError>
         }
         if matches!(e.state, EntryState::Ok | EntryState::Notice)
             && let Some(c) = db.comments(e.id)?
-            && c.state == "ok"
+            && c.state == CommentsState::Ok
             && let Some(file) = &c.file
             && !resolve(out, file).is_file()
         {
@@ -78,7 +78,7 @@ pub(crate) fn check_files(db: &ArchiveDb, out: &Path) -> Result<Damage, DbError>
         }
     }
     for a in db.assets()? {
-        if a.state != "ok" {
+        if a.state != AssetState::Ok {
             continue;
         }
         let Some(file) = &a.file else { continue };
@@ -118,7 +118,7 @@ mod tests {
             last_modified: None,
             page_sha256: Some(sha(page)),
             raw_file: Some(raw),
-            assets: vec![(url.clone(), "image")],
+            assets: vec![(url.clone(), crate::model::AssetKind::Image)],
         })
         .unwrap();
         let file = crate::archive::layout::asset_rel(&sha(image), "png");
@@ -169,15 +169,22 @@ mod tests {
         assert_eq!(damage.assets, ["https://cdn.example/3.png"]);
         assert_eq!(damage.comments, [3]);
         let asset = db.asset("https://cdn.example/3.png").unwrap().unwrap();
-        assert_eq!(asset.state, "missing", "the image is downloaded again");
+        assert_eq!(
+            asset.state,
+            AssetState::Missing,
+            "the image is downloaded again"
+        );
         assert!(asset.last_error.unwrap().contains("damaged on disk"));
-        assert_eq!(db.comments(3).unwrap().unwrap().state, "failed");
+        assert_eq!(
+            db.comments(3).unwrap().unwrap().state,
+            CommentsState::Failed
+        );
         assert_eq!(
             db.asset("https://cdn.example/1.png")
                 .unwrap()
                 .unwrap()
                 .state,
-            "ok",
+            AssetState::Ok,
             "an intact image stays"
         );
     }

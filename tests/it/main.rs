@@ -4,6 +4,7 @@ mod bad_input;
 mod bundle;
 mod cli;
 mod corpus;
+mod corrupt_state;
 mod crawl;
 mod crawl_bad_input;
 mod crawl_resume;
