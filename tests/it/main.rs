@@ -6,6 +6,7 @@ mod cli;
 mod corpus;
 mod corrupt_state;
 mod crawl;
+mod crawl_api;
 mod crawl_bad_input;
 mod crawl_resume;
 mod desk;
