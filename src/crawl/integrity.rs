@@ -5,10 +5,7 @@
 //! that is gone is recorded as failed, so the comments are fetched again. This is what makes
 //! `crawl --retry-failed` repair exactly what `verify` reports. Reads files; writes only rows.
 
-use std::io::Read as _;
 use std::path::Path;
-
-use sha2::{Digest as _, Sha256};
 
 use crate::archive::db::{ArchiveDb, DbError, EntryState};
 use crate::archive::layout::resolve;
@@ -27,17 +24,7 @@ pub(crate) struct Damage {
 
 /// sha256 of a file, hex, read in chunks; `None` when it cannot be read.
 pub fn file_sha256(path: &Path) -> Option<String> {
-    let mut file = std::fs::File::open(path).ok()?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = file.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Some(hex::encode(hasher.finalize()))
+    crate::archive::hash::file_sha256_hex(path).ok()
 }
 
 fn intact(out: &Path, rel: &str, sha256: Option<&str>) -> bool {
@@ -100,7 +87,7 @@ mod tests {
     use crate::archive::db::PageOutcome;
 
     fn sha(bytes: &[u8]) -> String {
-        hex::encode(Sha256::digest(bytes))
+        crate::archive::hash::sha256_hex(bytes)
     }
 
     fn saved_post(db: &mut ArchiveDb, out: &Path, id: EntryId, page: &[u8], image: &[u8]) {
@@ -133,7 +120,7 @@ mod tests {
             image.len() as u64,
         )
         .unwrap();
-        let comments = format!("comments/{id}.json");
+        let comments = crate::archive::layout::comments_rel(id);
         std::fs::create_dir_all(out.join("comments")).unwrap();
         std::fs::write(resolve(out, &comments), b"[]").unwrap();
         db.record_comments(id, Some(0), Some(&comments), None)

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 
-use sha2::{Digest as _, Sha256};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -194,7 +193,7 @@ pub(crate) async fn fetch_entry(
         error: None,
         etag: fetched.etag.clone(),
         last_modified: fetched.last_modified.clone(),
-        page_sha256: keep_page.then(|| hex::encode(Sha256::digest(&fetched.body))),
+        page_sha256: keep_page.then(|| crate::archive::hash::sha256_hex(&fetched.body)),
         raw_file: keep_page.then(|| raw_rel.clone()),
         assets: assets.clone(),
     };
@@ -438,7 +437,7 @@ pub(crate) async fn scan_past_highest(
 async fn save_comments(ctx: &Ctx, id: EntryId) -> Result<(), CrawlError> {
     match fetch_comments(&ctx.fetcher, &ctx.identity.base, id).await {
         Ok(c) => {
-            let rel = format!("comments/{id}.json");
+            let rel = crate::archive::layout::comments_rel(id);
             // `{"post_id": N, "items": [...]}`: the comments as served, in a shape the replay
             // server reads back.
             let json =
