@@ -27,7 +27,12 @@ pub fn original_url(raw: &str, base: Option<&Url>) -> Option<String> {
         return None;
     }
     let absolute = if let Some(rest) = raw.strip_prefix("//") {
-        Url::parse(&format!("https://{rest}")).ok()
+        // Protocol-relative: the page's own scheme (an http-only blog serves its images over http).
+        let scheme = base
+            .map(Url::scheme)
+            .filter(|s| matches!(*s, "http" | "https"))
+            .unwrap_or("https");
+        Url::parse(&format!("{scheme}://{rest}")).ok()
     } else {
         match Url::parse(raw) {
             Ok(u) => Some(u),
@@ -233,6 +238,19 @@ mod tests {
     #[case("ftp://example.com/a.png")]
     fn rejects_non_images(#[case] raw: &str) {
         assert_eq!(original_url(raw, None), None);
+    }
+
+    #[test]
+    fn protocol_relative_takes_the_pages_scheme() {
+        let http = Url::parse("http://blog.example.kr/12").unwrap();
+        assert_eq!(
+            original_url("//cfile7.uf.tistory.com/image/1871C5", Some(&http)).as_deref(),
+            Some("http://cfile7.uf.tistory.com/image/1871C5")
+        );
+        assert_eq!(
+            original_url("//cfile7.uf.tistory.com/image/1871C5", None).as_deref(),
+            Some("https://cfile7.uf.tistory.com/image/1871C5")
+        );
     }
 
     #[test]

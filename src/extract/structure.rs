@@ -34,7 +34,10 @@ pub(crate) fn locate<'a>(
     body: Option<ElementRef<'a>>,
     base: Option<&Url>,
 ) -> Region<'a> {
-    let anchor = title.and_then(|t| find_title(doc, t, body));
+    // Chrome around the body alone first: a title repeated in a list of recent posts is not the
+    // post's own heading.
+    let around_body = find_chrome(doc, &body.into_iter().collect::<Vec<_>>(), base);
+    let anchor = title.and_then(|t| find_title(doc, t, body, &around_body));
     let root = match (anchor, body) {
         (Some(t), Some(b)) => common_ancestor(t, b).unwrap_or_else(|| doc.root_element()),
         _ => doc.root_element(),
@@ -55,6 +58,7 @@ fn find_title<'a>(
     doc: &'a Html,
     title: &str,
     body: Option<ElementRef<'a>>,
+    chrome: &Chrome,
 ) -> Option<ElementRef<'a>> {
     let want = normalize_whitespace(title);
     if want.is_empty() {
@@ -81,7 +85,7 @@ fn find_title<'a>(
                 .find(|e| normalize_whitespace(&e.text().collect::<String>()) == want)
         };
         let Some(el) = candidate else { continue };
-        if is_outside_content(el, body_id) {
+        if is_outside_content(el, body_id) || chrome.contains(el) {
             continue;
         }
         let score = body.map_or(0, |b| common_ancestor(el, b).map_or(0, depth));
