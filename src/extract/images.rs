@@ -16,13 +16,11 @@ pub fn original_url(raw: &str, base: Option<&Url>) -> Option<String> {
     if raw.is_empty() || raw.starts_with('#') {
         return None;
     }
-    let lower = raw.to_ascii_lowercase();
-    if ["data:", "javascript:", "vbscript:", "about:", "blob:"]
-        .iter()
-        .any(|p| lower.starts_with(p))
-    {
+    // Judged as a browser parses it: `java&#9;script:` and `\x01javascript:` are `javascript:`.
+    if !super::url_safety::is_safe_url(raw) {
         return None;
     }
+    let lower = raw.to_ascii_lowercase();
     if lower.contains("no-image") && lower.contains("tistory") {
         return None;
     }
@@ -236,6 +234,8 @@ mod tests {
     #[case("data:image/png;base64,AAAA")]
     #[case("https://t1.daumcdn.net/tistory_admin/static/images/no-image-v1.png")]
     #[case("ftp://example.com/a.png")]
+    #[case("java\tscript:alert(1)")]
+    #[case("\u{1}javascript:alert(1)")]
     fn rejects_non_images(#[case] raw: &str) {
         assert_eq!(original_url(raw, None), None);
     }

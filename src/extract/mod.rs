@@ -27,6 +27,7 @@ mod noise;
 pub mod selectors;
 mod structure;
 mod text;
+mod url_safety;
 
 use std::path::PathBuf;
 use std::sync::LazyLock;

@@ -116,3 +116,100 @@ fn literals_stay_text_after_rendering() {
         assert!(!html.contains(tag), "{tag} in\n{html}\nfrom\n{}", md.body);
     }
 }
+
+/// What a browser would run: an event handler, a script URL in any attribute (read the way a
+/// browser reads it), a script element, or an animation that rewrites a link or a handler.
+fn executable_parts(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_fragment(html);
+    let mut found = Vec::new();
+    for el in doc
+        .root_element()
+        .descendants()
+        .filter_map(scraper::ElementRef::wrap)
+    {
+        let v = el.value();
+        let name = v.name().to_ascii_lowercase();
+        if matches!(
+            name.as_str(),
+            "script" | "iframe" | "object" | "embed" | "foreignobject"
+        ) {
+            found.push(format!("<{name}>"));
+        }
+        for (attr, value) in v.attrs() {
+            let attr = attr.to_ascii_lowercase();
+            let seen: String = value
+                .trim_matches(|c: char| c <= ' ')
+                .chars()
+                .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if attr.starts_with("on")
+                || ["javascript:", "vbscript:", "data:"]
+                    .iter()
+                    .any(|s| seen.starts_with(s))
+            {
+                found.push(format!("<{name} {attr}={value:?}>"));
+            }
+            if matches!(name.as_str(), "animate" | "set")
+                && attr == "attributename"
+                && (seen.ends_with("href") || seen.starts_with("on"))
+            {
+                found.push(format!("<{name} attributeName={value:?}>"));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_executable_content_survives_into_markdown() {
+    let body = r##"<p>그림:</p>
+<svg viewBox="0 0 100 100" onload="alert(0)">
+  <a href="java&#9;script:alert(1)"><text x="1" y="10">탭</text></a>
+  <a href="&#1;&#2; javascript:alert(2)"><text x="1" y="20">제어문자</text></a>
+  <a xlink:href=" JAVASCRIPT:alert(3)"><text x="1" y="30">대문자</text></a>
+  <a href="#part"><text x="1" y="40">조각</text><animate attributeName="href" values="javascript:alert(4)" dur="1s"/></a>
+  <set attributeName="onmouseover" to="alert(5)"/>
+  <animate attributeName="xlink:href" to="java&#10;script:alert(6)"/>
+  <rect width="10" height="10" onclick="alert(7)" fill="red"><animate attributeName="fill" values="red;blue" dur="2s"/></rect>
+  <image href="data:image/svg+xml,&lt;svg onload=alert(8)&gt;" width="5" height="5"/>
+  <script>alert(9)</script>
+</svg>
+<p><a href="java&#9;script:alert(10)">탭 링크</a> <a href="&#x01;javascript:alert(11)">제어 링크</a> <a href="https://example.com/ok">좋은 링크</a></p>
+<p>&lt;javascript:alert(12)&gt; 와 &lt;script&gt;alert(13)&lt;/script&gt; 는 글자다.</p>"##;
+    let html = crate::support::tistory_page(4242, "위험한 그림", body);
+    let page = tistory_migrate::extract::extract_page(
+        &html,
+        &tistory_migrate::extract::PageSource::named("4242.html"),
+        &tistory_migrate::extract::selectors::SelectorProfile::default(),
+    )
+    .unwrap();
+    let md = markdown_of(&page).unwrap();
+    let mut rendered = String::new();
+    pulldown_cmark::html::push_html(
+        &mut rendered,
+        pulldown_cmark::Parser::new_ext(&md.body, pulldown_cmark::Options::all()),
+    );
+    assert_eq!(
+        executable_parts(&rendered),
+        Vec::<String>::new(),
+        "{rendered}"
+    );
+    // What is harmless stays: the drawing, its harmless animation, the good link, the text.
+    for kept in [
+        "<svg",
+        "attributeName=\"fill\"",
+        "href=\"#part\"",
+        "https://example.com/ok",
+        "탭 링크",
+        "&lt;script&gt;alert(13)&lt;/script&gt;",
+    ] {
+        assert!(rendered.contains(kept), "{kept} missing from\n{rendered}");
+    }
+    // The detector itself sees what the page holds.
+    assert!(
+        executable_parts(body).len() >= 10,
+        "{:?}",
+        executable_parts(body)
+    );
+}
