@@ -25,6 +25,8 @@ pub mod record;
 pub mod recorder;
 pub mod recover;
 pub mod replay;
+#[cfg(test)]
+mod tests;
 pub mod writer;
 
 pub use self::recorder::{WarcRecorder, WarcSummary};
