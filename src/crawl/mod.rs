@@ -48,6 +48,8 @@ pub struct CrawlOptions {
     /// Repair only (`--retry-failed`): skip discovery and the id scan; fetch what is failed,
     /// pending, or deleted/damaged on disk.
     pub retry_failed: bool,
+    /// Record every HTTP exchange here (`--warc`).
+    pub recorder: Option<crate::fetch::tap::ExchangeTap>,
 }
 
 /// Why a crawl could not run at all. Per-entry failures are not errors: they are in the report.
@@ -206,7 +208,7 @@ pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRepo
             message: "--retry-failed repairs an archive, and this one is empty: run crawl without it first".into(),
         });
     }
-    let fetcher = Fetcher::new(opts.policy.clone())?;
+    let fetcher = Fetcher::new(opts.policy.clone())?.with_tap(opts.recorder.clone())?;
     let base = blog_base(&opts.blog);
     let home = discovery::read_home(&fetcher, &base, &opts.out).await?;
     let mut identity = BlogIdentity::new(base.clone());

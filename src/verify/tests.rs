@@ -184,6 +184,7 @@ pub(crate) fn clean_input() -> VerifyInput {
             .collect(),
         threshold: 0.99,
         bundle: None,
+        warc: None,
     }
 }
 
