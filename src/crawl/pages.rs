@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use sha2::{Digest as _, Sha256};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -18,7 +17,7 @@ use crate::archive::layout::{raw_page_rel, resolve};
 use crate::archive::store::write_atomic;
 use crate::discover::normalize::{EntryRef, entry_url};
 use crate::fetch::Validators;
-use crate::model::{EntryId, PageKind, Post};
+use crate::model::{AssetKind, AssetState, CommentsState, EntryId, Post};
 use crate::progress::Progress;
 
 /// What fetching one entry came to.
@@ -28,17 +27,6 @@ pub(crate) enum EntryFetch {
     Recorded(EntryId, EntryState),
     /// 304: the saved page is current.
     Unchanged,
-}
-
-pub(crate) fn state_of(kind: PageKind) -> EntryState {
-    match kind {
-        PageKind::Post => EntryState::Ok,
-        PageKind::Notice => EntryState::Notice,
-        PageKind::Protected => EntryState::Protected,
-        PageKind::Private => EntryState::Private,
-        PageKind::NotFound => EntryState::Deleted,
-        PageKind::Listing | PageKind::Other => EntryState::NotPost,
-    }
 }
 
 fn failed(id: EntryId, http_status: Option<u16>, error: String) -> PageOutcome {
@@ -170,7 +158,7 @@ fn record_final(
         error: None,
         etag: page.and_then(|f| f.etag.clone()),
         last_modified: page.and_then(|f| f.last_modified.clone()),
-        page_sha256: page.map(|f| hex::encode(Sha256::digest(&f.body))),
+        page_sha256: page.map(|f| crate::archive::hash::sha256_hex(&f.body)),
         raw_file: page.map(|_| raw_rel.clone()),
         ..failed(id, None, String::new())
     })?;
@@ -184,20 +172,24 @@ async fn archive_post(
     post: &Post,
     fetched: &crate::fetch::Fetched,
 ) -> Result<EntryFetch, CrawlError> {
-    let assets: Vec<(String, &'static str)> = post
+    let assets: Vec<(String, AssetKind)> = post
         .body
         .iter()
         .flat_map(|b| {
             b.images
                 .iter()
-                .map(|i| (i.url.clone(), "image"))
-                .chain(b.attachments.iter().map(|a| (a.url.clone(), "attachment")))
+                .map(|i| (i.url.clone(), AssetKind::Image))
+                .chain(
+                    b.attachments
+                        .iter()
+                        .map(|a| (a.url.clone(), AssetKind::Attachment)),
+                )
         })
         .collect();
     if let EntryRef::Slug(slug) = entry {
         ctx.db().record_slug(slug, post.id)?;
     }
-    let state = state_of(post.kind);
+    let state = EntryState::from(post.kind);
     let raw_rel = raw_page_rel(post.id);
     write_atomic(&resolve(&ctx.out, &raw_rel), &fetched.body)
         .map_err(|e| archive_error(ctx, &e))?;
@@ -209,19 +201,23 @@ async fn archive_post(
         error: None,
         etag: fetched.etag.clone(),
         last_modified: fetched.last_modified.clone(),
-        page_sha256: Some(hex::encode(Sha256::digest(&fetched.body))),
+        page_sha256: Some(crate::archive::hash::sha256_hex(&fetched.body)),
         raw_file: Some(raw_rel),
         assets: assets.clone(),
     })?;
     // Right after the page: signed image URLs expire.
     for (asset_url, kind) in &assets {
-        fetch_asset(ctx, asset_url, *kind == "image").await?;
+        fetch_asset(ctx, asset_url, *kind == AssetKind::Image).await?;
     }
     Ok(EntryFetch::Recorded(post.id, state))
 }
 
 async fn fetch_asset(ctx: &Ctx, url: &str, is_image: bool) -> Result<(), CrawlError> {
-    if ctx.db().asset(url)?.is_some_and(|a| a.state == "ok") {
+    if ctx
+        .db()
+        .asset(url)?
+        .is_some_and(|a| a.state == AssetState::Ok)
+    {
         return Ok(());
     }
     match download_asset(
@@ -398,7 +394,7 @@ pub(crate) async fn fetch_pending(
             let assets = db.post_assets(e.id)?;
             let mut incomplete = false;
             for (url, _) in assets {
-                if db.asset(&url)?.is_none_or(|a| a.state != "ok") {
+                if db.asset(&url)?.is_none_or(|a| a.state != AssetState::Ok) {
                     incomplete = true;
                     break;
                 }
@@ -427,7 +423,7 @@ pub(crate) async fn fetch_pending(
 async fn save_comments(ctx: &Ctx, id: EntryId, last: bool) -> Result<(), CrawlError> {
     match fetch_comments(&ctx.fetcher, &ctx.identity.base, id).await {
         Ok(c) => {
-            let rel = format!("comments/{id}.json");
+            let rel = crate::archive::layout::comments_rel(id);
             // `{"post_id": N, "items": [...]}`: the comments as served, in a shape the replay
             // server reads back.
             let json =
@@ -463,7 +459,9 @@ pub(crate) async fn fetch_all_comments(
         let mut v = Vec::new();
         for e in db.entries()? {
             if matches!(e.state, EntryState::Ok | EntryState::Notice)
-                && db.comments(e.id)?.is_none_or(|c| c.state != "ok")
+                && db
+                    .comments(e.id)?
+                    .is_none_or(|c| c.state != CommentsState::Ok)
             {
                 v.push(e.id);
             }

@@ -124,9 +124,7 @@ pub(crate) fn judge(url: &str, status: u16, body: &[u8], id_hint: Option<EntryId
             _ => failed(format!("{url} answered {status} with a post page"), true),
         },
         Ok(Page::NotEntry { kind, reason }) => match kind {
-            PageKind::Private | PageKind::Protected => {
-                final_for(super::pages::state_of(kind), true)
-            }
+            PageKind::Private | PageKind::Protected => final_for(EntryState::from(kind), true),
             PageKind::NotFound => final_for(EntryState::Deleted, !gone),
             _ if gone => final_for(EntryState::Deleted, false),
             _ if has_post_markers(&doc) => failed(
