@@ -11,6 +11,7 @@ pub mod integrity;
 mod pages;
 mod passes;
 pub mod scan;
+pub mod sniff;
 mod verdict;
 
 use std::collections::BTreeMap;
