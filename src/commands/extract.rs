@@ -138,29 +138,7 @@ fn blogs_of(posts: &BTreeMap<u64, (PathBuf, Post)>) -> Vec<String> {
 
 /// Reads and extracts every file on all cores; outcomes come back in the order of `files`.
 fn process_all(files: &[PathBuf], opts: &ExtractOptions) -> Vec<Outcome> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(files.len().max(1));
-    let chunk = files.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|p| process_file(p, opts))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    crate::parallel::par_map(files, |p| process_file(p, opts))
 }
 
 fn default_out_dir(blogs: &[String]) -> PathBuf {
