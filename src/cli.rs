@@ -73,9 +73,18 @@ pub struct FetchArgs {
     /// Do not fetch comments.
     #[arg(long)]
     pub no_comments: bool,
-    /// Stop the id scan after this many missing ids past the highest known one [default: 30].
+    /// Stop the id scan after this many missing ids past the highest known one [default: 5 % of
+    /// the ids known, at least 5, at most 30].
     #[arg(long, value_name = "N")]
     pub scan_margin: Option<u64>,
+    /// Later passes over failed pages, files and comments, each after a longer cool-down; a URL
+    /// gets at most max-attempts × (1 + N) attempts per run [default: 3].
+    #[arg(long, value_name = "N")]
+    pub retry_passes: Option<u32>,
+    /// Total seconds one request may take, body included (a server dripping bytes is cut off)
+    /// [default: 120].
+    #[arg(long, value_name = "SECONDS")]
+    pub request_deadline: Option<f64>,
     /// Also record every HTTP exchange as WARC/1.1 (gzip per record) with a CDXJ index in
     /// ARCHIVE/warc/, for web-archiving tools (warcio, pywb).
     #[arg(long)]
