@@ -592,6 +592,7 @@ impl ArchiveDb {
 }
 
 mod naver;
+mod provenance;
 pub use naver::{LedgerError, LedgerRow};
 
 #[cfg(test)]
