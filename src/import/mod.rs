@@ -147,6 +147,8 @@ pub struct ImportedComment {
 pub struct ImportedPost {
     /// The entry id.
     pub id: EntryId,
+    /// True for a notice (공지사항), whose permalink is `/notice/<id>`.
+    pub notice: bool,
     /// The title.
     pub title: String,
     /// First publication time.

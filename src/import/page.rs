@@ -35,10 +35,16 @@ pub fn asset_url(base: &str, id: EntryId, name: &str) -> String {
     )
 }
 
-/// The permalink of entry `id` under `base` (`https://name.tistory.com`).
+/// The permalink of entry `id` under `base` (`https://name.tistory.com`): `/<id>`, or
+/// `/notice/<id>` for a notice, as Tistory serves them.
 #[must_use]
-pub fn permalink(base: &str, id: EntryId) -> String {
-    format!("{}/{id}", base.trim_end_matches('/'))
+pub fn permalink(base: &str, id: EntryId, notice: bool) -> String {
+    let base = base.trim_end_matches('/');
+    if notice {
+        format!("{base}/notice/{id}")
+    } else {
+        format!("{base}/{id}")
+    }
 }
 
 /// A JSON string that is safe inside `<script>` and inside the extractor's `{[^{}]*}` match.
@@ -53,7 +59,7 @@ fn script_json(s: &str) -> String {
 /// Renders the page of `post`; `base` is the blog's address.
 #[must_use]
 pub fn render_page(post: &ImportedPost, base: &str) -> String {
-    let url = permalink(base, post.id);
+    let url = permalink(base, post.id, post.notice);
     let title = escape_html(&post.title);
     let mut h = String::with_capacity(post.body_html.len() + 2048);
     h.push_str("<!DOCTYPE html>\n<html lang=\"ko\"><head><meta charset=\"utf-8\">\n");
@@ -145,6 +151,7 @@ mod tests {
             .collect();
         ImportedPost {
             id: 12,
+            notice: false,
             title: "제목 <괄호> & \"따옴표\"".into(),
             published: crate::extract::dates::parse_visible_date("2012-12-11 09:30:00"),
             modified: None,

@@ -250,7 +250,7 @@ impl ArchiveWriter {
             .record_page(&PageOutcome {
                 id,
                 state: EntryState::Failed,
-                url: Some(permalink(&self.base, id)),
+                url: Some(permalink(&self.base, id, false)),
                 http_status: None,
                 error: Some(message.clone()),
                 etag: None,
@@ -365,6 +365,7 @@ impl ArchiveWriter {
         let raw = raw_page_rel(id);
         write_atomic(&resolve(&self.out, &raw), html.as_bytes()).map_err(|e| self.err(&e))?;
         let state = match post.visibility {
+            Visibility::Public | Visibility::Unknown if post.notice => EntryState::Notice,
             Visibility::Public | Visibility::Unknown => EntryState::Ok,
             Visibility::Protected => EntryState::Protected,
             Visibility::Private => EntryState::Private,
@@ -373,7 +374,7 @@ impl ArchiveWriter {
             .record_page(&PageOutcome {
                 id,
                 state,
-                url: Some(permalink(&self.base, id)),
+                url: Some(permalink(&self.base, id, post.notice)),
                 http_status: None,
                 error: None,
                 etag: None,

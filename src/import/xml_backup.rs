@@ -193,6 +193,7 @@ impl PostBuilder {
         }
         Ok(ImportedPost {
             id,
+            notice: self.notice,
             title: crate::extract::normalize_whitespace(&self.title),
             published: self.published.or(self.created),
             modified: self.modified,

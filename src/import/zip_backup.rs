@@ -310,6 +310,7 @@ fn read_post(
     }
     ZipItem::Post(Box::new(ImportedPost {
         id,
+        notice: false,
         title: page.title,
         published: page.published,
         modified: None,

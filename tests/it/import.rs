@@ -244,3 +244,193 @@ fn issue_11_official_zip_becomes_a_complete_archive_and_a_bundle() {
         "{report:#}"
     );
 }
+
+/// An old XML backup with every field: a public post with a category, tags, an image shown by a
+/// `[##_1C|…_##]` marker, a file attachment and nested comments (with a password and an IP that
+/// must never be copied out); a protected and a private post; a notice; statistics and a
+/// guestbook after the posts.
+fn xml_backup() -> String {
+    let photo = "/9j/4CBvdXIgcGhvdG8gb2YgdGhlIHJpdmVyIP/Z";
+    let notes = "cm91dGUgbm90ZXM6IDcga20=";
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8" ?>
+<blog type="tattertools/1.1" migrational="true"><setting><name>hangang</name><title>한강 노트</title><banner><name>b.jpg</name><content>{photo}</content></banner></setting>
+<post slogan="hangang-walk" format="1.1"><author domain="tistory">1</author><id>7</id><visibility>public</visibility><title>한강 자전거 산책</title>
+<content>&lt;p&gt;반포에서 잠수교까지 걸었다.&lt;/p&gt;[##_1C|cfile7.uf@river.jpg|width="600" height="400"|다리 밑_##]&lt;p&gt;A &amp;amp; B, 5 &amp;lt; 7&lt;/p&gt;</content>
+<location>/</location><password>should-never-appear-1</password><acceptComment>1</acceptComment><acceptTrackback>1</acceptTrackback>
+<published>1355185800</published><created>1355185800</created><modified>1357376400</modified><category>여행/서울</category><tag>한강</tag><tag>두 단어 태그</tag>
+<attachment mime="image/jpeg" size="31" width="600" height="400"><name>cfile7.uf@river.jpg</name><label>강.jpg</label><enclosure>0</enclosure><attached>1355185800</attached><downloads>0</downloads><content>{photo}</content></attachment>
+<attachment mime="text/plain" size="17" width="0" height="0"><name>cfile7.uf@notes.txt</name><label>경로 메모.txt</label><enclosure>0</enclosure><attached>1355185800</attached><downloads>3</downloads><content>{notes}</content></attachment>
+<comment><commenter id=""><name>강변 주민</name><homepage>http://example.com/resident</homepage><ip>10.1.2.3</ip></commenter><content>사진 좋네요</content><password>should-never-appear-2</password><secret>0</secret><written>1355274000</written>
+<comment><commenter id="1"><name>글쓴이</name><homepage></homepage><ip>10.9.9.9</ip></commenter><content>고맙습니다</content><password></password><secret>0</secret><written>1355279400</written>
+<comment><commenter id=""><name>강변 주민</name><homepage></homepage><ip>10.1.2.3</ip></commenter><content>또 올게요</content><password></password><secret>1</secret><written>1355352300</written></comment>
+</comment></comment>
+</post>
+<post slogan="locked" format="1.1"><id>8</id><visibility>protected</visibility><title>잠긴 글</title><content>&lt;p&gt;비밀번호가 있는 글의 본문.&lt;/p&gt;</content><password>should-never-appear-3</password><published>1309475700</published><created>1309475700</created><modified>1309475700</modified><category></category></post>
+<post slogan="mine" format="1.1"><id>9</id><visibility>private</visibility><title>나만 보는 글</title><content>&lt;p&gt;혼자 적은 메모.&lt;/p&gt;</content><published>1267498800</published><created>1267498800</created><modified>1267498800</modified><category>일상</category><tag>메모</tag></post>
+<notice slogan="notice" format="1.1"><id>10</id><visibility>public</visibility><title>공지: 이사합니다</title><content>&lt;p&gt;네이버로 옮깁니다.&lt;/p&gt;</content><published>1357376400</published><created>1357376400</created><modified>1357376400</modified></notice>
+<statistics><visits>18</visits></statistics>
+<guestbook><comment><commenter id=""><name>손님</name><homepage></homepage><ip>10.7.7.7</ip></commenter><content>방명록</content><password>should-never-appear-4</password><secret>0</secret><written>1273731019</written></comment></guestbook>
+</blog>
+"#
+    )
+}
+
+fn import(file: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
+    let o = bin()
+        .arg("import")
+        .arg(file)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+/// Every file under `dir`, as text where it is text.
+fn all_text(dir: &Path) -> String {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.file_name() != "archive.db")
+        .map(|e| String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned())
+        .collect()
+}
+
+#[test]
+fn issue_11_xml_backup_becomes_a_complete_archive_and_a_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hangang.xml");
+    std::fs::write(&file, xml_backup()).unwrap();
+    let out = dir.path().join("archive");
+    let (code, log) = import(&file, &out, &[]);
+    assert_eq!(code, 0, "{log}");
+
+    let rows = rows(&out);
+    let ids: Vec<u64> = rows.iter().map(|r| r["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, [7, 8, 9, 10]);
+    let r7 = &rows[0];
+    assert_eq!(r7["status"], "ok");
+    assert_eq!(r7["title"], "한강 자전거 산책");
+    assert_eq!(r7["published"], "2012-12-11T09:30:00+09:00");
+    assert_eq!(r7["modified"], "2013-01-05T18:00:00+09:00");
+    assert_eq!(r7["category"], "여행/서울");
+    assert_eq!(r7["tags"], serde_json::json!(["한강", "두 단어 태그"]));
+    assert_eq!(r7["provenance"]["origin"], "backup");
+    assert_eq!(r7["provenance"]["format"], "backup-xml");
+    assert_eq!(r7["provenance"]["visibility"], "public");
+    assert_eq!(r7["images"][0]["status"], "ok");
+    assert_eq!(r7["images"][0]["caption"], "다리 밑");
+    let photo = out.join(r7["images"][0]["file"].as_str().unwrap());
+    assert_eq!(
+        std::fs::read(photo).unwrap(),
+        PHOTO,
+        "base64 decoded to the photo's bytes"
+    );
+    assert_eq!(r7["attachments"][0]["name"], "경로 메모.txt");
+    assert_eq!(r7["attachments"][0]["status"], "ok");
+    let notes = out.join(r7["attachments"][0]["file"].as_str().unwrap());
+    assert_eq!(std::fs::read(notes).unwrap(), b"route notes: 7 km");
+    assert_eq!(
+        r7["comments"]["count"], 3,
+        "a comment, its reply, the reply's reply"
+    );
+    let comments: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("comments/7.json")).unwrap())
+            .unwrap();
+    let first = &comments["items"][0];
+    assert_eq!(first["writer"]["name"], "강변 주민");
+    assert_eq!(first["content"], "사진 좋네요");
+    assert_eq!(first["written"], "2012-12-12T10:00:00+09:00");
+    assert_eq!(first["children"][0]["content"], "고맙습니다");
+    assert_eq!(first["children"][0]["children"][0]["isSecret"], true);
+    let md = std::fs::read_to_string(out.join("posts/7.md")).unwrap();
+    assert!(
+        md.contains("A & B, 5 < 7") || md.contains("A &amp; B, 5 &lt; 7"),
+        "{md}"
+    );
+
+    assert_eq!(rows[1]["status"], "protected");
+    assert_eq!(rows[1]["provenance"]["visibility"], "protected");
+    assert_eq!(rows[1]["category"], Value::Null);
+    assert_eq!(rows[2]["status"], "private");
+    assert_eq!(rows[2]["tags"], serde_json::json!(["메모"]));
+    assert_eq!(rows[3]["notice"], true);
+    assert_eq!(rows[3]["url"], "https://hangang.tistory.com/notice/10");
+    assert_eq!(rows[3]["title"], "공지: 이사합니다");
+
+    // Passwords and IP addresses never leave the backup.
+    let text = all_text(&out);
+    for secret in ["should-never-appear", "10.1.2.3", "10.9.9.9", "10.7.7.7"] {
+        assert!(!text.contains(secret), "{secret} was copied out");
+    }
+
+    let (code, report) = verify_json(&out);
+    assert_eq!(
+        (code, &report["complete"]),
+        (0, &Value::Bool(true)),
+        "{report:#}"
+    );
+    assert_eq!(report["protected_ids"], serde_json::json!([8]));
+    assert_eq!(report["private_ids"], serde_json::json!([9]));
+    let o = bin().arg("bundle").arg(&out).output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("naver/bundle.json")).unwrap())
+            .unwrap();
+    let bundled: Vec<u64> = manifest["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(bundled, [7, 10], "public posts only, oldest first");
+    let (code, report) = verify_json(&out);
+    assert_eq!(
+        (code, &report["complete"]),
+        (0, &Value::Bool(true)),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn issue_11_the_corpus_xml_backup_imports() {
+    let Some(corpus) = crate::support::corpus_dir() else {
+        return;
+    };
+    let file = corpus.join("tistory-backup-xml__rhiokim-sample.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("archive");
+    let (code, log) = import(&file, &out, &[]);
+    assert_eq!(code, 0, "{log}");
+    // Read off the file: post 1 is public ("tistory2markdown by rhio.kim title", published
+    // 1244545333 = 2009-06-09 20:02:13 KST, tag t2md), post 2 is private ("test2").
+    let rows = rows(&out);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["title"], "tistory2markdown by rhio.kim title");
+    assert_eq!(rows[0]["published"], "2009-06-09T20:02:13+09:00");
+    assert_eq!(rows[0]["tags"], serde_json::json!(["t2md"]));
+    assert_eq!(rows[0]["url"], "https://riapps.tistory.com/1");
+    assert_eq!(rows[1]["status"], "private");
+    let text = all_text(&out);
+    assert!(!text.contains("wmtq1otq") && !text.contains("211.172.252.18"));
+    let (code, report) = verify_json(&out);
+    assert_eq!(
+        (code, &report["complete"]),
+        (0, &Value::Bool(true)),
+        "{report:#}"
+    );
+}
