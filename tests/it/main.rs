@@ -11,6 +11,7 @@ mod crawl_resume;
 mod desk;
 mod fixtures;
 mod import;
+mod import_hostile;
 mod support;
 mod verify;
 mod verify_html;
