@@ -59,5 +59,6 @@ pub mod provenance;
 pub mod report;
 pub mod serve;
 pub mod verify;
+pub mod warc;
 
 pub use error::{Error, Result};

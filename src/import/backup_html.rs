@@ -12,7 +12,7 @@ use scraper::{Html, Selector};
 
 use crate::extract::dates::parse_visible_date;
 use crate::extract::normalize_whitespace;
-use crate::import::ImportedAssetKind;
+use crate::import::AssetKind;
 use crate::import::page::asset_placeholder;
 
 fn selector(css: &str) -> Selector {
@@ -51,7 +51,7 @@ pub struct LocalRef {
     /// The path relative to the post's folder, decoded (`img/사진 1.jpg`).
     pub path: String,
     /// Shown (an `<img>`) or linked (an `<a>`).
-    pub kind: ImportedAssetKind,
+    pub kind: AssetKind,
 }
 
 /// What one backup page holds.
@@ -191,9 +191,9 @@ fn replace_local_refs(html: &str) -> (String, Vec<LocalRef>) {
     let mut refs: Vec<LocalRef> = Vec::new();
     let out = START_TAG.replace_all(&html, |tag: &regex::Captures<'_>| {
         let kind = if tag[1].eq_ignore_ascii_case("a") {
-            ImportedAssetKind::Attachment
+            AssetKind::Attachment
         } else {
-            ImportedAssetKind::Image
+            AssetKind::Image
         };
         LINK_ATTR
             .replace_all(&tag[0], |c: &regex::Captures<'_>| {
@@ -239,11 +239,11 @@ mod tests {
             [
                 LocalRef {
                     path: "img/사진 1.jpg".into(),
-                    kind: ImportedAssetKind::Image
+                    kind: AssetKind::Image
                 },
                 LocalRef {
                     path: "file/img/map.png".into(),
-                    kind: ImportedAssetKind::Image
+                    kind: AssetKind::Image
                 },
             ]
         );

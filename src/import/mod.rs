@@ -23,6 +23,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::AssetKind;
 use crate::model::EntryId;
 
 pub use limits::ImportLimits;
@@ -101,22 +102,13 @@ impl Visibility {
     }
 }
 
-/// Whether a file of a post is shown in its body or offered for download.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportedAssetKind {
-    /// An image of the body.
-    Image,
-    /// A file attachment.
-    Attachment,
-}
-
 /// One image or attachment of an imported post.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedAsset {
     /// The file's name inside the backup (`img/사진 1.jpg`, an XML attachment's `<name>`).
     pub name: String,
     /// Image or attachment.
-    pub kind: ImportedAssetKind,
+    pub kind: AssetKind,
     /// The bytes, or `None` when the backup lacks the file.
     pub bytes: Option<Vec<u8>>,
     /// The MIME type the backup declares, if any.

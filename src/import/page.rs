@@ -134,13 +134,13 @@ mod tests {
     use super::*;
     use crate::extract::selectors::SelectorProfile;
     use crate::extract::{Page, PageSource, extract_page};
-    use crate::import::{ImportedAsset, ImportedAssetKind, Visibility};
+    use crate::import::{AssetKind, ImportedAsset, Visibility};
 
     fn post() -> ImportedPost {
         let assets = (0..11)
             .map(|i| ImportedAsset {
                 name: format!("img/사진 {i}.jpg"),
-                kind: ImportedAssetKind::Image,
+                kind: AssetKind::Image,
                 bytes: Some(vec![1]),
                 mime: None,
                 label: None,

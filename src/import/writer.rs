@@ -17,9 +17,7 @@ use crate::archive::layout::{asset_rel, raw_page_rel, resolve};
 use crate::archive::store::write_atomic;
 use crate::crawl::assets::asset_extension;
 use crate::import::page::{asset_url, permalink, render_page};
-use crate::import::{
-    BackupFormat, ImportError, ImportedAssetKind, ImportedComment, ImportedPost, Visibility,
-};
+use crate::import::{BackupFormat, ImportError, ImportedComment, ImportedPost, Visibility};
 use crate::model::EntryId;
 use crate::provenance::{Origin, Provenance};
 
@@ -311,10 +309,7 @@ impl ArchiveWriter {
         let mut assets = Vec::with_capacity(post.assets.len());
         for asset in &post.assets {
             let url = asset_url(&self.base, id, &asset.name);
-            let kind = match asset.kind {
-                ImportedAssetKind::Image => "image",
-                ImportedAssetKind::Attachment => "attachment",
-            };
+            let kind = asset.kind;
             match &asset.bytes {
                 Some(bytes) => {
                     let sha = hex::encode(Sha256::digest(bytes));

@@ -23,8 +23,7 @@ use regex::Regex;
 use crate::extract::dates::kst;
 use crate::import::page::asset_placeholder;
 use crate::import::{
-    ImportError, ImportLimits, ImportedAsset, ImportedAssetKind, ImportedComment, ImportedPost,
-    Visibility,
+    AssetKind, ImportError, ImportLimits, ImportedAsset, ImportedComment, ImportedPost, Visibility,
 };
 use crate::markup::escape_html;
 use crate::model::EntryId;
@@ -182,9 +181,9 @@ impl PostBuilder {
             assets.push(ImportedAsset {
                 name: a.name,
                 kind: if is_image {
-                    ImportedAssetKind::Image
+                    AssetKind::Image
                 } else {
-                    ImportedAssetKind::Attachment
+                    AssetKind::Attachment
                 },
                 bytes,
                 mime: a.mime,

@@ -18,7 +18,7 @@ use zip::ZipArchive;
 use crate::extract::decode::decode_page;
 use crate::import::backup_html::read_backup_page;
 use crate::import::{
-    ImportError, ImportLimits, ImportedAsset, ImportedAssetKind, ImportedPost, Visibility,
+    AssetKind, ImportError, ImportLimits, ImportedAsset, ImportedPost, Visibility,
 };
 use crate::model::EntryId;
 
@@ -304,7 +304,7 @@ fn read_post(
             kind: r.kind,
             bytes,
             mime: None,
-            label: (r.kind == ImportedAssetKind::Attachment)
+            label: (r.kind == AssetKind::Attachment)
                 .then(|| r.path.rsplit('/').next().unwrap_or_default().to_string()),
         });
     }
