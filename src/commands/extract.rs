@@ -19,6 +19,7 @@ use crate::extract::{Page, PageSource, extract_page};
 use crate::model::{
     AssetState, AssetStatus, CommentsRef, CommentsState, PageKind, Post, PostRecord, PostStatus,
 };
+use crate::provenance::{Origin, Provenance, apply_visibility, insert_front_matter};
 use crate::report::{ExtractReport, FileProblem, NotPost, PostWarnings};
 
 /// What `extract` needs.
@@ -202,6 +203,8 @@ struct ArchiveIndex {
     base_url: Option<String>,
     assets: HashMap<String, AssetRow>,
     comments: HashMap<u64, CommentsRef>,
+    /// Where each entry's saved copy came from (live when `archive.db` records nothing else).
+    provenance: HashMap<u64, Provenance>,
 }
 
 impl ArchiveIndex {
@@ -224,7 +227,19 @@ impl ArchiveIndex {
             .filter(|e| e.raw_file.is_none() && !matches!(e.state, EntryState::NotPost))
             .cloned()
             .collect();
+        let mut provenance = HashMap::new();
         for e in entries {
+            let p = match db.provenance(e.id)? {
+                Some(p) => p,
+                None => Provenance {
+                    origin: Origin::Live {
+                        fetched_at: db.fetched_at(e.id)?,
+                    },
+                    visibility: None,
+                    choice: None,
+                },
+            };
+            provenance.insert(e.id, p);
             if let Some(c) = db.comments(e.id)?
                 && c.state == CommentsState::Ok
                 && let (Some(count), Some(file)) = (c.count, c.file)
@@ -237,6 +252,7 @@ impl ArchiveIndex {
             base_url: db.meta("canonical_base")?.or(db.meta("base_url")?),
             assets,
             comments,
+            provenance,
         })
     }
 
@@ -275,6 +291,7 @@ impl ArchiveIndex {
             fidelity: None,
             comments: None,
             warnings,
+            provenance: None,
         }
     }
 
@@ -361,8 +378,12 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
     for (path, post) in posts.values_mut() {
         let images = archive.apply(post);
         let post = &*post;
-        let md = to_markdown(post, &images);
+        let mut md = to_markdown(post, &images);
         let md_rel = layout::markdown_rel(post.id);
+        let provenance = archive.provenance.get(&post.id);
+        if let (Some(md), Some(p)) = (md.as_mut(), provenance) {
+            md.document = insert_front_matter(&md.document, &p.front_matter());
+        }
         if let Some(md) = &md {
             write_atomic(&layout::resolve(&out, &md_rel), md.document.as_bytes())
                 .with_context(|| format!("while writing the Markdown of post {}", post.id))?;
@@ -375,6 +396,10 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
             Some(relative_to(path, &out)),
         );
         record.comments = archive.comments.get(&post.id).cloned();
+        if let Some(p) = provenance {
+            apply_visibility(&mut record, p);
+            record.provenance = Some(p.clone());
+        }
         rows.insert(post.id, record);
     }
     let mut pageless_deleted = 0;

@@ -440,10 +440,17 @@ pub fn check_bundle(input: &VerifyInput, problems: &mut Vec<Problem>) -> Option<
         p.repair = Some(repair.clone());
         problems.push(p);
     }
+    // Posts held back for an unknown visibility are not expected in the bundle (a note says so).
+    let held: Vec<EntryId> = input
+        .rows
+        .iter()
+        .filter(|r| crate::provenance::bundle_hold(r).is_some())
+        .map(|r| r.id)
+        .collect();
     for e in input
         .entries
         .iter()
-        .filter(|e| checks::is_archived(e.state))
+        .filter(|e| checks::is_archived(e.state) && !held.contains(&e.id))
     {
         if !bundle.post_ids.contains(&e.id) {
             let mut p = checks::problem(

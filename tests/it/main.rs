@@ -12,6 +12,8 @@ mod crawl_hostile;
 mod crawl_resume;
 mod desk;
 mod fixtures;
+mod import;
+mod import_hostile;
 mod skins;
 mod support;
 mod verify;
