@@ -13,3 +13,5 @@ mod fixtures;
 mod support;
 mod verify;
 mod verify_html;
+mod warc;
+mod warc_kill;
