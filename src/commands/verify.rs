@@ -20,8 +20,8 @@ use crate::model::{EntryId, PostRecord};
 use crate::report::Exit;
 use crate::verify::report_html::percent_path;
 use crate::verify::{
-    AssetKind, BundleFacts, FileFacts, Measured, PostAssetRef, VerifyInput, VerifyReport,
-    report_html, report_json, report_text, verify,
+    BundleFacts, FileFacts, Measured, PostAssetRef, VerifyInput, VerifyReport, report_html,
+    report_json, report_text, verify,
 };
 
 /// What to print on stdout.
@@ -169,11 +169,6 @@ pub fn read_archive(archive: &Path, threshold: f64) -> Result<VerifyInput, Verif
     let mut comments = BTreeMap::new();
     for e in &entries {
         for (url, kind) in db.post_assets(e.id)? {
-            let kind = if kind == "attachment" {
-                AssetKind::Attachment
-            } else {
-                AssetKind::Image
-            };
             post_assets.push(PostAssetRef {
                 post_id: e.id,
                 url,

@@ -20,6 +20,7 @@ use url::Url;
 use crate::archive::db::{ArchiveDb, DbError, EntryState};
 use crate::discover::normalize::BlogIdentity;
 use crate::fetch::{FetchError, FetchPolicy, Fetcher};
+use crate::model::{AssetState, CommentsState};
 use crate::progress::Progress;
 
 /// How far past the highest known id the scan goes: it stops after this many misses in a row.
@@ -297,8 +298,8 @@ fn summarize(ctx: &Ctx) -> Result<CrawlReport, CrawlError> {
         }
     }
     for a in db.assets()? {
-        match a.state.as_str() {
-            "ok" => report.assets_saved += 1,
+        match a.state {
+            AssetState::Ok => report.assets_saved += 1,
             _ => report.assets_missing += 1,
         }
     }
@@ -307,7 +308,7 @@ fn summarize(ctx: &Ctx) -> Result<CrawlReport, CrawlError> {
         .filter(|e| matches!(e.state, EntryState::Ok | EntryState::Notice))
     {
         match db.comments(e.id)? {
-            Some(c) if c.state == "ok" => report.comments_saved += 1,
+            Some(c) if c.state == CommentsState::Ok => report.comments_saved += 1,
             Some(_) => report.comment_failures += 1,
             None => {}
         }

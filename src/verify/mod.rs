@@ -41,15 +41,7 @@ pub struct FileFacts {
     pub sha256: Option<String>,
 }
 
-/// Whether a post's file is an image or an attachment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AssetKind {
-    /// An image of the body.
-    Image,
-    /// A file attachment.
-    Attachment,
-}
+pub use crate::model::AssetKind;
 
 /// One image or attachment a post references (from `post_assets`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::checks::problem;
 use super::{Problem, ProblemKind, VerifyInput};
-use crate::model::EntryId;
+use crate::model::{AssetState, EntryId};
 use crate::warc::facts::{CaptureFacts, WarcFacts};
 
 /// What the check reads: the WARC's facts and the comment items of the archive's files.
@@ -179,7 +179,7 @@ pub(super) fn check_warc(input: &VerifyInput, problems: &mut Vec<Problem>) -> Op
         let (Some(sha), Some(file)) = (&a.sha256, &a.file) else {
             continue;
         };
-        if a.state != "ok" {
+        if a.state != AssetState::Ok {
             continue;
         }
         check.assets += 1;
