@@ -18,3 +18,5 @@ mod skins;
 mod support;
 mod verify;
 mod verify_html;
+mod warc;
+mod warc_kill;
