@@ -7,6 +7,7 @@ mod corpus;
 mod crawl;
 mod crawl_bad_input;
 mod crawl_resume;
+mod deep_nesting;
 mod desk;
 mod fixtures;
 mod skins;
