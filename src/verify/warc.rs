@@ -179,7 +179,7 @@ pub(super) fn check_warc(input: &VerifyInput, problems: &mut Vec<Problem>) -> Op
         let (Some(sha), Some(file)) = (&a.sha256, &a.file) else {
             continue;
         };
-        if a.state != "ok" {
+        if a.state != crate::model::AssetState::Ok {
             continue;
         }
         check.assets += 1;
