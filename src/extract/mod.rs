@@ -28,6 +28,7 @@ pub mod selectors;
 mod structure;
 mod text;
 mod url_safety;
+pub mod witness;
 
 use std::path::PathBuf;
 use std::sync::LazyLock;

@@ -16,3 +16,4 @@ mod skins;
 mod support;
 mod verify;
 mod verify_html;
+mod witness;
