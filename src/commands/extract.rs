@@ -15,6 +15,7 @@ use crate::archive::store::write_atomic;
 use crate::convert::{ImageMap, to_markdown, to_record};
 use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
+use crate::extract::witness::{ListFields, second_witness};
 use crate::extract::{Page, PageSource, extract_page};
 use crate::model::{
     AssetState, AssetStatus, CommentsRef, CommentsState, PageKind, Post, PostRecord, PostStatus,
@@ -205,6 +206,8 @@ struct ArchiveIndex {
     comments: HashMap<u64, CommentsRef>,
     /// Where each entry's saved copy came from (live when `archive.db` records nothing else).
     provenance: HashMap<u64, Provenance>,
+    /// What the mobile list API said about each entry (the second witness).
+    listed: HashMap<u64, ListFields>,
 }
 
 impl ArchiveIndex {
@@ -247,7 +250,22 @@ impl ArchiveIndex {
                 comments.insert(e.id, CommentsRef { count, file });
             }
         }
+        let listed = db
+            .api_entries()?
+            .into_iter()
+            .map(|a| {
+                let fields = ListFields {
+                    title: a.title,
+                    published: a.published,
+                    category: a.category,
+                    tags: a.tags,
+                    comment_count: a.comment_count,
+                };
+                (a.id, fields)
+            })
+            .collect();
         Ok(Self {
+            listed,
             pageless,
             base_url: db.meta("canonical_base")?.or(db.meta("base_url")?),
             assets,
@@ -377,6 +395,11 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
     let mut markdown_written = 0usize;
     for (path, post) in posts.values_mut() {
         let images = archive.apply(post);
+        if let Some(listed) = archive.listed.get(&post.id) {
+            let saved = archive.comments.get(&post.id).map(|c| c.count);
+            let witnessed = second_witness(post, listed, saved);
+            post.warnings.extend(witnessed.warnings());
+        }
         let post = &*post;
         let mut md = to_markdown(post, &images);
         let md_rel = layout::markdown_rel(post.id);

@@ -20,6 +20,7 @@ pub mod report_html;
 pub mod report_json;
 pub mod report_text;
 pub mod warc;
+mod witness;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -402,6 +403,7 @@ pub fn verify(input: &VerifyInput) -> VerifyReport {
         report.bundle = Some(bundle);
     }
     report.warc = warc::check_warc(input, &mut report.problems);
+    witness::check_witness(input, &mut report);
     report
         .problems
         .sort_by(|a, b| (!a.gap, a.id, a.kind, &a.url).cmp(&(!b.gap, b.id, b.kind, &b.url)));
