@@ -131,6 +131,27 @@ pub struct VerifyArgs {
     /// Print only the commands that repair the gaps, one per line.
     #[arg(long, conflicts_with = "json")]
     pub repair: bool,
+    /// Naver-side check options.
+    #[command(flatten)]
+    pub naver: NaverArgs,
+}
+
+/// The Naver-side check (`verify --naver`, the desk's check button).
+#[derive(Debug, Args, Clone, Default)]
+pub struct NaverArgs {
+    /// Also fetch every post the ledger records from Naver and compare it with the bundle (exit 4
+    /// when one is not intact). Reads public pages only, one request every two seconds.
+    #[arg(long)]
+    pub naver: bool,
+    /// Read Naver from this base URL instead (a proxy, a test server): PostView.naver, m/, rss/ under it.
+    #[arg(long, value_name = "URL")]
+    pub naver_endpoint: Option<String>,
+    /// Seconds between two requests to Naver [default: 2].
+    #[arg(long, value_name = "SECONDS")]
+    pub naver_interval: Option<f64>,
+    /// Posts keeping less than this share of the body's text on Naver are text_lost [default: 0.98].
+    #[arg(long, value_name = "F")]
+    pub naver_threshold: Option<f64>,
 }
 
 /// `bundle` options.
@@ -180,6 +201,9 @@ pub struct DeskArgs {
     /// The archive whose archive.db holds the ledger [default: the bundle's parent directory].
     #[arg(long, value_name = "DIR")]
     pub archive: Option<PathBuf>,
+    /// The Naver check behind the desk's button (`--naver` itself is not needed here).
+    #[command(flatten)]
+    pub naver: NaverArgs,
 }
 
 /// `serve` options.

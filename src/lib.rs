@@ -53,6 +53,7 @@ pub mod extract;
 pub mod fetch;
 pub mod markup;
 pub mod model;
+pub mod naver_check;
 pub mod progress;
 pub mod report;
 pub mod serve;

@@ -156,6 +156,10 @@ pub enum ProblemKind {
     BundleInvalid,
     /// A public post is not in the Naver bundle.
     BundleMissingPost,
+    /// A post published on Naver that did not arrive intact (`verify --naver`).
+    NaverPost,
+    /// A post on Naver that the ledger does not record (`verify --naver`; a note).
+    NaverUnrecorded,
     /// Worth knowing, not a gap (a count that differs in a way the states explain, ...).
     Note,
 }
@@ -375,6 +379,8 @@ pub struct VerifyReport {
     pub repair_commands: Vec<String>,
     /// The Naver bundle check: `None` when no bundle was made.
     pub bundle: Option<BundleCheck>,
+    /// The check of the published Naver posts (`verify --naver`); `None` when not asked for.
+    pub naver: Option<crate::naver_check::NaverReport>,
 }
 
 /// The entry states in report order.

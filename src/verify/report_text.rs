@@ -268,6 +268,9 @@ pub fn render(r: &VerifyReport) -> String {
             "no bundle yet (tistory-migrate bundle makes one)",
         ),
     }
+    if let Some(n) = &r.naver {
+        s.push_str(&crate::naver_check::report::render_text(n));
+    }
     if !r.problems.is_empty() {
         let notes = r.problems.len() - r.gaps;
         let _ = writeln!(
