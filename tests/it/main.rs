@@ -9,6 +9,7 @@ mod crawl_bad_input;
 mod crawl_resume;
 mod desk;
 mod fixtures;
+mod naver;
 mod support;
 mod verify;
 mod verify_html;
