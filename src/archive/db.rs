@@ -65,6 +65,14 @@ CREATE TABLE IF NOT EXISTS naver_ledger (
     published_at TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS naver_ledger_post ON naver_ledger (blog_id, log_no);
+CREATE TABLE IF NOT EXISTS api_entries (
+    id INTEGER PRIMARY KEY,
+    title TEXT,
+    published TEXT,
+    category TEXT,
+    tags TEXT,
+    comment_count INTEGER
+);
 ";
 
 /// Errors of the state database, with the file they concern.
@@ -591,7 +599,9 @@ impl ArchiveDb {
     }
 }
 
+mod api_entries;
 mod naver;
+pub use api_entries::ApiEntry;
 pub use naver::{LedgerError, LedgerRow};
 
 #[cfg(test)]

@@ -10,10 +10,11 @@ use std::sync::Arc;
 use url::Url;
 
 use super::{CrawlError, Ctx, MAX_LISTING_PAGES};
+use crate::archive::db::ApiEntry;
 use crate::archive::layout::{RAW_DIR, safe_name};
 use crate::archive::store::write_atomic;
 use crate::discover::listing::parse_listing;
-use crate::discover::mobile_api::{mobile_list_path, parse_mobile_list};
+use crate::discover::mobile_api::{MobileItem, mobile_list_path, parse_mobile_list};
 use crate::discover::normalize::{EntryRef, entry_ref};
 use crate::discover::rss::parse_rss;
 use crate::discover::sitemap::parse_sitemap;
@@ -241,6 +242,7 @@ pub(crate) async fn discover(
     // The mobile JSON list.
     let mut page = 0u64;
     let mut mobile_total = None;
+    let mut api_entries: Vec<ApiEntry> = Vec::new();
     // Pages fetched ahead: once page 0 tells the total, the rest go out together; the loop below
     // still follows `nextPage`, taking each page from here when it was fetched ahead.
     let mut ahead: std::collections::HashMap<u64, Result<String, String>> =
@@ -267,6 +269,7 @@ pub(crate) async fn discover(
                 if list.items.is_empty() {
                     break;
                 }
+                api_entries.extend(list.items.iter().filter_map(api_entry));
                 for item in &list.items {
                     if let Some(id) = item.id {
                         c.ids.entry("mobile_api").or_default().insert(id);
@@ -287,6 +290,7 @@ pub(crate) async fn discover(
         bar.inc(1);
     }
     c.flush()?;
+    ctx.db().record_api_entries(&api_entries)?;
     if let Some(t) = mobile_total {
         ctx.db().set_meta("mobile_total", &t.to_string())?;
     }
@@ -332,6 +336,18 @@ pub(crate) async fn discover(
     c.flush()?;
     bar.finish_and_clear();
     Ok(c.found)
+}
+
+/// What the mobile list said about an item with an id.
+fn api_entry(item: &MobileItem) -> Option<ApiEntry> {
+    Some(ApiEntry {
+        id: item.id?,
+        title: item.title.clone(),
+        published: item.published.clone(),
+        category: item.category.clone(),
+        tags: item.tags.clone(),
+        comment_count: item.comment_count,
+    })
 }
 
 /// The `count` listing pages after `url` (`?page=N+1` …), other query parameters kept.

@@ -32,6 +32,15 @@ pub struct MobileItem {
     pub url: Option<String>,
     /// `title`.
     pub title: Option<String>,
+    /// `published`, as served (a date text such as `2025. 11. 13.`; not parsed here).
+    pub published: Option<String>,
+    /// `categoryName` (else `category`).
+    pub category: Option<String>,
+    /// `tags`: a string array, or one string split at commas and `#`; empty names dropped.
+    pub tags: Vec<String>,
+    /// `commentCount` (else `comments`), a number or a numeric string; `None` when absent or not
+    /// a count, which is "unknown", never zero.
+    pub comment_count: Option<u64>,
 }
 
 /// The path of page `page` of the mobile entry list (join it to the blog's base URL).
@@ -70,7 +79,38 @@ fn mobile_item(item: &Value) -> MobileItem {
             .iter()
             .find_map(|k| item.get(*k).and_then(api_json::text)),
         title: item.get("title").and_then(api_json::text),
+        published: item.get("published").and_then(api_json::text),
+        category: ["categoryName", "category"]
+            .iter()
+            .find_map(|k| item.get(*k).and_then(api_json::text)),
+        tags: item.get("tags").map(lenient_tags).unwrap_or_default(),
+        comment_count: ["commentCount", "comments"]
+            .iter()
+            .find_map(|k| item.get(*k).and_then(lenient_u64)),
     }
+}
+
+/// Tags served as `["a", "b"]` (strings or numbers), or as one string `"a, b"` / `"#a #b"`.
+fn lenient_tags(value: &Value) -> Vec<String> {
+    let names: Vec<String> = match value {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|t| match t {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                Value::Object(o) => o.get("name").and_then(Value::as_str).map(str::to_owned),
+                _ => None,
+            })
+            .collect(),
+        Value::String(s) if s.contains('#') => s.split('#').map(str::to_owned).collect(),
+        Value::String(s) => s.split(',').map(str::to_owned).collect(),
+        _ => Vec::new(),
+    };
+    names
+        .into_iter()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -86,13 +126,14 @@ mod tests {
 
     #[test]
     fn the_shape_third_party_code_reads() {
-        let json = r#"{"code":200,"data":{"items":[
+        let json = r##"{"code":200,"data":{"items":[
             {"id":637,"title":"[AI] Spec-kit 사용 후기","url":"https://ramen4598.tistory.com/637",
-             "subPath":"/637","published":"2025. 11. 13.","thumbnail":"","summary":"…"},
-            {"id":"636","title":"  ","path":"/636"},
+             "subPath":"/637","published":"2025. 11. 13.","thumbnail":"","summary":"…",
+             "categoryName":"AI","tags":["spec-kit"," AI ",""],"commentCount":3},
+            {"id":"636","title":"  ","path":"/636","tags":"#봄 #여름 ","commentCount":"0"},
             {"id":635,"subPath":"/entry/%EB%B4%84"},
             {"title":"no id","url":""}
-        ],"nextPage":2,"totalCount":614}}"#;
+        ],"nextPage":2,"totalCount":614}}"##;
         let page = parse_mobile_list(json).unwrap();
         assert_eq!(
             page.items,
@@ -101,26 +142,46 @@ mod tests {
                     id: Some(637),
                     url: Some("https://ramen4598.tistory.com/637".into()),
                     title: Some("[AI] Spec-kit 사용 후기".into()),
+                    published: Some("2025. 11. 13.".into()),
+                    category: Some("AI".into()),
+                    tags: vec!["spec-kit".into(), "AI".into()],
+                    comment_count: Some(3),
                 },
                 MobileItem {
                     id: Some(636),
                     url: Some("/636".into()),
-                    title: None,
+                    tags: vec!["봄".into(), "여름".into()],
+                    comment_count: Some(0),
+                    ..MobileItem::default()
                 },
                 MobileItem {
                     id: Some(635),
                     url: Some("/entry/%EB%B4%84".into()),
-                    title: None,
+                    ..MobileItem::default()
                 },
                 MobileItem {
-                    id: None,
-                    url: None,
                     title: Some("no id".into()),
+                    ..MobileItem::default()
                 },
             ]
         );
         assert_eq!(page.next_page, Some(2));
         assert_eq!(page.total, Some(614));
+    }
+
+    #[rstest]
+    #[case::comma_string(r#"{"tags":"a, b ,,c"}"#, &["a", "b", "c"], None)]
+    #[case::objects(r#"{"tags":[{"name":"x"}, 7, null],"comments":"12"}"#, &["x", "7"], Some(12))]
+    #[case::not_a_count(r#"{"tags":null,"commentCount":"many"}"#, &[], None)]
+    #[case::negative(r#"{"commentCount":-1}"#, &[], None)]
+    fn lenient_item_fields(
+        #[case] item: &str,
+        #[case] tags: &[&str],
+        #[case] comments: Option<u64>,
+    ) {
+        let got = mobile_item(&serde_json::from_str(item).unwrap());
+        assert_eq!(got.tags, tags);
+        assert_eq!(got.comment_count, comments);
     }
 
     #[rstest]

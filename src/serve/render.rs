@@ -154,6 +154,8 @@ pub fn mobile_entry_list(site: &Site, page: usize, size: usize) -> Value {
                 "path": format!("/{}", e.id),
                 "url": format!("{}/{}", site.blog.base_url, e.id),
                 "published": e.published.map(|p| kst(p).format("%Y. %-m. %-d.").to_string()),
+                "categoryName": e.category.as_deref().unwrap_or_default(),
+                "commentCount": saved_comment_count(site, e.id),
             })
         })
         .collect();
@@ -166,6 +168,19 @@ pub fn mobile_entry_list(site: &Site, page: usize, size: usize) -> Value {
             "totalCount": listed.len(),
         }
     })
+}
+
+/// Comments and replies in the saved comment pages of `id` (0 when none are saved), as the
+/// live list's `commentCount` counts them.
+fn saved_comment_count(site: &Site, id: EntryId) -> usize {
+    site.comments
+        .get(&id)
+        .into_iter()
+        .flatten()
+        .filter_map(|page| page["data"]["items"].as_array())
+        .flatten()
+        .map(|c| 1 + c["children"].as_array().map_or(0, Vec::len))
+        .sum()
 }
 
 /// The reply to a page with no comments (and to a `startId` the site does not know).

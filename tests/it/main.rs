@@ -5,6 +5,7 @@ mod bundle;
 mod cli;
 mod corpus;
 mod crawl;
+mod crawl_api;
 mod crawl_bad_input;
 mod crawl_resume;
 mod desk;
