@@ -131,18 +131,18 @@ pub struct VerifyArgs {
     /// Print only the commands that repair the gaps, one per line.
     #[arg(long, conflicts_with = "json")]
     pub repair: bool,
-    /// Naver-side check options.
-    #[command(flatten)]
-    pub naver: NaverArgs,
-}
-
-/// The Naver-side check (`verify --naver`, the desk's check button).
-#[derive(Debug, Args, Clone, Default)]
-pub struct NaverArgs {
     /// Also fetch every post the ledger records from Naver and compare it with the bundle (exit 4
     /// when one is not intact). Reads public pages only, one request every two seconds.
     #[arg(long)]
     pub naver: bool,
+    /// Naver-side check options.
+    #[command(flatten)]
+    pub naver_check: NaverArgs,
+}
+
+/// How the Naver-side check runs (`verify --naver`, the desk's check button).
+#[derive(Debug, Args, Clone, Default)]
+pub struct NaverArgs {
     /// Read Naver from this base URL instead (a proxy, a test server): PostView.naver, m/, rss/ under it.
     #[arg(long, value_name = "URL")]
     pub naver_endpoint: Option<String>,
@@ -201,9 +201,9 @@ pub struct DeskArgs {
     /// The archive whose archive.db holds the ledger [default: the bundle's parent directory].
     #[arg(long, value_name = "DIR")]
     pub archive: Option<PathBuf>,
-    /// The Naver check behind the desk's button (`--naver` itself is not needed here).
+    /// How the check behind the desk's "네이버 확인" button runs.
     #[command(flatten)]
-    pub naver: NaverArgs,
+    pub naver_check: NaverArgs,
 }
 
 /// `serve` options.

@@ -72,13 +72,13 @@ impl VerifyOptions {
         } else {
             VerifyFormat::Text
         };
-        let naver = crate::naver_check::options::resolve(&args.naver)?;
+        let naver = crate::naver_check::options::resolve(&args.naver_check)?;
         Ok(Self {
             archive: args.archive.clone(),
             html: args.html.clone(),
             threshold,
             format,
-            naver: args.naver.naver.then_some(naver),
+            naver: args.naver.then_some(naver),
         })
     }
 }

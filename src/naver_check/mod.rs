@@ -82,6 +82,33 @@ impl FindingKind {
         }
     }
 
+    /// What to do about it, in Korean, for the desk.
+    #[must_use]
+    pub fn korean_advice(self) -> &'static str {
+        match self {
+            Self::MissingImages => {
+                "사진이 모두 들어가지 않았습니다. 글을 수정해 [[사진 N]] 자리에 images 폴더의 사진을 넣고 그 글자는 지우세요."
+            }
+            Self::TextLost => {
+                "본문 일부가 네이버에 없습니다. 글을 수정해 빠진 부분을 다시 붙여 넣으세요."
+            }
+            Self::TitleDiffers => "제목이 번들과 다릅니다. 글을 수정해 제목을 고치세요.",
+            Self::FooterMissing => {
+                "원문 주소를 알리는 마지막 문단이 없습니다(다른 글의 본문을 붙였을 수도 있습니다)."
+            }
+            Self::TagsDiffer => "번들의 태그 일부가 네이버 글에 없습니다.",
+            Self::CategoryDiffers => "카테고리가 categories.json과 다릅니다.",
+            Self::NotFound => "네이버에 이 글이 없습니다. 지워졌거나 기록된 주소가 틀렸습니다.",
+            Self::Private => {
+                "이 글은 네이버에서 공개되어 있지 않습니다. 글 설정에서 전체공개로 바꾸세요."
+            }
+            Self::Duplicate => {
+                "같은 글이 네이버에 두 번 올라갔습니다. 필요 없는 쪽을 네이버에서 지우세요."
+            }
+            Self::Unreadable => "네이버 글을 읽지 못했습니다. 잠시 뒤 다시 확인하세요.",
+        }
+    }
+
     /// A short Korean label, for the desk.
     #[must_use]
     pub fn korean(self) -> &'static str {
