@@ -200,7 +200,7 @@ fn compare_page(
                 FindingKind::FooterMissing,
                 format!(
                     "the footer naming the original ({}) is not in the post; paste the last paragraph of body.html again",
-                    expected.original_url
+                    percent_decode(&expected.original_url)
                 ),
             )),
         }

@@ -455,6 +455,8 @@ async fn issue_13_verify_naver_reports_each_post_and_exits_4() {
     .unwrap();
     assert_eq!(text.status.code(), Some(4));
     let stdout = String::from_utf8_lossy(&text.stdout);
+    // Shown with --nocapture: the README's sample output comes from here.
+    println!("{stdout}");
     assert!(
         stdout.contains("2 of 11 published posts intact"),
         "{stdout}"
