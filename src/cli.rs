@@ -76,6 +76,13 @@ pub struct FetchArgs {
     /// Stop the id scan after this many missing ids past the highest known one [default: 30].
     #[arg(long, value_name = "N")]
     pub scan_margin: Option<u64>,
+    /// Also record every HTTP exchange as WARC/1.1 (gzip per record) with a CDXJ index in
+    /// ARCHIVE/warc/, for web-archiving tools (warcio, pywb).
+    #[arg(long)]
+    pub warc: bool,
+    /// Start a new WARC file past this size, in bytes [default: 1000000000].
+    #[arg(long, value_name = "BYTES", requires = "warc")]
+    pub warc_max_bytes: Option<u64>,
 }
 
 /// `crawl` options.
@@ -102,7 +109,8 @@ pub struct CrawlArgs {
 /// `migrate` options.
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
-    /// A blog address (as for crawl), or a directory of saved pages or an archive to replay offline.
+    /// A blog address (as for crawl), or, to replay offline: a directory of saved pages, an
+    /// archive, or WARC files (a .warc/.warc.gz file or a folder of them, from any tool).
     #[arg(value_name = "SOURCE")]
     pub source: String,
     /// The archive directory [default: output/NAME/].
@@ -209,7 +217,7 @@ pub struct DeskArgs {
 /// `serve` options.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// A directory of saved pages, or an archive.
+    /// A directory of saved pages, an archive, or WARC files (a .warc/.warc.gz file or a folder).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
     /// The port on 127.0.0.1 (0 = any free port) [default: 8080].

@@ -22,6 +22,8 @@ pub struct CrawlSettings {
     pub scan_margin: u64,
     /// `crawl --retry-failed`: repair only (no discovery, no id scan).
     pub retry_failed: bool,
+    /// `--warc`: the size at which a WARC file is finished and a new one started; `None` = no WARC.
+    pub warc_max_bytes: Option<u64>,
 }
 
 /// Resolves fetch flags. `local` (a replay on 127.0.0.1) drops the rate limit unless one is given.
@@ -64,6 +66,11 @@ pub fn crawl_settings(args: &FetchArgs, local: bool) -> Result<CrawlSettings, St
         comments: !args.no_comments,
         scan_margin: args.scan_margin.unwrap_or(DEFAULT_SCAN_MARGIN),
         retry_failed: false,
+        warc_max_bytes: match args.warc_max_bytes {
+            Some(0) => return Err("--warc-max-bytes must be at least 1".into()),
+            Some(n) => Some(n),
+            None => args.warc.then_some(crate::warc::DEFAULT_WARC_MAX_BYTES),
+        },
     })
 }
 

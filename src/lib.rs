@@ -58,5 +58,6 @@ pub mod progress;
 pub mod report;
 pub mod serve;
 pub mod verify;
+pub mod warc;
 
 pub use error::{Error, Result};

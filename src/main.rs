@@ -61,6 +61,9 @@ fn finish(result: Result<CrawlOutcome, CrawlError>) -> Exit {
         Ok(outcome) => {
             print_stdout(&outcome.crawl.render());
             print_stdout(&outcome.extract.render());
+            if let Some(warc) = &outcome.warc {
+                print_stdout(&warc.render());
+            }
             outcome.exit()
         }
         Err(e) => {
@@ -130,7 +133,7 @@ fn run(cli: Cli, progress: &Progress) -> anyhow::Result<Exit> {
         }
         Command::Migrate(args) => {
             let dir = std::path::Path::new(&args.source);
-            let local = dir.is_dir();
+            let local = dir.is_dir() || tistory_migrate::warc::replay::is_warc_source(dir);
             if args.fetch.ignore_robots {
                 eprintln!(
                     "tistory-migrate: warning: --ignore-robots: the blog's robots.txt is NOT honoured"

@@ -211,3 +211,259 @@ pub struct PostRecord {
     /// Warnings for this post.
     pub warnings: Vec<String>,
 }
+
+// --- Typed state -------------------------------------------------------------------------------
+//
+// Every state or kind that is stored as text (in `archive.db`) is one of these enums. Each has one
+// stored name (`as_str`) and one parser (`FromStr`), and `archive::db` stores and reads them only
+// through those (rusqlite's `ToSql`/`FromSql`), so an unknown value in the database is an error
+// that names where it came from, never a default. The conversions between them live here, once.
+
+/// A stored name that none of the enum's values has.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {value:?} (expected one of: {expected})")]
+pub struct UnknownValue {
+    /// What was being read (`entry state`, `asset kind`, ...).
+    pub what: &'static str,
+    /// The value found.
+    pub value: String,
+    /// The stored names that are known, comma-separated.
+    pub expected: &'static str,
+}
+
+/// Defines a state enum's stored names, `as_str`, `FromStr` and `Display` from one table.
+macro_rules! stored_names {
+    ($ty:ident, $what:literal, { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The stored name.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name),+
+                }
+            }
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = UnknownValue;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($name => Ok(Self::$variant),)+
+                    _ => Err(UnknownValue {
+                        what: $what,
+                        value: s.to_string(),
+                        expected: concat!($($name, " "),+).trim_ascii_end(),
+                    }),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+stored_names!(PageKind, "page kind", {
+    Post => "post",
+    Notice => "notice",
+    Protected => "protected",
+    Private => "private",
+    NotFound => "not_found",
+    Listing => "listing",
+    Other => "other",
+});
+
+stored_names!(PostStatus, "post status", {
+    Ok => "ok",
+    Protected => "protected",
+    Private => "private",
+    Deleted => "deleted",
+    Error => "error",
+});
+
+/// Where one entry stands in the archive (`entries.state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryState {
+    /// Found, not fetched yet.
+    Pending,
+    /// Archived public post.
+    Ok,
+    /// Archived notice.
+    Notice,
+    /// Password-protected.
+    Protected,
+    /// Private (guest view).
+    Private,
+    /// 404: deleted or never existed. Final.
+    Deleted,
+    /// Every attempt failed; `last_error` says why. Retried on the next run.
+    Failed,
+    /// Served a page that is not a post (a listing, say). Final.
+    NotPost,
+}
+
+stored_names!(EntryState, "entry state", {
+    Pending => "pending",
+    Ok => "ok",
+    Notice => "notice",
+    Protected => "protected",
+    Private => "private",
+    Deleted => "deleted",
+    Failed => "failed",
+    NotPost => "not_post",
+});
+
+impl EntryState {
+    /// True when a run has nothing more to fetch for this entry.
+    #[must_use]
+    pub fn is_final(self) -> bool {
+        !matches!(self, Self::Pending | Self::Failed)
+    }
+
+    /// True for the states whose page is archived with a body (posts and notices).
+    #[must_use]
+    pub fn is_public(self) -> bool {
+        matches!(self, Self::Ok | Self::Notice)
+    }
+
+    /// The row status `posts.jsonl` gives an entry in this state.
+    #[must_use]
+    pub fn post_status(self) -> PostStatus {
+        match self {
+            Self::Ok | Self::Notice => PostStatus::Ok,
+            Self::Protected => PostStatus::Protected,
+            Self::Private => PostStatus::Private,
+            Self::Deleted => PostStatus::Deleted,
+            Self::Pending | Self::Failed | Self::NotPost => PostStatus::Error,
+        }
+    }
+}
+
+impl From<PageKind> for EntryState {
+    /// The state a fetched page of this kind leaves its entry in.
+    fn from(kind: PageKind) -> Self {
+        match kind {
+            PageKind::Post => Self::Ok,
+            PageKind::Notice => Self::Notice,
+            PageKind::Protected => Self::Protected,
+            PageKind::Private => Self::Private,
+            PageKind::NotFound => Self::Deleted,
+            PageKind::Listing | PageKind::Other => Self::NotPost,
+        }
+    }
+}
+
+/// Where one asset download stands (`assets.state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetState {
+    /// Listed by a post, not downloaded yet.
+    Pending,
+    /// Downloaded; the row names the file.
+    Ok,
+    /// A download was tried and failed; retried on the next run.
+    Missing,
+}
+
+stored_names!(AssetState, "asset state", {
+    Pending => "pending",
+    Ok => "ok",
+    Missing => "missing",
+});
+
+impl AssetState {
+    /// The status a post's image or attachment gets from its asset row (`None`: no row, so the
+    /// asset was never listed by a crawl and the Markdown links the original URL).
+    #[must_use]
+    pub fn asset_status(state: Option<Self>) -> AssetStatus {
+        match state {
+            Some(Self::Ok) => AssetStatus::Ok,
+            Some(Self::Pending | Self::Missing) => AssetStatus::Missing,
+            None => AssetStatus::Remote,
+        }
+    }
+}
+
+/// Whether a post's comments were saved (`comments.state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentsState {
+    /// Saved; the row names the file and the count.
+    Ok,
+    /// Fetching them failed; retried on the next run.
+    Failed,
+}
+
+stored_names!(CommentsState, "comments state", {
+    Ok => "ok",
+    Failed => "failed",
+});
+
+/// Whether a post's file is an image or an attachment (`post_assets.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetKind {
+    /// An image of the body.
+    Image,
+    /// A file attachment.
+    Attachment,
+}
+
+stored_names!(AssetKind, "asset kind", {
+    Image => "image",
+    Attachment => "attachment",
+});
+
+#[cfg(test)]
+mod state_tests {
+    use super::*;
+
+    fn round_trips<T>(all: &[T])
+    where
+        T: Copy + PartialEq + std::fmt::Debug + std::fmt::Display + std::str::FromStr,
+        T: Serialize,
+        <T as std::str::FromStr>::Err: std::fmt::Debug,
+    {
+        for v in all {
+            let name = v.to_string();
+            assert_eq!(name.parse::<T>().unwrap(), *v);
+            // The stored name and the serde name are one and the same.
+            assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(name));
+        }
+    }
+
+    #[test]
+    fn every_state_round_trips_through_its_one_name() {
+        round_trips(PageKind::ALL);
+        round_trips(PostStatus::ALL);
+        round_trips(EntryState::ALL);
+        round_trips(AssetState::ALL);
+        round_trips(CommentsState::ALL);
+        round_trips(AssetKind::ALL);
+    }
+
+    #[test]
+    fn an_unknown_name_is_an_error_naming_it() {
+        let e = "done".parse::<EntryState>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown entry state \"done\" (expected one of: pending ok notice protected private deleted failed not_post)"
+        );
+        assert!("Image".parse::<AssetKind>().is_err());
+    }
+
+    #[test]
+    fn page_kinds_map_to_the_same_status_through_the_entry_state() {
+        for kind in PageKind::ALL.iter().copied().filter(|k| k.is_entry()) {
+            assert_eq!(EntryState::from(kind).post_status(), PostStatus::from(kind));
+        }
+    }
+}

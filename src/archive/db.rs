@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::model::EntryId;
+pub use self::codec::CorruptValue;
+use self::codec::{column, id_column};
+pub use crate::model::EntryState;
+use crate::model::{AssetKind, AssetState, CommentsState, EntryId};
 
 const SCHEMA: &str = r"
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -88,63 +91,6 @@ pub struct DbError {
     pub source: rusqlite::Error,
 }
 
-/// The state of one entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntryState {
-    /// Found, not fetched yet.
-    Pending,
-    /// Archived public post.
-    Ok,
-    /// Archived notice.
-    Notice,
-    /// Password-protected.
-    Protected,
-    /// Private (guest view).
-    Private,
-    /// 404: deleted or never existed. Final.
-    Deleted,
-    /// Every attempt failed; `last_error` says why. Retried on the next run.
-    Failed,
-    /// Served a page that is not a post (a listing, say). Final.
-    NotPost,
-}
-
-impl EntryState {
-    /// The stored name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Ok => "ok",
-            Self::Notice => "notice",
-            Self::Protected => "protected",
-            Self::Private => "private",
-            Self::Deleted => "deleted",
-            Self::Failed => "failed",
-            Self::NotPost => "not_post",
-        }
-    }
-
-    fn parse(s: &str) -> Self {
-        match s {
-            "ok" => Self::Ok,
-            "notice" => Self::Notice,
-            "protected" => Self::Protected,
-            "private" => Self::Private,
-            "deleted" => Self::Deleted,
-            "failed" => Self::Failed,
-            "not_post" => Self::NotPost,
-            _ => Self::Pending,
-        }
-    }
-
-    /// True when a run has nothing more to fetch for this entry.
-    #[must_use]
-    pub fn is_final(self) -> bool {
-        !matches!(self, Self::Pending | Self::Failed)
-    }
-}
-
 /// One entry row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryRow {
@@ -193,8 +139,8 @@ pub struct PageOutcome {
     pub page_sha256: Option<String>,
     /// The saved page, relative to the archive.
     pub raw_file: Option<String>,
-    /// The post's assets in body order: (url, `image` or `attachment`).
-    pub assets: Vec<(String, &'static str)>,
+    /// The post's assets in body order: (url, image or attachment).
+    pub assets: Vec<(String, AssetKind)>,
 }
 
 /// One asset row.
@@ -202,8 +148,8 @@ pub struct PageOutcome {
 pub struct AssetRow {
     /// The original URL.
     pub url: String,
-    /// `ok`, `missing` or `pending`.
-    pub state: String,
+    /// Downloaded, missing or pending.
+    pub state: AssetState,
     /// sha256 at download.
     pub sha256: Option<String>,
     /// The file, relative to the archive.
@@ -215,8 +161,8 @@ pub struct AssetRow {
 /// The comments of one post.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommentsRow {
-    /// `ok` or `failed`.
-    pub state: String,
+    /// Saved or failed.
+    pub state: CommentsState,
     /// Comments and replies saved.
     pub count: Option<usize>,
     /// The JSON file, relative to the archive.
@@ -336,10 +282,10 @@ impl ArchiveDb {
     pub fn slug_id(&self, slug: &str) -> Result<Option<EntryId>, DbError> {
         self.conn
             .query_row("SELECT id FROM slugs WHERE slug = ?1", params![slug], |r| {
-                r.get::<_, i64>(0)
+                column::<Option<EntryId>>(r, 0, "slugs", &slug)
             })
             .optional()
-            .map(|o| o.and_then(|v| u64::try_from(v).ok()))
+            .map(Option::flatten)
             .map_err(|e| self.err(e))
     }
 
@@ -359,14 +305,13 @@ impl ArchiveDb {
         let rows = stmt
             .query_map([], |r| {
                 let sources: Option<String> = r.get(10)?;
+                let id = id_column(r, 0, "entries")?;
                 Ok(EntryRow {
-                    id: u64::try_from(r.get::<_, i64>(0)?).unwrap_or_default(),
+                    id,
                     url: r.get(1)?,
-                    state: EntryState::parse(&r.get::<_, String>(2)?),
-                    http_status: r
-                        .get::<_, Option<i64>>(3)?
-                        .and_then(|s| u16::try_from(s).ok()),
-                    attempts: u32::try_from(r.get::<_, i64>(4)?).unwrap_or_default(),
+                    state: column(r, 2, "entries", &id)?,
+                    http_status: column(r, 3, "entries", &id)?,
+                    attempts: column(r, 4, "entries", &id)?,
                     last_error: r.get(5)?,
                     etag: r.get(6)?,
                     last_modified: r.get(7)?,
@@ -400,7 +345,7 @@ impl ArchiveDb {
                  last_error = ?5, etag = COALESCE(?6, etag), last_modified = COALESCE(?7, last_modified),
                  page_sha256 = COALESCE(?8, page_sha256), raw_file = COALESCE(?9, raw_file), fetched_at = ?10
              WHERE id = ?1",
-            params![id, o.state.as_str(), o.url, o.http_status, o.error, o.etag, o.last_modified, o.page_sha256, o.raw_file, now()],
+            params![id, o.state, o.url, o.http_status, o.error, o.etag, o.last_modified, o.page_sha256, o.raw_file, now()],
         )
         .map_err(&e)?;
         if !o.assets.is_empty() {
@@ -413,8 +358,8 @@ impl ArchiveDb {
                 )
                 .map_err(&e)?;
                 tx.execute(
-                    "INSERT OR IGNORE INTO assets(url, state) VALUES (?1, 'pending')",
-                    params![url],
+                    "INSERT OR IGNORE INTO assets(url, state) VALUES (?1, ?2)",
+                    params![url, AssetState::Pending],
                 )
                 .map_err(&e)?;
             }
@@ -435,11 +380,11 @@ impl ArchiveDb {
         let max = i64::try_from(max_id).unwrap_or(i64::MAX);
         let tx = self.conn.transaction().map_err(&e)?;
         tx.execute(
-            "DELETE FROM entry_sources WHERE id > ?1 AND id IN (SELECT id FROM entries WHERE id > ?1 AND state IN ('deleted', 'not_post', 'failed', 'pending'))",
-            params![max],
+            "DELETE FROM entry_sources WHERE id > ?1 AND id IN (SELECT id FROM entries WHERE id > ?1 AND state IN (?2, ?3, ?4, ?5))",
+            params![max, EntryState::Deleted, EntryState::NotPost, EntryState::Failed, EntryState::Pending],
         )
         .map_err(&e)?;
-        tx.execute("DELETE FROM entries WHERE id > ?1 AND state IN ('deleted', 'not_post', 'failed', 'pending') AND id NOT IN (SELECT id FROM entry_sources)", params![max])
+        tx.execute("DELETE FROM entries WHERE id > ?1 AND state IN (?2, ?3, ?4, ?5) AND id NOT IN (SELECT id FROM entry_sources)", params![max, EntryState::Deleted, EntryState::NotPost, EntryState::Failed, EntryState::Pending])
             .map_err(&e)?;
         tx.commit().map_err(&e)
     }
@@ -458,10 +403,10 @@ impl ArchiveDb {
     ) -> Result<(), DbError> {
         self.conn
             .execute(
-                "INSERT INTO assets(url, state, sha256, file, content_type, size, attempts, fetched_at) VALUES (?1, 'ok', ?2, ?3, ?4, ?5, 1, ?6)
-                 ON CONFLICT(url) DO UPDATE SET state = 'ok', sha256 = ?2, file = ?3, content_type = ?4, size = ?5,
+                "INSERT INTO assets(url, state, sha256, file, content_type, size, attempts, fetched_at) VALUES (?1, ?7, ?2, ?3, ?4, ?5, 1, ?6)
+                 ON CONFLICT(url) DO UPDATE SET state = ?7, sha256 = ?2, file = ?3, content_type = ?4, size = ?5,
                     attempts = attempts + 1, last_error = NULL, fetched_at = ?6",
-                params![url, sha256, file, content_type, i64::try_from(size).unwrap_or(i64::MAX), now()],
+                params![url, sha256, file, content_type, i64::try_from(size).unwrap_or(i64::MAX), now(), AssetState::Ok],
             )
             .map(|_| ())
             .map_err(|e| self.err(e))
@@ -474,9 +419,9 @@ impl ArchiveDb {
     pub fn record_asset_missing(&self, url: &str, error: &str) -> Result<(), DbError> {
         self.conn
             .execute(
-                "INSERT INTO assets(url, state, attempts, last_error, fetched_at) VALUES (?1, 'missing', 1, ?2, ?3)
-                 ON CONFLICT(url) DO UPDATE SET state = 'missing', attempts = attempts + 1, last_error = ?2, fetched_at = ?3",
-                params![url, error, now()],
+                "INSERT INTO assets(url, state, attempts, last_error, fetched_at) VALUES (?1, ?4, 1, ?2, ?3)
+                 ON CONFLICT(url) DO UPDATE SET state = ?4, attempts = attempts + 1, last_error = ?2, fetched_at = ?3",
+                params![url, error, now(), AssetState::Missing],
             )
             .map(|_| ())
             .map_err(|e| self.err(e))
@@ -491,15 +436,7 @@ impl ArchiveDb {
             .query_row(
                 "SELECT url, state, sha256, file, last_error FROM assets WHERE url = ?1",
                 params![url],
-                |r| {
-                    Ok(AssetRow {
-                        url: r.get(0)?,
-                        state: r.get(1)?,
-                        sha256: r.get(2)?,
-                        file: r.get(3)?,
-                        last_error: r.get(4)?,
-                    })
-                },
+                asset_row,
             )
             .optional()
             .map_err(|e| self.err(e))
@@ -509,7 +446,7 @@ impl ArchiveDb {
     ///
     /// # Errors
     /// [`DbError`] on a database failure.
-    pub fn post_assets(&self, post_id: EntryId) -> Result<Vec<(String, String)>, DbError> {
+    pub fn post_assets(&self, post_id: EntryId) -> Result<Vec<(String, AssetKind)>, DbError> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -518,7 +455,9 @@ impl ArchiveDb {
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![i64::try_from(post_id).unwrap_or(i64::MAX)], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+                let url: String = r.get(0)?;
+                let kind = column(r, 1, "post_assets", &format_args!("({post_id}, {url})"))?;
+                Ok((url, kind))
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
@@ -533,17 +472,7 @@ impl ArchiveDb {
             .conn
             .prepare("SELECT url, state, sha256, file, last_error FROM assets ORDER BY url")
             .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(AssetRow {
-                    url: r.get(0)?,
-                    state: r.get(1)?,
-                    sha256: r.get(2)?,
-                    file: r.get(3)?,
-                    last_error: r.get(4)?,
-                })
-            })
-            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], asset_row).map_err(|e| self.err(e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
@@ -558,7 +487,11 @@ impl ArchiveDb {
         file: Option<&str>,
         error: Option<&str>,
     ) -> Result<(), DbError> {
-        let state = if error.is_some() { "failed" } else { "ok" };
+        let state = if error.is_some() {
+            CommentsState::Failed
+        } else {
+            CommentsState::Ok
+        };
         self.conn
             .execute(
                 "INSERT OR REPLACE INTO comments(post_id, state, count, file, last_error, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -586,10 +519,8 @@ impl ArchiveDb {
                 params![i64::try_from(post_id).unwrap_or(i64::MAX)],
                 |r| {
                     Ok(CommentsRow {
-                        state: r.get(0)?,
-                        count: r
-                            .get::<_, Option<i64>>(1)?
-                            .and_then(|c| usize::try_from(c).ok()),
+                        state: column(r, 0, "comments", &post_id)?,
+                        count: column(r, 1, "comments", &post_id)?,
                         file: r.get(2)?,
                     })
                 },
@@ -599,7 +530,20 @@ impl ArchiveDb {
     }
 }
 
+/// Reads a row of `SELECT url, state, sha256, file, last_error FROM assets`.
+fn asset_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AssetRow> {
+    let url: String = r.get(0)?;
+    Ok(AssetRow {
+        state: column(r, 1, "assets", &url)?,
+        sha256: r.get(2)?,
+        file: r.get(3)?,
+        last_error: r.get(4)?,
+        url,
+    })
+}
+
 mod api_entries;
+mod codec;
 mod naver;
 pub use api_entries::ApiEntry;
 pub use naver::{LedgerError, LedgerRow};
@@ -640,8 +584,8 @@ mod tests {
             page_sha256: Some("ab".into()),
             raw_file: Some("raw/7.html".into()),
             assets: vec![
-                ("https://cdn/a.png".into(), "image"),
-                ("https://cdn/f.pdf".into(), "attachment"),
+                ("https://cdn/a.png".into(), AssetKind::Image),
+                ("https://cdn/f.pdf".into(), AssetKind::Attachment),
             ],
         };
         db.record_page(&outcome).unwrap();
@@ -651,7 +595,7 @@ mod tests {
         assert_eq!(db.post_assets(7).unwrap().len(), 2);
         assert_eq!(
             db.asset("https://cdn/a.png").unwrap().unwrap().state,
-            "pending"
+            AssetState::Pending
         );
         db.record_asset_missing("https://cdn/a.png", "403").unwrap();
         db.record_asset_ok(
@@ -663,7 +607,7 @@ mod tests {
         )
         .unwrap();
         let a = db.asset("https://cdn/a.png").unwrap().unwrap();
-        assert_eq!((a.state.as_str(), a.last_error), ("ok", None));
+        assert_eq!((a.state, a.last_error), (AssetState::Ok, None));
     }
 
     #[test]

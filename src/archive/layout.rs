@@ -26,6 +26,10 @@ pub const RAW_DIR: &str = "raw";
 pub const ASSETS_DIR: &str = "assets";
 /// The state database.
 pub const ARCHIVE_DB: &str = "archive.db";
+/// The folder of listing and other non-entry pages, inside [`RAW_DIR`].
+pub const RAW_PAGES_DIR: &str = "pages";
+/// The folder of comments files.
+pub const COMMENTS_DIR: &str = "comments";
 
 /// `posts/<id>.md`, relative to the archive.
 #[must_use]
@@ -37,6 +41,19 @@ pub fn markdown_rel(id: EntryId) -> String {
 #[must_use]
 pub fn raw_page_rel(id: EntryId) -> String {
     format!("{RAW_DIR}/{id}.html")
+}
+
+/// `raw/pages/<name>.html`, relative to the archive: a listing or other page saved by discovery.
+/// `name` is made one safe path component ([`safe_name`]).
+#[must_use]
+pub fn raw_listing_rel(name: &str) -> String {
+    format!("{RAW_DIR}/{RAW_PAGES_DIR}/{}.html", safe_name(name))
+}
+
+/// `comments/<id>.json`, relative to the archive.
+#[must_use]
+pub fn comments_rel(id: EntryId) -> String {
+    format!("{COMMENTS_DIR}/{id}.json")
 }
 
 /// `assets/<first two hex>/<sha256>.<ext>`, relative to the archive. `ext` is sanitised to at most
@@ -119,6 +136,11 @@ mod tests {
     fn paths() {
         assert_eq!(markdown_rel(42), "posts/42.md");
         assert_eq!(raw_page_rel(42), "raw/42.html");
+        assert_eq!(comments_rel(42), "comments/42.json");
+        assert_eq!(
+            raw_listing_rel("category_a/b"),
+            "raw/pages/category_a_b.html"
+        );
         assert_eq!(asset_rel("ABcd12", "PNG"), "assets/ab/abcd12.png");
         assert_eq!(from_markdown("assets/ab/x.png"), "../assets/ab/x.png");
         assert_eq!(safe_name("../etc/passwd"), "_etc_passwd");

@@ -2,5 +2,6 @@
 //! (pure), [`store`] writes files so that a crash never leaves one half-written.
 
 pub mod db;
+pub mod hash;
 pub mod layout;
 pub mod store;

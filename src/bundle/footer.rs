@@ -108,7 +108,7 @@ pub fn footer_text(footer: &Footer, facts: &FooterFacts<'_>) -> Option<String> {
         .published
         .map_or_else(|| UNKNOWN_DATE.to_string(), korean_date);
     // Readers see `/entry/봄-벚꽃-산책`, not `%EB%B4%84…`, unless decoding would make spaces.
-    let decoded = super::links::percent_decode(facts.url);
+    let decoded = crate::markup::percent_decode_lossy(facts.url);
     let url = if decoded.chars().any(|c| c.is_whitespace() || c.is_control()) {
         facts.url
     } else {

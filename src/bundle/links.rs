@@ -8,48 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use url::Url;
 
+use crate::discover::normalize::{EntryRef, entry_ref_in_path};
 use crate::model::EntryId;
 
-/// Decodes `%XX` escapes (UTF-8); invalid escapes are kept as they are.
-#[must_use]
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// The slug of a `/entry/<slug>` (or `/m/entry/<slug>`) URL, decoded.
-#[must_use]
-pub fn slug_of(url: &str) -> Option<String> {
-    let parsed = Url::parse(url).ok()?;
-    let segments: Vec<&str> = parsed.path_segments()?.filter(|s| !s.is_empty()).collect();
-    match segments.as_slice() {
-        ["entry", slug] | ["m", "entry", slug] => Some(percent_decode(slug)),
-        _ => None,
-    }
-}
+pub use crate::discover::normalize::slug_of;
 
 /// The hosts and slugs of one blog, to recognise links to its posts.
 #[derive(Debug, Clone, Default)]
@@ -84,18 +46,10 @@ impl BlogLinks {
         if !self.hosts.contains(&host) {
             return None;
         }
-        let segments: Vec<String> = url
-            .path_segments()?
-            .filter(|s| !s.is_empty())
-            .map(percent_decode)
-            .collect();
-        let refs: Vec<&str> = segments.iter().map(String::as_str).collect();
-        match refs.as_slice() {
-            [id] | ["m", id] | ["notice", id] | ["m", "notice", id] => id.parse().ok(),
-            ["entry", slug] | ["m", "entry", slug] => {
-                self.slugs.get(*slug).copied().or_else(|| slug.parse().ok())
-            }
-            _ => None,
+        match entry_ref_in_path(url.path())? {
+            EntryRef::Id(id) => Some(id),
+            // A numeric slug no post has is read as the id it spells.
+            EntryRef::Slug(slug) => self.slugs.get(&slug).copied().or_else(|| slug.parse().ok()),
         }
     }
 }
@@ -144,8 +98,6 @@ mod tests {
 
     #[test]
     fn decoding_and_slugs() {
-        assert_eq!(percent_decode("%EB%B4%84-a%2"), "봄-a%2");
-        assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(
             slug_of("https://b.tistory.com/entry/%EB%B4%84-x").as_deref(),
             Some("봄-x")

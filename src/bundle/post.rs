@@ -4,9 +4,9 @@
 //! most [`MAX_TAGS`]); everything changed is a warning. Pure: file facts come in through
 //! [`PostContext::file_facts`], bytes go out as values.
 
+use crate::archive::hash::{sha256_hex, sha256_hex_parts};
 use chrono::{DateTime, FixedOffset};
 use scraper::{Html, Selector};
-use sha2::{Digest as _, Sha256};
 
 use super::categories::CategoryMap;
 use super::footer::{Footer, FooterFacts, footer_text};
@@ -153,10 +153,6 @@ pub fn naver_tags(tags: &[String]) -> NaverTags {
     out
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
 fn extension(archive_file: &str, filename: Option<&str>) -> String {
     let ext_of = |name: &str| {
         name.rsplit_once('.')
@@ -264,15 +260,16 @@ pub fn build_post(src: &PostSource<'_>, ctx: &PostContext<'_>) -> BuiltPost {
     let image_file =
         |slot: &super::sanitize::ImageSlot| images.get(slot.n - 1).and_then(|i| i.file.clone());
     let preview = body.preview_html(&title, &image_file);
-    let mut hasher = Sha256::new();
-    hasher.update(title.as_bytes());
-    hasher.update(b"\n");
-    hasher.update(body.html.as_bytes());
-    for image in &images {
-        hasher.update(b"\n");
-        hasher.update(image.sha256.as_deref().unwrap_or("-").as_bytes());
-    }
-    let content_sha256 = hex::encode(hasher.finalize());
+    let content_sha256 = sha256_hex_parts(
+        [title.as_bytes(), b"\n", body.html.as_bytes()]
+            .into_iter()
+            .chain(images.iter().flat_map(|image| {
+                [
+                    &b"\n"[..],
+                    image.sha256.as_deref().unwrap_or("-").as_bytes(),
+                ]
+            })),
+    );
     let manifest = PostManifest {
         schema_version: BUNDLE_SCHEMA_VERSION,
         key: post_key(src.blog, src.id),

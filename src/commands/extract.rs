@@ -16,7 +16,9 @@ use crate::convert::{ImageMap, to_markdown, to_record};
 use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::{Page, PageSource, extract_page};
-use crate::model::{AssetStatus, CommentsRef, PageKind, Post, PostRecord, PostStatus};
+use crate::model::{
+    AssetState, AssetStatus, CommentsRef, CommentsState, PageKind, Post, PostRecord, PostStatus,
+};
 use crate::report::{ExtractReport, FileProblem, NotPost, PostWarnings};
 
 /// What `extract` needs.
@@ -246,7 +248,7 @@ impl ArchiveIndex {
             .collect();
         for e in entries {
             if let Some(c) = db.comments(e.id)?
-                && c.state == "ok"
+                && c.state == CommentsState::Ok
                 && let (Some(count), Some(file)) = (c.count, c.file)
             {
                 comments.insert(e.id, CommentsRef { count, file });
@@ -262,11 +264,10 @@ impl ArchiveIndex {
 
     /// The row of an entry that has no saved page: deleted, failed, or never fetched.
     fn pageless_row(&self, e: &EntryRow) -> PostRecord {
-        let status = match e.state {
-            EntryState::Deleted => PostStatus::Deleted,
-            EntryState::Private => PostStatus::Private,
-            EntryState::Protected => PostStatus::Protected,
-            _ => PostStatus::Error,
+        // A row without a page: an archived state here means the page was lost, so it is an error.
+        let status = match e.state.post_status() {
+            PostStatus::Ok => PostStatus::Error,
+            status => status,
         };
         let url = e
             .url
@@ -308,7 +309,7 @@ impl ArchiveIndex {
         };
         let mut locate = |url: &str| -> (Option<String>, AssetStatus) {
             match self.assets.get(url) {
-                Some(a) if a.state == "ok" && a.file.is_some() => {
+                Some(a) if a.state == AssetState::Ok && a.file.is_some() => {
                     let file = a.file.clone().unwrap_or_default();
                     map.insert(url.to_string(), layout::from_markdown(&file));
                     (Some(file), AssetStatus::Ok)

@@ -16,7 +16,7 @@ use crate::convert::DEFAULT_FIDELITY_THRESHOLD;
 use crate::crawl::CrawlError;
 use crate::progress::Progress;
 use crate::report::Exit;
-use crate::serve::{Faults, Site, start};
+use crate::serve::{Faults, start};
 
 /// Runs the pipeline on a live blog.
 ///
@@ -32,7 +32,8 @@ pub async fn migrate_blog(
     crawl_and_extract(blog, out, settings, None, progress).await
 }
 
-/// Replays the saved blog in `dir` on 127.0.0.1 and runs the pipeline on it.
+/// Replays the saved blog in `dir` (saved pages, an archive, or WARC files) on 127.0.0.1 and
+/// runs the pipeline on it.
 ///
 /// # Errors
 /// As [`crawl_and_extract`], plus a saved blog that cannot be loaded.
@@ -42,10 +43,15 @@ pub async fn migrate_directory(
     settings: CrawlSettings,
     progress: &Progress,
 ) -> Result<CrawlOutcome, CrawlError> {
-    let site = Site::load(dir).map_err(|e| CrawlError::Archive {
+    let loaded = super::serve::load_site(dir).map_err(|message| CrawlError::Archive {
         path: dir.to_path_buf(),
-        message: e.to_string(),
+        message,
     })?;
+    for note in &loaded.notes {
+        tracing::warn!("{note}");
+    }
+    // The unpacked WARC (if any) must outlive the replay server.
+    let (site, _unpacked) = (loaded.site, loaded.unpacked);
     let name = site.blog.name.clone();
     let server = start(site, Faults::default(), 0)
         .await

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::archive::db::{ArchiveDb, DbError, EntryState};
+use crate::archive::db::{ArchiveDb, CommentsRow, DbError, EntryState};
 use crate::archive::layout::{self, ARCHIVE_DB, ASSETS_DIR, POSTS_DIR, POSTS_JSONL, RAW_DIR};
 use crate::archive::store::write_atomic;
 use crate::cli::VerifyArgs;
@@ -20,8 +20,8 @@ use crate::model::{EntryId, PostRecord};
 use crate::report::Exit;
 use crate::verify::report_html::percent_path;
 use crate::verify::{
-    AssetKind, BundleFacts, FileFacts, Measured, PostAssetRef, VerifyInput, VerifyReport,
-    report_html, report_json, report_text, verify,
+    BundleFacts, FileFacts, Measured, PostAssetRef, VerifyInput, VerifyReport, report_html,
+    report_json, report_text, verify,
 };
 
 /// What to print on stdout.
@@ -207,11 +207,6 @@ pub fn read_archive(archive: &Path, threshold: f64) -> Result<VerifyInput, Verif
     let mut comments = BTreeMap::new();
     for e in &entries {
         for (url, kind) in db.post_assets(e.id)? {
-            let kind = if kind == "attachment" {
-                AssetKind::Attachment
-            } else {
-                AssetKind::Image
-            };
             post_assets.push(PostAssetRef {
                 post_id: e.id,
                 url,
@@ -245,6 +240,7 @@ pub fn read_archive(archive: &Path, threshold: f64) -> Result<VerifyInput, Verif
         })
         .collect();
     let fidelity = measure_all(archive, &archived);
+    let warc = read_warc(archive, &comments);
     Ok(VerifyInput {
         archive: archive.to_path_buf(),
         blog: db.meta("blog")?,
@@ -262,6 +258,37 @@ pub fn read_archive(archive: &Path, threshold: f64) -> Result<VerifyInput, Verif
         fidelity,
         threshold,
         bundle: read_bundle(archive),
+        warc,
+    })
+}
+
+/// The archive's WARC facts and its comments files' items, when it has `warc/`.
+fn read_warc(
+    archive: &Path,
+    comments: &BTreeMap<EntryId, CommentsRow>,
+) -> Option<crate::verify::warc::WarcEvidence> {
+    let facts = crate::warc::facts::read_warc_facts(archive)?;
+    let saved_comments = comments
+        .iter()
+        .filter_map(|(id, row)| Some((*id, row.file.as_ref()?)))
+        .map(|(id, file)| {
+            let items = std::fs::read_to_string(archive.join(file))
+                .map_err(|e| format!("cannot read it: {e}"))
+                .and_then(|t| {
+                    serde_json::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string())
+                })
+                .map(|v| {
+                    v.get("items")
+                        .and_then(|i| i.as_array())
+                        .cloned()
+                        .unwrap_or_default()
+                });
+            (id, items)
+        })
+        .collect();
+    Some(crate::verify::warc::WarcEvidence {
+        facts,
+        saved_comments,
     })
 }
 

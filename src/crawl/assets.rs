@@ -3,7 +3,7 @@
 //! and no name taken from a page can leave the archive. A failed asset is recorded as missing on
 //! the post and retried on the next run; it never fails the post.
 
-use sha2::{Digest as _, Sha256};
+use crate::archive::hash::sha256_hex;
 use url::Url;
 
 use crate::archive::layout::{asset_rel, resolve};
@@ -149,14 +149,14 @@ pub async fn download_asset(
             content_type: ct.clone(),
         });
     }
-    let sha256 = hex::encode(Sha256::digest(&fetched.body));
+    let sha256 = sha256_hex(&fetched.body);
     let file = asset_rel(&sha256, &asset_extension(content_type.as_deref(), original));
     let path = resolve(archive, &file);
     let size = fetched.body.len() as u64;
     // Content-addressed: an existing file with this name holds these bytes, unless it was
     // damaged on disk (same size, other bytes), so its hash is checked before it is trusted.
     let whole = std::fs::metadata(&path).is_ok_and(|m| m.len() == size)
-        && std::fs::read(&path).is_ok_and(|b| hex::encode(Sha256::digest(&b)) == sha256);
+        && std::fs::read(&path).is_ok_and(|b| sha256_hex(&b) == sha256);
     if !whole {
         write_atomic(&path, &fetched.body)
             .map_err(|e| AssetError::Write(crate::report::error_chain(&e)))?;

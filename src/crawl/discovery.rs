@@ -11,7 +11,7 @@ use url::Url;
 
 use super::{CrawlError, Ctx, MAX_LISTING_PAGES};
 use crate::archive::db::ApiEntry;
-use crate::archive::layout::{RAW_DIR, safe_name};
+use crate::archive::layout::{raw_listing_rel, resolve};
 use crate::archive::store::write_atomic;
 use crate::discover::listing::parse_listing;
 use crate::discover::mobile_api::{MobileItem, mobile_list_path, parse_mobile_list};
@@ -83,10 +83,7 @@ fn save_listing_page(out: &Path, url: &Url, body: &[u8]) {
     if let Some(q) = url.query() {
         name = format!("{name}_{q}");
     }
-    let path = out
-        .join(RAW_DIR)
-        .join("pages")
-        .join(format!("{}.html", safe_name(&name)));
+    let path = resolve(out, &raw_listing_rel(&name));
     let _ = write_atomic(&path, body);
 }
 

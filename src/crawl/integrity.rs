@@ -5,14 +5,11 @@
 //! that is gone is recorded as failed, so the comments are fetched again. This is what makes
 //! `crawl --retry-failed` repair exactly what `verify` reports. Reads files; writes only rows.
 
-use std::io::Read as _;
 use std::path::Path;
-
-use sha2::{Digest as _, Sha256};
 
 use crate::archive::db::{ArchiveDb, DbError, EntryState};
 use crate::archive::layout::resolve;
-use crate::model::EntryId;
+use crate::model::{AssetState, CommentsState, EntryId};
 
 /// What the check found (and already recorded, for assets and comments).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,17 +24,7 @@ pub(crate) struct Damage {
 
 /// sha256 of a file, hex, read in chunks; `None` when it cannot be read.
 pub fn file_sha256(path: &Path) -> Option<String> {
-    let mut file = std::fs::File::open(path).ok()?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = file.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Some(hex::encode(hasher.finalize()))
+    crate::archive::hash::file_sha256_hex(path).ok()
 }
 
 fn intact(out: &Path, rel: &str, sha256: Option<&str>) -> bool {
@@ -69,7 +56,7 @@ pub(crate) fn check_files(db: &ArchiveDb, out: &Path) -> Result<Damage, DbError>
         }
         if matches!(e.state, EntryState::Ok | EntryState::Notice)
             && let Some(c) = db.comments(e.id)?
-            && c.state == "ok"
+            && c.state == CommentsState::Ok
             && let Some(file) = &c.file
             && !resolve(out, file).is_file()
         {
@@ -78,7 +65,7 @@ pub(crate) fn check_files(db: &ArchiveDb, out: &Path) -> Result<Damage, DbError>
         }
     }
     for a in db.assets()? {
-        if a.state != "ok" {
+        if a.state != AssetState::Ok {
             continue;
         }
         let Some(file) = &a.file else { continue };
@@ -100,7 +87,7 @@ mod tests {
     use crate::archive::db::PageOutcome;
 
     fn sha(bytes: &[u8]) -> String {
-        hex::encode(Sha256::digest(bytes))
+        crate::archive::hash::sha256_hex(bytes)
     }
 
     fn saved_post(db: &mut ArchiveDb, out: &Path, id: EntryId, page: &[u8], image: &[u8]) {
@@ -118,7 +105,7 @@ mod tests {
             last_modified: None,
             page_sha256: Some(sha(page)),
             raw_file: Some(raw),
-            assets: vec![(url.clone(), "image")],
+            assets: vec![(url.clone(), crate::model::AssetKind::Image)],
         })
         .unwrap();
         let file = crate::archive::layout::asset_rel(&sha(image), "png");
@@ -133,7 +120,7 @@ mod tests {
             image.len() as u64,
         )
         .unwrap();
-        let comments = format!("comments/{id}.json");
+        let comments = crate::archive::layout::comments_rel(id);
         std::fs::create_dir_all(out.join("comments")).unwrap();
         std::fs::write(resolve(out, &comments), b"[]").unwrap();
         db.record_comments(id, Some(0), Some(&comments), None)
@@ -169,15 +156,22 @@ mod tests {
         assert_eq!(damage.assets, ["https://cdn.example/3.png"]);
         assert_eq!(damage.comments, [3]);
         let asset = db.asset("https://cdn.example/3.png").unwrap().unwrap();
-        assert_eq!(asset.state, "missing", "the image is downloaded again");
+        assert_eq!(
+            asset.state,
+            AssetState::Missing,
+            "the image is downloaded again"
+        );
         assert!(asset.last_error.unwrap().contains("damaged on disk"));
-        assert_eq!(db.comments(3).unwrap().unwrap().state, "failed");
+        assert_eq!(
+            db.comments(3).unwrap().unwrap().state,
+            CommentsState::Failed
+        );
         assert_eq!(
             db.asset("https://cdn.example/1.png")
                 .unwrap()
                 .unwrap()
                 .state,
-            "ok",
+            AssetState::Ok,
             "an intact image stays"
         );
     }

@@ -20,6 +20,7 @@ use url::Url;
 use crate::archive::db::{ArchiveDb, DbError, EntryState};
 use crate::discover::normalize::BlogIdentity;
 use crate::fetch::{FetchError, FetchPolicy, Fetcher};
+use crate::model::{AssetState, CommentsState};
 use crate::progress::Progress;
 
 /// How far past the highest known id the scan goes: it stops after this many misses in a row.
@@ -47,6 +48,8 @@ pub struct CrawlOptions {
     /// Repair only (`--retry-failed`): skip discovery and the id scan; fetch what is failed,
     /// pending, or deleted/damaged on disk.
     pub retry_failed: bool,
+    /// Record every HTTP exchange here (`--warc`).
+    pub recorder: Option<crate::fetch::tap::ExchangeTap>,
 }
 
 /// Why a crawl could not run at all. Per-entry failures are not errors: they are in the report.
@@ -205,7 +208,7 @@ pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRepo
             message: "--retry-failed repairs an archive, and this one is empty: run crawl without it first".into(),
         });
     }
-    let fetcher = Fetcher::new(opts.policy.clone())?;
+    let fetcher = Fetcher::new(opts.policy.clone())?.with_tap(opts.recorder.clone())?;
     let base = blog_base(&opts.blog);
     let home = discovery::read_home(&fetcher, &base, &opts.out).await?;
     let mut identity = BlogIdentity::new(base.clone());
@@ -295,8 +298,8 @@ fn summarize(ctx: &Ctx) -> Result<CrawlReport, CrawlError> {
         }
     }
     for a in db.assets()? {
-        match a.state.as_str() {
-            "ok" => report.assets_saved += 1,
+        match a.state {
+            AssetState::Ok => report.assets_saved += 1,
             _ => report.assets_missing += 1,
         }
     }
@@ -305,7 +308,7 @@ fn summarize(ctx: &Ctx) -> Result<CrawlReport, CrawlError> {
         .filter(|e| matches!(e.state, EntryState::Ok | EntryState::Notice))
     {
         match db.comments(e.id)? {
-            Some(c) if c.state == "ok" => report.comments_saved += 1,
+            Some(c) if c.state == CommentsState::Ok => report.comments_saved += 1,
             Some(_) => report.comment_failures += 1,
             None => {}
         }

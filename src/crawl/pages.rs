@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 
-use sha2::{Digest as _, Sha256};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -21,7 +20,7 @@ use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::{Page, PageSource, extract_page};
 use crate::fetch::Validators;
-use crate::model::{EntryId, PageKind};
+use crate::model::{AssetKind, AssetState, CommentsState, EntryId};
 use crate::progress::Progress;
 
 /// What fetching one entry came to.
@@ -31,17 +30,6 @@ pub(crate) enum EntryFetch {
     Recorded(EntryId, EntryState),
     /// 304: the saved page is current.
     Unchanged,
-}
-
-fn state_of(kind: PageKind) -> EntryState {
-    match kind {
-        PageKind::Post => EntryState::Ok,
-        PageKind::Notice => EntryState::Notice,
-        PageKind::Protected => EntryState::Protected,
-        PageKind::Private => EntryState::Private,
-        PageKind::NotFound => EntryState::Deleted,
-        PageKind::Listing | PageKind::Other => EntryState::NotPost,
-    }
 }
 
 fn failed(id: EntryId, http_status: Option<u16>, error: String) -> PageOutcome {
@@ -164,14 +152,18 @@ pub(crate) async fn fetch_entry(
     };
     let (id, kind, canonical, assets) = match &page {
         Page::Entry(post) => {
-            let assets: Vec<(String, &'static str)> = post
+            let assets: Vec<(String, AssetKind)> = post
                 .body
                 .iter()
                 .flat_map(|b| {
                     b.images
                         .iter()
-                        .map(|i| (i.url.clone(), "image"))
-                        .chain(b.attachments.iter().map(|a| (a.url.clone(), "attachment")))
+                        .map(|i| (i.url.clone(), AssetKind::Image))
+                        .chain(
+                            b.attachments
+                                .iter()
+                                .map(|a| (a.url.clone(), AssetKind::Attachment)),
+                        )
                 })
                 .collect();
             (post.id, post.kind, Some(post.url.clone()), assets)
@@ -184,7 +176,7 @@ pub(crate) async fn fetch_entry(
     if let EntryRef::Slug(slug) = entry {
         ctx.db().record_slug(slug, id)?;
     }
-    let state = state_of(kind);
+    let state = EntryState::from(kind);
     let raw_rel = raw_page_rel(id);
     let keep_page = state != EntryState::NotPost;
     if keep_page && let Err(e) = write_atomic(&resolve(&ctx.out, &raw_rel), &fetched.body) {
@@ -201,20 +193,24 @@ pub(crate) async fn fetch_entry(
         error: None,
         etag: fetched.etag.clone(),
         last_modified: fetched.last_modified.clone(),
-        page_sha256: keep_page.then(|| hex::encode(Sha256::digest(&fetched.body))),
+        page_sha256: keep_page.then(|| crate::archive::hash::sha256_hex(&fetched.body)),
         raw_file: keep_page.then(|| raw_rel.clone()),
         assets: assets.clone(),
     };
     let result = record(outcome)?;
     // Right after the page: signed image URLs expire.
     for (asset_url, kind) in &assets {
-        fetch_asset(ctx, asset_url, *kind == "image").await?;
+        fetch_asset(ctx, asset_url, *kind == AssetKind::Image).await?;
     }
     Ok(result)
 }
 
 async fn fetch_asset(ctx: &Ctx, url: &str, is_image: bool) -> Result<(), CrawlError> {
-    if ctx.db().asset(url)?.is_some_and(|a| a.state == "ok") {
+    if ctx
+        .db()
+        .asset(url)?
+        .is_some_and(|a| a.state == AssetState::Ok)
+    {
         return Ok(());
     }
     match download_asset(
@@ -355,7 +351,7 @@ pub(crate) async fn fetch_pending(
             let assets = db.post_assets(e.id)?;
             let mut incomplete = false;
             for (url, _) in assets {
-                if db.asset(&url)?.is_none_or(|a| a.state != "ok") {
+                if db.asset(&url)?.is_none_or(|a| a.state != AssetState::Ok) {
                     incomplete = true;
                     break;
                 }
@@ -441,7 +437,7 @@ pub(crate) async fn scan_past_highest(
 async fn save_comments(ctx: &Ctx, id: EntryId) -> Result<(), CrawlError> {
     match fetch_comments(&ctx.fetcher, &ctx.identity.base, id).await {
         Ok(c) => {
-            let rel = format!("comments/{id}.json");
+            let rel = crate::archive::layout::comments_rel(id);
             // `{"post_id": N, "items": [...]}`: the comments as served, in a shape the replay
             // server reads back.
             let json =
@@ -472,7 +468,9 @@ pub(crate) async fn fetch_all_comments(
         let mut v = Vec::new();
         for e in db.entries()? {
             if matches!(e.state, EntryState::Ok | EntryState::Notice)
-                && db.comments(e.id)?.is_none_or(|c| c.state != "ok")
+                && db
+                    .comments(e.id)?
+                    .is_none_or(|c| c.state != CommentsState::Ok)
             {
                 v.push(e.id);
             }

@@ -207,7 +207,7 @@ pub(crate) fn post_page(input: &PostPageInput<'_>) -> Response {
         post.entry.sequence,
         bundle.posts.len(),
         date_ko(post.entry.original_published_at.as_deref()),
-        esc(&crate::bundle::links::percent_decode(
+        esc(&crate::markup::percent_decode_lossy(
             &post.meta.original_url
         ))
     );

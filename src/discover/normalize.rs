@@ -107,7 +107,24 @@ pub fn entry_ref(url: &Url, blog: &BlogIdentity) -> Option<EntryRef> {
     if !blog.is_own(url) {
         return None;
     }
-    let mut segments: Vec<&str> = url.path().split('/').skip(1).collect();
+    entry_ref_in_path(url.path())
+}
+
+/// The decoded slug of a `/entry/<slug>` (or `/m/entry/<slug>`) URL, whatever its host.
+#[must_use]
+pub fn slug_of(url: &str) -> Option<String> {
+    match entry_ref_in_path(Url::parse(url).ok()?.path())? {
+        EntryRef::Slug(slug) => Some(slug),
+        EntryRef::Id(_) => None,
+    }
+}
+
+/// The entry a URL path of a blog names: `/<id>`, `/notice/<id>`, `/entry/<slug>`, each also
+/// under `/m/`, with or without a trailing `/`. The one rule for ids and slugs in paths (bundle
+/// links, redirects and the replay server use it too).
+#[must_use]
+pub fn entry_ref_in_path(path: &str) -> Option<EntryRef> {
+    let mut segments: Vec<&str> = path.split('/').skip(1).collect();
     if segments.len() > 1 && segments.last() == Some(&"") {
         segments.pop();
     }
@@ -148,41 +165,9 @@ fn parse_id(segment: &str) -> Option<EntryId> {
     segment.parse().ok()
 }
 
-/// Decodes `%XX` escapes; `None` when the result is not UTF-8. A `%` not followed by two hex
-/// digits stays as it is.
-pub(crate) fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = match bytes[i] {
-            b'%' => bytes
-                .get(i + 1)
-                .and_then(|b| hex_value(*b))
-                .zip(bytes.get(i + 2).and_then(|b| hex_value(*b))),
-            _ => None,
-        };
-        if let Some((hi, lo)) = escaped {
-            out.push(hi * 16 + lo);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
 use crate::markup::encode_segment as percent_encode;
+/// Decodes `%XX` escapes; `None` when the result is not UTF-8 (the one decoder, in `markup`).
+pub(crate) use crate::markup::percent_decode;
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@
 pub mod limiter;
 pub mod policy;
 pub mod retry;
+pub mod tap;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use url::Url;
 pub use self::limiter::HostLimiter;
 pub use self::policy::FetchPolicy;
 use self::retry::{backoff, is_transient_status, parse_retry_after};
+use self::tap::{Exchange, ExchangeTap};
 
 /// A response body and the facts the crawler needs.
 #[derive(Debug, Clone)]
@@ -140,6 +142,8 @@ pub struct Fetcher {
     policy: FetchPolicy,
     limiter: HostLimiter,
     robots: Mutex<HashMap<String, Arc<RobotsCell>>>,
+    /// Where every exchange is recorded (`--warc`), if anywhere.
+    tap: Option<ExchangeTap>,
     /// What it did.
     pub stats: FetchStats,
 }
@@ -149,6 +153,22 @@ fn header(resp: &reqwest::Response, name: reqwest::header::HeaderName) -> Option
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
+}
+
+fn build_client(policy: &FetchPolicy, decompress: bool) -> Result<reqwest::Client, FetchError> {
+    // Idempotent: a second call finds the provider installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .user_agent(policy.user_agent.clone())
+        .connect_timeout(policy.connect_timeout)
+        .read_timeout(policy.read_timeout)
+        .redirect(reqwest::redirect::Policy::limited(10))
+        .gzip(decompress)
+        .build()
+        .map_err(|e| FetchError::Other {
+            url: String::new(),
+            message: format!("cannot build the HTTP client: {e}"),
+        })
 }
 
 fn classify(url: &Url, e: &reqwest::Error) -> FetchError {
@@ -182,25 +202,28 @@ impl Fetcher {
     /// # Errors
     /// [`FetchError::Other`] when the TLS or HTTP client cannot be set up.
     pub fn new(policy: FetchPolicy) -> Result<Self, FetchError> {
-        // Idempotent: a second call finds the provider installed.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .user_agent(policy.user_agent.clone())
-            .connect_timeout(policy.connect_timeout)
-            .read_timeout(policy.read_timeout)
-            .redirect(reqwest::redirect::Policy::limited(10))
-            .build()
-            .map_err(|e| FetchError::Other {
-                url: String::new(),
-                message: format!("cannot build the HTTP client: {e}"),
-            })?;
         Ok(Self {
-            client,
+            client: build_client(&policy, true)?,
             limiter: HostLimiter::new(policy.rate),
             policy,
             robots: Mutex::new(HashMap::new()),
+            tap: None,
             stats: FetchStats::default(),
         })
+    }
+
+    /// Records every complete exchange into `tap` (see [`tap`]). A recording fetcher asks for
+    /// no content encoding, so the bytes recorded are the bytes received; a server that encodes
+    /// anyway is recorded as it answered, and the body is decoded for the crawler.
+    ///
+    /// # Errors
+    /// As [`Fetcher::new`].
+    pub fn with_tap(mut self, tap: Option<ExchangeTap>) -> Result<Self, FetchError> {
+        if tap.is_some() {
+            self.client = build_client(&self.policy, false)?;
+        }
+        self.tap = tap;
+        Ok(self)
     }
 
     /// The policy in force.
@@ -272,7 +295,9 @@ impl Fetcher {
                 req = req.header(IF_MODIFIED_SINCE, lm);
             }
         }
+        let sent_at = chrono::Utc::now();
         let resp = req.send().await.map_err(|e| classify(url, &e))?;
+        let head = self.tap.is_some().then(|| tap::ResponseHead::of(&resp));
         let status = resp.status().as_u16();
         let retry_after =
             header(&resp, RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
@@ -314,6 +339,19 @@ impl Fetcher {
                 url: url.to_string(),
                 message: format!("{} of {n} bytes", body.len()),
             });
+        }
+        if let (Some(tap), Some(head)) = (&self.tap, head) {
+            let exchange = Exchange {
+                request_headers: tap::request_headers(&final_url, &self.policy, validators),
+                body,
+                sent_at,
+                ..head.into_exchange(&final_url)
+            };
+            body = tap::decode_content(&exchange).map_err(|message| FetchError::Truncated {
+                url: url.to_string(),
+                message,
+            })?;
+            tap.record(exchange).await;
         }
         Ok((
             Fetched {

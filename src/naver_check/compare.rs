@@ -13,7 +13,7 @@ use super::page::NaverPage;
 use super::rss::RssItem;
 use super::text::{bigram_recall, normalize, placeholders, without_placeholders};
 use super::{Finding, FindingKind, MatchedBy, NaverReport, PostCheck, RssOutcome, UnrecordedPost};
-use crate::bundle::links::percent_decode;
+use crate::markup::percent_decode_lossy as percent_decode;
 use crate::model::EntryId;
 
 /// Lost words listed per post, at most.

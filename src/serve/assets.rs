@@ -103,30 +103,7 @@ pub(crate) fn asset_key(url: &str) -> Option<String> {
     (!path.is_empty()).then(|| format!("{host}/{path}"))
 }
 
-/// Decodes `%XX` escapes (invalid UTF-8 is replaced, a malformed escape is kept as written).
-#[must_use]
-pub(crate) fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| char::from(b).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) = (
-                bytes.get(i + 1).copied().and_then(hex),
-                bytes.get(i + 2).copied().and_then(hex),
-            )
-        {
-            // Two hex digits make at most 0xFF.
-            out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'%'));
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+pub(crate) use crate::markup::percent_decode_lossy as percent_decode;
 
 /// The `Content-Type` for an asset: by the extension of the URL's (or file's) last path segment,
 /// else by the first bytes (Tistory's `cfile` and `/attach/` URLs have no extension), else

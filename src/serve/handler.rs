@@ -14,7 +14,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use futures_util::StreamExt as _;
 use futures_util::stream;
-use sha2::Digest as _;
 
 use super::faults::{FaultKind, FaultState, RequestLog};
 use super::routes::{Reply, ReplyBody, dispatch};
@@ -59,7 +58,7 @@ pub(crate) async fn handle(State(state): State<Arc<AppState>>, request: Request)
     ) {
         (ReplyBody::Bytes(bytes), 200, true) => Some(format!(
             "\"{}\"",
-            &hex::encode(sha2::Sha256::digest(bytes))[..16]
+            &crate::archive::hash::sha256_hex(bytes)[..16]
         )),
         _ => None,
     };

@@ -20,7 +20,7 @@ pub(crate) const COMMENTS_DIR: &str = "comments";
 /// The folder of saved remote assets in the saved-pages layout.
 pub(crate) const SAVED_ASSETS_DIR: &str = "assets";
 /// The folder of listing pages inside an archive's `raw/`.
-pub(crate) const RAW_PAGES_DIR: &str = "pages";
+pub(crate) use crate::archive::layout::RAW_PAGES_DIR;
 
 /// The files a site is made of.
 #[derive(Debug, Default)]

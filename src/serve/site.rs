@@ -24,6 +24,7 @@ use url::Url;
 use super::assets::{AssetMap, percent_decode};
 use super::blog::{BlogIdentity, IdentityVotes, read_description, read_t_config};
 use super::layouts;
+use crate::discover::normalize::slug_of;
 use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::{Page, PageSource, extract_page};
@@ -327,13 +328,6 @@ impl Site {
         }
         Some(entry)
     }
-}
-
-/// The decoded slug of a `/entry/<slug>` permalink.
-fn slug_of(url: &str) -> Option<String> {
-    let parsed = Url::parse(url).ok()?;
-    let slug = parsed.path().strip_prefix("/entry/")?.trim_end_matches('/');
-    (!slug.is_empty()).then(|| percent_decode(slug))
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use super::{
 use crate::archive::db::{AssetRow, EntryRow, EntryState};
 use crate::archive::layout;
 use crate::crawl::assets::GONE_HINT;
-use crate::model::{EntryId, PostRecord, PostStatus};
+use crate::model::{AssetState, CommentsState, EntryId, PostRecord};
 
 /// Pages, Markdown, rows, assets, comments and fidelity of every entry that has content.
 pub(super) fn check_content(input: &VerifyInput, report: &mut VerifyReport) {
@@ -124,14 +124,6 @@ fn short(hash: &str) -> &str {
     hash.get(..12).unwrap_or(hash)
 }
 
-fn expected_status(state: EntryState) -> PostStatus {
-    match state {
-        EntryState::Protected => PostStatus::Protected,
-        EntryState::Private => PostStatus::Private,
-        _ => PostStatus::Ok,
-    }
-}
-
 fn check_row(
     e: &EntryRow,
     row: Option<&PostRecord>,
@@ -148,7 +140,7 @@ fn check_row(
                 format!("entry {} has no row in {}", e.id, layout::POSTS_JSONL),
             )
         }
-        Some(r) if r.status != expected_status(e.state) => {
+        Some(r) if r.status != e.state.post_status() => {
             report.rows.stale.push(e.id);
             (
                 ProblemKind::RowStale,
@@ -313,8 +305,8 @@ fn asset_state(
             "the archive has no record of it".into(),
         ));
     };
-    match (a.state.as_str(), &a.file) {
-        ("ok", Some(file)) => match input.files.get(file) {
+    match (a.state, &a.file) {
+        (AssetState::Ok, Some(file)) => match input.files.get(file) {
             None => Some(missing(
                 "file_missing",
                 Some(file.clone()),
@@ -334,7 +326,7 @@ fn asset_state(
                 _ => None,
             },
         },
-        ("missing", _) => {
+        (AssetState::Missing, _) => {
             let error = a.last_error.clone().unwrap_or_default();
             if error.ends_with(GONE_HINT) {
                 Some(missing("gone", None, error))
@@ -360,12 +352,14 @@ fn check_comments(
     let Some(c) = input.comments.get(&id) else {
         return;
     };
-    let message = match (c.state.as_str(), &c.file) {
-        ("ok", Some(file)) if input.files.contains_key(file) => {
+    let message = match (c.state, &c.file) {
+        (CommentsState::Ok, Some(file)) if input.files.contains_key(file) => {
             report.comments.saved += 1;
             return;
         }
-        ("ok", Some(file)) => format!("the comments file {file} of post {id} is not on disk"),
+        (CommentsState::Ok, Some(file)) => {
+            format!("the comments file {file} of post {id} is not on disk")
+        }
         _ => format!("the comments of post {id} could not be fetched"),
     };
     report.comments.missing.push(id);

@@ -19,6 +19,7 @@ mod content;
 pub mod report_html;
 pub mod report_json;
 pub mod report_text;
+pub mod warc;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -40,15 +41,7 @@ pub struct FileFacts {
     pub sha256: Option<String>,
 }
 
-/// Whether a post's file is an image or an attachment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AssetKind {
-    /// An image of the body.
-    Image,
-    /// A file attachment.
-    Attachment,
-}
+pub use crate::model::AssetKind;
 
 /// One image or attachment a post references (from `post_assets`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +98,8 @@ pub struct VerifyInput {
     pub threshold: f64,
     /// The Naver bundle (`<archive>/naver/`), when one was made.
     pub bundle: Option<BundleFacts>,
+    /// The archive's WARC files and the comment items to check against them (`warc/` exists).
+    pub warc: Option<warc::WarcEvidence>,
 }
 
 /// What the Naver bundle holds and what its own check found (read by `commands::verify`).
@@ -160,6 +155,12 @@ pub enum ProblemKind {
     NaverPost,
     /// A post on Naver that the ledger does not record (`verify --naver`; a note).
     NaverUnrecorded,
+    /// A saved page, asset or comments file has no capture in the archive's WARC.
+    WarcRecordMissing,
+    /// A WARC capture's bytes differ from the archive's file, or from the digest it claims.
+    WarcDigestMismatch,
+    /// A WARC file is unfinished, damaged, or absent from `warc/`.
+    WarcUnreadable,
     /// Worth knowing, not a gap (a count that differs in a way the states explain, ...).
     Note,
 }
@@ -381,6 +382,8 @@ pub struct VerifyReport {
     pub bundle: Option<BundleCheck>,
     /// The check of the published Naver posts (`verify --naver`); `None` when not asked for.
     pub naver: Option<crate::naver_check::NaverReport>,
+    /// The WARC check, when the archive has WARC files (`crawl --warc`).
+    pub warc: Option<warc::WarcCheck>,
 }
 
 /// The entry states in report order.
@@ -404,6 +407,7 @@ pub fn verify(input: &VerifyInput) -> VerifyReport {
     if let Some(bundle) = check_bundle(input, &mut report.problems) {
         report.bundle = Some(bundle);
     }
+    report.warc = warc::check_warc(input, &mut report.problems);
     report
         .problems
         .sort_by(|a, b| (!a.gap, a.id, a.kind, &a.url).cmp(&(!b.gap, b.id, b.kind, &b.url)));

@@ -110,7 +110,7 @@ pub(crate) fn clean_input() -> VerifyInput {
             (
                 id,
                 CommentsRow {
-                    state: "ok".into(),
+                    state: crate::model::CommentsState::Ok,
                     count: Some(0),
                     file: Some(format!("comments/{id}.json")),
                 },
@@ -132,14 +132,14 @@ pub(crate) fn clean_input() -> VerifyInput {
         assets: vec![
             AssetRow {
                 url: IMG.into(),
-                state: "ok".into(),
+                state: crate::model::AssetState::Ok,
                 sha256: Some("aa".into()),
                 file: Some("assets/aa/aa.png".into()),
                 last_error: None,
             },
             AssetRow {
                 url: GONE.into(),
-                state: "missing".into(),
+                state: crate::model::AssetState::Missing,
                 sha256: None,
                 file: None,
                 last_error: Some(format!(
@@ -184,6 +184,7 @@ pub(crate) fn clean_input() -> VerifyInput {
             .collect(),
         threshold: 0.99,
         bundle: None,
+        warc: None,
     }
 }
 

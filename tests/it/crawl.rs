@@ -37,6 +37,7 @@ pub fn test_settings() -> CrawlSettings {
         comments: true,
         scan_margin: 5,
         retry_failed: false,
+        warc_max_bytes: None,
     }
 }
 

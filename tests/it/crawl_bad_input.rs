@@ -226,7 +226,12 @@ async fn a_full_disk_stops_the_crawl_and_keeps_what_was_saved() {
             );
         }
     }
-    for a in db.assets().unwrap().into_iter().filter(|a| a.state == "ok") {
+    for a in db
+        .assets()
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.state == tistory_migrate::model::AssetState::Ok)
+    {
         let bytes = std::fs::read(out.join(a.file.unwrap())).unwrap();
         assert_eq!(
             Some(hex::encode(Sha256::digest(&bytes))),

@@ -95,7 +95,7 @@ fn snapshot(out: &Path) -> Snapshot {
         .assets()
         .unwrap()
         .into_iter()
-        .map(|a| (a.url, a.state, a.sha256, a.file))
+        .map(|a| (a.url, a.state.to_string(), a.sha256, a.file))
         .collect();
     Snapshot {
         files,

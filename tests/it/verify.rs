@@ -61,7 +61,7 @@ fn gone_image(out: &Path) -> String {
         .assets()
         .unwrap()
         .into_iter()
-        .filter(|a| a.state == "missing")
+        .filter(|a| a.state == tistory_migrate::model::AssetState::Missing)
         .map(|a| a.url)
         .collect();
     assert_eq!(gone.len(), 1, "{gone:?}");

@@ -6,6 +6,7 @@
 
 use rusqlite::params;
 
+use super::codec::{column, id_column};
 use super::{ArchiveDb, DbError};
 use crate::model::EntryId;
 
@@ -100,15 +101,14 @@ impl ArchiveDb {
                         )
                     })?,
                 };
+                let id = id_column(r, 0, "api_entries")?;
                 Ok(ApiEntry {
-                    id: u64::try_from(id).unwrap_or_default(),
+                    id,
                     title: r.get(1)?,
                     published: r.get(2)?,
                     category: r.get(3)?,
                     tags,
-                    comment_count: r
-                        .get::<_, Option<i64>>(5)?
-                        .and_then(|c| u64::try_from(c).ok()),
+                    comment_count: column(r, 5, "api_entries", &id)?,
                 })
             })
             .map_err(|e| self.err(e))?;

@@ -6,6 +6,7 @@
 
 use rusqlite::{OptionalExtension as _, TransactionBehavior, params};
 
+use super::codec::{column, id_column};
 use super::{ArchiveDb, DbError, now};
 use crate::model::EntryId;
 
@@ -78,10 +79,6 @@ fn id_param(id: EntryId) -> i64 {
     i64::try_from(id).unwrap_or(i64::MAX)
 }
 
-fn id_of(v: i64) -> EntryId {
-    u64::try_from(v).unwrap_or_default()
-}
-
 impl ArchiveDb {
     /// Records that `post_id` is published at `naver_url` (pass the canonical form), in one
     /// transaction. Recording the same post with the same URL again is a no-op.
@@ -138,7 +135,8 @@ impl ArchiveDb {
             return Err(LedgerError::UrlAlreadyUsed {
                 url: naver_url.to_string(),
                 post_id,
-                other_post: id_of(other),
+                other_post: u64::try_from(other)
+                    .map_err(|_| e(rusqlite::Error::IntegralValueOutOfRange(0, other)))?,
             });
         }
         tx.execute(
@@ -162,7 +160,7 @@ impl ArchiveDb {
         let rows = stmt
             .query_map([], |r| {
                 Ok(LedgerRow {
-                    post_id: id_of(r.get(0)?),
+                    post_id: id_column(r, 0, "naver_ledger")?,
                     naver_url: r.get(1)?,
                     blog_id: r.get(2)?,
                     log_no: r.get(3)?,
@@ -183,7 +181,10 @@ impl ArchiveDb {
             .prepare("SELECT slug, id FROM slugs WHERE id IS NOT NULL ORDER BY slug")
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, id_of(r.get(1)?))))
+            .query_map([], |r| {
+                let slug: String = r.get(0)?;
+                Ok((slug.clone(), column(r, 1, "slugs", &slug)?))
+            })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }

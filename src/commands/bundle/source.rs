@@ -13,7 +13,7 @@ use crate::bundle::links::{BlogLinks, slug_of};
 use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::{Page, PageSource, extract_page};
-use crate::model::{AssetStatus, EntryId, Post, PostRecord};
+use crate::model::{AssetState, AssetStatus, EntryId, Post, PostRecord};
 
 /// What the bundle and the redirects read from an archive.
 pub(crate) struct ArchiveSource {
@@ -177,8 +177,8 @@ impl ArchiveSource {
         };
         let locate = |url: &str| -> (Option<String>, AssetStatus) {
             if let Some(a) = self.assets.get(url) {
-                return match (&a.state[..], &a.file) {
-                    ("ok", Some(f)) => (Some(f.clone()), AssetStatus::Ok),
+                return match (a.state, &a.file) {
+                    (AssetState::Ok, Some(f)) => (Some(f.clone()), AssetStatus::Ok),
                     _ => (None, AssetStatus::Missing),
                 };
             }
