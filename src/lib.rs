@@ -55,6 +55,7 @@ pub mod import;
 pub mod markup;
 pub mod model;
 pub mod parallel;
+pub mod naver_check;
 pub mod progress;
 pub mod provenance;
 pub mod report;

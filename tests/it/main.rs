@@ -15,6 +15,7 @@ mod desk;
 mod fixtures;
 mod import;
 mod import_hostile;
+mod naver;
 mod skins;
 mod support;
 mod verify;
