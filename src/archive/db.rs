@@ -544,6 +544,7 @@ fn asset_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AssetRow> {
 mod api_entries;
 mod codec;
 mod naver;
+mod provenance;
 pub use api_entries::ApiEntry;
 pub use naver::{LedgerError, LedgerRow};
 

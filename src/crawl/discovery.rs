@@ -138,7 +138,18 @@ impl Collector<'_> {
     }
 }
 
+/// A page as served and as text, decoded by the one page decoder (BOM, declared charset, UTF-8,
+/// then EUC-KR), so an EUC-KR listing parses right and is saved as the bytes served.
+struct ServedText {
+    bytes: Vec<u8>,
+    text: String,
+}
+
 async fn get_text(ctx: &Ctx, url: &Url) -> Result<String, String> {
+    get_served(ctx, url).await.map(|s| s.text)
+}
+
+async fn get_served(ctx: &Ctx, url: &Url) -> Result<ServedText, String> {
     if !ctx.fetcher.allowed(url).await {
         return Err(format!("{url} is disallowed by robots.txt"));
     }
@@ -150,7 +161,18 @@ async fn get_text(ctx: &Ctx, url: &Url) -> Result<String, String> {
     if f.status != 200 {
         return Err(format!("{url} answered {}", f.status));
     }
-    Ok(String::from_utf8_lossy(&f.body).into_owned())
+    // A blank body is left to the parser to report (it is not a page to decode).
+    let text = if f.body.iter().all(u8::is_ascii_whitespace) {
+        String::from_utf8_lossy(&f.body).into_owned()
+    } else {
+        decode_page(&f.body, Path::new(url.as_str()))
+            .map_err(|e| e.to_string())?
+            .html
+    };
+    Ok(ServedText {
+        bytes: f.body,
+        text,
+    })
 }
 
 /// Runs the discovery sources and records what each named. The mobile list, sitemap.xml and
@@ -249,7 +271,7 @@ async fn walk_listings(
         {
             let task_ctx = Arc::clone(ctx);
             in_flight.spawn(async move {
-                let text = get_text(&task_ctx, &url).await;
+                let text = get_served(&task_ctx, &url).await;
                 (url, text)
             });
         }
@@ -259,9 +281,9 @@ async fn walk_listings(
         let Ok((url, text)) = joined else { continue };
         bar.set_message(format!("listing {}", url.path()));
         match text {
-            Ok(html) => {
-                let listing = parse_listing(&html, &url, &ctx.identity);
-                save_listing_page(&ctx.out, &url, html.as_bytes());
+            Ok(served) => {
+                let listing = parse_listing(&served.text, &url, &ctx.identity);
+                save_listing_page(&ctx.out, &url, &served.bytes);
                 if c.found.sidebar_total.is_none() {
                     c.found.sidebar_total = listing.total;
                 }

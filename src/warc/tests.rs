@@ -52,7 +52,10 @@ fn files_roll_over_and_a_second_run_writes_revisits_for_unchanged_payloads() {
     let stats = w.finish().unwrap();
     assert_eq!((stats.requests, stats.responses, stats.revisits), (4, 4, 0));
     let files = warc_files(dir.path()).unwrap();
-    assert!(files.len() >= 2, "the size limit starts new files: {files:?}");
+    assert!(
+        files.len() >= 2,
+        "the size limit starts new files: {files:?}"
+    );
     for f in &files {
         let k = kinds(f);
         assert_eq!(k[0], "warcinfo", "every file opens with warcinfo");
@@ -65,9 +68,16 @@ fn files_roll_over_and_a_second_run_writes_revisits_for_unchanged_payloads() {
     let stats = w.finish().unwrap();
     assert_eq!((stats.responses, stats.revisits), (1, 1));
     let newest = stats.files.last().unwrap();
-    assert_eq!(kinds(newest), ["warcinfo", "request", "revisit", "request", "response"]);
+    assert_eq!(
+        kinds(newest),
+        ["warcinfo", "request", "revisit", "request", "response"]
+    );
     let index = std::fs::read_to_string(dir.path().join("index.cdxj")).unwrap();
-    assert_eq!(index.lines().count(), 6, "4 responses + 1 revisit + 1 response");
+    assert_eq!(
+        index.lines().count(),
+        6,
+        "4 responses + 1 revisit + 1 response"
+    );
 }
 
 #[test]
@@ -86,7 +96,10 @@ fn a_cut_open_file_is_recovered_to_its_complete_records_and_an_empty_one_discard
     let bytes = std::fs::read(&open[0]).unwrap();
     std::fs::write(&open[0], &bytes[..bytes.len() - 30]).unwrap();
     drop(w);
-    assert!(warc_files(dir.path()).unwrap().is_empty(), "an .open file is not a WARC file");
+    assert!(
+        warc_files(dir.path()).unwrap().is_empty(),
+        "an .open file is not a WARC file"
+    );
     // A second interrupted file with only its warcinfo.
     let lonely = dir.path().join("t-x-00009.warc.gz.open");
     let mut w2 = WarcWriter::open(options(&dir.path().join("other"), 1 << 20)).unwrap();
@@ -102,7 +115,8 @@ fn a_cut_open_file_is_recovered_to_its_complete_records_and_an_empty_one_discard
         .unwrap()
         .map(|r| r.offset + r.length)
         .unwrap();
-    let only_info = std::fs::read(&other_open).unwrap()[..usize::try_from(first_member_end).unwrap()].to_vec();
+    let only_info =
+        std::fs::read(&other_open).unwrap()[..usize::try_from(first_member_end).unwrap()].to_vec();
     std::fs::write(&lonely, only_info).unwrap();
 
     let report = recover(dir.path()).unwrap();
@@ -113,7 +127,10 @@ fn a_cut_open_file_is_recovered_to_its_complete_records_and_an_empty_one_discard
     // warcinfo + request/response of /1 + the request of /2; the cut response is dropped.
     assert_eq!(r.records, 4);
     assert!(r.dropped_bytes > 0);
-    assert_eq!(kinds(&r.file), ["warcinfo", "request", "response", "request"]);
+    assert_eq!(
+        kinds(&r.file),
+        ["warcinfo", "request", "response", "request"]
+    );
     assert!(RecordReader::open(&r.file).unwrap().all(|x| x.is_ok()));
     // A resumed run writes a new file and sees /1 as already captured.
     let mut w = WarcWriter::open(options(dir.path(), 1 << 20)).unwrap();
