@@ -167,12 +167,32 @@ pub struct CommentsRow {
     pub count: Option<usize>,
     /// The JSON file, relative to the archive.
     pub file: Option<String>,
+    /// sha256 of the file as written (`None` in archives made before it was recorded).
+    pub sha256: Option<String>,
 }
 
 /// The open state database.
 pub struct ArchiveDb {
     conn: Connection,
     path: PathBuf,
+}
+
+/// Columns added after a table first shipped: an archive made by an older version gains them
+/// (NULL in its old rows), so a newer crawl can fill them in.
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[("comments", "sha256", "TEXT")];
+
+fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
+    for (table, column, kind) in ADDED_COLUMNS {
+        let present: bool = conn.query_row(
+            &format!("SELECT COUNT(*) > 0 FROM pragma_table_info('{table}') WHERE name = ?1"),
+            params![column],
+            |r| r.get(0),
+        )?;
+        if !present {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {kind}"))?;
+        }
+    }
+    Ok(())
 }
 
 fn now() -> String {
@@ -197,6 +217,7 @@ impl ArchiveDb {
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
+        add_missing_columns(&conn).map_err(err)?;
         Ok(Self {
             conn,
             path: path.to_path_buf(),
@@ -507,6 +528,34 @@ impl ArchiveDb {
             .map_err(|e| self.err(e))
     }
 
+    /// Records a post's saved comments: `count` comments and replies in `file`, whose bytes
+    /// have `sha256` (the file is already in place).
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure.
+    pub fn record_comments_saved(
+        &self,
+        post_id: EntryId,
+        count: usize,
+        file: &str,
+        sha256: &str,
+    ) -> Result<(), DbError> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO comments(post_id, state, count, file, last_error, fetched_at, sha256) VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6)",
+                params![
+                    i64::try_from(post_id).unwrap_or(i64::MAX),
+                    CommentsState::Ok,
+                    i64::try_from(count).unwrap_or(i64::MAX),
+                    file,
+                    now(),
+                    sha256
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
     /// The comment state of a post.
     ///
     /// # Errors
@@ -514,13 +563,14 @@ impl ArchiveDb {
     pub fn comments(&self, post_id: EntryId) -> Result<Option<CommentsRow>, DbError> {
         self.conn
             .query_row(
-                "SELECT state, count, file FROM comments WHERE post_id = ?1",
+                "SELECT state, count, file, sha256 FROM comments WHERE post_id = ?1",
                 params![i64::try_from(post_id).unwrap_or(i64::MAX)],
                 |r| {
                     Ok(CommentsRow {
                         state: column(r, 0, "comments", &post_id)?,
                         count: column(r, 1, "comments", &post_id)?,
                         file: r.get(2)?,
+                        sha256: r.get(3)?,
                     })
                 },
             )
@@ -633,6 +683,26 @@ mod tests {
         assert_eq!(db.forget_unnamed_misses().unwrap(), 2);
         let ids: Vec<u64> = db.entries().unwrap().iter().map(|e| e.id).collect();
         assert_eq!(ids, [1, 2, 5], "named ids and found ones stay");
+    }
+
+    #[test]
+    fn an_older_archive_gains_the_comments_sha256_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("archive.db");
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(
+            "CREATE TABLE comments (post_id INTEGER PRIMARY KEY, state TEXT NOT NULL, count INTEGER, file TEXT, last_error TEXT, fetched_at TEXT);
+             INSERT INTO comments(post_id, state, count, file) VALUES (3, 'ok', 2, 'comments/3.json');",
+        )
+        .unwrap();
+        drop(old);
+        let db = ArchiveDb::open(&path).unwrap();
+        let row = db.comments(3).unwrap().unwrap();
+        assert_eq!((row.count, row.sha256), (Some(2), None));
+        db.record_comments_saved(3, 1, "comments/3.json", "ab").unwrap();
+        assert_eq!(db.comments(3).unwrap().unwrap().sha256.as_deref(), Some("ab"));
+        drop(db);
+        ArchiveDb::open(&path).expect("opening twice adds nothing twice");
     }
 
     #[test]

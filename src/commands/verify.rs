@@ -335,7 +335,7 @@ fn list_files(archive: &Path) -> BTreeMap<String, FileFacts> {
         (RAW_DIR, 1, true),
         (ASSETS_DIR, 2, true),
         (POSTS_DIR, 1, false),
-        ("comments", 1, false),
+        ("comments", 1, true),
     ] {
         let root = archive.join(dir);
         for entry in walkdir::WalkDir::new(&root)

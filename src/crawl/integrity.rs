@@ -35,6 +35,42 @@ fn intact(out: &Path, rel: &str, sha256: Option<&str>) -> bool {
     }
 }
 
+/// What is wrong with a saved comments file, if anything: gone; other bytes than the recorded
+/// sha256; or, in archives made before the sha256 was recorded, not a comments file or not the
+/// recorded count of comments.
+fn comments_damage(
+    out: &Path,
+    file: &str,
+    sha256: Option<&str>,
+    count: Option<usize>,
+) -> Option<String> {
+    let path = resolve(out, file);
+    if !path.is_file() {
+        return Some(format!("{file} is not on disk"));
+    }
+    if let Some(want) = sha256 {
+        return (!intact(out, file, Some(want)))
+            .then(|| format!("{file} was changed on disk (its sha256 differs)"));
+    }
+    let saved: Option<usize> = std::fs::read(&path)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| {
+            v.get("items")
+                .unwrap_or(&v)
+                .as_array()
+                .map(|items| super::comments::count_comments(items))
+        });
+    match saved {
+        None => Some(format!("{file} is not a comments file")),
+        Some(n) if count.is_some_and(|c| c != n) => Some(format!(
+            "{file} holds {n} comments, {} were saved",
+            count.unwrap_or_default()
+        )),
+        Some(_) => None,
+    }
+}
+
 /// Checks the saved pages, assets and comments files of the archive in `out` against `db`.
 ///
 /// # Errors
@@ -58,9 +94,10 @@ pub(crate) fn check_files(db: &ArchiveDb, out: &Path) -> Result<Damage, DbError>
             && let Some(c) = db.comments(e.id)?
             && c.state == CommentsState::Ok
             && let Some(file) = &c.file
-            && !resolve(out, file).is_file()
+            && let Some(why) = comments_damage(out, file, c.sha256.as_deref(), c.count)
         {
-            db.record_comments(e.id, None, None, Some(&format!("{file} is not on disk")))?;
+            tracing::info!("entry {}: {why}; fetching its comments again", e.id);
+            db.record_comments(e.id, None, None, Some(&why))?;
             damage.comments.push(e.id);
         }
     }

@@ -422,20 +422,7 @@ pub(crate) async fn fetch_pending(
 /// later pass may mend is queued for it (and warned about only when `last`).
 async fn save_comments(ctx: &Ctx, id: EntryId, last: bool) -> Result<(), CrawlError> {
     match fetch_comments(&ctx.fetcher, &ctx.identity.base, id).await {
-        Ok(c) => {
-            let rel = crate::archive::layout::comments_rel(id);
-            // `{"post_id": N, "items": [...]}`: the comments as served, in a shape the replay
-            // server reads back.
-            let json =
-                serde_json::to_vec_pretty(&serde_json::json!({ "post_id": id, "items": c.items }))
-                    .unwrap_or_default();
-            write_atomic(&resolve(&ctx.out, &rel), &json).map_err(|e| CrawlError::Archive {
-                path: ctx.out.clone(),
-                message: crate::report::error_chain(&e),
-            })?;
-            ctx.db()
-                .record_comments(id, Some(count_comments(&c.items)), Some(&rel), None)?;
-        }
+        Ok(c) => write_comments(ctx, id, &c.items)?,
         Err(e) => {
             if e.retryable && !last {
                 tracing::info!("comments of {id}: {e}; queued for a retry pass");
@@ -449,11 +436,36 @@ async fn save_comments(ctx: &Ctx, id: EntryId, last: bool) -> Result<(), CrawlEr
     Ok(())
 }
 
+/// Writes a post's comments file, `{"post_id": N, "items": [...]}` (the comments as served, in a
+/// shape the replay server reads back), and records its count and sha256.
+fn write_comments(ctx: &Ctx, id: EntryId, items: &[serde_json::Value]) -> Result<(), CrawlError> {
+    let rel = crate::archive::layout::comments_rel(id);
+    let json = serde_json::to_vec_pretty(&serde_json::json!({ "post_id": id, "items": items }))
+        .expect("JSON values always serialize");
+    write_atomic(&resolve(&ctx.out, &rel), &json).map_err(|e| archive_error(ctx, &e))?;
+    ctx.db().record_comments_saved(
+        id,
+        count_comments(items),
+        &rel,
+        &crate::archive::hash::sha256_hex(&json),
+    )?;
+    Ok(())
+}
+
 /// Fetches comments of every archived post that has none saved yet, with bounded concurrency.
+/// A post the mobile list counts no comments for gets its (empty) comments file without a
+/// request; an unknown count is fetched.
 pub(crate) async fn fetch_all_comments(
     ctx: &Arc<Ctx>,
     progress: &Progress,
 ) -> Result<(), CrawlError> {
+    let no_comments: BTreeSet<EntryId> = ctx
+        .db()
+        .api_entries()?
+        .into_iter()
+        .filter(|a| a.comment_count == Some(0))
+        .map(|a| a.id)
+        .collect();
     let posts: Vec<EntryId> = {
         let db = ctx.db();
         let mut v = Vec::new();
@@ -468,6 +480,11 @@ pub(crate) async fn fetch_all_comments(
         }
         v
     };
+    let (empty, posts): (Vec<EntryId>, Vec<EntryId>) =
+        posts.into_iter().partition(|id| no_comments.contains(id));
+    for id in empty {
+        write_comments(ctx, id, &[])?;
+    }
     let bar = progress.bar("comments", posts.len() as u64);
     let last = ctx.fetcher.policy().retry_passes == 0;
     run_bounded(ctx, posts, &bar, move |ctx, id| async move {

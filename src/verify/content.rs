@@ -355,6 +355,15 @@ fn check_comments(
         return;
     };
     let message = match (c.state, &c.file) {
+        (CommentsState::Ok, Some(file))
+            if c.sha256.is_some()
+                && input.files.get(file).is_some_and(|f| {
+                    f.sha256.as_deref().map(str::to_ascii_lowercase)
+                        != c.sha256.as_deref().map(str::to_ascii_lowercase)
+                }) =>
+        {
+            format!("the comments file {file} of post {id} was changed on disk (its sha256 differs from the one recorded)")
+        }
         (CommentsState::Ok, Some(file)) if input.files.contains_key(file) => {
             report.comments.saved += 1;
             return;

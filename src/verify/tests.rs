@@ -114,6 +114,7 @@ pub(crate) fn clean_input() -> VerifyInput {
                     state: crate::model::CommentsState::Ok,
                     count: Some(0),
                     file: Some(format!("comments/{id}.json")),
+                    sha256: None,
                 },
             )
         })

@@ -304,3 +304,57 @@ async fn html_served_as_an_image_is_a_failed_asset_and_never_bundled() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn comments_are_fetched_only_where_the_list_counts_some() {
+    let server = serve_sample(Faults::none()).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("archive");
+    crawl_into(&server, &out, settings(2, 0)).await;
+    // The sample blog's comment files are those of posts 2, 10 and 16 (fixtures/hangang-notes/comments/).
+    let asked: std::collections::BTreeSet<String> = server
+        .log
+        .all()
+        .into_iter()
+        .filter(|r| r.path_and_query.contains("/comment"))
+        .map(|r| r.path_and_query.split('?').next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        asked.into_iter().collect::<Vec<_>>(),
+        ["/m/api/10/comment", "/m/api/16/comment", "/m/api/2/comment"]
+    );
+    // Every archived post still has its comments file (empty where the list counts none).
+    let db = ArchiveDb::open(&out.join("archive.db")).unwrap();
+    let c = db.comments(13).unwrap().unwrap();
+    assert_eq!((c.count, c.file.is_some()), (Some(0), true));
+    assert!(verify_complete(&out).0);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_comments_file_is_a_gap_and_a_crawl_fetches_it_again() {
+    let server = serve_sample(Faults::none()).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("archive");
+    crawl_into(&server, &out, settings(2, 0)).await;
+    let file = out.join("comments/10.json");
+    let whole = std::fs::read(&file).unwrap();
+    for damaged in [
+        b"garbage, not JSON".as_slice(),
+        br#"{"post_id": 10, "items": []}"#.as_slice(),
+    ] {
+        std::fs::write(&file, damaged).unwrap();
+        let (complete, problems) = verify_complete(&out);
+        assert!(!complete, "a damaged comments file is a gap");
+        assert!(
+            problems.contains("comments/10.json") && problems.contains("changed on disk"),
+            "{problems}"
+        );
+        server.log.clear();
+        crawl_into(&server, &out, settings(2, 0)).await;
+        assert_eq!(server.log.count("/m/api/10/comment"), 1, "fetched again");
+        assert_eq!(std::fs::read(&file).unwrap(), whole);
+        assert!(verify_complete(&out).0);
+    }
+    server.shutdown().await;
+}
