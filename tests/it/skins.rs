@@ -222,7 +222,9 @@ mod chrome_property {
     use tistory_migrate::extract::selectors::SelectorProfile;
     use tistory_migrate::extract::{Page, PageSource, extract_page};
 
-    const WORDS: &[&str] = &["여행", "요리", "개발", "일상", "사진", "독서", "음악", "rust", "메모"];
+    const WORDS: &[&str] = &[
+        "여행", "요리", "개발", "일상", "사진", "독서", "음악", "rust", "메모",
+    ];
 
     fn word() -> impl Strategy<Value = String> {
         proptest::sample::select(WORDS).prop_map(str::to_string)
@@ -338,5 +340,67 @@ mod chrome_property {
             prop_assert_eq!(&post.tags, &vec!["고정".to_string(), "태그".to_string()]);
             prop_assert_eq!(&post.body.as_ref().unwrap().text, "첫 문단은 바뀌지 않는다. 둘째 문단도 그대로다.");
         }
+    }
+}
+
+/// The goal figures: body text recall and precision after rendering the Markdown back (entities
+/// decoded), summed over words, on the shared corpus and on the skin test bed. Printed with
+/// `cargo test --test it text_figures -- --nocapture`.
+#[test]
+fn text_figures_meet_the_goal() {
+    use tistory_migrate::convert::fidelity::text_overlap;
+    let mut sets: Vec<(&str, PathBuf, Vec<String>)> = vec![(
+        "skin test bed",
+        skins(),
+        read_expected(&skins().join("expected.toml"))
+            .into_iter()
+            .map(|e| e.file)
+            .collect(),
+    )];
+    let sample = crate::support::sample_blog();
+    let sample_files = read_expected(&sample.join("expected.toml"))
+        .into_iter()
+        .filter(|e| e.kind == "post" || e.kind == "notice")
+        .map(|e| e.file)
+        .collect();
+    sets.push(("sample blog", sample, sample_files));
+    if let Some(dir) = crate::support::corpus_dir() {
+        let files = read_expected(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/corpus_expected.toml"),
+        )
+        .into_iter()
+        .filter(|e| e.kind == "post" || e.kind == "notice")
+        .map(|e| e.file)
+        .collect();
+        sets.push(("corpus", dir, files));
+    }
+    for (name, dir, files) in sets {
+        let (mut page_words, mut rendered_words) = (0usize, 0usize);
+        let (mut recalled, mut precise) = (0f64, 0f64);
+        let mut worst: Vec<(String, f64, f64)> = Vec::new();
+        for file in &files {
+            let page = extract_file(&dir.join(file));
+            let Page::Entry(post) = &page else { continue };
+            let Some(body) = &post.body else { continue };
+            let md = markdown_of(&page).unwrap();
+            let o = text_overlap(&body.text, &md.body);
+            page_words += o.page_words;
+            rendered_words += o.rendered_words;
+            recalled += o.recall * o.page_words as f64;
+            precise += o.precision * o.rendered_words as f64;
+            worst.push((file.clone(), o.recall, o.precision));
+        }
+        let recall = recalled / page_words.max(1) as f64;
+        let precision = precise / rendered_words.max(1) as f64;
+        worst.sort_by(|a, b| (a.1 + a.2).total_cmp(&(b.1 + b.2)));
+        println!(
+            "{name}: {} posts, {page_words} page words, {rendered_words} rendered words: recall {:.4}%, precision {:.4}%; lowest: {:?}",
+            files.len(),
+            recall * 100.0,
+            precision * 100.0,
+            worst.first()
+        );
+        assert!(recall >= 0.995, "{name}: recall {recall}");
+        assert!(precision >= 0.98, "{name}: precision {precision}");
     }
 }
