@@ -17,7 +17,7 @@
 //! ```
 
 mod chrome;
-mod classify;
+pub(crate) mod classify;
 mod clean;
 pub mod dates;
 pub mod decode;
