@@ -77,8 +77,8 @@ pub enum FetchError {
         /// What the network said.
         message: String,
     },
-    /// The server stopped answering.
-    #[error("{url} timed out")]
+    /// The server stopped answering, or did not finish within the request deadline.
+    #[error("{url} timed out (no answer, or not finished within the request deadline)")]
     Timeout {
         /// The URL.
         url: String,
@@ -122,6 +122,13 @@ impl FetchError {
             Self::Connect { .. } | Self::Timeout { .. } | Self::Truncated { .. }
         )
     }
+
+    /// True when a later pass may succeed: the failures retries are for, and a transient status
+    /// that outlasted one pass's attempts.
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        self.is_transient() || matches!(self, Self::Status { .. })
+    }
 }
 
 /// Counters of what the fetcher did.
@@ -131,6 +138,20 @@ pub struct FetchStats {
     pub requests: AtomicU64,
     /// Retries among them.
     pub retries: AtomicU64,
+    /// The longest `Retry-After` served, in milliseconds (0 when none): retry passes cool down
+    /// at least this long.
+    pub longest_retry_after_ms: AtomicU64,
+}
+
+impl FetchStats {
+    /// The longest `Retry-After` served so far.
+    #[must_use]
+    pub fn longest_retry_after(&self) -> Option<Duration> {
+        match self.longest_retry_after_ms.load(Ordering::Relaxed) {
+            0 => None,
+            ms => Some(Duration::from_millis(ms)),
+        }
+    }
 }
 
 /// One origin's robots.txt rules, fetched once (`None` = no usable robots.txt: all allowed).
@@ -258,8 +279,22 @@ impl Fetcher {
             }
             self.limiter.wait(&host).await;
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
-            let wait = match self.try_once(url, validators).await {
+            let once =
+                tokio::time::timeout(self.policy.request_deadline, self.try_once(url, validators))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(FetchError::Timeout {
+                            url: url.to_string(),
+                        })
+                    });
+            let wait = match once {
                 Ok((mut fetched, retry_after)) if is_transient_status(fetched.status) => {
+                    if let Some(asked) = retry_after {
+                        let ms = u64::try_from(asked.as_millis()).unwrap_or(u64::MAX);
+                        self.stats
+                            .longest_retry_after_ms
+                            .fetch_max(ms, Ordering::Relaxed);
+                    }
                     let wait =
                         retry_after.unwrap_or_else(|| backoff(self.policy.backoff_base, attempt));
                     if attempt >= max || wait > policy::MAX_RETRY_AFTER {
