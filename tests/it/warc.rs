@@ -324,3 +324,53 @@ async fn issue_12_a_wget_warc_of_the_replay_server_replays_through_migrate() {
     }
     assert!(compared >= 10, "the wget WARC held {compared} posts");
 }
+
+#[test]
+fn issue_12_serve_replays_a_warc_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("a");
+    bin()
+        .args(["migrate"])
+        .arg(sample_blog())
+        .args(["--warc", "--no-comments", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("tistory-migrate"))
+        .args(["--no-progress", "serve"])
+        .arg(out.join("warc"))
+        .args(["--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    let get = |path: &str| {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let policy = tistory_migrate::fetch::FetchPolicy {
+            rate: None,
+            ..tistory_migrate::fetch::FetchPolicy::default()
+        };
+        let fetcher = tistory_migrate::fetch::Fetcher::new(policy).unwrap();
+        let url = url::Url::parse(&format!("{base}{path}")).unwrap();
+        let r = rt.block_on(fetcher.get(&url, None)).unwrap();
+        (r.status, r.body)
+    };
+    // The page as the crawl saved it, the same bytes from the WARC.
+    let (status, body) = get("/1");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, 200);
+    assert_eq!(body, std::fs::read(out.join("raw/1.html")).unwrap());
+}
