@@ -32,6 +32,8 @@ pub enum Command {
     Crawl(CrawlArgs),
     /// Read saved Tistory pages and write Markdown posts and posts.jsonl (offline).
     Extract(ExtractArgs),
+    /// Rebuild an archive from a Tistory backup: the official backup zip or the old XML backup (offline).
+    Import(ImportArgs),
     /// The whole pipeline: crawl a blog (or replay a saved one from a directory), then extract.
     Migrate(MigrateArgs),
     /// Serve a saved blog or an archive as a Tistory blog on 127.0.0.1 (replay).
@@ -73,9 +75,18 @@ pub struct FetchArgs {
     /// Do not fetch comments.
     #[arg(long)]
     pub no_comments: bool,
-    /// Stop the id scan after this many missing ids past the highest known one [default: 30].
+    /// Stop the id scan after this many missing ids past the highest known one [default: 5 % of
+    /// the ids known, at least 5, at most 30].
     #[arg(long, value_name = "N")]
     pub scan_margin: Option<u64>,
+    /// Later passes over failed pages, files and comments, each after a longer cool-down; a URL
+    /// gets at most max-attempts × (1 + N) attempts per run [default: 3].
+    #[arg(long, value_name = "N")]
+    pub retry_passes: Option<u32>,
+    /// Total seconds one request may take, body included (a server dripping bytes is cut off)
+    /// [default: 120].
+    #[arg(long, value_name = "SECONDS")]
+    pub request_deadline: Option<f64>,
     /// Also record every HTTP exchange as WARC/1.1 (gzip per record) with a CDXJ index in
     /// ARCHIVE/warc/, for web-archiving tools (warcio, pywb).
     #[arg(long)]
@@ -119,6 +130,26 @@ pub struct MigrateArgs {
     /// Fetching options.
     #[command(flatten)]
     pub fetch: FetchArgs,
+}
+
+/// `import`: a backup file into an archive.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The backup file: the zip from 관리 → 데이터 관리 → 백업, or an old XML backup (told apart by content).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The archive directory [default: output/<blog>].
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The blog's Tistory name (NAME of NAME.tistory.com), when the backup does not tell it.
+    #[arg(long, value_name = "NAME")]
+    pub blog: Option<String>,
+    /// Zip posts you know were public: `all` or ids like 3,12,40. Others stay out of the Naver bundle.
+    #[arg(long, value_name = "all|IDS")]
+    pub mark_public: Option<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `verify` options.

@@ -367,30 +367,15 @@ fn list_files(archive: &Path) -> BTreeMap<String, FileFacts> {
 
 /// The render-back check of each post, on all cores (parsing pages is the slow part).
 fn measure_all(archive: &Path, posts: &[(EntryId, String, String)]) -> BTreeMap<EntryId, Measured> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let chunk = posts.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = posts
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|(id, raw, md)| {
-                            let measured = measure(
-                                &layout::resolve(archive, raw),
-                                &layout::resolve(archive, md),
-                            );
-                            (*id, measured)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+    crate::parallel::par_map(posts, |(id, raw, md)| {
+        let measured = measure(
+            &layout::resolve(archive, raw),
+            &layout::resolve(archive, md),
+        );
+        (*id, measured)
     })
+    .into_iter()
+    .collect()
 }
 
 /// The saved page's visible body text against the text of the Markdown file, rendered.

@@ -62,6 +62,7 @@ fn row(id: EntryId, status: PostStatus, published: &str, images: &[&str]) -> Pos
         }),
         comments: None,
         warnings: Vec::new(),
+        provenance: None,
     }
 }
 
