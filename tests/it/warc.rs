@@ -10,7 +10,7 @@ use predicates::prelude::PredicateBooleanExt as _;
 use tistory_migrate::serve::{Faults, ReplayServer};
 
 use crate::crawl::serve_sample;
-use crate::support::{bin, sample_blog};
+use crate::support::{bin, sample_blog, without_fetch_times};
 
 /// An external tool: `$ENV`, else `target/warcio-venv/bin/<name>` (what `.ci/run` makes), else
 /// `<name>` on PATH. Under CI=true a missing tool fails the test; otherwise it is skipped with a
@@ -182,7 +182,7 @@ fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
-            (rel, std::fs::read(e.path()).unwrap())
+            (rel, without_fetch_times(&std::fs::read(e.path()).unwrap()))
         })
         .collect()
 }
@@ -209,8 +209,8 @@ fn issue_12_a_warc_rebuilds_the_same_posts_jsonl_and_markdown() {
         .assert()
         .success();
     assert_eq!(
-        std::fs::read(first.join("posts.jsonl")).unwrap(),
-        std::fs::read(second.join("posts.jsonl")).unwrap()
+        without_fetch_times(&std::fs::read(first.join("posts.jsonl")).unwrap()),
+        without_fetch_times(&std::fs::read(second.join("posts.jsonl")).unwrap())
     );
     let (a, b) = (
         read_tree(&first.join("posts")),
@@ -234,8 +234,8 @@ fn issue_12_a_warc_rebuilds_the_same_posts_jsonl_and_markdown() {
         .assert()
         .success();
     assert_eq!(
-        std::fs::read(first.join("posts.jsonl")).unwrap(),
-        std::fs::read(third.join("posts.jsonl")).unwrap()
+        without_fetch_times(&std::fs::read(first.join("posts.jsonl")).unwrap()),
+        without_fetch_times(&std::fs::read(third.join("posts.jsonl")).unwrap())
     );
 }
 
@@ -313,8 +313,10 @@ async fn issue_12_a_wget_warc_of_the_replay_server_replays_through_migrate() {
             && let (Some(a), Some(b)) = (row["markdown"].as_str(), d["markdown"].as_str())
         {
             assert_eq!(
-                std::fs::read_to_string(rebuilt.join(a)).unwrap(),
-                std::fs::read_to_string(direct.join(b)).unwrap(),
+                String::from_utf8(without_fetch_times(
+                    &std::fs::read(rebuilt.join(a)).unwrap()
+                )),
+                String::from_utf8(without_fetch_times(&std::fs::read(direct.join(b)).unwrap())),
                 "post {id}: the same Markdown"
             );
         }
