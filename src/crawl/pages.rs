@@ -453,8 +453,8 @@ fn write_comments(ctx: &Ctx, id: EntryId, items: &[serde_json::Value]) -> Result
 }
 
 /// Fetches comments of every archived post that has none saved yet, with bounded concurrency.
-/// A post the mobile list counts no comments for gets its (empty) comments file without a
-/// request; an unknown count is fetched.
+/// A post the mobile list counts no comments for is recorded as having none, without a request;
+/// an unknown count is fetched.
 pub(crate) async fn fetch_all_comments(
     ctx: &Arc<Ctx>,
     progress: &Progress,
@@ -482,8 +482,10 @@ pub(crate) async fn fetch_all_comments(
     };
     let (empty, posts): (Vec<EntryId>, Vec<EntryId>) =
         posts.into_iter().partition(|id| no_comments.contains(id));
+    // No request, so no file either: a file would claim a fetch (and a WARC capture) that
+    // never happened. `ok` with a count of 0 and no file is what verify accepts as "none".
     for id in empty {
-        write_comments(ctx, id, &[])?;
+        ctx.db().record_comments(id, Some(0), None, None)?;
     }
     let bar = progress.bar("comments", posts.len() as u64);
     let last = ctx.fetcher.policy().retry_passes == 0;

@@ -368,6 +368,11 @@ fn check_comments(
             report.comments.saved += 1;
             return;
         }
+        // The blog's list counted no comments, so none were fetched and no file was written.
+        (CommentsState::Ok, None) if c.count == Some(0) => {
+            report.comments.saved += 1;
+            return;
+        }
         (CommentsState::Ok, Some(file)) => {
             format!("the comments file {file} of post {id} is not on disk")
         }

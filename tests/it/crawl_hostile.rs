@@ -323,10 +323,10 @@ async fn comments_are_fetched_only_where_the_list_counts_some() {
         asked.into_iter().collect::<Vec<_>>(),
         ["/m/api/10/comment", "/m/api/16/comment", "/m/api/2/comment"]
     );
-    // Every archived post still has its comments file (empty where the list counts none).
+    // A post the list counts no comments for is recorded with none, and no file claims a fetch.
     let db = ArchiveDb::open(&out.join("archive.db")).unwrap();
     let c = db.comments(13).unwrap().unwrap();
-    assert_eq!((c.count, c.file.is_some()), (Some(0), true));
+    assert_eq!((c.count, c.file), (Some(0), None));
     assert!(verify_complete(&out).0);
     server.shutdown().await;
 }
