@@ -699,8 +699,12 @@ mod tests {
         let db = ArchiveDb::open(&path).unwrap();
         let row = db.comments(3).unwrap().unwrap();
         assert_eq!((row.count, row.sha256), (Some(2), None));
-        db.record_comments_saved(3, 1, "comments/3.json", "ab").unwrap();
-        assert_eq!(db.comments(3).unwrap().unwrap().sha256.as_deref(), Some("ab"));
+        db.record_comments_saved(3, 1, "comments/3.json", "ab")
+            .unwrap();
+        assert_eq!(
+            db.comments(3).unwrap().unwrap().sha256.as_deref(),
+            Some("ab")
+        );
         drop(db);
         ArchiveDb::open(&path).expect("opening twice adds nothing twice");
     }

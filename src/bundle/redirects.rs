@@ -57,7 +57,7 @@ pub fn redirect_rules(base: &Url, posts: &[PublishedPost]) -> Vec<RedirectRule> 
             url.set_path(&path);
             url.set_query(None);
             url.set_fragment(None);
-            rules.push(RedirectRule {
+            let rule = RedirectRule {
                 old_path_encoded: url.path().to_string(),
                 old_url: url.to_string(),
                 old_path: path,
@@ -65,10 +65,29 @@ pub fn redirect_rules(base: &Url, posts: &[PublishedPost]) -> Vec<RedirectRule> 
                 key: post.key.clone(),
                 id: post.id,
                 title: post.title.clone(),
-            });
+            };
+            // The refusal that keeps a stub file inside its folder keeps every output safe: a
+            // slug like `../..` would otherwise redirect `/` (or a path off the blog).
+            if is_safe_rule(&rule) {
+                rules.push(rule);
+            } else {
+                tracing::warn!(
+                    "post {}: no redirect for the unsafe old path {:?}",
+                    post.id,
+                    rule.old_path
+                );
+            }
         }
     }
     rules
+}
+
+/// True when a rule's old path is a safe, non-root path that survived URL normalisation as
+/// written (no `.`/`..` segments, no control or reserved file-name characters).
+fn is_safe_rule(rule: &RedirectRule) -> bool {
+    stub_path(rule).is_some()
+        && rule.old_path_encoded != "/"
+        && crate::markup::percent_decode_lossy(&rule.old_path_encoded) == rule.old_path
 }
 
 fn csv_field(s: &str) -> String {
@@ -239,6 +258,43 @@ mod tests {
         assert!(stub.contains("&quot;짧게&quot;"), "{stub}");
         let json: serde_json::Value = serde_json::from_str(&to_json(&rules)).unwrap();
         assert_eq!(json.as_array().unwrap().len(), 4);
+    }
+
+    #[test]
+    fn hostile_slugs_yield_no_rule_in_any_output() {
+        let base = Url::parse("https://b.tistory.com/").unwrap();
+        let post = PublishedPost {
+            id: 7,
+            key: "tistory:b:7".into(),
+            title: "t".into(),
+            naver_url: "https://blog.naver.com/x/1".into(),
+            slugs: vec![
+                "../..".into(),
+                "..%2F..".into(),
+                "a/../../etc".into(),
+                "봄".into(),
+            ],
+        };
+        let rules = redirect_rules(&base, &[post]);
+        let paths: Vec<&str> = rules.iter().map(|r| r.old_path.as_str()).collect();
+        assert_eq!(paths, ["/7", "/m/7", "/entry/봄", "/m/entry/봄"]);
+        for r in &rules {
+            assert_ne!(r.old_path_encoded, "/");
+            assert!(!r.old_path.contains(".."), "{r:?}");
+        }
+        for out in [
+            to_nginx_map(&rules),
+            to_netlify(&rules),
+            to_csv(&rules),
+            to_json(&rules),
+        ] {
+            assert!(!out.contains(".."), "{out}");
+            assert!(
+                !out.lines()
+                    .any(|l| l.starts_with("/ ") || l.starts_with("\"/\"")),
+                "{out}"
+            );
+        }
     }
 
     #[test]

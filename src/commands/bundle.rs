@@ -108,6 +108,7 @@ fn read_categories(out: &Path) -> anyhow::Result<Option<CategoryMap>> {
 /// Posts that cannot be read are reported, not errors.
 pub fn run_bundle(opts: &BundleOptions) -> anyhow::Result<BundleReport> {
     let started = Instant::now();
+    crate::archive::confine::check_folders(&opts.archive)?;
     let src = ArchiveSource::load(&opts.archive)?;
     let out = opts
         .out

@@ -58,6 +58,12 @@ pub async fn crawl_and_extract(
     asset_proxy: Option<Url>,
     progress: &Progress,
 ) -> Result<CrawlOutcome, CrawlError> {
+    // One run per archive, from before anything in it is touched to the end of the extract.
+    std::fs::create_dir_all(&out).map_err(|e| CrawlError::Archive {
+        path: out.clone(),
+        message: e.to_string(),
+    })?;
+    let _lock = crate::crawl::lock::ArchiveLock::acquire(&out)?;
     let recorder = match settings.warc_max_bytes {
         Some(max) => Some(start_warc(&blog, &out, max)?),
         None => None,
@@ -151,7 +157,8 @@ async fn finish_warc(
 #[must_use]
 pub fn exit_for(e: &CrawlError) -> Exit {
     match e {
-        CrawlError::NotTistory { .. } => Exit::BadArgs,
+        CrawlError::NotTistory { .. }
+        | CrawlError::Locked(crate::crawl::lock::LockError::Held { .. }) => Exit::BadArgs,
         _ => Exit::Unexpected,
     }
 }

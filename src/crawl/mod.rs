@@ -8,6 +8,7 @@ pub mod assets;
 pub mod comments;
 mod discovery;
 pub mod integrity;
+pub mod lock;
 mod pages;
 mod passes;
 pub mod scan;
@@ -88,6 +89,9 @@ pub enum CrawlError {
     /// The state database failed.
     #[error(transparent)]
     Db(#[from] DbError),
+    /// Another run holds the archive.
+    #[error(transparent)]
+    Locked(#[from] lock::LockError),
 }
 
 /// What a crawl did.
@@ -158,6 +162,10 @@ impl Ctx {
 
 fn prepare_archive(out: &Path) -> Result<ArchiveDb, CrawlError> {
     std::fs::create_dir_all(out).map_err(|e| CrawlError::Archive {
+        path: out.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    crate::archive::confine::check_folders(out).map_err(|e| CrawlError::Archive {
         path: out.to_path_buf(),
         message: e.to_string(),
     })?;

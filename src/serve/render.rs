@@ -33,6 +33,20 @@ Crawl-delay: 20\n";
 
 pub(crate) use crate::markup::escape_html as escape;
 
+/// Text for an XML document (`/rss`, `/sitemap.xml`): the characters XML 1.0 forbids (C0 controls
+/// other than tab, newline and carriage return, and U+FFFE/U+FFFF) dropped, then escaped. A saved
+/// body may hold them; the feed stays well-formed.
+fn xml_text(s: &str) -> String {
+    let allowed = |c: &char| {
+        matches!(*c, '\t' | '\n' | '\r')
+            || (!c.is_control() || u32::from(*c) >= 0x7F) && !matches!(*c, '\u{FFFE}' | '\u{FFFF}')
+    };
+    if s.chars().all(|c| allowed(&c)) {
+        return escape(s);
+    }
+    escape(&s.chars().filter(allowed).collect::<String>())
+}
+
 fn kst(time: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
     time.with_timezone(&FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset"))
 }
@@ -56,11 +70,11 @@ pub fn rss(site: &Site) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">\n<channel>\n",
     );
     let title = blog.title.as_deref().unwrap_or_default();
-    xml.push_str(&format!("<title>{}</title>\n", escape(title)));
-    xml.push_str(&format!("<link>{}/</link>\n", escape(&blog.base_url)));
+    xml.push_str(&format!("<title>{}</title>\n", xml_text(title)));
+    xml.push_str(&format!("<link>{}/</link>\n", xml_text(&blog.base_url)));
     xml.push_str(&format!(
         "<description>{}</description>\n",
-        escape(blog.description.as_deref().unwrap_or_default())
+        xml_text(blog.description.as_deref().unwrap_or_default())
     ));
     xml.push_str("<language>ko</language>\n");
     if let Some(newest) = posts.first().and_then(|p| p.published) {
@@ -68,25 +82,25 @@ pub fn rss(site: &Site) -> String {
     }
     xml.push_str("<generator>TISTORY</generator>\n<ttl>100</ttl>\n");
     for post in posts.iter().take(FEED_ITEMS) {
-        let link = escape(&permalink(site, post));
+        let link = xml_text(&permalink(site, post));
         xml.push_str("<item>\n");
         xml.push_str(&format!(
             "<title>{}</title>\n<link>{link}</link>\n",
-            escape(post.title.as_deref().unwrap_or_default())
+            xml_text(post.title.as_deref().unwrap_or_default())
         ));
         xml.push_str(&format!(
             "<description>{}</description>\n",
-            escape(post.body_html.as_deref().unwrap_or_default())
+            xml_text(post.body_html.as_deref().unwrap_or_default())
         ));
         if let Some(category) = &post.category {
-            xml.push_str(&format!("<category>{}</category>\n", escape(category)));
+            xml.push_str(&format!("<category>{}</category>\n", xml_text(category)));
         }
         if let Some(author) = &post.author {
-            xml.push_str(&format!("<author>{}</author>\n", escape(author)));
+            xml.push_str(&format!("<author>{}</author>\n", xml_text(author)));
         }
         xml.push_str(&format!(
             "<guid isPermaLink=\"true\">{}/{}</guid>\n",
-            escape(&blog.base_url),
+            xml_text(&blog.base_url),
             post.id
         ));
         xml.push_str(&format!(
@@ -123,7 +137,7 @@ pub fn sitemap(site: &Site) -> String {
     for post in posts.iter().take(keep) {
         xml.push_str(&format!(
             "<url><loc>{}</loc>",
-            escape(&permalink(site, post))
+            xml_text(&permalink(site, post))
         ));
         if let Some(time) = post.modified.or(post.published) {
             xml.push_str(&format!("<lastmod>{}</lastmod>", kst(time).to_rfc3339()));
@@ -132,7 +146,7 @@ pub fn sitemap(site: &Site) -> String {
     }
     xml.push_str(&format!(
         "<url><loc>{}/category</loc></url>\n</urlset>\n",
-        escape(&site.blog.base_url)
+        xml_text(&site.blog.base_url)
     ));
     xml
 }
@@ -217,9 +231,32 @@ mod tests {
 
     #[test]
     fn escaping_and_dates() {
-        assert_eq!(escape("a<b & \"c\"'"), "a&lt;b &amp; &quot;c&quot;&#39;");
+        assert_eq!(xml_text("a<b & \"c\"'"), "a&lt;b &amp; &quot;c&quot;&#39;");
         let t = DateTime::parse_from_rfc3339("2020-04-05T06:42:10Z").expect("valid");
         assert_eq!(rfc822(t), "Sun, 5 Apr 2020 15:42:10 +0900");
+    }
+
+    #[test]
+    fn the_feed_stays_well_formed_when_a_text_holds_characters_xml_forbids() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hangang-notes");
+        let mut site = Site::load(&dir).unwrap();
+        for entry in site.entries.values_mut() {
+            entry.title = Some("제목\u{1}\u{8}\u{1b}[0m 끝\u{FFFF}".into());
+            if let Some(body) = &mut entry.body_html {
+                body.push_str("<p>bell\u{7} nul\u{0} tab\t ok\u{85}</p>");
+            }
+        }
+        let xml = rss(&site);
+        roxmltree::Document::parse(&xml).expect("the feed is well-formed XML");
+        assert!(
+            xml.contains("제목[0m 끝"),
+            "only the forbidden characters go"
+        );
+        assert!(
+            xml.contains("tab\t ok\u{85}"),
+            "tab and C1 controls are allowed in XML 1.0"
+        );
+        assert!(!xml.contains('\u{1}') && !xml.contains('\u{0}') && !xml.contains('\u{FFFF}'));
     }
 
     #[test]

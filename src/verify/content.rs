@@ -362,7 +362,9 @@ fn check_comments(
                         != c.sha256.as_deref().map(str::to_ascii_lowercase)
                 }) =>
         {
-            format!("the comments file {file} of post {id} was changed on disk (its sha256 differs from the one recorded)")
+            format!(
+                "the comments file {file} of post {id} was changed on disk (its sha256 differs from the one recorded)"
+            )
         }
         (CommentsState::Ok, Some(file)) if input.files.contains_key(file) => {
             report.comments.saved += 1;

@@ -358,3 +358,49 @@ async fn a_damaged_comments_file_is_a_gap_and_a_crawl_fetches_it_again() {
     }
     server.shutdown().await;
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_archive_folder_linked_outside_is_refused_before_any_write() {
+    let server = serve_sample(Faults::none()).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("archive");
+    crawl_into(&server, &out, settings(2, 0)).await;
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("keep.txt"), b"not the archive's").unwrap();
+    std::fs::remove_dir_all(out.join("comments")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("comments")).unwrap();
+    let before = server.log.all().len();
+    let base = url::Url::parse(&server.base_url()).unwrap();
+    let Err(err) = tistory_migrate::commands::crawl::crawl_and_extract(
+        base.clone(),
+        out.clone(),
+        settings(2, 0),
+        Some(base),
+        &tistory_migrate::progress::Progress::hidden(),
+    )
+    .await
+    else {
+        panic!("a crawl into an archive with a linked folder ran");
+    };
+    let err = err.to_string();
+    assert!(
+        err.contains("comments") && err.contains("leads outside"),
+        "{err}"
+    );
+    assert_eq!(server.log.all().len(), before, "no request was sent");
+    let left: Vec<_> = std::fs::read_dir(&elsewhere).unwrap().collect();
+    assert_eq!(
+        left.len(),
+        1,
+        "nothing was written or deleted outside the archive"
+    );
+    crate::support::bin()
+        .arg("bundle")
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("leads outside"));
+    server.shutdown().await;
+}

@@ -72,6 +72,7 @@ fn snapshot(out: &Path) -> Snapshot {
         if entry.file_type().is_file()
             && !rel.starts_with("archive.db")
             && !rel.starts_with("raw/pages/")
+            && rel != ".lock"
         {
             files.insert(
                 rel,
@@ -212,4 +213,51 @@ async fn a_crawl_killed_during_the_scan_past_the_highest_id_leaves_no_phantom_en
     for (name, bytes) in &a.files {
         assert!(b.files[name] == *bytes, "{name} differs after resuming");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_on_a_busy_archive_says_who_holds_it_and_exits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = serve_sample(Faults::none().with_delay(Duration::from_millis(30))).await;
+    let out = tmp.path().join("archive");
+    let mut first = crawl_command(&server, &out).spawn().unwrap();
+    assert!(
+        wait_for_requests(&server, 3, &mut first).await,
+        "the first run started"
+    );
+    let before = server.log.all().len();
+    let second = tokio::task::spawn_blocking({
+        let (base, out) = (server.base_url(), out.clone());
+        move || {
+            crate::support::bin()
+                .args(["crawl", &base, "--rate", "0", "--out"])
+                .arg(&out)
+                .assert()
+                .code(3)
+                .get_output()
+                .stderr
+                .clone()
+        }
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&second);
+    assert!(stderr.contains("in use by another run"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("process {}", first.id())),
+        "names the holder: {stderr}"
+    );
+    assert!(first.try_wait().unwrap().is_none(), "the first run goes on");
+    assert!(first.wait().unwrap().success(), "and ends well");
+    // The second run sent nothing: every request after it started is the first run's, once.
+    let paths: Vec<String> = server.log.all()[before..]
+        .iter()
+        .map(|r| r.path_and_query.clone())
+        .filter(|p| p == "/")
+        .collect();
+    assert!(
+        paths.is_empty(),
+        "the second run fetched the home page: {paths:?}"
+    );
+    server.shutdown().await;
 }
