@@ -131,6 +131,10 @@ pub struct VerifyArgs {
     /// Print only the commands that repair the gaps, one per line.
     #[arg(long, conflicts_with = "json")]
     pub repair: bool,
+    /// Extract every saved page again to measure its text, instead of reading the archive's
+    /// extracted posts (slower; checks the extraction itself).
+    #[arg(long)]
+    pub deep: bool,
 }
 
 /// `bundle` options.

@@ -3,7 +3,6 @@
 //! assets right away. Also the id scan past the highest known id, and the comments pass.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 use std::sync::Arc;
 
 use tokio::sync::Semaphore;
@@ -16,9 +15,9 @@ use crate::archive::db::{EntryState, PageOutcome};
 use crate::archive::layout::{raw_page_rel, resolve};
 use crate::archive::store::write_atomic;
 use crate::discover::normalize::{EntryRef, entry_url};
-use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
-use crate::extract::{Page, PageSource, extract_page};
+use crate::extract::{Page, PageSource};
+use crate::extracted::{extract_bytes, key_of, profile_key, save};
 use crate::fetch::Validators;
 use crate::model::{AssetKind, AssetState, CommentsState, EntryId};
 use crate::progress::Progress;
@@ -128,21 +127,15 @@ pub(crate) async fn fetch_entry(
         };
     }
     let path_name = format!("{}", url);
-    let decoded = match decode_page(&fetched.body, Path::new(&path_name)) {
-        Ok(d) => d,
-        Err(e) => {
-            return id_hint.map_or(Ok(EntryFetch::Unchanged), |id| {
-                record(failed(id, Some(200), e.to_string()))
-            });
-        }
-    };
     let source = PageSource {
         path: path_name.clone().into(),
         url: Some(fetched.final_url.to_string()),
         id_hint,
         http_status: Some(200),
     };
-    let page = match extract_page(&decoded.html, &source, &SelectorProfile::default()) {
+    let profile = SelectorProfile::default();
+    // The one extraction of this page: what it is, its assets, and the artifact later stages read.
+    let page = match extract_bytes(&fetched.body, &source, &profile) {
         Ok(p) => p,
         Err(e) => {
             return id_hint.map_or(Ok(EntryFetch::Unchanged), |id| {
@@ -184,6 +177,15 @@ pub(crate) async fn fetch_entry(
             path: ctx.out.clone(),
             message: crate::report::error_chain(&e),
         });
+    }
+    if keep_page && let Page::Entry(post) = &page {
+        let key = key_of(&fetched.body, &profile_key(&profile));
+        if let Err(e) = save(&ctx.out, id, key, post) {
+            return Err(CrawlError::Archive {
+                path: ctx.out.clone(),
+                message: crate::report::error_chain(&e),
+            });
+        }
     }
     let outcome = PageOutcome {
         id,

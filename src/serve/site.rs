@@ -27,7 +27,8 @@ use super::layouts;
 use crate::discover::normalize::slug_of;
 use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
-use crate::extract::{Page, PageSource, extract_page};
+use crate::extract::{Page, PageSource};
+use crate::extracted::{ArtifactUse, PostReader};
 use crate::model::{EntryId, PageKind};
 
 /// Why a site could not be loaded at all.
@@ -292,7 +293,10 @@ impl Site {
             author: None,
             body_html: None,
         };
-        match extract_page(&html, &source, &SelectorProfile::default()) {
+        // An archive's page comes from its extracted post when current (no second parse).
+        let profile = SelectorProfile::default();
+        let reader = PostReader::new(&profile, ArtifactUse::ReadOnly);
+        match reader.read(&entry.page.html, &source) {
             Ok(Page::Entry(post)) => {
                 if post.id != id {
                     self.notes.push(format!(

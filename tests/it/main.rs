@@ -11,6 +11,7 @@ mod crawl_bad_input;
 mod crawl_resume;
 mod desk;
 mod fixtures;
+mod parse_once;
 mod support;
 mod verify;
 mod verify_html;
