@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-/// Default limit on the size of one saved page, in bytes (32 MiB; the largest real post seen is 0.6 MB).
-pub const DEFAULT_MAX_PAGE_BYTES: u64 = 32 * 1024 * 1024;
+pub use crate::extract::decode::DEFAULT_MAX_PAGE_BYTES;
 
 /// Archive a Tistory blog, turn its posts into Markdown, move them to Naver Blog, and prove nothing was lost.
 #[derive(Debug, Parser)]
@@ -32,6 +31,8 @@ pub enum Command {
     Crawl(CrawlArgs),
     /// Read saved Tistory pages and write Markdown posts and posts.jsonl (offline).
     Extract(ExtractArgs),
+    /// Rebuild an archive from a Tistory backup: the official backup zip or the old XML backup (offline).
+    Import(ImportArgs),
     /// The whole pipeline: crawl a blog (or replay a saved one from a directory), then extract.
     Migrate(MigrateArgs),
     /// Serve a saved blog or an archive as a Tistory blog on 127.0.0.1 (replay).
@@ -73,9 +74,25 @@ pub struct FetchArgs {
     /// Do not fetch comments.
     #[arg(long)]
     pub no_comments: bool,
-    /// Stop the id scan after this many missing ids past the highest known one [default: 30].
+    /// Stop the id scan after this many missing ids past the highest known one [default: 5 % of
+    /// the ids known, at least 5, at most 30].
     #[arg(long, value_name = "N")]
     pub scan_margin: Option<u64>,
+    /// Later passes over failed pages, files and comments, each after a longer cool-down; a URL
+    /// gets at most max-attempts × (1 + N) attempts per run [default: 3].
+    #[arg(long, value_name = "N")]
+    pub retry_passes: Option<u32>,
+    /// Total seconds one request may take, body included (a server dripping bytes is cut off)
+    /// [default: 120].
+    #[arg(long, value_name = "SECONDS")]
+    pub request_deadline: Option<f64>,
+    /// Also record every HTTP exchange as WARC/1.1 (gzip per record) with a CDXJ index in
+    /// ARCHIVE/warc/, for web-archiving tools (warcio, pywb).
+    #[arg(long)]
+    pub warc: bool,
+    /// Start a new WARC file past this size, in bytes [default: 1000000000].
+    #[arg(long, value_name = "BYTES", requires = "warc")]
+    pub warc_max_bytes: Option<u64>,
 }
 
 /// `crawl` options.
@@ -102,7 +119,8 @@ pub struct CrawlArgs {
 /// `migrate` options.
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
-    /// A blog address (as for crawl), or a directory of saved pages or an archive to replay offline.
+    /// A blog address (as for crawl), or, to replay offline: a directory of saved pages, an
+    /// archive, or WARC files (a .warc/.warc.gz file or a folder of them, from any tool).
     #[arg(value_name = "SOURCE")]
     pub source: String,
     /// The archive directory [default: output/NAME/].
@@ -111,6 +129,26 @@ pub struct MigrateArgs {
     /// Fetching options.
     #[command(flatten)]
     pub fetch: FetchArgs,
+}
+
+/// `import`: a backup file into an archive.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The backup file: the zip from 관리 → 데이터 관리 → 백업, or an old XML backup (told apart by content).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The archive directory [default: output/<blog>].
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The blog's Tistory name (NAME of NAME.tistory.com), when the backup does not tell it.
+    #[arg(long, value_name = "NAME")]
+    pub blog: Option<String>,
+    /// Zip posts you know were public: `all` or ids like 3,12,40. Others stay out of the Naver bundle.
+    #[arg(long, value_name = "all|IDS")]
+    pub mark_public: Option<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `verify` options.
@@ -135,6 +173,27 @@ pub struct VerifyArgs {
     /// extracted posts (slower; checks the extraction itself).
     #[arg(long)]
     pub deep: bool,
+    /// Also fetch every post the ledger records from Naver and compare it with the bundle (exit 4
+    /// when one is not intact). Reads public pages only, one request every two seconds.
+    #[arg(long)]
+    pub naver: bool,
+    /// Naver-side check options.
+    #[command(flatten)]
+    pub naver_check: NaverArgs,
+}
+
+/// How the Naver-side check runs (`verify --naver`, the desk's check button).
+#[derive(Debug, Args, Clone, Default)]
+pub struct NaverArgs {
+    /// Read Naver from this base URL instead (a proxy, a test server): PostView.naver, m/, rss/ under it.
+    #[arg(long, value_name = "URL")]
+    pub naver_endpoint: Option<String>,
+    /// Seconds between two requests to Naver [default: 2].
+    #[arg(long, value_name = "SECONDS")]
+    pub naver_interval: Option<f64>,
+    /// Posts keeping less than this share of the body's text on Naver are text_lost [default: 0.98].
+    #[arg(long, value_name = "F")]
+    pub naver_threshold: Option<f64>,
 }
 
 /// `bundle` options.
@@ -184,12 +243,15 @@ pub struct DeskArgs {
     /// The archive whose archive.db holds the ledger [default: the bundle's parent directory].
     #[arg(long, value_name = "DIR")]
     pub archive: Option<PathBuf>,
+    /// How the check behind the desk's "네이버 확인" button runs.
+    #[command(flatten)]
+    pub naver_check: NaverArgs,
 }
 
 /// `serve` options.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// A directory of saved pages, or an archive.
+    /// A directory of saved pages, an archive, or WARC files (a .warc/.warc.gz file or a folder).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
     /// The port on 127.0.0.1 (0 = any free port) [default: 8080].

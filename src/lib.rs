@@ -52,12 +52,16 @@ pub mod error;
 pub mod extract;
 pub mod extracted;
 pub mod fetch;
+pub mod import;
 pub mod markup;
 pub mod model;
+pub mod naver_check;
 pub mod parallel;
 pub mod progress;
+pub mod provenance;
 pub mod report;
 pub mod serve;
 pub mod verify;
+pub mod warc;
 
 pub use error::{Error, Result};

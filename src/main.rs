@@ -13,6 +13,7 @@ use tistory_migrate::commands::crawl::{
 };
 use tistory_migrate::commands::desk::{desk_options, run_desk};
 use tistory_migrate::commands::extract::{ExtractOptions, run_extract};
+use tistory_migrate::commands::import::{ImportOptions, exit_for_error, run_import};
 use tistory_migrate::commands::migrate::{bundle_and_verify, migrate_blog, migrate_directory};
 use tistory_migrate::commands::redirects::{RedirectsOptions, run_redirects};
 use tistory_migrate::commands::serve::serve_dir;
@@ -20,6 +21,8 @@ use tistory_migrate::commands::verify::{VerifyOptions, run_verify};
 use tistory_migrate::config::{crawl_settings, parse_blog};
 use tistory_migrate::crawl::CrawlError;
 use tistory_migrate::extract::selectors::SelectorProfile;
+use tistory_migrate::import::ImportLimits;
+use tistory_migrate::import::writer::MarkPublic;
 use tistory_migrate::progress::{LogWriter, Progress};
 use tistory_migrate::report::Exit;
 
@@ -61,6 +64,9 @@ fn finish(result: Result<CrawlOutcome, CrawlError>) -> Exit {
         Ok(outcome) => {
             print_stdout(&outcome.crawl.render());
             print_stdout(&outcome.extract.render());
+            if let Some(warc) = &outcome.warc {
+                print_stdout(&warc.render());
+            }
             outcome.exit()
         }
         Err(e) => {
@@ -104,6 +110,35 @@ fn run(cli: Cli, progress: &Progress) -> anyhow::Result<Exit> {
             }
             Ok(report.exit())
         }
+        Command::Import(args) => {
+            let mark_public = match args.mark_public.as_deref().map(MarkPublic::parse) {
+                None => MarkPublic::None,
+                Some(Ok(m)) => m,
+                Some(Err(e)) => return bad_args(&format!("--mark-public: {e}")),
+            };
+            let opts = ImportOptions {
+                file: args.file,
+                out: args.out,
+                blog: args.blog,
+                mark_public,
+                limits: ImportLimits::default(),
+                max_page_bytes: DEFAULT_MAX_PAGE_BYTES,
+            };
+            match run_import(&opts) {
+                Ok(report) => {
+                    if args.json {
+                        print_stdout(&(serde_json::to_string_pretty(&report)? + "\n"));
+                    } else {
+                        print_stdout(&report.render());
+                    }
+                    Ok(report.exit())
+                }
+                Err(e) => {
+                    eprintln!("tistory-migrate: error: {e:#}");
+                    Ok(exit_for_error(&e))
+                }
+            }
+        }
         Command::Crawl(args) => {
             let blog = match parse_blog(&args.blog) {
                 Ok(b) => b,
@@ -130,7 +165,7 @@ fn run(cli: Cli, progress: &Progress) -> anyhow::Result<Exit> {
         }
         Command::Migrate(args) => {
             let dir = std::path::Path::new(&args.source);
-            let local = dir.is_dir();
+            let local = dir.is_dir() || tistory_migrate::warc::replay::is_warc_source(dir);
             if args.fetch.ignore_robots {
                 eprintln!(
                     "tistory-migrate: warning: --ignore-robots: the blog's robots.txt is NOT honoured"

@@ -210,6 +210,10 @@ pub struct PostRecord {
     pub comments: Option<CommentsRef>,
     /// Warnings for this post.
     pub warnings: Vec<String>,
+    /// Where the saved copy came from (live, a backup file, a Wayback snapshot); absent in rows
+    /// written before provenance was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::provenance::Provenance>,
 }
 
 // --- Typed state -------------------------------------------------------------------------------

@@ -46,6 +46,9 @@ pub struct PostSource<'a> {
     pub images: &'a [Image],
     /// Attachments, `file`/`status` from the archive.
     pub attachments: &'a [Attachment],
+    /// Where a copy that is not live was restored from, as the footer's clause
+    /// ([`crate::provenance::Provenance::footer_clause`]); `None` for a live copy.
+    pub restored: Option<&'a str>,
 }
 
 /// The size and hash of an archived file.
@@ -180,6 +183,10 @@ pub fn build_post(src: &PostSource<'_>, ctx: &PostContext<'_>) -> BuiltPost {
         blog: src.blog,
     };
     if let Some(text) = footer_text(ctx.footer, &facts) {
+        let text = match src.restored {
+            Some(clause) => crate::provenance::footer_with_clause(&text, clause),
+            None => text,
+        };
         body = body.with_footer(&text);
     }
     let width = body.image_slots.len().to_string().len().max(2);
@@ -292,7 +299,10 @@ pub fn build_post(src: &PostSource<'_>, ctx: &PostContext<'_>) -> BuiltPost {
         content_sha256,
         warnings,
     };
-    let mut post_json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    // Plain structs of strings and numbers: serialising cannot fail, and an empty post.json would
+    // pass for a post with nothing in it.
+    let mut post_json =
+        serde_json::to_vec_pretty(&manifest).expect("a post manifest always serialises");
     post_json.push(b'\n');
     let paste = paste_page(&title, &body.html);
     BuiltPost {

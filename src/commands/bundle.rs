@@ -4,7 +4,6 @@
 //! `categories.json` edits. Every file is written atomically and `bundle.json` last, so an
 //! interrupted run leaves no manifest and [`check_bundle`] says so.
 
-mod check;
 mod report;
 pub(crate) mod source;
 
@@ -15,7 +14,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 use chrono::DateTime;
 
-pub use check::{check_bundle, read_bundle_manifest};
+pub use crate::bundle::check::{check_bundle, read_bundle_manifest};
 pub use report::BundleReport;
 use source::ArchiveSource;
 
@@ -127,6 +126,16 @@ pub fn run_bundle(opts: &BundleOptions) -> anyhow::Result<BundleReport> {
             });
             continue;
         }
+        if let Some(reason) = crate::provenance::bundle_hold(row) {
+            skipped.push(SkippedPost {
+                key: post_key(&src.blog, row.id),
+                id: row.id,
+                title: row.title.clone(),
+                status: "visibility_unknown".into(),
+                reason,
+            });
+            continue;
+        }
         match src.post(row) {
             Ok(post) => posts.push((row, post)),
             Err(reason) => {
@@ -164,6 +173,10 @@ pub fn run_bundle(opts: &BundleOptions) -> anyhow::Result<BundleReport> {
     let mut built = Vec::new();
     for (i, (row, post)) in posts.iter().enumerate() {
         let date = published(row);
+        let restored = row
+            .provenance
+            .as_ref()
+            .and_then(crate::provenance::Provenance::footer_clause);
         let body = post
             .body
             .as_ref()
@@ -180,6 +193,7 @@ pub fn run_bundle(opts: &BundleOptions) -> anyhow::Result<BundleReport> {
             body_html: &body.html,
             images: &body.images,
             attachments: &body.attachments,
+            restored: restored.as_deref(),
         };
         let ctx = PostContext {
             sequence: i + 1,

@@ -11,6 +11,7 @@ use crate::crawl::{CrawlError, CrawlOptions, CrawlReport, crawl};
 use crate::extract::selectors::SelectorProfile;
 use crate::progress::Progress;
 use crate::report::{Exit, ExtractReport};
+use crate::warc::{WARC_DIR, WarcOptions, WarcRecorder, WarcSummary};
 
 /// The outcome of crawl + extract.
 pub struct CrawlOutcome {
@@ -20,13 +21,16 @@ pub struct CrawlOutcome {
     pub extract: ExtractReport,
     /// The archive directory.
     pub out: PathBuf,
+    /// What `--warc` wrote.
+    pub warc: Option<WarcSummary>,
 }
 
 impl CrawlOutcome {
     /// The exit code: 2 when an entry or file failed.
     #[must_use]
     pub fn exit(&self) -> Exit {
-        if self.crawl.has_failures() || self.extract.exit() != Exit::Ok {
+        let warc_failed = self.warc.as_ref().is_some_and(|w| !w.errors.is_empty());
+        if self.crawl.has_failures() || self.extract.exit() != Exit::Ok || warc_failed {
             Exit::ItemsFailed
         } else {
             Exit::Ok
@@ -46,7 +50,7 @@ pub fn default_archive_dir(blog: &Url) -> PathBuf {
 /// Crawls `blog` into `out` and extracts the archive.
 ///
 /// # Errors
-/// [`CrawlError`] when the crawl cannot run; an extract failure as [`CrawlError::Archive`].
+/// [`CrawlError`] when the crawl cannot run; an extract failure as [`CrawlError::Step`].
 pub async fn crawl_and_extract(
     blog: Url,
     out: PathBuf,
@@ -54,7 +58,12 @@ pub async fn crawl_and_extract(
     asset_proxy: Option<Url>,
     progress: &Progress,
 ) -> Result<CrawlOutcome, CrawlError> {
+    let recorder = match settings.warc_max_bytes {
+        Some(max) => Some(start_warc(&blog, &out, max)?),
+        None => None,
+    };
     let opts = CrawlOptions {
+        recorder: recorder.as_ref().map(|(tap, _)| tap.clone()),
         blog,
         out: out.clone(),
         policy: settings.policy,
@@ -64,28 +73,82 @@ pub async fn crawl_and_extract(
         comments: settings.comments,
         retry_failed: settings.retry_failed,
     };
-    let crawl_report = crawl(&opts, progress).await?;
+    let crawled = crawl(&opts, progress).await;
+    // Every tap is dropped with the options and the fetcher; the file is finished even when the
+    // crawl stopped early, so what was recorded stays valid.
+    drop(opts);
+    let warc = match recorder {
+        Some((tap, recorder)) => {
+            drop(tap);
+            Some(finish_warc(recorder, &out).await?)
+        }
+        None => None,
+    };
+    let crawl_report = crawled?;
     let extract_opts = ExtractOptions {
         inputs: vec![out.clone()],
         out: Some(out.clone()),
         profile: SelectorProfile::default(),
-        max_page_bytes: crate::cli::DEFAULT_MAX_PAGE_BYTES,
+        max_page_bytes: crate::extract::decode::DEFAULT_MAX_PAGE_BYTES,
     };
     let extract = tokio::task::spawn_blocking(move || run_extract(&extract_opts))
         .await
-        .map_err(|e| CrawlError::Archive {
+        .map_err(|e| CrawlError::Step {
+            step: "extract",
             path: out.clone(),
-            message: e.to_string(),
+            source: Box::new(e),
         })?
-        .map_err(|e| CrawlError::Archive {
+        .map_err(|e| CrawlError::Step {
+            step: "extract",
             path: out.clone(),
-            message: format!("{e:#}"),
+            source: e.into(),
         })?;
     Ok(CrawlOutcome {
         crawl: crawl_report,
         extract,
         out,
+        warc,
     })
+}
+
+/// Recovers what a killed run left in `<out>/warc/` and starts recording.
+fn start_warc(
+    blog: &Url,
+    out: &std::path::Path,
+    max_file_bytes: u64,
+) -> Result<(crate::fetch::tap::ExchangeTap, WarcRecorder), CrawlError> {
+    let host = blog.host_str().unwrap_or("blog");
+    let name = host.strip_suffix(".tistory.com").unwrap_or(host);
+    let opts = WarcOptions {
+        dir: out.join(WARC_DIR),
+        prefix: crate::archive::layout::safe_name(name),
+        max_file_bytes,
+        info: vec![("tistory-migrate-blog".to_string(), blog.to_string())],
+    };
+    WarcRecorder::start(opts).map_err(|e| CrawlError::Step {
+        step: "the WARC recorder",
+        path: out.join(WARC_DIR),
+        source: Box::new(e),
+    })
+}
+
+async fn finish_warc(
+    recorder: WarcRecorder,
+    out: &std::path::Path,
+) -> Result<WarcSummary, CrawlError> {
+    let dir = out.join(WARC_DIR);
+    tokio::task::spawn_blocking(move || recorder.finish())
+        .await
+        .map_err(|e| CrawlError::Step {
+            step: "the WARC recorder",
+            path: dir.clone(),
+            source: Box::new(e),
+        })?
+        .map_err(|e| CrawlError::Step {
+            step: "the WARC recorder",
+            path: dir,
+            source: Box::new(e),
+        })
 }
 
 /// Maps a crawl error to an exit code: a bad address is a bad argument (3), the rest 1.

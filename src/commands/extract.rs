@@ -14,11 +14,13 @@ use crate::archive::layout::{self, ARCHIVE_DB, POSTS_JSONL, RAW_DIR};
 use crate::archive::store::write_atomic;
 use crate::convert::{ImageMap, to_markdown, to_record};
 use crate::extract::selectors::SelectorProfile;
+use crate::extract::witness::{ListFields, second_witness};
 use crate::extract::{Page, PageSource};
 use crate::extracted::{ArtifactUse, PostReader};
 use crate::model::{
     AssetState, AssetStatus, CommentsRef, CommentsState, PageKind, Post, PostRecord, PostStatus,
 };
+use crate::provenance::{Origin, Provenance, apply_visibility, insert_front_matter};
 use crate::report::{ExtractReport, FileProblem, NotPost, PostWarnings};
 
 /// What `extract` needs.
@@ -196,6 +198,10 @@ struct ArchiveIndex {
     base_url: Option<String>,
     assets: HashMap<String, AssetRow>,
     comments: HashMap<u64, CommentsRef>,
+    /// Where each entry's saved copy came from (live when `archive.db` records nothing else).
+    provenance: HashMap<u64, Provenance>,
+    /// What the mobile list API said about each entry (the second witness).
+    listed: HashMap<u64, ListFields>,
 }
 
 impl ArchiveIndex {
@@ -218,7 +224,19 @@ impl ArchiveIndex {
             .filter(|e| e.raw_file.is_none() && !matches!(e.state, EntryState::NotPost))
             .cloned()
             .collect();
+        let mut provenance = HashMap::new();
         for e in entries {
+            let p = match db.provenance(e.id)? {
+                Some(p) => p,
+                None => Provenance {
+                    origin: Origin::Live {
+                        fetched_at: db.fetched_at(e.id)?,
+                    },
+                    visibility: None,
+                    choice: None,
+                },
+            };
+            provenance.insert(e.id, p);
             if let Some(c) = db.comments(e.id)?
                 && c.state == CommentsState::Ok
                 && let (Some(count), Some(file)) = (c.count, c.file)
@@ -226,11 +244,27 @@ impl ArchiveIndex {
                 comments.insert(e.id, CommentsRef { count, file });
             }
         }
+        let listed = db
+            .api_entries()?
+            .into_iter()
+            .map(|a| {
+                let fields = ListFields {
+                    title: a.title,
+                    published: a.published,
+                    category: a.category,
+                    tags: a.tags,
+                    comment_count: a.comment_count,
+                };
+                (a.id, fields)
+            })
+            .collect();
         Ok(Self {
+            listed,
             pageless,
             base_url: db.meta("canonical_base")?.or(db.meta("base_url")?),
             assets,
             comments,
+            provenance,
         })
     }
 
@@ -269,6 +303,7 @@ impl ArchiveIndex {
             fidelity: None,
             comments: None,
             warnings,
+            provenance: None,
         }
     }
 
@@ -354,9 +389,18 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
     let mut markdown_written = 0usize;
     for (path, post) in posts.values_mut() {
         let images = archive.apply(post);
+        if let Some(listed) = archive.listed.get(&post.id) {
+            let saved = archive.comments.get(&post.id).map(|c| c.count);
+            let witnessed = second_witness(post, listed, saved);
+            post.warnings.extend(witnessed.warnings());
+        }
         let post = &*post;
-        let md = to_markdown(post, &images);
+        let mut md = to_markdown(post, &images);
         let md_rel = layout::markdown_rel(post.id);
+        let provenance = archive.provenance.get(&post.id);
+        if let (Some(md), Some(p)) = (md.as_mut(), provenance) {
+            md.document = insert_front_matter(&md.document, &p.front_matter());
+        }
         if let Some(md) = &md {
             write_atomic(&layout::resolve(&out, &md_rel), md.document.as_bytes())
                 .with_context(|| format!("while writing the Markdown of post {}", post.id))?;
@@ -369,6 +413,10 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
             Some(relative_to(path, &out)),
         );
         record.comments = archive.comments.get(&post.id).cloned();
+        if let Some(p) = provenance {
+            apply_visibility(&mut record, p);
+            record.provenance = Some(p.clone());
+        }
         rows.insert(post.id, record);
     }
     let mut pageless_deleted = 0;

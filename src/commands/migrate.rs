@@ -16,7 +16,7 @@ use crate::convert::DEFAULT_FIDELITY_THRESHOLD;
 use crate::crawl::CrawlError;
 use crate::progress::Progress;
 use crate::report::Exit;
-use crate::serve::{Faults, Site, start};
+use crate::serve::{Faults, start};
 
 /// Runs the pipeline on a live blog.
 ///
@@ -32,7 +32,8 @@ pub async fn migrate_blog(
     crawl_and_extract(blog, out, settings, None, progress).await
 }
 
-/// Replays the saved blog in `dir` on 127.0.0.1 and runs the pipeline on it.
+/// Replays the saved blog in `dir` (saved pages, an archive, or WARC files) on 127.0.0.1 and
+/// runs the pipeline on it.
 ///
 /// # Errors
 /// As [`crawl_and_extract`], plus a saved blog that cannot be loaded.
@@ -42,16 +43,22 @@ pub async fn migrate_directory(
     settings: CrawlSettings,
     progress: &Progress,
 ) -> Result<CrawlOutcome, CrawlError> {
-    let site = Site::load(dir).map_err(|e| CrawlError::Archive {
+    let loaded = super::serve::load_site(dir).map_err(|message| CrawlError::Archive {
         path: dir.to_path_buf(),
-        message: e.to_string(),
+        message,
     })?;
+    for note in &loaded.notes {
+        tracing::warn!("{note}");
+    }
+    // The unpacked WARC (if any) must outlive the replay server.
+    let (site, _unpacked) = (loaded.site, loaded.unpacked);
     let name = site.blog.name.clone();
     let server = start(site, Faults::default(), 0)
         .await
-        .map_err(|e| CrawlError::Archive {
+        .map_err(|e| CrawlError::Step {
+            step: "the replay server",
             path: dir.to_path_buf(),
-            message: format!("cannot start the replay server: {e}"),
+            source: Box::new(e),
         })?;
     let base = Url::parse(&format!("http://{}/", server.addr))
         .expect("a socket address makes a valid URL");
@@ -120,6 +127,7 @@ fn verify_only(out: &Path, prior: Exit) -> (String, Exit) {
         threshold: DEFAULT_FIDELITY_THRESHOLD,
         format: VerifyFormat::Text,
         deep: false,
+        naver: None,
     };
     match run_verify(&opts) {
         Ok(report) => {

@@ -5,6 +5,7 @@ pub mod bundle;
 pub mod crawl;
 pub mod desk;
 pub mod extract;
+pub mod import;
 pub mod migrate;
 pub mod redirects;
 pub mod serve;

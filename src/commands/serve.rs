@@ -1,8 +1,44 @@
-//! `tistory-migrate serve <DIR>`: replay a saved blog or an archive on 127.0.0.1 until Ctrl-C.
+//! `tistory-migrate serve <SOURCE>`: replay a saved blog, an archive, or WARC files on 127.0.0.1
+//! until Ctrl-C.
 
 use std::path::Path;
 
 use crate::serve::{Faults, Site, start};
+use crate::warc::replay::{Unpacked, is_warc_source, load_warc_site};
+
+/// A site to replay and what must live as long as it is served.
+pub struct LoadedSite {
+    /// The site.
+    pub site: Site,
+    /// Where a WARC was unpacked (`None` for a folder of pages or an archive).
+    pub unpacked: Option<Unpacked>,
+    /// Problems met while loading a WARC, one line each.
+    pub notes: Vec<String>,
+}
+
+/// Loads a replay source: WARC files (a `.warc`/`.warc.gz` file, or a folder of them), else a
+/// folder of saved pages or an archive.
+///
+/// # Errors
+/// A message naming the source when it cannot be loaded.
+pub fn load_site(source: &Path) -> Result<LoadedSite, String> {
+    if is_warc_source(source) {
+        let warc = load_warc_site(source).map_err(|e| e.to_string())?;
+        tracing::info!(origin = %warc.origin, "replaying the blog captured from {}", warc.origin);
+        let notes = warc.notes.clone();
+        let (site, unpacked) = warc.into_parts();
+        return Ok(LoadedSite {
+            site,
+            unpacked: Some(unpacked),
+            notes,
+        });
+    }
+    Ok(LoadedSite {
+        site: Site::load(source).map_err(|e| e.to_string())?,
+        unpacked: None,
+        notes: Vec::new(),
+    })
+}
 
 /// Serves `dir` on 127.0.0.1:`port` until interrupted.
 ///
@@ -13,7 +49,11 @@ pub async fn serve_dir(
     port: u16,
     delay: Option<std::time::Duration>,
 ) -> Result<(), String> {
-    let site = Site::load(dir).map_err(|e| e.to_string())?;
+    let loaded = load_site(dir)?;
+    for note in &loaded.notes {
+        eprintln!("tistory-migrate: note: {note}");
+    }
+    let site = loaded.site;
     let entries = site.entries.len();
     let faults = match delay {
         Some(d) => Faults::default().with_delay(d),

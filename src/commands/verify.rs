@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::archive::db::{ArchiveDb, DbError, EntryState};
+use crate::archive::db::{ArchiveDb, CommentsRow, DbError, EntryState};
 use crate::archive::layout::{self, ARCHIVE_DB, ASSETS_DIR, POSTS_DIR, POSTS_JSONL, RAW_DIR};
 use crate::archive::store::write_atomic;
 use crate::cli::VerifyArgs;
@@ -48,6 +48,8 @@ pub struct VerifyOptions {
     pub format: VerifyFormat,
     /// Extract every saved page again (`--deep`) instead of reading the extracted posts.
     pub deep: bool,
+    /// The Naver-side check (`--naver`), when asked for.
+    pub naver: Option<crate::naver_check::NaverCheckOptions>,
 }
 
 impl VerifyOptions {
@@ -72,12 +74,14 @@ impl VerifyOptions {
         } else {
             VerifyFormat::Text
         };
+        let naver = crate::naver_check::options::resolve(&args.naver_check)?;
         Ok(Self {
             archive: args.archive.clone(),
             html: args.html.clone(),
             threshold,
             format,
             deep: args.deep,
+            naver: args.naver.then_some(naver),
         })
     }
 }
@@ -100,6 +104,9 @@ pub enum VerifyError {
     /// The HTML report could not be written.
     #[error("cannot write the HTML report: {0}")]
     Html(#[source] crate::error::Error),
+    /// `--naver` could not run (no bundle, no ledger, no HTTP client).
+    #[error("verify --naver: {0}")]
+    Naver(String),
 }
 
 impl VerifyError {
@@ -107,7 +114,7 @@ impl VerifyError {
     #[must_use]
     pub fn exit(&self) -> Exit {
         match self {
-            Self::NotAnArchive { .. } => Exit::BadArgs,
+            Self::NotAnArchive { .. } | Self::Naver(_) => Exit::BadArgs,
             _ => Exit::Unexpected,
         }
     }
@@ -147,7 +154,11 @@ pub fn run_verify(opts: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
         ArtifactUse::ReadOnly
     };
     let input = read_archive_with(&opts.archive, opts.threshold, artifacts)?;
-    let report = verify(&input);
+    let mut report = verify(&input);
+    if let Some(naver) = &opts.naver {
+        let checked = check_on_naver(&opts.archive, naver)?;
+        crate::naver_check::report::attach(&mut report, checked);
+    }
     if let Some(html_path) = &opts.html {
         let dir = html_path
             .parent()
@@ -158,6 +169,33 @@ pub fn run_verify(opts: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
         write_atomic(html_path, page.as_bytes()).map_err(VerifyError::Html)?;
     }
     Ok(report)
+}
+
+/// `--naver`: the bundle in `<archive>/naver/` and the ledger, checked against Naver.
+fn check_on_naver(
+    archive: &Path,
+    options: &crate::naver_check::NaverCheckOptions,
+) -> Result<crate::naver_check::NaverReport, VerifyError> {
+    let dir = archive.join("naver");
+    let bundle = crate::naver_check::bundle_read::read_bundle(&dir).map_err(|e| {
+        VerifyError::Naver(format!(
+            "{e} (the check compares Naver with the bundle; make it with `tistory-migrate bundle {}`)",
+            archive.display()
+        ))
+    })?;
+    let db_path = archive.join(ARCHIVE_DB);
+    if !db_path.is_file() {
+        return Err(VerifyError::NotAnArchive {
+            path: archive.to_path_buf(),
+        });
+    }
+    let ledger = ArchiveDb::open(&db_path)?.ledger()?;
+    if ledger.is_empty() {
+        return Err(VerifyError::Naver(
+            "the ledger records no published post yet: publish posts with `tistory-migrate desk` first".into(),
+        ));
+    }
+    crate::naver_check::check_naver_blocking(&bundle, &ledger, options).map_err(VerifyError::Naver)
 }
 
 /// Reads everything verify looks at from the archive in `archive`.
@@ -224,6 +262,7 @@ pub fn read_archive_with(
         })
         .collect();
     let fidelity = measure_all(archive, &archived, artifacts);
+    let warc = read_warc(archive, &comments);
     Ok(VerifyInput {
         archive: archive.to_path_buf(),
         blog: db.meta("blog")?,
@@ -241,6 +280,37 @@ pub fn read_archive_with(
         fidelity,
         threshold,
         bundle: read_bundle(archive),
+        warc,
+    })
+}
+
+/// The archive's WARC facts and its comments files' items, when it has `warc/`.
+fn read_warc(
+    archive: &Path,
+    comments: &BTreeMap<EntryId, CommentsRow>,
+) -> Option<crate::verify::warc::WarcEvidence> {
+    let facts = crate::warc::facts::read_warc_facts(archive)?;
+    let saved_comments = comments
+        .iter()
+        .filter_map(|(id, row)| Some((*id, row.file.as_ref()?)))
+        .map(|(id, file)| {
+            let items = std::fs::read_to_string(archive.join(file))
+                .map_err(|e| format!("cannot read it: {e}"))
+                .and_then(|t| {
+                    serde_json::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string())
+                })
+                .map(|v| {
+                    v.get("items")
+                        .and_then(|i| i.as_array())
+                        .cloned()
+                        .unwrap_or_default()
+                });
+            (id, items)
+        })
+        .collect();
+    Some(crate::verify::warc::WarcEvidence {
+        facts,
+        saved_comments,
     })
 }
 

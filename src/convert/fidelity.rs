@@ -1,8 +1,10 @@
 //! The render-back check: does the Markdown, rendered as a reader would see it, hold the page's
 //! text? We render with pulldown-cmark (GFM tables and strikethrough on), take the text a reader
 //! sees (inline and block HTML reduced to its text; image alt text and URLs left out), and count
-//! how many of the page's words come back. A literal `**` that failed to render, a lost `*`, `_`,
-//! `[`, `<` or `&`, or a dropped paragraph all show up as lost words. Pure.
+//! how many of the page's words come back. Character references are decoded as a renderer decodes
+//! them (pulldown-cmark in Markdown text, HTML's full table in HTML blocks), so text such as
+//! `&copy;` that the Markdown left bare shows up as changed (`©`). A literal `**` that failed to
+//! render, a lost `*`, `_`, `[`, `<` or `&`, or a dropped paragraph all show up as lost words. Pure.
 
 use std::collections::HashMap;
 
@@ -84,16 +86,16 @@ fn push_html_text(html: &str, out: &mut String) {
     out.push_str(&decode_entities(&text));
 }
 
+/// Decodes every character reference the way a browser does (named, decimal, hex; HTML's table),
+/// so that text the Markdown let a renderer turn into a symbol is seen as changed.
 fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#10;", "\n")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
+    scraper::Html::parse_fragment(s)
+        .root_element()
+        .text()
+        .collect()
 }
 
 /// Compares the page's visible text with the Markdown's rendered text.

@@ -30,13 +30,88 @@ pub fn html_to_markdown(html: &str, images: &ImageMap) -> String {
     // Inline SVG drawings stay SVG: lift them out so that htmd does not parse and re-serialise
     // what can be most of a page's bytes, and put them back as HTML blocks afterwards.
     let (html, drawings) = lift_svg(html);
+    let html = mark_literals(&html);
     let md = converter.convert(&html).unwrap_or_default();
-    let mut md = tidy(&md).replace(crate::extract::TILDE, "\\~");
+    let mut md = tidy(&md)
+        .replace(crate::extract::TILDE, "\\~")
+        .replace(MD_ESCAPE, "\\");
     for (n, svg) in drawings.iter().enumerate() {
         md = md.replacen(&svg_marker(n), svg, 1);
     }
     md
 }
+
+/// Stands for a backslash that makes the next character literal in Markdown. Put into prose text
+/// before conversion (htmd cannot be told to escape more); written as `\` in Markdown and dropped
+/// where the converter writes HTML. (U+FDD1 is a Unicode noncharacter: no page text holds it.)
+const MD_ESCAPE: char = '\u{FDD1}';
+
+/// Tags after which text does not start a line.
+const INLINE_CONTEXT: &[&str] = &[
+    "b", "strong", "i", "em", "u", "s", "strike", "del", "sup", "sub", "mark", "a", "span", "img",
+];
+
+/// Marks, in the text of cleaned body HTML (our own writer: attributes quoted and escaped), what
+/// CommonMark would read as markup but htmd leaves bare: a character reference (`&copy;` written
+/// as `&amp;copy;`) anywhere in prose, and an ordered-list marker of the `N)` form where text
+/// starts a line (htmd already escapes `N.`, `-`, `+`, `#`, `>`, `=`, `~`). Code is left alone.
+fn mark_literals(html: &str) -> std::borrow::Cow<'_, str> {
+    if !html.contains("&amp;") && !html.contains(')') {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut code_depth = 0usize;
+    let mut line_start = true;
+    let mut rest = html;
+    while !rest.is_empty() {
+        if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let tag = &rest[..end];
+            let closing = tag.starts_with("</");
+            let name: String = tag
+                .trim_start_matches(['<', '/'])
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if matches!(name.as_str(), "pre" | "code" | "kbd") {
+                if closing {
+                    code_depth = code_depth.saturating_sub(1);
+                } else {
+                    code_depth += 1;
+                }
+            }
+            line_start = !INLINE_CONTEXT.contains(&name.as_str());
+            out.push_str(tag);
+            rest = &rest[end..];
+            continue;
+        }
+        let end = rest.find('<').unwrap_or(rest.len());
+        let text = &rest[..end];
+        rest = &rest[end..];
+        if code_depth > 0 {
+            out.push_str(text);
+            continue;
+        }
+        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        let text = if line_start && (1..=9).contains(&digits) && text[digits..].starts_with(')') {
+            out.push_str(&text[..digits]);
+            out.push(MD_ESCAPE);
+            &text[digits..]
+        } else {
+            text
+        };
+        out.push_str(&CHARACTER_REFERENCE.replace_all(text, format!("{MD_ESCAPE}$0")));
+        line_start = false;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `&amp;name;`, `&amp;#123;`, `&amp;#x1F;`: text that CommonMark would decode as a character reference.
+static CHARACTER_REFERENCE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"&amp;(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
+        .expect("character reference regex is valid")
+});
 
 /// The placeholder of the `n`th lifted drawing: private-use characters no page text holds.
 fn svg_marker(n: usize) -> String {
@@ -191,6 +266,7 @@ fn emphasis(h: &dyn Handlers, e: &Element, marker: &str, html_tag: &str) -> Opti
         && !is_punctuation(last)
         && first != crate::extract::TILDE
         && last != crate::extract::TILDE
+        && first != MD_ESCAPE
         && !trimmed.contains('\n')
         && !next_to_emphasis(e.node);
     let lead = lead.replace('\n', " ");
@@ -258,7 +334,7 @@ fn details(h: &dyn Handlers, e: Element) -> Option<HandlerResult> {
     Some(
         format!(
             "\n\n<details>\n<summary>{}</summary>\n\n{}\n\n</details>\n\n",
-            html_escape(label.trim()),
+            html_escape(without_placeholders(label.trim()).as_ref()),
             body.trim()
         )
         .into(),
@@ -346,11 +422,25 @@ fn text_content(node: &Rc<Node>) -> String {
 
 use crate::markup::escape_html as html_escape;
 
+/// Text for an HTML context: the Markdown-only stand-ins restored to what they stand for.
+fn without_placeholders(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([MD_ESCAPE, crate::extract::TILDE]) {
+        std::borrow::Cow::Owned(
+            s.chars()
+                .filter(|c| *c != MD_ESCAPE)
+                .map(|c| if c == crate::extract::TILDE { '~' } else { c })
+                .collect(),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Serialises a cleaned subtree on one line (a blank line would end the Markdown HTML block).
 fn serialize(node: &Rc<Node>, out: &mut String, in_pre: bool) {
     match &node.data {
         NodeData::Text { contents } => {
-            let text = html_escape(&contents.borrow());
+            let text = html_escape(&without_placeholders(&contents.borrow()));
             if in_pre {
                 out.push_str(&text.replace('\n', "&#10;"));
             } else {

@@ -89,6 +89,7 @@ pub fn to_record(
         fidelity: markdown.map(|m| m.fidelity.clone()),
         comments: None,
         warnings,
+        provenance: None,
     }
 }
 

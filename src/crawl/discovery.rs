@@ -96,7 +96,7 @@ struct Collector<'a> {
 impl Collector<'_> {
     fn add(&mut self, source: &'static str, url: &Url) {
         match entry_ref(url, &self.ctx.identity) {
-            Some(EntryRef::Id(id)) => {
+            Some(EntryRef::Id(id)) if id <= super::scan::MAX_ENTRY_ID => {
                 self.ids.entry(source).or_default().insert(id);
             }
             Some(EntryRef::Slug(slug)) => {
@@ -106,7 +106,8 @@ impl Collector<'_> {
                     .or_default()
                     .insert(source.to_string());
             }
-            None => {}
+            // An id no SQLite integer holds is no entry of any blog.
+            Some(EntryRef::Id(_)) | None => {}
         }
     }
 
@@ -290,7 +291,7 @@ pub(crate) async fn discover(
                 }
                 api_entries.extend(list.items.iter().filter_map(api_entry));
                 for item in &list.items {
-                    if let Some(id) = item.id {
+                    if let Some(id) = item.id.filter(|id| *id <= super::scan::MAX_ENTRY_ID) {
                         c.ids.entry("mobile_api").or_default().insert(id);
                     } else if let Some(u) = &item.url {
                         c.add_str("mobile_api", u, &ctx.identity.base);
@@ -466,19 +467,6 @@ fn with_page_gaps(links: Vec<Url>) -> Vec<Url> {
         }
     }
     out
-}
-
-/// Adds every id from 1 to the highest known id that no source named, as `scan`: ids are one
-/// sequence, so a gap is either a deleted entry or one every source missed.
-pub(crate) fn fill_scan_gaps(ctx: &Ctx) -> Result<(), CrawlError> {
-    let mut db = ctx.db();
-    let known: BTreeSet<EntryId> = db.entries()?.iter().map(|e| e.id).collect();
-    let Some(max) = known.last().copied() else {
-        return Ok(());
-    };
-    let gaps: Vec<EntryId> = (1..max).filter(|id| !known.contains(id)).collect();
-    db.record_sources("scan", &gaps)?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -9,6 +9,9 @@ pub mod comments;
 mod discovery;
 pub mod integrity;
 mod pages;
+mod passes;
+pub mod scan;
+mod verdict;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,7 +26,8 @@ use crate::fetch::{FetchError, FetchPolicy, Fetcher};
 use crate::model::{AssetState, CommentsState};
 use crate::progress::Progress;
 
-/// How far past the highest known id the scan goes: it stops after this many misses in a row.
+/// The most the scan goes past the highest known id by default (it stops after this many misses
+/// in a row); smaller blogs get a proportionate margin ([`scan::proportionate_margin`]).
 pub const DEFAULT_SCAN_MARGIN: u64 = 30;
 /// The most listing pages (home, category, tag pages) one crawl reads.
 pub const MAX_LISTING_PAGES: usize = 5_000;
@@ -39,8 +43,9 @@ pub struct CrawlOptions {
     pub policy: FetchPolicy,
     /// Re-check saved pages with conditional requests.
     pub refresh: bool,
-    /// How many misses in a row end the id scan past the highest known id.
-    pub scan_margin: u64,
+    /// How many misses in a row end the id scan past the highest known id; `None` = a margin
+    /// proportionate to the blog ([`scan::proportionate_margin`]).
+    pub scan_margin: Option<u64>,
     /// Fetch assets through this replay server's asset proxy (offline replays).
     pub asset_proxy: Option<Url>,
     /// Fetch comments.
@@ -48,6 +53,8 @@ pub struct CrawlOptions {
     /// Repair only (`--retry-failed`): skip discovery and the id scan; fetch what is failed,
     /// pending, or deleted/damaged on disk.
     pub retry_failed: bool,
+    /// Record every HTTP exchange here (`--warc`).
+    pub recorder: Option<crate::fetch::tap::ExchangeTap>,
 }
 
 /// Why a crawl could not run at all. Per-entry failures are not errors: they are in the report.
@@ -66,13 +73,45 @@ pub enum CrawlError {
         /// What was seen instead.
         why: String,
     },
-    /// The archive directory cannot be used.
+    /// The archive directory cannot be used (a condition, not a failed call: see the others).
     #[error("cannot use the archive directory {path}: {message}")]
     Archive {
         /// The directory.
         path: PathBuf,
         /// What went wrong.
         message: String,
+    },
+    /// The archive directory cannot be created or written.
+    #[error(
+        "cannot use the archive directory {path}; check that it is a writable directory and the disk is not full"
+    )]
+    ArchiveDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file of the archive could not be written.
+    #[error("cannot write into the archive {path}")]
+    Write {
+        /// The archive.
+        path: PathBuf,
+        /// Why (names the file).
+        #[source]
+        source: crate::Error,
+    },
+    /// A step of the run stopped with an error of its own (a worker task, the extract stage, the
+    /// replay of a saved blog, the WARC recorder).
+    #[error("{step} stopped for {path}")]
+    Step {
+        /// What was running.
+        step: &'static str,
+        /// The archive or directory it worked on.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The state database failed.
     #[error(transparent)]
@@ -122,6 +161,8 @@ pub(crate) struct Ctx {
     pub identity: BlogIdentity,
     pub asset_proxy: Option<Url>,
     pub warnings: Mutex<Vec<String>>,
+    /// What failed in a way a later pass may mend.
+    pub retry: passes::RetryQueue,
 }
 
 impl Ctx {
@@ -144,18 +185,18 @@ impl Ctx {
 }
 
 fn prepare_archive(out: &Path) -> Result<ArchiveDb, CrawlError> {
-    std::fs::create_dir_all(out).map_err(|e| CrawlError::Archive {
+    std::fs::create_dir_all(out).map_err(|source| CrawlError::ArchiveDir {
         path: out.to_path_buf(),
-        message: e.to_string(),
+        source,
     })?;
     // Prove the directory is writable before any request is sent.
     let probe = out.join(".write-test");
     let written = std::fs::write(&probe, b"ok");
     // Removed whether or not the write worked: a full disk can create the file and fail the write.
     let _ = std::fs::remove_file(&probe);
-    written.map_err(|e| CrawlError::Archive {
+    written.map_err(|source| CrawlError::ArchiveDir {
         path: out.to_path_buf(),
-        message: format!("not writable: {e}"),
+        source,
     })?;
     remove_stale_temp_files(out);
     Ok(ArchiveDb::open(
@@ -199,14 +240,19 @@ pub fn blog_base(input: &Url) -> Url {
 /// single entries are in the report instead.
 pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlReport, CrawlError> {
     let started = Instant::now();
-    let db = prepare_archive(&opts.out)?;
+    let mut db = prepare_archive(&opts.out)?;
+    // Probes a killed scan left behind: a clean run never keeps them.
+    let forgotten = db.forget_unnamed_misses()?;
+    if forgotten > 0 {
+        tracing::info!("forgot {forgotten} scan probes an interrupted run left behind");
+    }
     if opts.retry_failed && db.entries()?.is_empty() {
         return Err(CrawlError::Archive {
             path: opts.out.clone(),
             message: "--retry-failed repairs an archive, and this one is empty: run crawl without it first".into(),
         });
     }
-    let fetcher = Fetcher::new(opts.policy.clone())?;
+    let fetcher = Fetcher::new(opts.policy.clone())?.with_tap(opts.recorder.clone())?;
     let base = blog_base(&opts.blog);
     let home = discovery::read_home(&fetcher, &base, &opts.out).await?;
     let mut identity = BlogIdentity::new(base.clone());
@@ -245,6 +291,7 @@ pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRepo
         identity,
         asset_proxy: opts.asset_proxy.clone(),
         warnings: Mutex::new(Vec::new()),
+        retry: passes::RetryQueue::default(),
     });
     // `--retry-failed` repairs what the archive knows: no discovery, no scan past the highest id.
     let found = if opts.retry_failed {
@@ -256,16 +303,17 @@ pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRepo
     } else {
         let found = discovery::discover(&ctx, &home, &opts.blog, progress).await?;
         pages::fetch_slugs(&ctx, &found.slugs, progress).await?;
-        discovery::fill_scan_gaps(&ctx)?;
         found
     };
     pages::fetch_pending(&ctx, opts.refresh, progress).await?;
     if !opts.retry_failed {
-        pages::scan_past_highest(&ctx, opts.scan_margin, progress).await?;
+        scan::scan_gaps(&ctx, progress).await?;
+        scan::scan_past_highest(&ctx, opts.scan_margin, progress).await?;
     }
     if opts.comments {
         pages::fetch_all_comments(&ctx, progress).await?;
     }
+    passes::run_retry_passes(&ctx, opts.comments, progress).await?;
     let mut report = summarize(&ctx)?;
     report.blog = home.facts.name.clone();
     report.base_url = base.to_string();

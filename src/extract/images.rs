@@ -16,18 +16,21 @@ pub fn original_url(raw: &str, base: Option<&Url>) -> Option<String> {
     if raw.is_empty() || raw.starts_with('#') {
         return None;
     }
-    let lower = raw.to_ascii_lowercase();
-    if ["data:", "javascript:", "vbscript:", "about:", "blob:"]
-        .iter()
-        .any(|p| lower.starts_with(p))
-    {
+    // Judged as a browser parses it: `java&#9;script:` and `\x01javascript:` are `javascript:`.
+    if !super::url_safety::is_safe_url(raw) {
         return None;
     }
+    let lower = raw.to_ascii_lowercase();
     if lower.contains("no-image") && lower.contains("tistory") {
         return None;
     }
     let absolute = if let Some(rest) = raw.strip_prefix("//") {
-        Url::parse(&format!("https://{rest}")).ok()
+        // Protocol-relative: the page's own scheme (an http-only blog serves its images over http).
+        let scheme = base
+            .map(Url::scheme)
+            .filter(|s| matches!(*s, "http" | "https"))
+            .unwrap_or("https");
+        Url::parse(&format!("{scheme}://{rest}")).ok()
     } else {
         match Url::parse(raw) {
             Ok(u) => Some(u),
@@ -231,8 +234,23 @@ mod tests {
     #[case("data:image/png;base64,AAAA")]
     #[case("https://t1.daumcdn.net/tistory_admin/static/images/no-image-v1.png")]
     #[case("ftp://example.com/a.png")]
+    #[case("java\tscript:alert(1)")]
+    #[case("\u{1}javascript:alert(1)")]
     fn rejects_non_images(#[case] raw: &str) {
         assert_eq!(original_url(raw, None), None);
+    }
+
+    #[test]
+    fn protocol_relative_takes_the_pages_scheme() {
+        let http = Url::parse("http://blog.example.kr/12").unwrap();
+        assert_eq!(
+            original_url("//cfile7.uf.tistory.com/image/1871C5", Some(&http)).as_deref(),
+            Some("http://cfile7.uf.tistory.com/image/1871C5")
+        );
+        assert_eq!(
+            original_url("//cfile7.uf.tistory.com/image/1871C5", None).as_deref(),
+            Some("https://cfile7.uf.tistory.com/image/1871C5")
+        );
     }
 
     #[test]

@@ -16,7 +16,8 @@
 //! assert_eq!(post.title.as_deref(), Some("한강 산책"));
 //! ```
 
-mod classify;
+mod chrome;
+pub(crate) mod classify;
 mod clean;
 pub mod dates;
 pub mod decode;
@@ -25,7 +26,10 @@ mod meta;
 mod noise;
 pub mod probe;
 pub mod selectors;
+mod structure;
 mod text;
+mod url_safety;
+pub mod witness;
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -39,10 +43,8 @@ pub(crate) use self::clean::TILDE;
 use self::clean::clean_body;
 use self::dates::{parse_meta_date, parse_visible_date};
 use self::meta::{HeadMeta, read_head_meta};
-use self::selectors::{
-    AUTHOR, BODY, BODY_FALLBACKS, CATEGORY, DATE, SIDEBAR, SelectorProfile, TAG_AREA, TAG_LINK,
-    TITLE,
-};
+use self::selectors::{BODY, BODY_FALLBACKS, SelectorProfile, TITLE};
+use self::structure::{Region, locate};
 pub use self::text::normalize_whitespace;
 use crate::error::{Error, Result};
 use crate::model::{Body, EntryId, PageKind, Post};
@@ -108,6 +110,14 @@ static ID_IN_URL: LazyLock<Regex> = LazyLock::new(|| {
 pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) -> Result<Page> {
     probe::record(&source.path);
     let doc = Html::parse_document(html);
+    let depth = max_depth(&doc);
+    if depth > MAX_DEPTH {
+        return Err(Error::TooDeep {
+            path: source.path.clone(),
+            depth,
+            limit: MAX_DEPTH,
+        });
+    }
     let meta = read_head_meta(&doc);
     let container = find_body(&doc, profile);
     if !is_tistory(&meta, html, container.is_some()) {
@@ -178,7 +188,8 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
     if title.is_none() {
         warnings.push("no title found".to_string());
     }
-    let published = published(&doc, &meta, profile);
+    let region = locate(&doc, title.as_deref(), container, base.as_ref());
+    let published = published(&doc, &meta, profile, &region);
     if published.is_none() && is_public {
         warnings.push("no publication date found".to_string());
     }
@@ -199,12 +210,34 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
                     .and_then(|j| j.date_modified.as_deref())
                     .and_then(parse_meta_date)
             }),
-        author: author(&doc, &meta, profile),
-        category: category(&doc, &meta, profile),
-        tags: tags(&doc, profile),
+        author: author(&doc, &meta, profile, &region),
+        category: category(&doc, &meta, profile, &region),
+        tags: tags(&doc, profile, &region),
         body,
         warnings,
     })))
+}
+
+/// The deepest element nesting extraction walks. Blink's HTML parser stops nesting at 512 too,
+/// so no page a browser shows is deeper; the clean-up, the text reader and the converter recurse
+/// once per level, and a page of thousands of levels would overflow the stack.
+pub const MAX_DEPTH: usize = 512;
+
+/// The deepest element nesting of `doc`, counted without recursion.
+fn max_depth(doc: &Html) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) if n.value().is_element() => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ego_tree::iter::Edge::Close(n) if n.value().is_element() => depth -= 1,
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// What a blog's home page (or any page) says about the blog itself.
@@ -352,6 +385,7 @@ fn published(
     doc: &Html,
     meta: &HeadMeta,
     profile: &SelectorProfile,
+    region: &Region<'_>,
 ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     meta.published_time
         .as_deref()
@@ -363,82 +397,71 @@ fn published(
                 .and_then(parse_meta_date)
         })
         .or_else(|| {
-            profile_then(&profile.date, &DATE).iter().find_map(|s| {
+            profile.date.iter().find_map(|s| {
                 doc.select(s)
                     .find_map(|e| parse_visible_date(&e.text().collect::<String>()))
             })
         })
+        .or_else(|| region.date())
 }
 
-fn author(doc: &Html, meta: &HeadMeta, profile: &SelectorProfile) -> Option<String> {
+fn author(
+    doc: &Html,
+    meta: &HeadMeta,
+    profile: &SelectorProfile,
+    region: &Region<'_>,
+) -> Option<String> {
+    let from_profile = || {
+        let selectors: Vec<&Selector> = profile.author.iter().collect();
+        first_text(doc, &selectors).map(|a| a.strip_prefix("by ").unwrap_or(&a).trim().to_string())
+    };
     meta.by
         .clone()
         .or_else(|| meta.og_author.clone())
         .or_else(|| meta.json_ld.as_ref().and_then(|j| j.author.clone()))
-        .or_else(|| {
-            first_text(doc, &profile_then(&profile.author, &AUTHOR))
-                .map(|a| a.strip_prefix("by ").unwrap_or(&a).trim().to_string())
-        })
+        .or_else(from_profile)
+        .or_else(|| region.author())
         .or_else(|| meta.blog_nickname.clone())
 }
 
-/// Category labels that mean "uncategorised".
-const UNCATEGORISED: &[&str] = &[
-    "분류없음",
-    "분류 없음",
-    "카테고리 없음",
-    "미분류",
-    "전체",
-    "분류 전체보기",
-];
-
-fn category(doc: &Html, meta: &HeadMeta, profile: &SelectorProfile) -> Option<String> {
+fn category(
+    doc: &Html,
+    meta: &HeadMeta,
+    profile: &SelectorProfile,
+    region: &Region<'_>,
+) -> Option<String> {
+    let selectors: Vec<&Selector> = profile.category.iter().collect();
+    if let Some(text) = first_text(doc, &selectors) {
+        let path = text
+            .split(['>', '/'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("/");
+        return (!path.is_empty()).then_some(path);
+    }
     if let Some(info) = &meta.entry_info {
-        return info
+        // Category 0 is "uncategorised"; a label is Tistory's own word for the post's category.
+        if info.category_id == Some(0) {
+            return None;
+        }
+        if let Some(label) = info
             .category_label
             .as_deref()
             .map(str::trim)
-            .filter(|l| !l.is_empty() && info.category_id != Some(0))
-            .map(str::to_string);
-    }
-    let text = first_text(doc, &profile_then(&profile.category, &CATEGORY))?;
-    let path = text
-        .split(['>', '/'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("/");
-    (!path.is_empty() && !UNCATEGORISED.contains(&path.as_str())).then_some(path)
-}
-
-fn in_sidebar(el: ElementRef<'_>) -> bool {
-    el.ancestors()
-        .filter_map(ElementRef::wrap)
-        .any(|a| SIDEBAR.matches(&a))
-}
-
-fn tags(doc: &Html, profile: &SelectorProfile) -> Vec<String> {
-    let mut links: Vec<ElementRef<'_>> = profile.tags.iter().flat_map(|s| doc.select(s)).collect();
-    if links.is_empty() {
-        let areas: Vec<ElementRef<'_>> = doc
-            .select(&TAG_AREA)
-            .filter(|area| !in_sidebar(*area))
-            .collect();
-        // Inside tag areas, rel=tag marks the post's own tags; a tag cloud's links lack it.
-        links = areas
-            .iter()
-            .flat_map(|area| area.select(&TAG_LINK))
-            .collect();
-        if links.is_empty() {
-            links = areas
-                .iter()
-                .flat_map(|area| area.select(&A_LINK))
-                .filter(|a| !a.value().classes().any(|c| c.starts_with("cloud")))
-                .collect();
+            .filter(|l| !l.is_empty())
+        {
+            return Some(label.to_string());
         }
     }
+    // No label (older pages, Wayback copies, DOM dumps): the category link nearest the title.
+    region.category()
+}
+
+fn tags(doc: &Html, profile: &SelectorProfile, region: &Region<'_>) -> Vec<String> {
+    let links: Vec<ElementRef<'_>> = profile.tags.iter().flat_map(|s| doc.select(s)).collect();
     if links.is_empty() {
-        links = doc.select(&TAG_LINK).filter(|a| !in_sidebar(*a)).collect();
+        return region.tags();
     }
     let mut tags: Vec<String> = Vec::new();
     for link in links {
@@ -450,6 +473,3 @@ fn tags(doc: &Html, profile: &SelectorProfile) -> Vec<String> {
     }
     tags
 }
-
-static A_LINK: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("a").expect("`a` is a valid selector"));

@@ -1,7 +1,9 @@
 //! Every CSS selector extraction uses, in one place, with the evidence for it (see
 //! `tistory-anatomy.md` §3–§5), plus the user's selector profile (`--selectors FILE`), whose
 //! selectors are tried before the built-in ones. Skin-independent sources (head metadata,
-//! `window.T.entryInfo`) are always read first; these skin lists are fallbacks.
+//! `window.T.entryInfo`) are always read first. Date, author, category and tags have no class-name
+//! lists: they are found by structure (see `structure.rs`); the title list here is only for pages
+//! whose head names no title.
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -28,33 +30,6 @@ selector!(
     /// mobile (`h3.tit_blogview`), hELLO (`.content__permalink .title`).
     TITLE = ".article_header .title_post, .title_post, .area_title .tit_post, .tit_post, .post-cover h1, \
              .titleWrap h2, .title-article, h3.tit_blogview, .content__permalink .title, #head h2, .entry-title"
-);
-selector!(
-    /// The visible date: `yyyy. m. d. HH:MM` (official skins), `.txt_detail` with `2016.01.14 11:44`
-    /// (2016-17 skins), `.box-info .date` with `2025-06-02 16:27:20` (official export).
-    DATE = ".article_header .date, .info .date, .post-meta .meta-date, .post-cover .meta .date, .view_info_post .date, \
-            .titleWrap .date, .area_title .txt_detail, .box-info .date, .metainfo time.date, time.date, .date, .txt_date"
-);
-selector!(
-    /// The author's nickname as skins print it (`.post-meta .author`, `.meta .author` = `by 닉네임`).
-    AUTHOR = ".post-meta .author, .post-cover .meta .author, .meta .author, .author"
-);
-selector!(
-    /// The category link near the title; only read when `window.T.entryInfo` is absent.
-    CATEGORY = ".post-cover .category, .artcle_category_info .category, .tit_category a, .titleWrap .category a, \
-                .box-info .category, .heading a.category, .article_header .category, .area_title .category"
-);
-selector!(
-    /// Tag areas that hold the post's tags (not the sidebar's tag cloud).
-    TAG_AREA = ".area_tag, .tag_content, .tags, .list_tag, .tag_label, .tagTrail, .post-tags, .entry-tags, .article-tag"
-);
-selector!(
-    /// `a[rel=tag]` anywhere: only used when no tag area matched, and then filtered away from sidebars.
-    TAG_LINK = "a[rel~=tag]"
-);
-selector!(
-    /// Containers whose links are never the post's tags.
-    SIDEBAR = "aside, #sidebar, .sidebar, .area_sidebar, .side, #aside, .widget, .tag_cloud, .box_tag, nav, footer"
 );
 selector!(
     /// The body container, most specific first: `.contents_style` (2019+ renders and old posts rendered
@@ -194,12 +169,6 @@ mod tests {
     fn built_in_selectors_compile() {
         for s in [
             &TITLE,
-            &DATE,
-            &AUTHOR,
-            &CATEGORY,
-            &TAG_AREA,
-            &TAG_LINK,
-            &SIDEBAR,
             &BODY,
             &PASSWORD_INPUT,
             &HEAD_META,

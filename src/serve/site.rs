@@ -31,34 +31,7 @@ use crate::extract::{Page, PageSource};
 use crate::extracted::{ArtifactUse, PostReader};
 use crate::model::{EntryId, PageKind};
 
-/// Why a site could not be loaded at all.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SiteError {
-    /// The path is not a directory.
-    #[error("{path} is not a directory; pass a folder of saved pages or an archive")]
-    NotADirectory {
-        /// The path.
-        path: PathBuf,
-    },
-    /// The directory could not be listed.
-    #[error("cannot list {path}")]
-    List {
-        /// The directory.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-    /// Nothing in the directory is a page the replay could serve.
-    #[error(
-        "{path} holds no replayable page (expected <id>.html, index.html or page-N.html, or raw/<id>.html in an archive)"
-    )]
-    NoPages {
-        /// The directory.
-        path: PathBuf,
-    },
-}
+pub use super::site_error::SiteError;
 
 /// A page served exactly as saved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,7 +210,7 @@ impl Site {
 
     /// Reads and decodes one page; a problem becomes a note.
     fn read_page(&mut self, path: &Path) -> Option<(SavedPage, String)> {
-        let limit = crate::cli::DEFAULT_MAX_PAGE_BYTES;
+        let limit = crate::extract::decode::DEFAULT_MAX_PAGE_BYTES;
         let bytes = match std::fs::metadata(path) {
             Ok(m) if m.len() > limit => {
                 self.notes

@@ -328,7 +328,9 @@ fn asset_state(
         },
         (AssetState::Missing, _) => {
             let error = a.last_error.clone().unwrap_or_default();
-            if error.ends_with(GONE_HINT) {
+            if error.ends_with(GONE_HINT)
+                || error.ends_with(crate::import::writer::NOT_IN_BACKUP_HINT)
+            {
                 Some(missing("gone", None, error))
             } else {
                 Some(missing("download_failed", None, error))

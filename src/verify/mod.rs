@@ -19,6 +19,8 @@ mod content;
 pub mod report_html;
 pub mod report_json;
 pub mod report_text;
+pub mod warc;
+mod witness;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -97,6 +99,8 @@ pub struct VerifyInput {
     pub threshold: f64,
     /// The Naver bundle (`<archive>/naver/`), when one was made.
     pub bundle: Option<BundleFacts>,
+    /// The archive's WARC files and the comment items to check against them (`warc/` exists).
+    pub warc: Option<warc::WarcEvidence>,
 }
 
 /// What the Naver bundle holds and what its own check found (read by `commands::verify`).
@@ -148,6 +152,16 @@ pub enum ProblemKind {
     BundleInvalid,
     /// A public post is not in the Naver bundle.
     BundleMissingPost,
+    /// A post published on Naver that did not arrive intact (`verify --naver`).
+    NaverPost,
+    /// A post on Naver that the ledger does not record (`verify --naver`; a note).
+    NaverUnrecorded,
+    /// A saved page, asset or comments file has no capture in the archive's WARC.
+    WarcRecordMissing,
+    /// A WARC capture's bytes differ from the archive's file, or from the digest it claims.
+    WarcDigestMismatch,
+    /// A WARC file is unfinished, damaged, or absent from `warc/`.
+    WarcUnreadable,
     /// Worth knowing, not a gap (a count that differs in a way the states explain, ...).
     Note,
 }
@@ -367,6 +381,10 @@ pub struct VerifyReport {
     pub repair_commands: Vec<String>,
     /// The Naver bundle check: `None` when no bundle was made.
     pub bundle: Option<BundleCheck>,
+    /// The check of the published Naver posts (`verify --naver`); `None` when not asked for.
+    pub naver: Option<crate::naver_check::NaverReport>,
+    /// The WARC check, when the archive has WARC files (`crawl --warc`).
+    pub warc: Option<warc::WarcCheck>,
 }
 
 /// The entry states in report order.
@@ -390,6 +408,8 @@ pub fn verify(input: &VerifyInput) -> VerifyReport {
     if let Some(bundle) = check_bundle(input, &mut report.problems) {
         report.bundle = Some(bundle);
     }
+    report.warc = warc::check_warc(input, &mut report.problems);
+    witness::check_witness(input, &mut report);
     report
         .problems
         .sort_by(|a, b| (!a.gap, a.id, a.kind, &a.url).cmp(&(!b.gap, b.id, b.kind, &b.url)));
@@ -428,10 +448,17 @@ pub fn check_bundle(input: &VerifyInput, problems: &mut Vec<Problem>) -> Option<
         p.repair = Some(repair.clone());
         problems.push(p);
     }
+    // Posts held back for an unknown visibility are not expected in the bundle (a note says so).
+    let held: Vec<EntryId> = input
+        .rows
+        .iter()
+        .filter(|r| crate::provenance::bundle_hold(r).is_some())
+        .map(|r| r.id)
+        .collect();
     for e in input
         .entries
         .iter()
-        .filter(|e| checks::is_archived(e.state))
+        .filter(|e| checks::is_archived(e.state) && !held.contains(&e.id))
     {
         if !bundle.post_ids.contains(&e.id) {
             let mut p = checks::problem(

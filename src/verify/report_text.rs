@@ -268,6 +268,30 @@ pub fn render(r: &VerifyReport) -> String {
             "no bundle yet (tistory-migrate bundle makes one)",
         ),
     }
+    if let Some(w) = &r.warc {
+        row(
+            &mut s,
+            "WARC",
+            &w.files.to_string(),
+            &format!(
+                "files; captures match: pages {}/{}, files {}/{}, comments {}/{}{}",
+                w.pages_ok,
+                w.pages,
+                w.assets_ok,
+                w.assets,
+                w.comments_ok,
+                w.comments,
+                if w.problems == 0 {
+                    String::new()
+                } else {
+                    format!("; {} problems", w.problems)
+                }
+            ),
+        );
+    }
+    if let Some(n) = &r.naver {
+        s.push_str(&crate::naver_check::report::render_text(n));
+    }
     if !r.problems.is_empty() {
         let notes = r.problems.len() - r.gaps;
         let _ = writeln!(

@@ -62,6 +62,7 @@ fn row(id: EntryId, status: PostStatus, published: &str, images: &[&str]) -> Pos
         }),
         comments: None,
         warnings: Vec::new(),
+        provenance: None,
     }
 }
 
@@ -184,6 +185,7 @@ pub(crate) fn clean_input() -> VerifyInput {
             .collect(),
         threshold: 0.99,
         bundle: None,
+        warc: None,
     }
 }
 

@@ -46,6 +46,7 @@ fn verify(out: &Path, deep: bool) -> Exit {
         threshold: 0.99,
         format: VerifyFormat::Text,
         deep,
+        naver: None,
     })
     .unwrap()
     .exit()

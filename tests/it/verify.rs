@@ -31,6 +31,7 @@ fn verify_lib(out: &Path) -> VerifyReport {
         threshold: 0.99,
         format: VerifyFormat::Text,
         deep: false,
+        naver: None,
     })
     .unwrap()
 }

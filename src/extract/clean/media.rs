@@ -7,6 +7,7 @@ use ego_tree::NodeRef;
 use scraper::Node;
 
 use super::super::images::original_url;
+use super::super::url_safety::{is_dangerous_animation, is_safe_attribute};
 use super::{Cleaner, escape_attr, escape_prose, escape_text, text_of};
 use crate::model::{AssetStatus, Image};
 
@@ -166,16 +167,15 @@ fn serialize_svg(node: NodeRef<'_, Node>, out: &mut String) {
             if matches!(
                 e.name(),
                 "script" | "style" | "foreignObject" | "foreignobject" | "iframe"
+            ) || is_dangerous_animation(
+                e.name(),
+                e.attr("attributeName").or_else(|| e.attr("attributename")),
             ) {
                 return;
             }
             let _ = write!(out, "<{}", e.name());
             for (name, value) in e.attrs() {
-                let lower = value.trim_start().to_ascii_lowercase();
-                if name.starts_with("on")
-                    || lower.starts_with("javascript:")
-                    || lower.starts_with("vbscript:")
-                {
+                if !is_safe_attribute(name, value) {
                     continue;
                 }
                 let _ = write!(out, " {name}=\"{}\"", escape_attr(value).replace('\n', " "));

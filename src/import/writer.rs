@@ -1,0 +1,411 @@
+//! The I/O edge of import: puts [`ImportedPost`]s into an archive directory exactly as a crawl
+//! would (files first, rows after, each row one transaction): assets by content hash, the page as
+//! `raw/<id>.html` ([`render_page`]), comments as `comments/<id>.json` in the shape the comment API
+//! serves, and in `archive.db` the entry, its source (`backup-zip` / `backup-xml`), its assets and
+//! its provenance. A file the backup lacks is recorded as missing with [`NOT_IN_BACKUP_HINT`], so
+//! verify lists it by name (it is not a gap that a command could fill). When the archive already
+//! holds a live copy of a post, the live copy is kept and the choice recorded.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+
+use crate::archive::db::{ArchiveDb, EntryState, PageOutcome};
+use crate::archive::layout::{asset_rel, raw_page_rel, resolve};
+use crate::archive::store::write_atomic;
+use crate::crawl::assets::asset_extension;
+use crate::import::page::{asset_url, permalink, render_page};
+use crate::import::{BackupFormat, ImportError, ImportedComment, ImportedPost, Visibility};
+use crate::model::EntryId;
+use crate::provenance::{Origin, Provenance};
+
+/// The end of the `last_error` of a file the backup does not hold. Verify lists such files by
+/// name as not recoverable from this source (no repair command brings them back).
+pub const NOT_IN_BACKUP_HINT: &str = " (not in the backup file)";
+
+/// Which posts of a zip backup the user says were public (the zip does not say).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum MarkPublic {
+    /// None: every zip post stays `unknown` and out of the Naver bundle.
+    #[default]
+    None,
+    /// Every post of the backup.
+    All,
+    /// These entry ids.
+    Ids(BTreeSet<EntryId>),
+}
+
+impl MarkPublic {
+    /// Reads `all` or a comma-separated list of ids.
+    ///
+    /// # Errors
+    /// A message naming the part that is not an id.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        if s.trim().eq_ignore_ascii_case("all") {
+            return Ok(Self::All);
+        }
+        s.split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<EntryId>().map_err(|_| {
+                    format!("{p:?} is not an entry id; give `all` or ids like 3,12,40")
+                })
+            })
+            .collect::<Result<BTreeSet<_>, _>>()
+            .map(Self::Ids)
+    }
+
+    fn includes(&self, id: EntryId) -> bool {
+        match self {
+            Self::None => false,
+            Self::All => true,
+            Self::Ids(ids) => ids.contains(&id),
+        }
+    }
+}
+
+/// What the writer did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct WriteCounts {
+    /// Posts written, by visibility.
+    pub by_visibility: BTreeMap<&'static str, usize>,
+    /// Posts whose page could not be read: (id, why).
+    pub failed: Vec<(EntryId, String)>,
+    /// Files saved.
+    pub assets_saved: usize,
+    /// Files the backup lacks: (post id, name).
+    pub assets_missing: Vec<(EntryId, String)>,
+    /// Comments and replies saved.
+    pub comments: usize,
+    /// Posts the archive already had from a live crawl; the live copy was kept.
+    pub kept_live: Vec<EntryId>,
+    /// Warnings per post.
+    pub warnings: Vec<(EntryId, String)>,
+}
+
+/// Writes imported posts into one archive directory.
+pub struct ArchiveWriter {
+    out: PathBuf,
+    db: ArchiveDb,
+    base: String,
+    format: BackupFormat,
+    file_label: String,
+    mark_public: MarkPublic,
+    /// What the archive held before this import: (state, live copy?).
+    before: BTreeMap<EntryId, (EntryState, bool)>,
+    /// What was done.
+    pub counts: WriteCounts,
+}
+
+fn archive_err(path: &Path, e: &dyn std::error::Error) -> ImportError {
+    ImportError::Archive {
+        path: path.to_path_buf(),
+        message: crate::report::error_chain(e),
+    }
+}
+
+#[derive(Serialize)]
+struct CommentJson<'a> {
+    id: usize,
+    content: &'a str,
+    written: Option<&'a str>,
+    #[serde(rename = "isSecret")]
+    is_secret: bool,
+    writer: WriterJson<'a>,
+    children: Vec<CommentJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct WriterJson<'a> {
+    name: &'a str,
+    homepage: Option<&'a str>,
+}
+
+fn comments_json<'a>(items: &'a [ImportedComment], next: &mut usize) -> Vec<CommentJson<'a>> {
+    items
+        .iter()
+        .map(|c| {
+            *next += 1;
+            let id = *next;
+            CommentJson {
+                id,
+                content: &c.content,
+                written: c.written.as_deref(),
+                is_secret: c.secret,
+                writer: WriterJson {
+                    name: &c.name,
+                    homepage: c.homepage.as_deref(),
+                },
+                children: comments_json(&c.children, next),
+            }
+        })
+        .collect()
+}
+
+fn count(items: &[ImportedComment]) -> usize {
+    items.iter().map(|c| 1 + count(&c.children)).sum()
+}
+
+impl ArchiveWriter {
+    /// Opens (creating) the archive at `out` for posts of the blog `blog` from the backup named
+    /// `file_label`.
+    ///
+    /// # Errors
+    /// [`ImportError::Archive`] when the directory or its state cannot be used.
+    pub fn open(
+        out: &Path,
+        blog: &str,
+        format: BackupFormat,
+        file_label: &str,
+        mark_public: MarkPublic,
+    ) -> Result<Self, ImportError> {
+        std::fs::create_dir_all(out).map_err(|e| archive_err(out, &e))?;
+        let db = ArchiveDb::open(&out.join(crate::archive::layout::ARCHIVE_DB))
+            .map_err(|e| archive_err(out, &e))?;
+        let base = format!("https://{blog}.tistory.com");
+        if db.meta("blog").map_err(|e| archive_err(out, &e))?.is_none() {
+            db.set_meta("blog", blog)
+                .map_err(|e| archive_err(out, &e))?;
+        }
+        if db
+            .meta("base_url")
+            .map_err(|e| archive_err(out, &e))?
+            .is_none()
+        {
+            db.set_meta("base_url", &format!("{base}/"))
+                .map_err(|e| archive_err(out, &e))?;
+        }
+        db.set_meta(&format!("import_{}", format.source_name()), file_label)
+            .map_err(|e| archive_err(out, &e))?;
+        let mut before = BTreeMap::new();
+        for e in db.entries().map_err(|e| archive_err(out, &e))? {
+            let live = db
+                .provenance(e.id)
+                .map_err(|err| archive_err(out, &err))?
+                .is_none_or(|p| matches!(p.origin, Origin::Live { .. }));
+            before.insert(e.id, (e.state, live && e.raw_file.is_some()));
+        }
+        Ok(Self {
+            out: out.to_path_buf(),
+            db,
+            base,
+            format,
+            file_label: file_label.to_string(),
+            mark_public,
+            before,
+            counts: WriteCounts::default(),
+        })
+    }
+
+    fn err(&self, e: &dyn std::error::Error) -> ImportError {
+        archive_err(&self.out, e)
+    }
+
+    fn provenance(
+        &self,
+        entry: &str,
+        visibility: Visibility,
+        choice: Option<String>,
+    ) -> Provenance {
+        Provenance {
+            origin: Origin::Backup {
+                file: self.file_label.clone(),
+                format: self.format.source_name().to_string(),
+                entry: entry.to_string(),
+            },
+            visibility: Some(visibility),
+            choice,
+        }
+    }
+
+    /// Records a post whose page could not be read: a failed entry (verify names it).
+    ///
+    /// # Errors
+    /// [`ImportError::Archive`] on a database failure.
+    pub fn write_failed(
+        &mut self,
+        id: EntryId,
+        entry: &str,
+        error: &str,
+    ) -> Result<(), ImportError> {
+        let message = format!("{entry} in the backup {}: {error}", self.file_label);
+        self.db
+            .record_sources(self.format.source_name(), &[id])
+            .map_err(|e| self.err(&e))?;
+        if self
+            .before
+            .get(&id)
+            .is_some_and(|(s, live)| *live && s.is_final())
+        {
+            // A live copy is already archived: the damaged backup copy takes nothing from it.
+            self.counts.kept_live.push(id);
+            return Ok(());
+        }
+        self.db
+            .record_page(&PageOutcome {
+                id,
+                state: EntryState::Failed,
+                url: Some(permalink(&self.base, id, false)),
+                http_status: None,
+                error: Some(message.clone()),
+                etag: None,
+                last_modified: None,
+                page_sha256: None,
+                raw_file: None,
+                assets: Vec::new(),
+            })
+            .map_err(|e| self.err(&e))?;
+        self.counts.failed.push((id, message));
+        Ok(())
+    }
+
+    /// Writes one post: its files, its page, its comments, then its rows.
+    ///
+    /// # Errors
+    /// [`ImportError::Archive`] when a file or row cannot be written (the post's earlier rows stay
+    /// as they were).
+    pub fn write_post(&mut self, mut post: ImportedPost) -> Result<(), ImportError> {
+        let id = post.id;
+        if post.visibility == Visibility::Unknown && self.mark_public.includes(id) {
+            post.visibility = Visibility::Public;
+        }
+        self.db
+            .record_sources(self.format.source_name(), &[id])
+            .map_err(|e| self.err(&e))?;
+        let mut choice = None;
+        match self.before.get(&id).copied() {
+            Some((EntryState::Ok | EntryState::Notice, true)) => {
+                let fetched_at = self.db.fetched_at(id).map_err(|e| self.err(&e))?;
+                let kept = Provenance {
+                    origin: Origin::Live { fetched_at },
+                    visibility: Some(Visibility::Public),
+                    choice: Some(format!(
+                        "kept the live copy; the backup {} also holds this post ({})",
+                        self.file_label, post.source_file
+                    )),
+                };
+                self.db
+                    .record_provenance(id, &kept)
+                    .map_err(|e| self.err(&e))?;
+                self.counts.kept_live.push(id);
+                return Ok(());
+            }
+            Some((state @ (EntryState::Private | EntryState::Protected), true)) => {
+                post.visibility = if state == EntryState::Private {
+                    Visibility::Private
+                } else {
+                    Visibility::Protected
+                };
+                choice = Some(format!(
+                    "the live blog shows this post as {} (no body to a guest); the body is from the backup",
+                    post.visibility.as_str()
+                ));
+            }
+            _ => {}
+        }
+        let mut assets = Vec::with_capacity(post.assets.len());
+        for asset in &post.assets {
+            let url = asset_url(&self.base, id, &asset.name);
+            let kind = asset.kind;
+            match &asset.bytes {
+                Some(bytes) => {
+                    let sha = hex::encode(Sha256::digest(bytes));
+                    let ext = asset_extension(asset.mime.as_deref(), &url);
+                    let rel = asset_rel(&sha, &ext);
+                    write_atomic(&resolve(&self.out, &rel), bytes).map_err(|e| self.err(&e))?;
+                    self.db
+                        .record_asset_ok(
+                            &url,
+                            &sha,
+                            &rel,
+                            asset.mime.as_deref(),
+                            bytes.len() as u64,
+                        )
+                        .map_err(|e| self.err(&e))?;
+                    self.counts.assets_saved += 1;
+                }
+                None => {
+                    let why = format!(
+                        "{} of post {id} is not in the backup {}; a crawl of the live blog, if it still exists, may fetch it{NOT_IN_BACKUP_HINT}",
+                        asset.name, self.file_label
+                    );
+                    self.db
+                        .record_asset_missing(&url, &why)
+                        .map_err(|e| self.err(&e))?;
+                    self.counts.assets_missing.push((id, asset.name.clone()));
+                }
+            }
+            assets.push((url, kind));
+        }
+        if !post.comments.is_empty() || self.format == BackupFormat::Xml {
+            // The XML backup holds a post's comments: none is a true zero. The zip holds none.
+            let rel = format!("comments/{id}.json");
+            let mut next = 0;
+            let json = serde_json::to_vec_pretty(&serde_json::json!({
+                "post_id": id,
+                "items": comments_json(&post.comments, &mut next),
+            }))
+            .expect("comments always serialise");
+            write_atomic(&resolve(&self.out, &rel), &json).map_err(|e| self.err(&e))?;
+            let n = count(&post.comments);
+            self.db
+                .record_comments(id, Some(n), Some(&rel), None)
+                .map_err(|e| self.err(&e))?;
+            self.counts.comments += n;
+        }
+        let html = render_page(&post, &self.base);
+        let raw = raw_page_rel(id);
+        write_atomic(&resolve(&self.out, &raw), html.as_bytes()).map_err(|e| self.err(&e))?;
+        let state = match post.visibility {
+            Visibility::Public | Visibility::Unknown if post.notice => EntryState::Notice,
+            Visibility::Public | Visibility::Unknown => EntryState::Ok,
+            Visibility::Protected => EntryState::Protected,
+            Visibility::Private => EntryState::Private,
+        };
+        self.db
+            .record_page(&PageOutcome {
+                id,
+                state,
+                url: Some(permalink(&self.base, id, post.notice)),
+                http_status: None,
+                error: None,
+                etag: None,
+                last_modified: None,
+                page_sha256: Some(hex::encode(Sha256::digest(html.as_bytes()))),
+                raw_file: Some(raw),
+                assets,
+            })
+            .map_err(|e| self.err(&e))?;
+        let prov = self.provenance(&post.source_file, post.visibility, choice);
+        self.db
+            .record_provenance(id, &prov)
+            .map_err(|e| self.err(&e))?;
+        *self
+            .counts
+            .by_visibility
+            .entry(post.visibility.as_str())
+            .or_default() += 1;
+        for w in post.warnings {
+            self.counts.warnings.push((id, w));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mark_public_parses() {
+        assert_eq!(MarkPublic::parse("all").unwrap(), MarkPublic::All);
+        assert_eq!(
+            MarkPublic::parse("3, 12").unwrap(),
+            MarkPublic::Ids([3, 12].into())
+        );
+        assert!(MarkPublic::parse("3,x").unwrap_err().contains("\"x\""));
+    }
+}

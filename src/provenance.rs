@@ -1,0 +1,261 @@
+//! Where a post came from: a live crawl (with the fetch time), a backup file, or a Wayback Machine
+//! snapshot. One typed value, written to `posts.jsonl`, the Markdown front matter, the verify
+//! report and the Naver footer, each through the functions here so they all say the same thing.
+//! Pure.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Datelike as _, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+pub use crate::import::Visibility;
+
+/// The source a post's saved copy was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "origin", rename_all = "snake_case")]
+pub enum Origin {
+    /// Fetched from the live blog.
+    Live {
+        /// When (RFC 3339, UTC), when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fetched_at: Option<String>,
+    },
+    /// Read from a backup file.
+    Backup {
+        /// The backup file's name.
+        file: String,
+        /// `backup-zip` or `backup-xml`.
+        format: String,
+        /// The entry inside it (`blog-1-1/12/12.html`, `post 12`).
+        entry: String,
+    },
+    /// Read from a Wayback Machine snapshot.
+    Wayback {
+        /// The snapshot's 14-digit timestamp.
+        timestamp: String,
+        /// The snapshot URL.
+        url: String,
+    },
+}
+
+/// The provenance of one post.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// Where the saved copy came from.
+    #[serde(flatten)]
+    pub origin: Origin,
+    /// Who could read it, when the source says (`unknown` for the official zip).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<Visibility>,
+    /// Why this copy was kept when several sources had the post.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<String>,
+}
+
+impl Provenance {
+    /// A one-line English summary for reports (`backup hangang.zip (hangang-1-1/12/12.html)`).
+    #[must_use]
+    pub fn summary(&self) -> String {
+        let mut s = match &self.origin {
+            Origin::Live { fetched_at } => match fetched_at {
+                Some(t) => format!("live, fetched {t}"),
+                None => "live".to_string(),
+            },
+            Origin::Backup { file, entry, .. } => format!("backup {file} ({entry})"),
+            Origin::Wayback { timestamp, url } => format!("Wayback snapshot {timestamp} ({url})"),
+        };
+        if let Some(v) = self.visibility.filter(|v| *v != Visibility::Public) {
+            let _ = write!(s, "; visibility {}", v.as_str());
+        }
+        s
+    }
+
+    /// Front matter lines (`provenance:` with its fields), YAML with JSON-quoted strings.
+    #[must_use]
+    pub fn front_matter(&self) -> String {
+        let q = |s: &str| serde_json::to_string(s).expect("a string always serialises");
+        let mut out = String::from("provenance:\n");
+        match &self.origin {
+            Origin::Live { fetched_at } => {
+                out.push_str("  origin: \"live\"\n");
+                if let Some(t) = fetched_at {
+                    let _ = writeln!(out, "  fetched_at: {}", q(t));
+                }
+            }
+            Origin::Backup {
+                file,
+                format,
+                entry,
+            } => {
+                out.push_str("  origin: \"backup\"\n");
+                let _ = writeln!(out, "  file: {}", q(file));
+                let _ = writeln!(out, "  format: {}", q(format));
+                let _ = writeln!(out, "  entry: {}", q(entry));
+            }
+            Origin::Wayback { timestamp, url } => {
+                out.push_str("  origin: \"wayback\"\n");
+                let _ = writeln!(out, "  timestamp: {}", q(timestamp));
+                let _ = writeln!(out, "  url: {}", q(url));
+            }
+        }
+        if let Some(v) = self.visibility {
+            let _ = writeln!(out, "  visibility: {}", q(v.as_str()));
+        }
+        if let Some(c) = &self.choice {
+            let _ = writeln!(out, "  choice: {}", q(c));
+        }
+        out
+    }
+
+    /// The clause the Naver footer adds after "처음 발행되었고," for a copy that is not live:
+    /// "2019년 3월 4일 인터넷 아카이브 사본에서 복원되었습니다", "백업 파일(x.zip)에서
+    /// 복원되었습니다". `None` for a live copy (the footer says nothing more).
+    #[must_use]
+    pub fn footer_clause(&self) -> Option<String> {
+        match &self.origin {
+            Origin::Live { .. } => None,
+            Origin::Backup { file, .. } => Some(format!("백업 파일({file})에서 복원되었습니다")),
+            Origin::Wayback { timestamp, .. } => Some(match wayback_date(timestamp) {
+                Some(d) => format!(
+                    "{}년 {}월 {}일 인터넷 아카이브 사본에서 복원되었습니다",
+                    d.year(),
+                    d.month(),
+                    d.day()
+                ),
+                None => "인터넷 아카이브 사본에서 복원되었습니다".to_string(),
+            }),
+        }
+    }
+}
+
+/// The date of a 14-digit Wayback timestamp (`20190304123000`), in UTC as the archive records it.
+#[must_use]
+pub fn wayback_date(timestamp: &str) -> Option<DateTime<FixedOffset>> {
+    let naive = chrono::NaiveDateTime::parse_from_str(timestamp.get(..14)?, "%Y%m%d%H%M%S").ok()?;
+    Some(naive.and_utc().fixed_offset())
+}
+
+/// Joins a footer sentence ending "…발행되었습니다." with a provenance clause:
+/// "…발행되었고, <clause>." Text not ending that way gets the clause as its own sentence.
+#[must_use]
+pub fn footer_with_clause(footer: &str, clause: &str) -> String {
+    let trimmed = footer.trim_end();
+    match trimmed.strip_suffix("되었습니다.") {
+        Some(head) => format!("{head}되었고, {clause}."),
+        None => format!("{trimmed} 이 글은 {clause}."),
+    }
+}
+
+/// Inserts `lines` at the end of a Markdown document's front matter (before its closing `---`).
+#[must_use]
+pub fn insert_front_matter(document: &str, lines: &str) -> String {
+    match document
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.find("\n---\n").map(|i| i + 4 + 1))
+    {
+        Some(end) => format!("{}{lines}{}", &document[..end], &document[end..]),
+        None => document.to_string(),
+    }
+}
+
+/// A backup that says a post was private or protected makes its row say so (the body is kept in
+/// the Markdown, but such a row is never bundled for Naver).
+pub fn apply_visibility(record: &mut crate::model::PostRecord, p: &Provenance) {
+    use crate::model::PostStatus;
+    if record.status != PostStatus::Ok {
+        return;
+    }
+    match p.visibility {
+        Some(Visibility::Private) => record.status = PostStatus::Private,
+        Some(Visibility::Protected) => record.status = PostStatus::Protected,
+        _ => {}
+    }
+}
+
+/// Why a row is held out of the Naver bundle for its visibility, if it is: a post from the backup
+/// zip whose visibility nobody has confirmed (it may have been private or protected).
+#[must_use]
+pub fn bundle_hold(row: &crate::model::PostRecord) -> Option<String> {
+    let p = row.provenance.as_ref()?;
+    (p.visibility == Some(Visibility::Unknown)).then(|| {
+        format!(
+            "visibility unknown: the backup zip holds private and protected posts unmarked; if post {} was public, run `tistory-migrate import <FILE> --mark-public {}` (or `all`), then bundle again",
+            row.id, row.id
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn front_matter_lines_go_inside_the_block() {
+        let doc = "---\ntitle: \"a\"\n---\n\nbody\n---\nmore\n";
+        assert_eq!(
+            insert_front_matter(doc, "provenance:\n  origin: \"live\"\n"),
+            "---\ntitle: \"a\"\nprovenance:\n  origin: \"live\"\n---\n\nbody\n---\nmore\n"
+        );
+    }
+
+    use super::*;
+
+    fn wayback() -> Provenance {
+        Provenance {
+            origin: Origin::Wayback {
+                timestamp: "20190304123000".into(),
+                url: "https://web.archive.org/web/20190304123000id_/https://a.tistory.com/1".into(),
+            },
+            visibility: None,
+            choice: None,
+        }
+    }
+
+    #[test]
+    fn footer_says_where_the_copy_came_from() {
+        let clause = wayback().footer_clause().unwrap();
+        assert_eq!(
+            clause,
+            "2019년 3월 4일 인터넷 아카이브 사본에서 복원되었습니다"
+        );
+        assert_eq!(
+            footer_with_clause(
+                "이 글은 2012년 12월 11일 티스토리(u)에 처음 발행되었습니다.",
+                &clause
+            ),
+            "이 글은 2012년 12월 11일 티스토리(u)에 처음 발행되었고, 2019년 3월 4일 인터넷 아카이브 사본에서 복원되었습니다."
+        );
+        assert_eq!(
+            footer_with_clause("옮긴 글", "백업 파일(b.zip)에서 복원되었습니다"),
+            "옮긴 글 이 글은 백업 파일(b.zip)에서 복원되었습니다."
+        );
+        let live = Provenance {
+            origin: Origin::Live { fetched_at: None },
+            visibility: None,
+            choice: None,
+        };
+        assert_eq!(live.footer_clause(), None);
+    }
+
+    #[test]
+    fn serialises_flat_with_its_origin() {
+        let p = Provenance {
+            origin: Origin::Backup {
+                file: "b.zip".into(),
+                format: "backup-zip".into(),
+                entry: "b-1-1/3/3.html".into(),
+            },
+            visibility: Some(Visibility::Unknown),
+            choice: None,
+        };
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(
+            json,
+            r#"{"origin":"backup","file":"b.zip","format":"backup-zip","entry":"b-1-1/3/3.html","visibility":"unknown"}"#
+        );
+        assert_eq!(serde_json::from_str::<Provenance>(&json).unwrap(), p);
+        assert!(p.front_matter().contains("  visibility: \"unknown\"\n"));
+        assert_eq!(
+            p.summary(),
+            "backup b.zip (b-1-1/3/3.html); visibility unknown"
+        );
+    }
+}
