@@ -141,7 +141,7 @@ pub struct ImportArgs {
     /// The backup file: the zip from 관리 → 데이터 관리 → 백업, or an old XML backup (told apart by content).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// The archive directory [default: output/BLOG/].
+    /// The archive directory [default: output/BLOG/, BLOG being the blog's name].
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// The blog's Tistory name (NAME of NAME.tistory.com), when the backup does not tell it.
