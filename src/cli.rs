@@ -87,6 +87,10 @@ pub struct FetchArgs {
     /// [default: 120].
     #[arg(long, value_name = "SECONDS")]
     pub request_deadline: Option<f64>,
+    /// Walk every listing, category and paging page even when the mobile list already named every
+    /// post the blog counts (by default they are walked only when it did not).
+    #[arg(long)]
+    pub exhaustive_discovery: bool,
     /// Also record every HTTP exchange as WARC/1.1 (gzip per record) with a CDXJ index in
     /// ARCHIVE/warc/, for web-archiving tools (warcio, pywb).
     #[arg(long)]

@@ -11,6 +11,7 @@ pub mod integrity;
 mod pages;
 mod passes;
 pub mod scan;
+pub mod sniff;
 mod verdict;
 
 use std::collections::BTreeMap;
@@ -50,6 +51,9 @@ pub struct CrawlOptions {
     pub asset_proxy: Option<Url>,
     /// Fetch comments.
     pub comments: bool,
+    /// Walk every listing, category and paging page even when the mobile list already named
+    /// every post the blog counts (`--exhaustive-discovery`).
+    pub exhaustive_discovery: bool,
     /// Repair only (`--retry-failed`): skip discovery and the id scan; fetch what is failed,
     /// pending, or deleted/damaged on disk.
     pub retry_failed: bool,
@@ -269,7 +273,9 @@ pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRepo
             ..discovery::Found::default()
         }
     } else {
-        let found = discovery::discover(&ctx, &home, &opts.blog, progress).await?;
+        let found =
+            discovery::discover(&ctx, &home, &opts.blog, opts.exhaustive_discovery, progress)
+                .await?;
         pages::fetch_slugs(&ctx, &found.slugs, progress).await?;
         found
     };

@@ -9,6 +9,7 @@ mod crawl;
 mod crawl_api;
 mod crawl_bad_input;
 mod crawl_hostile;
+mod crawl_loops;
 mod crawl_resume;
 mod deep_nesting;
 mod desk;
