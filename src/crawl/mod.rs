@@ -77,13 +77,45 @@ pub enum CrawlError {
         /// What was seen instead.
         why: String,
     },
-    /// The archive directory cannot be used.
+    /// The archive directory cannot be used (a condition, not a failed call: see the others).
     #[error("cannot use the archive directory {path}: {message}")]
     Archive {
         /// The directory.
         path: PathBuf,
         /// What went wrong.
         message: String,
+    },
+    /// The archive directory cannot be created or written.
+    #[error(
+        "cannot use the archive directory {path}; check that it is a writable directory and the disk is not full"
+    )]
+    ArchiveDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file of the archive could not be written.
+    #[error("cannot write into the archive {path}")]
+    Write {
+        /// The archive.
+        path: PathBuf,
+        /// Why (names the file).
+        #[source]
+        source: crate::Error,
+    },
+    /// A step of the run stopped with an error of its own (a worker task, the extract stage, the
+    /// replay of a saved blog, the WARC recorder).
+    #[error("{step} stopped for {path}")]
+    Step {
+        /// What was running.
+        step: &'static str,
+        /// The archive or directory it worked on.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The state database failed.
     #[error(transparent)]
@@ -157,18 +189,18 @@ impl Ctx {
 }
 
 fn prepare_archive(out: &Path) -> Result<ArchiveDb, CrawlError> {
-    std::fs::create_dir_all(out).map_err(|e| CrawlError::Archive {
+    std::fs::create_dir_all(out).map_err(|source| CrawlError::ArchiveDir {
         path: out.to_path_buf(),
-        message: e.to_string(),
+        source,
     })?;
     // Prove the directory is writable before any request is sent.
     let probe = out.join(".write-test");
     let written = std::fs::write(&probe, b"ok");
     // Removed whether or not the write worked: a full disk can create the file and fail the write.
     let _ = std::fs::remove_file(&probe);
-    written.map_err(|e| CrawlError::Archive {
+    written.map_err(|source| CrawlError::ArchiveDir {
         path: out.to_path_buf(),
-        message: format!("not writable: {e}"),
+        source,
     })?;
     remove_stale_temp_files(out);
     Ok(ArchiveDb::open(

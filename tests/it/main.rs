@@ -17,6 +17,7 @@ mod fixtures;
 mod import;
 mod import_hostile;
 mod naver;
+mod parse_once;
 mod skins;
 mod support;
 mod verify;
