@@ -118,6 +118,18 @@ fn start_warc(
     out: &std::path::Path,
     max_file_bytes: u64,
 ) -> Result<(crate::fetch::tap::ExchangeTap, WarcRecorder), CrawlError> {
+    // Marked first, so that even a run killed before its first file leaves verify checking.
+    let db_path = out.join(crate::archive::layout::ARCHIVE_DB);
+    std::fs::create_dir_all(out).map_err(|e| CrawlError::Archive {
+        path: out.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    crate::archive::db::ArchiveDb::open(&db_path)
+        .and_then(|db| db.set_meta(crate::warc::WARC_META, "1"))
+        .map_err(|e| CrawlError::Archive {
+            path: db_path.clone(),
+            message: crate::report::error_chain(&e),
+        })?;
     let host = blog.host_str().unwrap_or("blog");
     let name = host.strip_suffix(".tistory.com").unwrap_or(host);
     let opts = WarcOptions {

@@ -262,7 +262,8 @@ pub fn read_archive_with(
         })
         .collect();
     let fidelity = measure_all(archive, &archived, artifacts);
-    let warc = read_warc(archive, &comments);
+    let recorded = db.meta(crate::warc::WARC_META)?.is_some();
+    let warc = read_warc(archive, &comments, recorded);
     Ok(VerifyInput {
         archive: archive.to_path_buf(),
         blog: db.meta("blog")?,
@@ -284,12 +285,22 @@ pub fn read_archive_with(
     })
 }
 
-/// The archive's WARC facts and its comments files' items, when it has `warc/`.
+/// The archive's WARC facts and its comments files' items, when it has `warc/` or was recorded.
+/// `recorded`: a crawl of this archive ran with `--warc`, so a missing `warc/` is checked too (and
+/// found to hold no WARC file).
 fn read_warc(
     archive: &Path,
     comments: &BTreeMap<EntryId, CommentsRow>,
+    recorded: bool,
 ) -> Option<crate::verify::warc::WarcEvidence> {
-    let facts = crate::warc::facts::read_warc_facts(archive)?;
+    let facts = match crate::warc::facts::read_warc_facts(archive) {
+        Some(f) => f,
+        None if recorded => crate::warc::facts::WarcFacts {
+            dir: archive.join(crate::warc::WARC_DIR).display().to_string(),
+            ..crate::warc::facts::WarcFacts::default()
+        },
+        None => return None,
+    };
     let saved_comments = comments
         .iter()
         .filter_map(|(id, row)| Some((*id, row.file.as_ref()?)))
