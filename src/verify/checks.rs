@@ -172,6 +172,7 @@ pub(super) fn entries_report(input: &VerifyInput) -> VerifyReport {
         repair_commands: Vec::new(),
         bundle: None,
         warc: None,
+        provenance: super::provenance::ProvenanceCheck::default(),
     }
 }
 
