@@ -72,6 +72,7 @@ pub async fn crawl_and_extract(
         asset_proxy,
         comments: settings.comments,
         retry_failed: settings.retry_failed,
+        wayback: settings.wayback,
     };
     let crawled = crawl(&opts, progress).await;
     // Every tap is dropped with the options and the fetcher; the file is finished even when the

@@ -17,3 +17,4 @@ mod skins;
 mod support;
 mod verify;
 mod verify_html;
+mod wayback;
