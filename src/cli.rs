@@ -75,9 +75,18 @@ pub struct FetchArgs {
     /// Do not fetch comments.
     #[arg(long)]
     pub no_comments: bool,
-    /// Stop the id scan after this many missing ids past the highest known one [default: 30].
+    /// Stop the id scan after this many missing ids past the highest known one [default: 5 % of
+    /// the ids known, at least 5, at most 30].
     #[arg(long, value_name = "N")]
     pub scan_margin: Option<u64>,
+    /// Later passes over failed pages, files and comments, each after a longer cool-down; a URL
+    /// gets at most max-attempts × (1 + N) attempts per run [default: 3].
+    #[arg(long, value_name = "N")]
+    pub retry_passes: Option<u32>,
+    /// Total seconds one request may take, body included (a server dripping bytes is cut off)
+    /// [default: 120].
+    #[arg(long, value_name = "SECONDS")]
+    pub request_deadline: Option<f64>,
     /// Also record every HTTP exchange as WARC/1.1 (gzip per record) with a CDXJ index in
     /// ARCHIVE/warc/, for web-archiving tools (warcio, pywb).
     #[arg(long)]
@@ -171,6 +180,27 @@ pub struct VerifyArgs {
     /// Print only the commands that repair the gaps, one per line.
     #[arg(long, conflicts_with = "json")]
     pub repair: bool,
+    /// Also fetch every post the ledger records from Naver and compare it with the bundle (exit 4
+    /// when one is not intact). Reads public pages only, one request every two seconds.
+    #[arg(long)]
+    pub naver: bool,
+    /// Naver-side check options.
+    #[command(flatten)]
+    pub naver_check: NaverArgs,
+}
+
+/// How the Naver-side check runs (`verify --naver`, the desk's check button).
+#[derive(Debug, Args, Clone, Default)]
+pub struct NaverArgs {
+    /// Read Naver from this base URL instead (a proxy, a test server): PostView.naver, m/, rss/ under it.
+    #[arg(long, value_name = "URL")]
+    pub naver_endpoint: Option<String>,
+    /// Seconds between two requests to Naver [default: 2].
+    #[arg(long, value_name = "SECONDS")]
+    pub naver_interval: Option<f64>,
+    /// Posts keeping less than this share of the body's text on Naver are text_lost [default: 0.98].
+    #[arg(long, value_name = "F")]
+    pub naver_threshold: Option<f64>,
 }
 
 /// `bundle` options.
@@ -220,6 +250,9 @@ pub struct DeskArgs {
     /// The archive whose archive.db holds the ledger [default: the bundle's parent directory].
     #[arg(long, value_name = "DIR")]
     pub archive: Option<PathBuf>,
+    /// How the check behind the desk's "네이버 확인" button runs.
+    #[command(flatten)]
+    pub naver_check: NaverArgs,
 }
 
 /// `serve` options.

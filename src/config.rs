@@ -6,7 +6,6 @@ use std::num::NonZeroUsize;
 use url::Url;
 
 use crate::cli::FetchArgs;
-use crate::crawl::DEFAULT_SCAN_MARGIN;
 use crate::fetch::FetchPolicy;
 
 /// Crawl settings from the command line.
@@ -18,8 +17,8 @@ pub struct CrawlSettings {
     pub refresh: bool,
     /// Comments on or off.
     pub comments: bool,
-    /// `--scan-margin`.
-    pub scan_margin: u64,
+    /// `--scan-margin`; `None` = proportionate to the blog.
+    pub scan_margin: Option<u64>,
     /// `crawl --retry-failed`: repair only (no discovery, no id scan).
     pub retry_failed: bool,
     /// The Wayback Machine source (`--wayback`, `--wayback-endpoint`, `--wayback-rate`).
@@ -61,6 +60,17 @@ pub fn crawl_settings(args: &FetchArgs, local: bool) -> Result<CrawlSettings, St
     if let Some(b) = args.max_body_bytes {
         policy.max_body_bytes = b;
     }
+    if let Some(n) = args.retry_passes {
+        policy.retry_passes = n;
+    }
+    if let Some(secs) = args.request_deadline {
+        if !secs.is_finite() || secs <= 0.0 {
+            return Err(format!(
+                "--request-deadline {secs}: give the seconds one request may take, more than 0"
+            ));
+        }
+        policy.request_deadline = std::time::Duration::from_secs_f64(secs.min(86_400.0));
+    }
     policy.respect_robots = !args.ignore_robots;
     let mut wayback = crate::crawl::wayback::WaybackOptions {
         forced: args.wayback,
@@ -90,7 +100,7 @@ pub fn crawl_settings(args: &FetchArgs, local: bool) -> Result<CrawlSettings, St
         policy,
         refresh: args.refresh,
         comments: !args.no_comments,
-        scan_margin: args.scan_margin.unwrap_or(DEFAULT_SCAN_MARGIN),
+        scan_margin: args.scan_margin,
         retry_failed: false,
         warc_max_bytes: match args.warc_max_bytes {
             Some(0) => return Err("--warc-max-bytes must be at least 1".into()),

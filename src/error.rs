@@ -59,6 +59,18 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// The page nests elements deeper than extraction walks (a stack overflow otherwise).
+    #[error(
+        "{path}: elements are nested {depth} deep, more than the {limit} a browser's parser builds; this page is not extracted (the rest of the run goes on). Re-save it from a browser, which flattens such nesting"
+    )]
+    TooDeep {
+        /// The file.
+        path: PathBuf,
+        /// How deep the page nests.
+        depth: usize,
+        /// The deepest nesting extracted.
+        limit: usize,
+    },
     /// The page looks like a post, but no entry id could be found.
     #[error(
         "{path}: cannot tell the post's entry id (no article:txid, canonical link or entryInfo); name the file <id>.html"

@@ -54,6 +54,8 @@ pub mod fetch;
 pub mod import;
 pub mod markup;
 pub mod model;
+pub mod naver_check;
+pub mod parallel;
 pub mod progress;
 pub mod provenance;
 pub mod report;

@@ -367,26 +367,25 @@ impl ArchiveDb {
         tx.commit().map_err(&e)
     }
 
-    /// Forgets entries above `max_id` that only the scan named and that turned out not to exist.
+    /// Forgets entries no source named that turned out not to exist: probes of an id scan that
+    /// was killed before it could forget them itself. A clean run never keeps such a row, so a
+    /// resumed run must not either. Returns how many were forgotten.
     ///
     /// # Errors
     /// [`DbError`] on a database failure.
-    pub fn forget_after(&mut self, max_id: EntryId) -> Result<(), DbError> {
-        let path = self.path.clone();
-        let e = move |source| DbError {
-            path: path.clone(),
-            source,
-        };
-        let max = i64::try_from(max_id).unwrap_or(i64::MAX);
-        let tx = self.conn.transaction().map_err(&e)?;
-        tx.execute(
-            "DELETE FROM entry_sources WHERE id > ?1 AND id IN (SELECT id FROM entries WHERE id > ?1 AND state IN (?2, ?3, ?4, ?5))",
-            params![max, EntryState::Deleted, EntryState::NotPost, EntryState::Failed, EntryState::Pending],
-        )
-        .map_err(&e)?;
-        tx.execute("DELETE FROM entries WHERE id > ?1 AND state IN (?2, ?3, ?4, ?5) AND id NOT IN (SELECT id FROM entry_sources)", params![max, EntryState::Deleted, EntryState::NotPost, EntryState::Failed, EntryState::Pending])
-            .map_err(&e)?;
-        tx.commit().map_err(&e)
+    pub fn forget_unnamed_misses(&mut self) -> Result<usize, DbError> {
+        self.conn
+            .execute(
+                "DELETE FROM entries WHERE state IN (?1, ?2, ?3, ?4)
+                 AND id NOT IN (SELECT id FROM entry_sources)",
+                params![
+                    EntryState::Deleted,
+                    EntryState::NotPost,
+                    EntryState::Failed,
+                    EntryState::Pending
+                ],
+            )
+            .map_err(|e| self.err(e))
     }
 
     /// Records a downloaded asset (its file is already in place).
@@ -609,6 +608,31 @@ mod tests {
         .unwrap();
         let a = db.asset("https://cdn/a.png").unwrap().unwrap();
         assert_eq!((a.state, a.last_error), (AssetState::Ok, None));
+    }
+
+    #[test]
+    fn unnamed_misses_are_forgotten_and_everything_else_kept() {
+        let (_d, mut db) = db();
+        db.record_sources("rss", &[1, 2]).unwrap();
+        let outcome = |id, state| PageOutcome {
+            id,
+            state,
+            url: None,
+            http_status: Some(404),
+            error: None,
+            etag: None,
+            last_modified: None,
+            page_sha256: None,
+            raw_file: None,
+            assets: Vec::new(),
+        };
+        db.record_page(&outcome(2, EntryState::Deleted)).unwrap();
+        db.record_page(&outcome(3, EntryState::Deleted)).unwrap();
+        db.record_page(&outcome(4, EntryState::Failed)).unwrap();
+        db.record_page(&outcome(5, EntryState::Ok)).unwrap();
+        assert_eq!(db.forget_unnamed_misses().unwrap(), 2);
+        let ids: Vec<u64> = db.entries().unwrap().iter().map(|e| e.id).collect();
+        assert_eq!(ids, [1, 2, 5], "named ids and found ones stay");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::report::Exit;
 /// Checks the `desk` arguments.
 ///
 /// # Errors
-/// A message for the command line (exit 3) when `--daily-cap` is out of range.
+/// A message for the command line (exit 3) when `--daily-cap` or a `--naver-*` flag is out of range.
 pub fn desk_options(args: &DeskArgs) -> Result<DeskOptions, String> {
     let daily_cap = match args.daily_cap {
         Some(n) => DailyCap::new(n)?,
@@ -22,6 +22,7 @@ pub fn desk_options(args: &DeskArgs) -> Result<DeskOptions, String> {
         daily_cap,
         naver_blog: args.naver_blog.clone(),
         archive: args.archive.clone(),
+        naver_check: crate::naver_check::options::resolve(&args.naver_check)?,
         ..DeskOptions::default()
     })
 }

@@ -15,6 +15,7 @@ use crate::archive::store::write_atomic;
 use crate::convert::{ImageMap, to_markdown, to_record};
 use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
+use crate::extract::witness::{ListFields, second_witness};
 use crate::extract::{Page, PageSource, extract_page};
 use crate::model::{
     AssetState, AssetStatus, CommentsRef, CommentsState, PageKind, Post, PostRecord, PostStatus,
@@ -139,29 +140,7 @@ fn blogs_of(posts: &BTreeMap<u64, (PathBuf, Post)>) -> Vec<String> {
 
 /// Reads and extracts every file on all cores; outcomes come back in the order of `files`.
 fn process_all(files: &[PathBuf], opts: &ExtractOptions) -> Vec<Outcome> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(files.len().max(1));
-    let chunk = files.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|p| process_file(p, opts))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    crate::parallel::par_map(files, |p| process_file(p, opts))
 }
 
 fn default_out_dir(blogs: &[String]) -> PathBuf {
@@ -227,6 +206,8 @@ struct ArchiveIndex {
     comments: HashMap<u64, CommentsRef>,
     /// Where each entry's saved copy came from (live when `archive.db` records nothing else).
     provenance: HashMap<u64, Provenance>,
+    /// What the mobile list API said about each entry (the second witness).
+    listed: HashMap<u64, ListFields>,
 }
 
 impl ArchiveIndex {
@@ -269,7 +250,22 @@ impl ArchiveIndex {
                 comments.insert(e.id, CommentsRef { count, file });
             }
         }
+        let listed = db
+            .api_entries()?
+            .into_iter()
+            .map(|a| {
+                let fields = ListFields {
+                    title: a.title,
+                    published: a.published,
+                    category: a.category,
+                    tags: a.tags,
+                    comment_count: a.comment_count,
+                };
+                (a.id, fields)
+            })
+            .collect();
         Ok(Self {
+            listed,
             pageless,
             base_url: db.meta("canonical_base")?.or(db.meta("base_url")?),
             assets,
@@ -399,6 +395,11 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
     let mut markdown_written = 0usize;
     for (path, post) in posts.values_mut() {
         let images = archive.apply(post);
+        if let Some(listed) = archive.listed.get(&post.id) {
+            let saved = archive.comments.get(&post.id).map(|c| c.count);
+            let witnessed = second_witness(post, listed, saved);
+            post.warnings.extend(witnessed.warnings());
+        }
         let post = &*post;
         let mut md = to_markdown(post, &images);
         let md_rel = layout::markdown_rel(post.id);

@@ -125,6 +125,7 @@ fn verify_only(out: &Path, prior: Exit) -> (String, Exit) {
         html: None,
         threshold: DEFAULT_FIDELITY_THRESHOLD,
         format: VerifyFormat::Text,
+        naver: None,
     };
     match run_verify(&opts) {
         Ok(report) => {

@@ -46,6 +46,8 @@ pub struct VerifyOptions {
     pub threshold: f64,
     /// What to print.
     pub format: VerifyFormat,
+    /// The Naver-side check (`--naver`), when asked for.
+    pub naver: Option<crate::naver_check::NaverCheckOptions>,
 }
 
 impl VerifyOptions {
@@ -70,11 +72,13 @@ impl VerifyOptions {
         } else {
             VerifyFormat::Text
         };
+        let naver = crate::naver_check::options::resolve(&args.naver_check)?;
         Ok(Self {
             archive: args.archive.clone(),
             html: args.html.clone(),
             threshold,
             format,
+            naver: args.naver.then_some(naver),
         })
     }
 }
@@ -97,6 +101,9 @@ pub enum VerifyError {
     /// The HTML report could not be written.
     #[error("cannot write the HTML report: {0}")]
     Html(#[source] crate::error::Error),
+    /// `--naver` could not run (no bundle, no ledger, no HTTP client).
+    #[error("verify --naver: {0}")]
+    Naver(String),
 }
 
 impl VerifyError {
@@ -104,7 +111,7 @@ impl VerifyError {
     #[must_use]
     pub fn exit(&self) -> Exit {
         match self {
-            Self::NotAnArchive { .. } => Exit::BadArgs,
+            Self::NotAnArchive { .. } | Self::Naver(_) => Exit::BadArgs,
             _ => Exit::Unexpected,
         }
     }
@@ -139,7 +146,11 @@ impl VerifyReport {
 /// cannot be written. Gaps are not errors: they are in the report.
 pub fn run_verify(opts: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
     let input = read_archive(&opts.archive, opts.threshold)?;
-    let report = verify(&input);
+    let mut report = verify(&input);
+    if let Some(naver) = &opts.naver {
+        let checked = check_on_naver(&opts.archive, naver)?;
+        crate::naver_check::report::attach(&mut report, checked);
+    }
     if let Some(html_path) = &opts.html {
         let dir = html_path
             .parent()
@@ -150,6 +161,33 @@ pub fn run_verify(opts: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
         write_atomic(html_path, page.as_bytes()).map_err(VerifyError::Html)?;
     }
     Ok(report)
+}
+
+/// `--naver`: the bundle in `<archive>/naver/` and the ledger, checked against Naver.
+fn check_on_naver(
+    archive: &Path,
+    options: &crate::naver_check::NaverCheckOptions,
+) -> Result<crate::naver_check::NaverReport, VerifyError> {
+    let dir = archive.join("naver");
+    let bundle = crate::naver_check::bundle_read::read_bundle(&dir).map_err(|e| {
+        VerifyError::Naver(format!(
+            "{e} (the check compares Naver with the bundle; make it with `tistory-migrate bundle {}`)",
+            archive.display()
+        ))
+    })?;
+    let db_path = archive.join(ARCHIVE_DB);
+    if !db_path.is_file() {
+        return Err(VerifyError::NotAnArchive {
+            path: archive.to_path_buf(),
+        });
+    }
+    let ledger = ArchiveDb::open(&db_path)?.ledger()?;
+    if ledger.is_empty() {
+        return Err(VerifyError::Naver(
+            "the ledger records no published post yet: publish posts with `tistory-migrate desk` first".into(),
+        ));
+    }
+    crate::naver_check::check_naver_blocking(&bundle, &ledger, options).map_err(VerifyError::Naver)
 }
 
 /// Reads everything verify looks at from the archive in `archive`.
@@ -329,30 +367,15 @@ fn list_files(archive: &Path) -> BTreeMap<String, FileFacts> {
 
 /// The render-back check of each post, on all cores (parsing pages is the slow part).
 fn measure_all(archive: &Path, posts: &[(EntryId, String, String)]) -> BTreeMap<EntryId, Measured> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let chunk = posts.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = posts
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|(id, raw, md)| {
-                            let measured = measure(
-                                &layout::resolve(archive, raw),
-                                &layout::resolve(archive, md),
-                            );
-                            (*id, measured)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+    crate::parallel::par_map(posts, |(id, raw, md)| {
+        let measured = measure(
+            &layout::resolve(archive, raw),
+            &layout::resolve(archive, md),
+        );
+        (*id, measured)
     })
+    .into_iter()
+    .collect()
 }
 
 /// The saved page's visible body text against the text of the Markdown file, rendered.

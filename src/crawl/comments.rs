@@ -18,31 +18,60 @@ pub struct PostComments {
     pub items: Vec<serde_json::Value>,
 }
 
+/// Why a post's comments could not be fetched.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct CommentsError {
+    /// What failed, naming the URL.
+    pub message: String,
+    /// True when a later pass may succeed (a timeout, a reset, a status that stayed transient).
+    pub retryable: bool,
+}
+
+impl CommentsError {
+    fn fin(message: String) -> Self {
+        Self {
+            message,
+            retryable: false,
+        }
+    }
+}
+
 /// Fetches every page of a post's comments.
 ///
 /// # Errors
-/// A message naming the URL that failed.
+/// A [`CommentsError`] naming the URL that failed.
 pub async fn fetch_comments(
     fetcher: &Fetcher,
     base: &Url,
     id: EntryId,
-) -> Result<PostComments, String> {
+) -> Result<PostComments, CommentsError> {
     let mut items = Vec::new();
     let mut start: Option<u64> = None;
     for _ in 0..MAX_COMMENT_PAGES {
         let url = base
             .join(&comments_path(id, start))
-            .map_err(|e| format!("comment URL for {id}: {e}"))?;
-        let fetched = fetcher.get(&url, None).await.map_err(|e| e.to_string())?;
+            .map_err(|e| CommentsError::fin(format!("comment URL for {id}: {e}")))?;
+        let fetched = fetcher.get(&url, None).await.map_err(|e| CommentsError {
+            message: e.to_string(),
+            retryable: e.is_retryable(),
+        })?;
         if fetched.status == 404 {
             // No comment endpoint for this entry (comments closed): nothing to keep.
             break;
         }
         if fetched.status != 200 {
-            return Err(format!("{url} answered {}", fetched.status));
+            return Err(CommentsError::fin(format!(
+                "{url} answered {}",
+                fetched.status
+            )));
         }
         let text = String::from_utf8_lossy(&fetched.body);
-        let page = parse_comments(&text).map_err(|e| format!("{url}: {e}"))?;
+        // A page that does not parse may be a cut or an error page served with 200: try again.
+        let page = parse_comments(&text).map_err(|e| CommentsError {
+            message: format!("{url}: {e}"),
+            retryable: true,
+        })?;
         items.extend(page.items);
         match page.next_start_id {
             Some(next) if !page.is_last && Some(next) != start => start = Some(next),

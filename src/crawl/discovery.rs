@@ -102,7 +102,7 @@ struct Collector<'a> {
 impl Collector<'_> {
     fn add(&mut self, source: &'static str, url: &Url) {
         match entry_ref(url, &self.ctx.identity) {
-            Some(EntryRef::Id(id)) => {
+            Some(EntryRef::Id(id)) if id <= super::scan::MAX_ENTRY_ID => {
                 self.ids.entry(source).or_default().insert(id);
             }
             Some(EntryRef::Slug(slug)) => {
@@ -112,7 +112,8 @@ impl Collector<'_> {
                     .or_default()
                     .insert(source.to_string());
             }
-            None => {}
+            // An id no SQLite integer holds is no entry of any blog.
+            Some(EntryRef::Id(_)) | None => {}
         }
     }
 
@@ -131,7 +132,18 @@ impl Collector<'_> {
     }
 }
 
+/// A page as served and as text, decoded by the one page decoder (BOM, declared charset, UTF-8,
+/// then EUC-KR), so an EUC-KR listing parses right and is saved as the bytes served.
+struct ServedText {
+    bytes: Vec<u8>,
+    text: String,
+}
+
 async fn get_text(ctx: &Ctx, url: &Url) -> Result<String, String> {
+    get_served(ctx, url).await.map(|s| s.text)
+}
+
+async fn get_served(ctx: &Ctx, url: &Url) -> Result<ServedText, String> {
     if !ctx.fetcher.allowed(url).await {
         return Err(format!("{url} is disallowed by robots.txt"));
     }
@@ -143,7 +155,18 @@ async fn get_text(ctx: &Ctx, url: &Url) -> Result<String, String> {
     if f.status != 200 {
         return Err(format!("{url} answered {}", f.status));
     }
-    Ok(String::from_utf8_lossy(&f.body).into_owned())
+    // A blank body is left to the parser to report (it is not a page to decode).
+    let text = if f.body.iter().all(u8::is_ascii_whitespace) {
+        String::from_utf8_lossy(&f.body).into_owned()
+    } else {
+        decode_page(&f.body, Path::new(url.as_str()))
+            .map_err(|e| e.to_string())?
+            .html
+    };
+    Ok(ServedText {
+        bytes: f.body,
+        text,
+    })
 }
 
 /// Runs every discovery source and records what each named.
@@ -200,7 +223,7 @@ pub(crate) async fn discover(
         {
             let task_ctx = Arc::clone(ctx);
             in_flight.spawn(async move {
-                let text = get_text(&task_ctx, &url).await;
+                let text = get_served(&task_ctx, &url).await;
                 (url, text)
             });
         }
@@ -210,9 +233,9 @@ pub(crate) async fn discover(
         let Ok((url, text)) = joined else { continue };
         bar.set_message(format!("listing {}", url.path()));
         match text {
-            Ok(html) => {
-                let listing = parse_listing(&html, &url, &ctx.identity);
-                save_listing_page(&ctx.out, &url, html.as_bytes());
+            Ok(served) => {
+                let listing = parse_listing(&served.text, &url, &ctx.identity);
+                save_listing_page(&ctx.out, &url, &served.bytes);
                 if c.found.sidebar_total.is_none() {
                     c.found.sidebar_total = listing.total;
                 }
@@ -274,7 +297,7 @@ pub(crate) async fn discover(
                 }
                 api_entries.extend(list.items.iter().filter_map(api_entry));
                 for item in &list.items {
-                    if let Some(id) = item.id {
+                    if let Some(id) = item.id.filter(|id| *id <= super::scan::MAX_ENTRY_ID) {
                         c.ids.entry("mobile_api").or_default().insert(id);
                     } else if let Some(u) = &item.url {
                         c.add_str("mobile_api", u, &ctx.identity.base);
@@ -450,19 +473,6 @@ fn with_page_gaps(links: Vec<Url>) -> Vec<Url> {
         }
     }
     out
-}
-
-/// Adds every id from 1 to the highest known id that no source named, as `scan`: ids are one
-/// sequence, so a gap is either a deleted entry or one every source missed.
-pub(crate) fn fill_scan_gaps(ctx: &Ctx) -> Result<(), CrawlError> {
-    let mut db = ctx.db();
-    let known: BTreeSet<EntryId> = db.entries()?.iter().map(|e| e.id).collect();
-    let Some(max) = known.last().copied() else {
-        return Ok(());
-    };
-    let gaps: Vec<EntryId> = (1..max).filter(|id| !known.contains(id)).collect();
-    db.record_sources("scan", &gaps)?;
-    Ok(())
 }
 
 #[cfg(test)]

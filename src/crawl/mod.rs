@@ -9,6 +9,9 @@ pub mod comments;
 mod discovery;
 pub mod integrity;
 mod pages;
+mod passes;
+pub mod scan;
+mod verdict;
 pub mod wayback;
 
 use std::collections::BTreeMap;
@@ -24,7 +27,8 @@ use crate::fetch::{FetchError, FetchPolicy, Fetcher};
 use crate::model::{AssetState, CommentsState};
 use crate::progress::Progress;
 
-/// How far past the highest known id the scan goes: it stops after this many misses in a row.
+/// The most the scan goes past the highest known id by default (it stops after this many misses
+/// in a row); smaller blogs get a proportionate margin ([`scan::proportionate_margin`]).
 pub const DEFAULT_SCAN_MARGIN: u64 = 30;
 /// The most listing pages (home, category, tag pages) one crawl reads.
 pub const MAX_LISTING_PAGES: usize = 5_000;
@@ -40,8 +44,9 @@ pub struct CrawlOptions {
     pub policy: FetchPolicy,
     /// Re-check saved pages with conditional requests.
     pub refresh: bool,
-    /// How many misses in a row end the id scan past the highest known id.
-    pub scan_margin: u64,
+    /// How many misses in a row end the id scan past the highest known id; `None` = a margin
+    /// proportionate to the blog ([`scan::proportionate_margin`]).
+    pub scan_margin: Option<u64>,
     /// Fetch assets through this replay server's asset proxy (offline replays).
     pub asset_proxy: Option<Url>,
     /// Fetch comments.
@@ -140,6 +145,8 @@ pub(crate) struct Ctx {
     pub identity: BlogIdentity,
     pub asset_proxy: Option<Url>,
     pub warnings: Mutex<Vec<String>>,
+    /// What failed in a way a later pass may mend.
+    pub retry: passes::RetryQueue,
 }
 
 impl Ctx {
@@ -256,7 +263,12 @@ pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRepo
 
 async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlReport, CrawlError> {
     let started = Instant::now();
-    let db = prepare_archive(&opts.out)?;
+    let mut db = prepare_archive(&opts.out)?;
+    // Probes a killed scan left behind: a clean run never keeps them.
+    let forgotten = db.forget_unnamed_misses()?;
+    if forgotten > 0 {
+        tracing::info!("forgot {forgotten} scan probes an interrupted run left behind");
+    }
     if opts.retry_failed && db.entries()?.is_empty() {
         return Err(CrawlError::Archive {
             path: opts.out.clone(),
@@ -302,6 +314,7 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         identity,
         asset_proxy: opts.asset_proxy.clone(),
         warnings: Mutex::new(Vec::new()),
+        retry: passes::RetryQueue::default(),
     });
     // `--retry-failed` repairs what the archive knows: no discovery, no scan past the highest id.
     let found = if opts.retry_failed {
@@ -313,16 +326,17 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
     } else {
         let found = discovery::discover(&ctx, &home, &opts.blog, progress).await?;
         pages::fetch_slugs(&ctx, &found.slugs, progress).await?;
-        discovery::fill_scan_gaps(&ctx)?;
         found
     };
     pages::fetch_pending(&ctx, opts.refresh, progress).await?;
     if !opts.retry_failed {
-        pages::scan_past_highest(&ctx, opts.scan_margin, progress).await?;
+        scan::scan_gaps(&ctx, progress).await?;
+        scan::scan_past_highest(&ctx, opts.scan_margin, progress).await?;
     }
     if opts.comments {
         pages::fetch_all_comments(&ctx, progress).await?;
     }
+    passes::run_retry_passes(&ctx, opts.comments, progress).await?;
     let mut report = summarize(&ctx)?;
     report.blog = home.facts.name.clone();
     report.base_url = base.to_string();

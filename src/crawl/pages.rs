@@ -3,7 +3,6 @@
 //! assets right away. Also the id scan past the highest known id, and the comments pass.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 use std::sync::Arc;
 
 use tokio::sync::Semaphore;
@@ -11,16 +10,14 @@ use tokio::task::JoinSet;
 
 use super::assets::download_asset;
 use super::comments::{count_comments, fetch_comments};
+use super::verdict::{Verdict, judge};
 use super::{CrawlError, Ctx};
 use crate::archive::db::{EntryState, PageOutcome};
 use crate::archive::layout::{raw_page_rel, resolve};
 use crate::archive::store::write_atomic;
 use crate::discover::normalize::{EntryRef, entry_url};
-use crate::extract::decode::decode_page;
-use crate::extract::selectors::SelectorProfile;
-use crate::extract::{Page, PageSource, extract_page};
 use crate::fetch::Validators;
-use crate::model::{AssetKind, AssetState, CommentsState, EntryId};
+use crate::model::{AssetKind, AssetState, CommentsState, EntryId, Post};
 use crate::progress::Progress;
 
 /// What fetching one entry came to.
@@ -58,151 +55,161 @@ pub(crate) async fn fetch_entry(
         EntryRef::Id(id) => Some(*id),
         EntryRef::Slug(_) => None,
     };
-    let record = |o: PageOutcome| -> Result<EntryFetch, CrawlError> {
-        let (id, state) = (o.id, o.state);
-        ctx.db().record_page(&o)?;
-        Ok(EntryFetch::Recorded(id, state))
-    };
-    if !ctx.fetcher.allowed(&url).await {
-        return match id_hint {
-            Some(id) => record(failed(
-                id,
-                None,
-                format!("{url} is disallowed by the blog's robots.txt (--ignore-robots)"),
-            )),
-            None => Ok(EntryFetch::Unchanged),
-        };
-    }
-    let fetched = match ctx.fetcher.get(&url, validators.as_ref()).await {
+    let fetched = match request_page(ctx, &url, validators.as_ref()).await {
         Ok(f) => f,
-        Err(e) => {
-            return match id_hint {
-                Some(id) => record(failed(id, None, e.to_string())),
-                None => {
-                    ctx.warn(format!("slug {url}: {e}"));
-                    Ok(EntryFetch::Unchanged)
-                }
-            };
-        }
+        Err(miss) => return settle_miss(ctx, id_hint, miss),
     };
     if fetched.status == 304 {
         return Ok(EntryFetch::Unchanged);
     }
-    if !ctx.identity.is_own(&fetched.final_url) {
-        let message = format!("{url} redirected off the blog to {}", fetched.final_url);
-        return match id_hint {
-            Some(id) => record(failed(id, Some(fetched.status), message)),
-            None => {
-                ctx.warn(message);
-                Ok(EntryFetch::Unchanged)
-            }
-        };
-    }
-    if matches!(fetched.status, 404 | 410) {
-        return match id_hint {
-            Some(id) => record(PageOutcome {
-                state: EntryState::Deleted,
+    match judge(url.as_str(), fetched.status, &fetched.body, id_hint) {
+        Verdict::Entry(post) => archive_post(ctx, entry, &post, &fetched).await,
+        Verdict::Final {
+            id,
+            state,
+            keep_page,
+        } => record_final(ctx, id, state, keep_page.then_some(&fetched)),
+        Verdict::Failed { message, retryable } => settle_miss(
+            ctx,
+            id_hint,
+            Miss {
                 http_status: Some(fetched.status),
-                error: None,
-                ..failed(id, None, String::new())
-            }),
-            None => {
-                ctx.warn(format!("slug {url} answered {}", fetched.status));
-                Ok(EntryFetch::Unchanged)
-            }
-        };
+                message,
+                retryable,
+            },
+        ),
+        Verdict::Nothing => Ok(EntryFetch::Unchanged),
     }
-    if fetched.status != 200 {
-        let hint = if fetched.status == 403 {
-            " (a private post, or access blocked: try a lower --rate later)"
-        } else {
-            ""
-        };
-        let message = format!("{url} answered {}{hint}", fetched.status);
-        return match id_hint {
-            Some(id) => record(failed(id, Some(fetched.status), message)),
-            None => {
-                ctx.warn(message);
-                Ok(EntryFetch::Unchanged)
-            }
-        };
-    }
-    let path_name = format!("{}", url);
-    let decoded = match decode_page(&fetched.body, Path::new(&path_name)) {
-        Ok(d) => d,
-        Err(e) => {
-            return id_hint.map_or(Ok(EntryFetch::Unchanged), |id| {
-                record(failed(id, Some(200), e.to_string()))
-            });
-        }
-    };
-    let source = PageSource {
-        path: path_name.clone().into(),
-        url: Some(fetched.final_url.to_string()),
-        id_hint,
-        http_status: Some(200),
-    };
-    let page = match extract_page(&decoded.html, &source, &SelectorProfile::default()) {
-        Ok(p) => p,
-        Err(e) => {
-            return id_hint.map_or(Ok(EntryFetch::Unchanged), |id| {
-                record(failed(id, Some(200), e.to_string()))
-            });
-        }
-    };
-    let (id, kind, canonical, assets) = match &page {
-        Page::Entry(post) => {
-            let assets: Vec<(String, AssetKind)> = post
-                .body
-                .iter()
-                .flat_map(|b| {
-                    b.images
-                        .iter()
-                        .map(|i| (i.url.clone(), AssetKind::Image))
-                        .chain(
-                            b.attachments
-                                .iter()
-                                .map(|a| (a.url.clone(), AssetKind::Attachment)),
-                        )
-                })
-                .collect();
-            (post.id, post.kind, Some(post.url.clone()), assets)
-        }
-        Page::NotEntry { kind, .. } => match id_hint {
-            Some(id) => (id, *kind, None, Vec::new()),
-            None => return Ok(EntryFetch::Unchanged),
-        },
-    };
-    if let EntryRef::Slug(slug) = entry {
-        ctx.db().record_slug(slug, id)?;
-    }
-    let state = EntryState::from(kind);
-    let raw_rel = raw_page_rel(id);
-    let keep_page = state != EntryState::NotPost;
-    if keep_page && let Err(e) = write_atomic(&resolve(&ctx.out, &raw_rel), &fetched.body) {
-        return Err(CrawlError::Archive {
-            path: ctx.out.clone(),
-            message: crate::report::error_chain(&e),
+}
+
+/// A page fetch that got nothing to archive.
+struct Miss {
+    http_status: Option<u16>,
+    message: String,
+    retryable: bool,
+}
+
+/// GETs an entry page: robots.txt first, then the request; a redirect off the blog is a miss.
+async fn request_page(
+    ctx: &Ctx,
+    url: &url::Url,
+    validators: Option<&Validators>,
+) -> Result<crate::fetch::Fetched, Miss> {
+    if !ctx.fetcher.allowed(url).await {
+        return Err(Miss {
+            http_status: None,
+            message: format!("{url} is disallowed by the blog's robots.txt (--ignore-robots)"),
+            retryable: false,
         });
     }
-    let outcome = PageOutcome {
-        id,
+    let fetched = ctx.fetcher.get(url, validators).await.map_err(|e| Miss {
+        http_status: None,
+        message: e.to_string(),
+        retryable: e.is_retryable(),
+    })?;
+    if !ctx.identity.is_own(&fetched.final_url) {
+        return Err(Miss {
+            http_status: Some(fetched.status),
+            message: format!("{url} redirected off the blog to {}", fetched.final_url),
+            retryable: false,
+        });
+    }
+    Ok(fetched)
+}
+
+/// Records a failed fetch of an id (queued for a retry pass when a later try may mend it); a
+/// slug that fails is a warning.
+fn settle_miss(ctx: &Ctx, id_hint: Option<EntryId>, miss: Miss) -> Result<EntryFetch, CrawlError> {
+    let Some(id) = id_hint else {
+        ctx.warn(format!("slug page: {}", miss.message));
+        return Ok(EntryFetch::Unchanged);
+    };
+    if miss.retryable {
+        ctx.retry.entry(id);
+    }
+    ctx.db()
+        .record_page(&failed(id, miss.http_status, miss.message))?;
+    Ok(EntryFetch::Recorded(id, EntryState::Failed))
+}
+
+fn archive_error(ctx: &Ctx, e: &impl std::error::Error) -> CrawlError {
+    CrawlError::Archive {
+        path: ctx.out.clone(),
+        message: crate::report::error_chain(e),
+    }
+}
+
+/// Records a final state without a post (private, protected, deleted, not a post), saving the
+/// page first when there is one to keep.
+fn record_final(
+    ctx: &Ctx,
+    id: EntryId,
+    state: EntryState,
+    page: Option<&crate::fetch::Fetched>,
+) -> Result<EntryFetch, CrawlError> {
+    let raw_rel = raw_page_rel(id);
+    if let Some(f) = page {
+        write_atomic(&resolve(&ctx.out, &raw_rel), &f.body).map_err(|e| archive_error(ctx, &e))?;
+    }
+    ctx.db().record_page(&PageOutcome {
         state,
-        url: canonical,
-        http_status: Some(200),
+        url: None,
+        http_status: page.map(|f| f.status),
+        error: None,
+        etag: page.and_then(|f| f.etag.clone()),
+        last_modified: page.and_then(|f| f.last_modified.clone()),
+        page_sha256: page.map(|f| crate::archive::hash::sha256_hex(&f.body)),
+        raw_file: page.map(|_| raw_rel.clone()),
+        ..failed(id, None, String::new())
+    })?;
+    Ok(EntryFetch::Recorded(id, state))
+}
+
+/// Saves a post's page, records it with its asset list, then downloads the assets.
+async fn archive_post(
+    ctx: &Ctx,
+    entry: &EntryRef,
+    post: &Post,
+    fetched: &crate::fetch::Fetched,
+) -> Result<EntryFetch, CrawlError> {
+    let assets: Vec<(String, AssetKind)> = post
+        .body
+        .iter()
+        .flat_map(|b| {
+            b.images
+                .iter()
+                .map(|i| (i.url.clone(), AssetKind::Image))
+                .chain(
+                    b.attachments
+                        .iter()
+                        .map(|a| (a.url.clone(), AssetKind::Attachment)),
+                )
+        })
+        .collect();
+    if let EntryRef::Slug(slug) = entry {
+        ctx.db().record_slug(slug, post.id)?;
+    }
+    let state = EntryState::from(post.kind);
+    let raw_rel = raw_page_rel(post.id);
+    write_atomic(&resolve(&ctx.out, &raw_rel), &fetched.body)
+        .map_err(|e| archive_error(ctx, &e))?;
+    ctx.db().record_page(&PageOutcome {
+        id: post.id,
+        state,
+        url: Some(post.url.clone()),
+        http_status: Some(fetched.status),
         error: None,
         etag: fetched.etag.clone(),
         last_modified: fetched.last_modified.clone(),
-        page_sha256: keep_page.then(|| crate::archive::hash::sha256_hex(&fetched.body)),
-        raw_file: keep_page.then(|| raw_rel.clone()),
+        page_sha256: Some(crate::archive::hash::sha256_hex(&fetched.body)),
+        raw_file: Some(raw_rel),
         assets: assets.clone(),
-    };
-    let result = record(outcome)?;
+    })?;
     // Right after the page: signed image URLs expire.
     for (asset_url, kind) in &assets {
         fetch_asset(ctx, asset_url, *kind == AssetKind::Image).await?;
     }
-    Ok(result)
+    Ok(EntryFetch::Recorded(post.id, state))
 }
 
 async fn fetch_asset(ctx: &Ctx, url: &str, is_image: bool) -> Result<(), CrawlError> {
@@ -237,9 +244,45 @@ async fn fetch_asset(ctx: &Ctx, url: &str, is_image: bool) -> Result<(), CrawlEr
         }
         Err(e) => {
             tracing::info!("asset missing: {e}");
+            if let super::assets::AssetError::Fetch(fe) = &e
+                && fe.is_retryable()
+            {
+                ctx.retry.asset(url, is_image);
+            }
             ctx.db().record_asset_missing(url, &e.to_string())?;
         }
     }
+    Ok(())
+}
+
+/// Tries the queued assets again (each is tried only while not yet saved).
+pub(crate) async fn retry_assets(
+    ctx: &Arc<Ctx>,
+    assets: Vec<(String, bool)>,
+    progress: &Progress,
+) -> Result<(), CrawlError> {
+    let bar = progress.bar("retry files", assets.len() as u64);
+    run_bounded(ctx, assets, &bar, |ctx, (url, is_image)| async move {
+        fetch_asset(&ctx, &url, is_image).await
+    })
+    .await?;
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// Tries the queued comment lists again; on the `last` pass a failure is final and warned about.
+pub(crate) async fn retry_comments(
+    ctx: &Arc<Ctx>,
+    posts: Vec<EntryId>,
+    last: bool,
+    progress: &Progress,
+) -> Result<(), CrawlError> {
+    let bar = progress.bar("retry comments", posts.len() as u64);
+    run_bounded(ctx, posts, &bar, move |ctx, id| async move {
+        save_comments(&ctx, id, last).await
+    })
+    .await?;
+    bar.finish_and_clear();
     Ok(())
 }
 
@@ -287,7 +330,7 @@ where
 }
 
 /// Fetches `entries` with bounded concurrency, under a progress bar named `label`.
-async fn run_all(
+pub(crate) async fn run_all(
     ctx: &Arc<Ctx>,
     entries: Vec<(EntryRef, Option<Validators>)>,
     progress: &Progress,
@@ -375,66 +418,9 @@ pub(crate) async fn fetch_pending(
     Ok(())
 }
 
-/// Probes ids past the highest known one until `margin` misses in a row: the newest posts may be
-/// in no list yet.
-pub(crate) async fn scan_past_highest(
-    ctx: &Arc<Ctx>,
-    margin: u64,
-    progress: &Progress,
-) -> Result<(), CrawlError> {
-    let Some(max) = ctx.db().entries()?.iter().map(|e| e.id).max() else {
-        return Ok(());
-    };
-    let bar = progress.bar("scan", margin);
-    let batch = ctx.fetcher.policy().concurrency.get() as u64;
-    let mut misses = 0;
-    let mut last_found = max;
-    let mut next = max + 1;
-    // Probe a batch at a time, as many ids as requests may be in flight; judge them in id order.
-    while misses < margin {
-        let ids: Vec<EntryId> = (next..next + batch).collect();
-        next += batch;
-        let results = run_all(
-            ctx,
-            ids.iter().map(|id| (EntryRef::Id(*id), None)).collect(),
-            &Progress::hidden(),
-            "scan",
-        )
-        .await?;
-        let found: BTreeSet<EntryId> = results
-            .iter()
-            .filter_map(|r| match r {
-                EntryFetch::Recorded(id, state)
-                    if !matches!(
-                        state,
-                        EntryState::Deleted | EntryState::NotPost | EntryState::Failed
-                    ) =>
-                {
-                    Some(*id)
-                }
-                _ => None,
-            })
-            .collect();
-        for id in ids {
-            bar.inc(1);
-            if found.contains(&id) {
-                ctx.db().record_sources("scan", &[id])?;
-                misses = 0;
-                last_found = id;
-            } else {
-                misses += 1;
-            }
-        }
-    }
-    // The probes that missed are not entries of the blog: forget them, so the archive holds only
-    // ids up to the newest real one.
-    ctx.db().forget_after(last_found)?;
-    bar.finish_and_clear();
-    Ok(())
-}
-
-/// Fetches and saves one post's comments; a fetch failure is recorded, not returned.
-async fn save_comments(ctx: &Ctx, id: EntryId) -> Result<(), CrawlError> {
+/// Fetches and saves one post's comments; a fetch failure is recorded, not returned. A failure a
+/// later pass may mend is queued for it (and warned about only when `last`).
+async fn save_comments(ctx: &Ctx, id: EntryId, last: bool) -> Result<(), CrawlError> {
     match fetch_comments(&ctx.fetcher, &ctx.identity.base, id).await {
         Ok(c) => {
             let rel = crate::archive::layout::comments_rel(id);
@@ -451,8 +437,13 @@ async fn save_comments(ctx: &Ctx, id: EntryId) -> Result<(), CrawlError> {
                 .record_comments(id, Some(count_comments(&c.items)), Some(&rel), None)?;
         }
         Err(e) => {
-            ctx.warn(format!("comments of {id}: {e}"));
-            ctx.db().record_comments(id, None, None, Some(&e))?;
+            if e.retryable && !last {
+                tracing::info!("comments of {id}: {e}; queued for a retry pass");
+                ctx.retry.comments(id);
+            } else {
+                ctx.warn(format!("comments of {id}: {e}"));
+            }
+            ctx.db().record_comments(id, None, None, Some(&e.message))?;
         }
     }
     Ok(())
@@ -478,8 +469,9 @@ pub(crate) async fn fetch_all_comments(
         v
     };
     let bar = progress.bar("comments", posts.len() as u64);
-    run_bounded(ctx, posts, &bar, |ctx, id| async move {
-        save_comments(&ctx, id).await
+    let last = ctx.fetcher.policy().retry_passes == 0;
+    run_bounded(ctx, posts, &bar, move |ctx, id| async move {
+        save_comments(&ctx, id, last).await
     })
     .await?;
     bar.finish_and_clear();

@@ -36,6 +36,11 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/post/{id}", get(post_get))
         .route("/post/{id}/publish", post(publish))
         .route("/api/progress", get(api_progress))
+        .route(
+            "/check",
+            get(super::http_check::check_page).post(super::http_check::check_start),
+        )
+        .route("/check/record", post(super::http_check::check_record))
         .route("/files/{*path}", get(file))
         .route("/favicon.ico", get(no_icon))
         .fallback(not_found)
@@ -58,7 +63,7 @@ fn cookie_token(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-fn form_fields(body: &[u8]) -> HashMap<String, String> {
+pub(super) fn form_fields(body: &[u8]) -> HashMap<String, String> {
     url::form_urlencoded::parse(body).into_owned().collect()
 }
 
@@ -159,7 +164,7 @@ async fn guard(State(state): State<Shared>, request: Request, next: Next) -> Res
     )
 }
 
-fn redirect(location: &str) -> Response {
+pub(super) fn redirect(location: &str) -> Response {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::SEE_OTHER;
     if let Ok(v) = HeaderValue::from_str(location) {
@@ -168,7 +173,7 @@ fn redirect(location: &str) -> Response {
     response
 }
 
-fn db_failure(e: &impl std::fmt::Display) -> Response {
+pub(super) fn db_failure(e: &impl std::fmt::Display) -> Response {
     html_page(
         StatusCode::INTERNAL_SERVER_ERROR,
         "오류",

@@ -25,11 +25,14 @@
 //! # Ok(()) }
 //! ```
 
+mod check;
 pub mod files;
 mod http;
+mod http_check;
 pub mod links;
 pub mod load;
 mod pages;
+mod pages_check;
 mod pages_post;
 pub mod progress;
 mod state;
@@ -62,6 +65,8 @@ pub struct DeskOptions {
     pub naver_blog: Option<String>,
     /// The archive directory; `None` = the bundle's parent (see [`load`]).
     pub archive: Option<PathBuf>,
+    /// The Naver check behind the check page's button (endpoint, pacing, threshold).
+    pub naver_check: crate::naver_check::NaverCheckOptions,
 }
 
 impl Default for DeskOptions {
@@ -72,6 +77,7 @@ impl Default for DeskOptions {
             daily_cap: DailyCap::default(),
             naver_blog: None,
             archive: None,
+            naver_check: crate::naver_check::NaverCheckOptions::default(),
         }
     }
 }
@@ -215,6 +221,7 @@ pub async fn start(bundle: &Path, options: DeskOptions) -> Result<DeskServer, De
         cap: options.daily_cap,
         naver_blog,
         port: addr.port(),
+        check: check::DeskCheck::new(options.naver_check),
     });
     let app = http::router(state);
     let running = crate::serve::running::Running::spawn(listener, app, "desk");

@@ -26,6 +26,8 @@ pub(crate) struct DeskState {
     /// `--naver-blog`, checked.
     pub(crate) naver_blog: Option<String>,
     pub(crate) port: u16,
+    /// The Naver check behind the check page's button.
+    pub(crate) check: super::check::DeskCheck,
 }
 
 /// The ledger as the pages need it.
@@ -109,6 +111,11 @@ impl DeskState {
         self.db
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The ledger's rows now.
+    pub(crate) fn ledger_rows(&self) -> Result<Vec<LedgerRow>, DbError> {
+        self.db().ledger()
     }
 
     /// The ledger now.

@@ -9,7 +9,7 @@ use super::selectors::{BODY_TAG, PASSWORD_INPUT};
 use crate::model::PageKind;
 
 /// Messages Tistory shows instead of a post (guest view). Evidence: anatomy note §7.
-const NOT_FOUND_TEXTS: &[&str] = &[
+pub(crate) const NOT_FOUND_TEXTS: &[&str] = &[
     "페이지를 찾을 수 없습니다",
     "존재하지 않는 페이지",
     "존재하지 않거나 삭제된",
@@ -17,7 +17,8 @@ const NOT_FOUND_TEXTS: &[&str] = &[
     "관리자에 의해 삭제된 글",
     "요청하신 페이지를 찾을 수 없습니다",
 ];
-const PRIVATE_TEXTS: &[&str] = &["비공개 글입니다", "비공개된 글입니다", "비공개 처리된 글"];
+pub(crate) const PRIVATE_TEXTS: &[&str] =
+    &["비공개 글입니다", "비공개된 글입니다", "비공개 처리된 글"];
 const PROTECTED_TEXTS: &[&str] = &["보호되어 있는 글입니다", "보호글입니다", "비밀번호를 입력"];
 
 /// `<body id>` values of pages that are not posts (document-tistory-skin `common/global.md`).

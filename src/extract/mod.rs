@@ -17,7 +17,7 @@
 //! ```
 
 mod chrome;
-mod classify;
+pub(crate) mod classify;
 mod clean;
 pub mod dates;
 pub mod decode;
@@ -28,6 +28,7 @@ pub mod selectors;
 mod structure;
 mod text;
 mod url_safety;
+pub mod witness;
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -102,6 +103,14 @@ static ID_IN_URL: LazyLock<Regex> = LazyLock::new(|| {
 /// post's entry id cannot be found anywhere.
 pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) -> Result<Page> {
     let doc = Html::parse_document(html);
+    let depth = max_depth(&doc);
+    if depth > MAX_DEPTH {
+        return Err(Error::TooDeep {
+            path: source.path.clone(),
+            depth,
+            limit: MAX_DEPTH,
+        });
+    }
     let meta = read_head_meta(&doc);
     let container = find_body(&doc, profile);
     if !is_tistory(&meta, html, container.is_some()) {
@@ -200,6 +209,28 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
         body,
         warnings,
     })))
+}
+
+/// The deepest element nesting extraction walks. Blink's HTML parser stops nesting at 512 too,
+/// so no page a browser shows is deeper; the clean-up, the text reader and the converter recurse
+/// once per level, and a page of thousands of levels would overflow the stack.
+pub const MAX_DEPTH: usize = 512;
+
+/// The deepest element nesting of `doc`, counted without recursion.
+fn max_depth(doc: &Html) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) if n.value().is_element() => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ego_tree::iter::Edge::Close(n) if n.value().is_element() => depth -= 1,
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// What a blog's home page (or any page) says about the blog itself.

@@ -77,8 +77,8 @@ pub enum FetchError {
         /// What the network said.
         message: String,
     },
-    /// The server stopped answering.
-    #[error("{url} timed out")]
+    /// The server stopped answering, or did not finish within the request deadline.
+    #[error("{url} timed out (no answer, or not finished within the request deadline)")]
     Timeout {
         /// The URL.
         url: String,
@@ -122,6 +122,13 @@ impl FetchError {
             Self::Connect { .. } | Self::Timeout { .. } | Self::Truncated { .. }
         )
     }
+
+    /// True when a later pass may succeed: the failures retries are for, and a transient status
+    /// that outlasted one pass's attempts.
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        self.is_transient() || matches!(self, Self::Status { .. })
+    }
 }
 
 /// Counters of what the fetcher did.
@@ -131,6 +138,20 @@ pub struct FetchStats {
     pub requests: AtomicU64,
     /// Retries among them.
     pub retries: AtomicU64,
+    /// The longest `Retry-After` served, in milliseconds (0 when none): retry passes cool down
+    /// at least this long.
+    pub longest_retry_after_ms: AtomicU64,
+}
+
+impl FetchStats {
+    /// The longest `Retry-After` served so far.
+    #[must_use]
+    pub fn longest_retry_after(&self) -> Option<Duration> {
+        match self.longest_retry_after_ms.load(Ordering::Relaxed) {
+            0 => None,
+            ms => Some(Duration::from_millis(ms)),
+        }
+    }
 }
 
 /// One origin's robots.txt rules, fetched once (`None` = no usable robots.txt: all allowed).
@@ -155,15 +176,21 @@ fn header(resp: &reqwest::Response, name: reqwest::header::HeaderName) -> Option
         .map(str::to_string)
 }
 
-fn build_client(policy: &FetchPolicy, decompress: bool) -> Result<reqwest::Client, FetchError> {
+/// The HTTP client; a recording one (`record`) asks for no content encoding and follows no
+/// redirect by itself (see [`Fetcher::with_tap`]).
+fn build_client(policy: &FetchPolicy, record: bool) -> Result<reqwest::Client, FetchError> {
     // Idempotent: a second call finds the provider installed.
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .user_agent(policy.user_agent.clone())
         .connect_timeout(policy.connect_timeout)
         .read_timeout(policy.read_timeout)
-        .redirect(reqwest::redirect::Policy::limited(10))
-        .gzip(decompress)
+        .redirect(if record {
+            reqwest::redirect::Policy::none()
+        } else {
+            reqwest::redirect::Policy::limited(tap::MAX_REDIRECTS)
+        })
+        .gzip(!record)
         .build()
         .map_err(|e| FetchError::Other {
             url: String::new(),
@@ -203,7 +230,7 @@ impl Fetcher {
     /// [`FetchError::Other`] when the TLS or HTTP client cannot be set up.
     pub fn new(policy: FetchPolicy) -> Result<Self, FetchError> {
         Ok(Self {
-            client: build_client(&policy, true)?,
+            client: build_client(&policy, false)?,
             limiter: HostLimiter::new(policy.rate),
             policy,
             robots: Mutex::new(HashMap::new()),
@@ -220,7 +247,7 @@ impl Fetcher {
     /// As [`Fetcher::new`].
     pub fn with_tap(mut self, tap: Option<ExchangeTap>) -> Result<Self, FetchError> {
         if tap.is_some() {
-            self.client = build_client(&self.policy, false)?;
+            self.client = build_client(&self.policy, true)?;
         }
         self.tap = tap;
         Ok(self)
@@ -252,8 +279,22 @@ impl Fetcher {
             }
             self.limiter.wait(&host).await;
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
-            let wait = match self.try_once(url, validators).await {
+            let once =
+                tokio::time::timeout(self.policy.request_deadline, self.try_once(url, validators))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(FetchError::Timeout {
+                            url: url.to_string(),
+                        })
+                    });
+            let wait = match once {
                 Ok((mut fetched, retry_after)) if is_transient_status(fetched.status) => {
+                    if let Some(asked) = retry_after {
+                        let ms = u64::try_from(asked.as_millis()).unwrap_or(u64::MAX);
+                        self.stats
+                            .longest_retry_after_ms
+                            .fetch_max(ms, Ordering::Relaxed);
+                    }
                     let wait =
                         retry_after.unwrap_or_else(|| backoff(self.policy.backoff_base, attempt));
                     if attempt >= max || wait > policy::MAX_RETRY_AFTER {
@@ -286,17 +327,7 @@ impl Fetcher {
         url: &Url,
         validators: Option<&Validators>,
     ) -> Result<(Fetched, Option<Duration>), FetchError> {
-        let mut req = self.client.get(url.clone());
-        if let Some(v) = validators {
-            if let Some(etag) = &v.etag {
-                req = req.header(IF_NONE_MATCH, etag);
-            }
-            if let Some(lm) = &v.last_modified {
-                req = req.header(IF_MODIFIED_SINCE, lm);
-            }
-        }
-        let sent_at = chrono::Utc::now();
-        let resp = req.send().await.map_err(|e| classify(url, &e))?;
+        let (resp, sent_at) = self.send(url, validators).await?;
         let head = self.tap.is_some().then(|| tap::ResponseHead::of(&resp));
         let status = resp.status().as_u16();
         let retry_after =
@@ -365,6 +396,49 @@ impl Fetcher {
             },
             retry_after,
         ))
+    }
+
+    /// Sends one GET. A recording fetcher follows redirects itself (at most 10), recording each
+    /// hop, so the WARC holds the `301` as well as the page it points to.
+    async fn send(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+    ) -> Result<(reqwest::Response, chrono::DateTime<chrono::Utc>), FetchError> {
+        let mut current = url.clone();
+        for _ in 0..=tap::MAX_REDIRECTS {
+            let mut req = self.client.get(current.clone());
+            if let Some(v) = validators {
+                if let Some(etag) = &v.etag {
+                    req = req.header(IF_NONE_MATCH, etag);
+                }
+                if let Some(lm) = &v.last_modified {
+                    req = req.header(IF_MODIFIED_SINCE, lm);
+                }
+            }
+            let sent_at = chrono::Utc::now();
+            let resp = req.send().await.map_err(|e| classify(url, &e))?;
+            let Some(tap) = &self.tap else {
+                return Ok((resp, sent_at));
+            };
+            let Some(next) = tap::redirect_target(&resp) else {
+                return Ok((resp, sent_at));
+            };
+            let head = tap::ResponseHead::of(&resp);
+            let body = resp.bytes().await.map_err(|e| classify(url, &e))?.to_vec();
+            tap.record(Exchange {
+                request_headers: tap::request_headers(&current, &self.policy, validators),
+                body,
+                sent_at,
+                ..head.into_exchange(&current)
+            })
+            .await;
+            current = next;
+        }
+        Err(FetchError::Other {
+            url: url.to_string(),
+            message: format!("more than {} redirects", tap::MAX_REDIRECTS),
+        })
     }
 
     /// True when the blog's robots.txt lets us fetch `url` (always true with `respect_robots` off).

@@ -15,6 +15,13 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default cap on one page or asset body (50 MiB).
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 50 * 1024 * 1024;
+/// Default total time one request may take, body included: a server that drips bytes slowly
+/// cannot hold a request longer than this (the read timeout only bounds the gap between bytes).
+pub const DEFAULT_REQUEST_DEADLINE: Duration = Duration::from_secs(120);
+/// Default number of later passes over what failed, after a growing cool-down.
+pub const DEFAULT_RETRY_PASSES: u32 = 3;
+/// The longest cool-down between two retry passes (unless `Retry-After` asks for longer).
+pub const MAX_COOLDOWN: Duration = Duration::from_secs(120);
 /// The longest `Retry-After` we wait for; longer ones count as a failure for this run.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
 
@@ -42,6 +49,11 @@ pub struct FetchPolicy {
     pub connect_timeout: Duration,
     /// Read timeout.
     pub read_timeout: Duration,
+    /// Total time one request may take, body included.
+    pub request_deadline: Duration,
+    /// Later passes over failed pages, assets and comments, each after a growing cool-down. A
+    /// URL gets at most `max_attempts × (1 + retry_passes)` attempts in a run.
+    pub retry_passes: u32,
     /// Cap on one body.
     pub max_body_bytes: u64,
     /// The User-Agent header.
@@ -60,6 +72,8 @@ impl Default for FetchPolicy {
             backoff_base: Duration::from_millis(500),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            request_deadline: DEFAULT_REQUEST_DEADLINE,
+            retry_passes: DEFAULT_RETRY_PASSES,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             user_agent: default_user_agent(),
             respect_robots: true,

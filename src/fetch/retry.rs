@@ -33,6 +33,27 @@ pub fn backoff(base: Duration, attempt: u32) -> Duration {
     half + half.mul_f64(rand::rng().random::<f64>())
 }
 
+/// The cool-down before retry pass `pass` (1 = the first): it continues the backoff where a
+/// pass's `max_attempts` left it (`base × 2^(max_attempts + pass − 1)`, capped at
+/// [`super::policy::MAX_COOLDOWN`]), and is never shorter than the longest `Retry-After` the
+/// server asked for (capped at [`super::policy::MAX_RETRY_AFTER`]).
+#[must_use]
+pub fn pass_cooldown(
+    base: Duration,
+    max_attempts: u32,
+    pass: u32,
+    retry_after: Option<Duration>,
+) -> Duration {
+    let shift = (max_attempts + pass).saturating_sub(1).min(20);
+    let grown = base
+        .saturating_mul(1u32 << shift)
+        .min(super::policy::MAX_COOLDOWN);
+    let asked = retry_after
+        .unwrap_or_default()
+        .min(super::policy::MAX_RETRY_AFTER);
+    grown.max(asked)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,6 +81,26 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn pass_cooldowns_grow_and_honour_retry_after() {
+        let base = Duration::from_millis(500);
+        let first = pass_cooldown(base, 5, 1, None);
+        assert_eq!(first, Duration::from_secs(16), "500 ms × 2^5");
+        assert_eq!(pass_cooldown(base, 5, 2, None), Duration::from_secs(32));
+        assert_eq!(
+            pass_cooldown(base, 5, 9, None),
+            crate::fetch::policy::MAX_COOLDOWN
+        );
+        assert_eq!(
+            pass_cooldown(base, 5, 1, Some(Duration::from_secs(40))),
+            Duration::from_secs(40)
+        );
+        assert_eq!(
+            pass_cooldown(base, 5, 1, Some(Duration::from_secs(9_999))),
+            crate::fetch::policy::MAX_RETRY_AFTER
+        );
     }
 
     #[test]

@@ -86,6 +86,23 @@ impl ExchangeReceiver {
     }
 }
 
+/// Redirects followed for one request (reqwest's and ours).
+pub(crate) const MAX_REDIRECTS: usize = 10;
+
+/// Where a redirect response points: 301, 302, 303, 307 or 308 with a `Location` that joins onto
+/// the request URL. `None` for anything else (a 304 is not a redirect).
+pub(crate) fn redirect_target(resp: &reqwest::Response) -> Option<Url> {
+    if !matches!(resp.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = resp
+        .headers()
+        .get(reqwest::header::LOCATION)?
+        .to_str()
+        .ok()?;
+    resp.url().join(location).ok()
+}
+
 /// The parts of a response known before its body is read.
 #[derive(Debug)]
 pub(crate) struct ResponseHead {

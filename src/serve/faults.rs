@@ -28,6 +28,17 @@ pub enum FaultKind {
     Truncate,
     /// Wait this long, then answer normally (on top of [`Faults::delay`]).
     Delay(Duration),
+    /// Serve the real body with this status instead of its own (a private post's page sent
+    /// with 403, say).
+    StatusKeepBody(u16),
+    /// Send the real status and headers, then the body `bytes` at a time with `every` between
+    /// pieces: a server that drips (and holds a client without a total deadline).
+    Drip {
+        /// Bytes per piece.
+        bytes: usize,
+        /// The pause before each piece.
+        every: Duration,
+    },
 }
 
 /// One scripted fault.

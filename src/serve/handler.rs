@@ -76,8 +76,11 @@ pub(crate) async fn handle(State(state): State<Arc<AppState>>, request: Request)
         }
         return response;
     }
-    let truncate = fault == Some(FaultKind::Truncate);
-    let mut response = into_response(reply, truncate).await;
+    let mut reply = reply;
+    if let Some(FaultKind::StatusKeepBody(code)) = fault {
+        reply.status = code;
+    }
+    let mut response = into_response(reply, fault).await;
     if let Some(v) = etag.as_deref().and_then(|t| HeaderValue::from_str(t).ok()) {
         response.headers_mut().insert(header::ETAG, v);
     }
@@ -131,7 +134,20 @@ fn truncated(body: Bytes) -> Body {
     Body::from_stream(first.chain(fail))
 }
 
-async fn into_response(reply: Reply, truncate: bool) -> Response {
+/// The body `bytes` at a time, `every` before each piece.
+fn dripped(body: Bytes, bytes: usize, every: Duration) -> Body {
+    let pieces: Vec<Bytes> = (0..body.len())
+        .step_by(bytes.max(1))
+        .map(|at| body.slice(at..(at + bytes.max(1)).min(body.len())))
+        .collect();
+    Body::from_stream(stream::iter(pieces).then(move |piece| async move {
+        tokio::time::sleep(every).await;
+        Ok::<Bytes, io::Error>(piece)
+    }))
+}
+
+async fn into_response(reply: Reply, fault: Option<FaultKind>) -> Response {
+    let truncate = fault == Some(FaultKind::Truncate);
     let bytes = match reply.body {
         ReplyBody::Bytes(bytes) => bytes,
         ReplyBody::File(path) => match tokio::fs::read(&path).await {
@@ -146,6 +162,12 @@ async fn into_response(reply: Reply, truncate: bool) -> Response {
     let length = bytes.len();
     let mut response = if truncate {
         Response::new(truncated(bytes))
+    } else if let Some(FaultKind::Drip {
+        bytes: piece,
+        every,
+    }) = fault
+    {
+        Response::new(dripped(bytes, piece, every))
     } else {
         Response::new(Body::from(bytes))
     };

@@ -171,6 +171,7 @@ pub(super) fn entries_report(input: &VerifyInput) -> VerifyReport {
         problems,
         repair_commands: Vec::new(),
         bundle: None,
+        naver: None,
         warc: None,
         provenance: super::provenance::ProvenanceCheck::default(),
     }

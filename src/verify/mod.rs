@@ -21,6 +21,7 @@ pub mod report_html;
 pub mod report_json;
 pub mod report_text;
 pub mod warc;
+mod witness;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -152,6 +153,10 @@ pub enum ProblemKind {
     BundleInvalid,
     /// A public post is not in the Naver bundle.
     BundleMissingPost,
+    /// A post published on Naver that did not arrive intact (`verify --naver`).
+    NaverPost,
+    /// A post on Naver that the ledger does not record (`verify --naver`; a note).
+    NaverUnrecorded,
     /// A saved page, asset or comments file has no capture in the archive's WARC.
     WarcRecordMissing,
     /// A WARC capture's bytes differ from the archive's file, or from the digest it claims.
@@ -377,6 +382,8 @@ pub struct VerifyReport {
     pub repair_commands: Vec<String>,
     /// The Naver bundle check: `None` when no bundle was made.
     pub bundle: Option<BundleCheck>,
+    /// The check of the published Naver posts (`verify --naver`); `None` when not asked for.
+    pub naver: Option<crate::naver_check::NaverReport>,
     /// The WARC check, when the archive has WARC files (`crawl --warc`).
     pub warc: Option<warc::WarcCheck>,
     /// Where the saved copies came from (live, backup, Wayback), per post.
@@ -406,6 +413,7 @@ pub fn verify(input: &VerifyInput) -> VerifyReport {
         report.bundle = Some(bundle);
     }
     report.warc = warc::check_warc(input, &mut report.problems);
+    witness::check_witness(input, &mut report);
     report
         .problems
         .sort_by(|a, b| (!a.gap, a.id, a.kind, &a.url).cmp(&(!b.gap, b.id, b.kind, &b.url)));

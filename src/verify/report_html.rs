@@ -331,6 +331,9 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
         status_chart(r)
     );
 
+    if let Some(n) = &r.naver {
+        s.push_str(&crate::naver_check::report::render_html(n));
+    }
     let _ = writeln!(
         s,
         "<h2>문제 <small>Problems</small> (<span data-field=\"problems_count\">{}</span>)</h2>",

@@ -290,6 +290,9 @@ pub fn render(r: &VerifyReport) -> String {
             ),
         );
     }
+    if let Some(n) = &r.naver {
+        s.push_str(&crate::naver_check::report::render_text(n));
+    }
     if !r.problems.is_empty() {
         let notes = r.problems.len() - r.gaps;
         let _ = writeln!(

@@ -249,3 +249,147 @@ pub(super) fn check_warc(input: &VerifyInput, problems: &mut Vec<Problem>) -> Op
     check.problems = problems.len() - before;
     Some(check)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::tests::clean_input;
+    use crate::verify::verify;
+
+    fn capture(sha: &str) -> CaptureFacts {
+        CaptureFacts {
+            status: 200,
+            recorded_sha256: Some(sha.to_string()),
+            actual_sha256: Some(sha.to_string()),
+            location: "a.warc.gz@0".into(),
+        }
+    }
+
+    /// The WARC of `clean_input`'s archive: pages 1, 2, 4, the image, both posts' comment pages.
+    fn whole() -> WarcEvidence {
+        let mut facts = WarcFacts {
+            dir: "out/b/warc".into(),
+            files: 1,
+            blog_origin: Some("https://b.tistory.com".into()),
+            ..WarcFacts::default()
+        };
+        for id in [1u64, 2, 4] {
+            facts
+                .blog
+                .insert(format!("/{id}"), vec![capture(&format!("{id:064}"))]);
+        }
+        facts
+            .other
+            .insert("https://cdn.example/a.png".into(), vec![capture("aa")]);
+        let mut saved = BTreeMap::new();
+        for id in [1u64, 2] {
+            facts
+                .blog
+                .insert(format!("/m/api/{id}/comment"), vec![capture("cc")]);
+            facts
+                .comments
+                .insert(id, vec![serde_json::json!({"id": id * 10})]);
+            saved.insert(id, Ok(vec![serde_json::json!({"id": id * 10})]));
+        }
+        WarcEvidence {
+            facts,
+            saved_comments: saved,
+        }
+    }
+
+    fn warc_gaps(evidence: WarcEvidence) -> (Vec<(ProblemKind, Option<EntryId>)>, WarcCheck) {
+        let mut input = clean_input();
+        input.warc = Some(evidence);
+        let report = verify(&input);
+        let gaps = report
+            .problems
+            .iter()
+            .filter(|p| p.gap)
+            .map(|p| (p.kind, p.id))
+            .collect();
+        (gaps, report.warc.expect("the WARC was checked"))
+    }
+
+    #[test]
+    fn a_whole_warc_adds_no_gap() {
+        let (gaps, check) = warc_gaps(whole());
+        assert_eq!(gaps, vec![]);
+        assert_eq!(
+            (check.pages_ok, check.pages, check.assets_ok, check.assets),
+            (3, 3, 1, 1)
+        );
+        assert_eq!((check.comments_ok, check.comments), (2, 2));
+    }
+
+    #[test]
+    fn each_missing_or_different_capture_is_a_gap_naming_its_item() {
+        let mut e = whole();
+        e.facts.blog.remove("/2");
+        e.facts
+            .blog
+            .insert("/4".into(), vec![capture(&format!("{:064}", 9))]);
+        e.facts.other.clear();
+        e.facts.comments.insert(1, Vec::new());
+        let (gaps, check) = warc_gaps(e);
+        assert!(
+            gaps.contains(&(ProblemKind::WarcRecordMissing, Some(2))),
+            "{gaps:?}"
+        );
+        assert!(
+            gaps.contains(&(ProblemKind::WarcDigestMismatch, Some(4))),
+            "{gaps:?}"
+        );
+        assert!(
+            gaps.contains(&(ProblemKind::WarcRecordMissing, None)),
+            "the image: {gaps:?}"
+        );
+        assert!(
+            gaps.contains(&(ProblemKind::WarcDigestMismatch, Some(1))),
+            "comments: {gaps:?}"
+        );
+        assert_eq!(
+            (check.pages_ok, check.assets_ok, check.comments_ok),
+            (1, 0, 1)
+        );
+    }
+
+    #[test]
+    fn a_record_whose_bytes_do_not_match_its_digest_is_a_gap_even_when_the_claim_matches() {
+        let mut e = whole();
+        let mut broken = capture(&format!("{:064}", 1));
+        broken.actual_sha256 = Some("ff".repeat(32));
+        e.facts.blog.insert("/1".into(), vec![broken]);
+        let (gaps, _) = warc_gaps(e);
+        assert!(
+            gaps.contains(&(ProblemKind::WarcDigestMismatch, None)),
+            "{gaps:?}"
+        );
+        assert!(
+            gaps.contains(&(ProblemKind::WarcDigestMismatch, Some(1))),
+            "{gaps:?}"
+        );
+    }
+
+    #[test]
+    fn unfinished_damaged_or_empty_warc_folders_are_gaps() {
+        let mut e = whole();
+        e.facts.unfinished.push("out/b/warc/x.warc.gz.open".into());
+        e.facts.damaged.push("x.warc.gz: damaged at byte 10".into());
+        let (gaps, _) = warc_gaps(e);
+        assert_eq!(
+            gaps.iter()
+                .filter(|g| g.0 == ProblemKind::WarcUnreadable)
+                .count(),
+            2
+        );
+        let empty = WarcEvidence {
+            facts: WarcFacts {
+                dir: "out/b/warc".into(),
+                ..WarcFacts::default()
+            },
+            saved_comments: BTreeMap::new(),
+        };
+        let (gaps, _) = warc_gaps(empty);
+        assert!(gaps.contains(&(ProblemKind::WarcUnreadable, None)));
+    }
+}

@@ -166,11 +166,11 @@ impl Iterator for RecordReader {
             let mut slice = data.as_slice();
             loop {
                 match read_one(&mut slice) {
-                    Ok(Some((fields, block, _))) => self.pending.push_back(ReadRecord {
+                    Ok(Some(p)) => self.pending.push_back(ReadRecord {
                         offset: start,
                         length: end - start,
-                        fields,
-                        block,
+                        fields: p.fields,
+                        block: p.block,
                     }),
                     Ok(None) => break,
                     Err(message) => return self.damaged(start, message),
@@ -182,13 +182,13 @@ impl Iterator for RecordReader {
             self.next()
         } else {
             match read_one(&mut self.reader) {
-                Ok(Some((fields, block, used))) => {
-                    self.offset += used;
+                Ok(Some(p)) => {
+                    self.offset += p.used;
                     Some(Ok(ReadRecord {
                         offset: start,
-                        length: used,
-                        fields,
-                        block,
+                        length: p.used,
+                        fields: p.fields,
+                        block: p.block,
                     }))
                 }
                 Ok(None) => {
@@ -201,8 +201,15 @@ impl Iterator for RecordReader {
     }
 }
 
-/// Reads one uncompressed record: `(fields, block, bytes used)`; `None` at the end.
-fn read_one(r: &mut impl BufRead) -> Result<Option<(Vec<(String, String)>, Vec<u8>, u64)>, String> {
+/// One uncompressed record as parsed, and the bytes it took.
+struct Parsed {
+    fields: Vec<(String, String)>,
+    block: Vec<u8>,
+    used: u64,
+}
+
+/// Reads one uncompressed record; `None` at the end.
+fn read_one(r: &mut impl BufRead) -> Result<Option<Parsed>, String> {
     let mut used = 0u64;
     let mut line = Vec::new();
     // Skip blank lines before the version line.
@@ -276,7 +283,11 @@ fn read_one(r: &mut impl BufRead) -> Result<Option<(Vec<(String, String)>, Vec<u
         return Err("the record does not end in two CRLFs".into());
     }
     used += 4;
-    Ok(Some((fields, block, used)))
+    Ok(Some(Parsed {
+        fields,
+        block,
+        used,
+    }))
 }
 
 /// The WARC files of a path: the file itself, or the `*.warc` / `*.warc.gz` files directly in a

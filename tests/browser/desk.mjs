@@ -6,6 +6,8 @@
 //                                                          posts never offered again
 //   node desk.mjs fallback <desk URL with token>           the copy buttons without the Clipboard
 //                                                          API (document.execCommand('copy')); records nothing
+//   node desk.mjs naver <desk URL with token>              the Naver check: press its button, wait for
+//                                                          the result per post, record the one unrecorded post
 //
 // Both fail (exit 1) on any console error, page error, error banner, or request to a host other
 // than 127.0.0.1. The last line printed is `OK <json>` or `FAIL <reason>`.
@@ -121,6 +123,26 @@ async function fallback(page, context) {
   return { copied };
 }
 
+async function naverCheck(page) {
+  await page.goto(deskUrl);
+  await Promise.all([page.waitForNavigation(), page.click('nav a[href="/check"]')]);
+  await Promise.all([page.waitForNavigation(), page.click('#start-check')]);
+  // The page reloads itself while the check runs.
+  await page.waitForSelector('#check-results', { timeout: 90000 });
+  await noErrorShown(page, 'after the check');
+  const statuses = {};
+  for (const row of await page.locator('#check-results tr[data-post]').all()) {
+    statuses[await row.getAttribute('data-post')] = await row.getAttribute('data-status');
+  }
+  const offered = await page.locator('.record-unrecorded').count();
+  check(offered === 1, `one unrecorded post offered for recording, not ${offered}`);
+  await Promise.all([page.waitForNavigation(), page.click('.record-unrecorded')]);
+  await page.waitForSelector('#notice');
+  await noErrorShown(page, 'after recording the unrecorded post');
+  check(await page.locator('.record-unrecorded').count() === 0, 'the recorded post is offered again');
+  return { statuses, checked: await count(page, 'check-checked'), ok: await count(page, 'check-ok') };
+}
+
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -140,6 +162,7 @@ try {
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   const result = mode === 'walk' ? await walk(page, context, Number(arg))
     : mode === 'fallback' ? await fallback(page, context)
+      : mode === 'naver' ? await naverCheck(page)
       : await recheck(page, arg.split(',').map(Number));
   check(problems.length === 0, problems.join('; '));
   console.log(`OK ${JSON.stringify(result)}`);

@@ -35,7 +35,7 @@ pub fn test_settings() -> CrawlSettings {
         policy,
         refresh: false,
         comments: true,
-        scan_margin: 5,
+        scan_margin: Some(5),
         retry_failed: false,
         warc_max_bytes: None,
         wayback: tistory_migrate::crawl::wayback::WaybackOptions::default(),
@@ -226,8 +226,8 @@ async fn a_second_run_fetches_only_what_is_missing() {
     let outcome = crawl_into(&first, &out, test_settings()).await;
     assert_eq!(
         first.log.count("/11"),
-        4,
-        "retries are bounded by --max-attempts"
+        16,
+        "retries are bounded by --max-attempts × (1 + --retry-passes): 4 × (1 + 3)"
     );
     assert_eq!(states(&out)[&11], EntryState::Failed);
     assert!(outcome.crawl.has_failures());

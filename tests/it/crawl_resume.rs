@@ -152,3 +152,61 @@ async fn a_killed_crawl_resumes_to_the_archive_a_clean_run_makes() {
         assert!(b.files[name] == *bytes, "{name} differs after resuming");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crawl_killed_during_the_scan_past_the_highest_id_leaves_no_phantom_entries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let clean_server = serve_sample(Faults::none()).await;
+    let clean = tmp.path().join("clean");
+    assert!(
+        crawl_command(&clean_server, &clean)
+            .status()
+            .unwrap()
+            .success()
+    );
+    clean_server.shutdown().await;
+
+    // The sample blog's highest id is 22 (fixtures/hangang-notes/README.md): /23 … are the scan's
+    // probes past it. One of them hangs, so the kill lands while the others are recorded.
+    let server = serve_sample(Faults::none().rule(
+        "/25",
+        tistory_migrate::serve::FaultKind::Delay(Duration::from_secs(5)),
+        1,
+    ))
+    .await;
+    let resumed = tmp.path().join("resumed");
+    let mut child = crawl_command(&server, &resumed).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.log.count("/25") == 0 || server.log.count("/24") == 0 {
+        assert!(Instant::now() < deadline, "the scan never reached /25");
+        assert!(child.try_wait().unwrap().is_none(), "the crawl ended early");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    child.kill().unwrap();
+    let _ = child.wait();
+    let probes = ArchiveDb::open(&resumed.join("archive.db"))
+        .unwrap()
+        .entries()
+        .unwrap()
+        .iter()
+        .filter(|e| e.id > 22)
+        .count();
+    assert!(
+        probes > 0,
+        "the kill left probe rows behind (else this tests nothing)"
+    );
+
+    assert!(crawl_command(&server, &resumed).status().unwrap().success());
+    server.shutdown().await;
+    let (a, b) = (snapshot(&clean), snapshot(&resumed));
+    assert_eq!(a.entries, b.entries, "same entries, states and sources");
+    assert_eq!(
+        a.files.keys().collect::<Vec<_>>(),
+        b.files.keys().collect::<Vec<_>>(),
+        "same files (posts.jsonl rows, Markdown, pages)"
+    );
+    for (name, bytes) in &a.files {
+        assert!(b.files[name] == *bytes, "{name} differs after resuming");
+    }
+}

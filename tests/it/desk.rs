@@ -6,6 +6,7 @@
 mod browser;
 mod flow;
 mod kill;
+mod naver;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

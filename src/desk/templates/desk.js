@@ -83,6 +83,11 @@
     });
   });
 
+  // The Naver check runs in the background: its page reloads itself until the result is in.
+  if (document.getElementById('check-running')) {
+    window.setTimeout(function () { window.location.reload(); }, 1000);
+  }
+
   var form = document.querySelector('form.publish');
   if (form) {
     form.addEventListener('submit', function () {

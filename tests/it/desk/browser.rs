@@ -20,7 +20,7 @@ fn browser_dir() -> PathBuf {
 }
 
 /// `None` (and SKIPPED printed) when something the test needs is missing outside CI.
-fn tools() -> Option<PathBuf> {
+pub(super) fn tools() -> Option<PathBuf> {
     let dir = browser_dir();
     let node = Command::new("node")
         .arg("--version")
@@ -51,7 +51,7 @@ fn tools() -> Option<PathBuf> {
 }
 
 /// Runs the script in a thread (the desk keeps serving on the test's runtime meanwhile).
-async fn drive(dir: &Path, args: Vec<String>) -> serde_json::Value {
+pub(super) async fn drive(dir: &Path, args: Vec<String>) -> serde_json::Value {
     let dir = dir.to_path_buf();
     let output = tokio::task::spawn_blocking(move || {
         Command::new("node")

@@ -1,0 +1,171 @@
+//! What one served entry page means for the archive, judged by what the page says and not by
+//! its status code alone: a private, protected or deleted entry is final whatever status carried
+//! it; a block page (rate limiting, access restricted) or a post page whose body is missing (its
+//! Tistory post markers are there, the body container is not: a cut page) is a failed fetch that
+//! a later pass retries, never a "not a post". Pure: the crawler fetches, saves and records.
+
+use std::path::Path;
+
+use scraper::{Html, Selector};
+
+use crate::archive::db::EntryState;
+use crate::extract::classify::{NOT_FOUND_TEXTS, PRIVATE_TEXTS};
+use crate::extract::decode::decode_page;
+use crate::extract::selectors::SelectorProfile;
+use crate::extract::{Page, PageSource, extract_page};
+use crate::model::{EntryId, PageKind, Post};
+
+/// Texts of pages that refuse us for a while rather than say anything about the entry: rate
+/// limiting and temporary blocks (anatomy note §7 quotes the blog-level one).
+const BLOCK_TEXTS: &[&str] = &[
+    "일시적으로 접근이 제한",
+    "접근이 제한되었습니다",
+    "비정상적인 접근",
+    "too many requests",
+    "rate limit",
+];
+
+/// The judgement on one served page.
+#[derive(Debug)]
+pub(crate) enum Verdict {
+    /// A post or notice to archive with its assets (the page is kept).
+    Entry(Box<Post>),
+    /// A final state for `id` with no post to archive; `keep_page` says whether the page is
+    /// worth saving (a private or protected page, a not-found page served 200).
+    Final {
+        /// The entry.
+        id: EntryId,
+        /// Its state.
+        state: EntryState,
+        /// Save the page as served.
+        keep_page: bool,
+    },
+    /// The fetch failed; `retryable` when a later pass may get the page.
+    Failed {
+        /// Why, naming the URL.
+        message: String,
+        /// A later pass may mend it.
+        retryable: bool,
+    },
+    /// A page that names no entry id (a slug page that is not a post): nothing to record.
+    Nothing,
+}
+
+fn failed(message: String, retryable: bool) -> Verdict {
+    Verdict::Failed { message, retryable }
+}
+
+static TXID: std::sync::LazyLock<Selector> = std::sync::LazyLock::new(|| {
+    Selector::parse(r#"meta[property="article:txid"], body#tt-body-page"#)
+        .expect("a constant selector parses")
+});
+
+/// True when the page carries a Tistory post marker (`article:txid`, `<body id=tt-body-page>`).
+fn has_post_markers(doc: &Html) -> bool {
+    doc.select(&TXID).next().is_some()
+}
+
+fn visible_text(doc: &Html) -> String {
+    doc.root_element().text().collect::<String>()
+}
+
+fn says_blocked(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    BLOCK_TEXTS.iter().any(|t| lower.contains(t))
+}
+
+/// Judges the page served for `url` with `status` and `body`. `id_hint` is the id the URL
+/// names (`None` for a slug URL).
+pub(crate) fn judge(url: &str, status: u16, body: &[u8], id_hint: Option<EntryId>) -> Verdict {
+    let gone = matches!(status, 404 | 410);
+    let html = match decode_page(body, Path::new(url)) {
+        Ok(d) => d.html,
+        Err(e) if gone => {
+            tracing::debug!("{url}: {e}");
+            return id_hint.map_or(Verdict::Nothing, |id| Verdict::Final {
+                id,
+                state: EntryState::Deleted,
+                keep_page: false,
+            });
+        }
+        Err(e) => return failed(format!("{url} answered {status}: {e}"), status != 200),
+    };
+    let doc = Html::parse_document(&html);
+    let text = visible_text(&doc);
+    let final_for = |state: EntryState, keep_page: bool| {
+        id_hint.map_or(Verdict::Nothing, |id| Verdict::Final {
+            id,
+            state,
+            keep_page,
+        })
+    };
+    if PRIVATE_TEXTS.iter().any(|t| text.contains(t)) && !has_post_body(&html, url, status) {
+        return final_for(EntryState::Private, true);
+    }
+    if says_blocked(&text) {
+        return failed(
+            format!(
+                "{url} answered {status} with a block page (rate limited or access restricted); it is tried again after a cool-down, and a lower --rate helps"
+            ),
+            true,
+        );
+    }
+    let source = PageSource {
+        path: url.into(),
+        url: None,
+        id_hint,
+        http_status: Some(status),
+    };
+    match extract_page(&html, &source, &SelectorProfile::default()) {
+        Ok(Page::Entry(post)) => match post.kind {
+            PageKind::Private | PageKind::Protected => Verdict::Entry(post),
+            _ if status == 200 => Verdict::Entry(post),
+            _ if gone => final_for(EntryState::Deleted, false),
+            _ => failed(format!("{url} answered {status} with a post page"), true),
+        },
+        Ok(Page::NotEntry { kind, reason }) => match kind {
+            PageKind::Private | PageKind::Protected => final_for(EntryState::from(kind), true),
+            PageKind::NotFound => final_for(EntryState::Deleted, !gone),
+            _ if gone => final_for(EntryState::Deleted, false),
+            _ if has_post_markers(&doc) => failed(
+                format!(
+                    "{url}: a post page without its body ({reason}): cut off? it is tried again"
+                ),
+                true,
+            ),
+            _ if status == 200 => final_for(EntryState::NotPost, false),
+            _ => failed(
+                format!("{url} answered {status} ({reason}){}", hint(status)),
+                true,
+            ),
+        },
+        Err(_) if gone || NOT_FOUND_TEXTS.iter().any(|t| text.contains(t)) => {
+            final_for(EntryState::Deleted, false)
+        }
+        Err(e) if status == 200 => failed(e.to_string(), false),
+        Err(_) => failed(format!("{url} answered {status}{}", hint(status)), true),
+    }
+}
+
+/// True when a page that mentions privacy still holds a post body (a public post that quotes
+/// "비공개 글입니다" is a post).
+fn has_post_body(html: &str, url: &str, status: u16) -> bool {
+    let source = PageSource {
+        path: url.into(),
+        url: None,
+        id_hint: None,
+        http_status: Some(status),
+    };
+    matches!(
+        extract_page(html, &source, &SelectorProfile::default()),
+        Ok(Page::Entry(post)) if post.body.is_some() && matches!(post.kind, PageKind::Post | PageKind::Notice)
+    )
+}
+
+fn hint(status: u16) -> &'static str {
+    if status == 403 {
+        " (access refused: tried again after a cool-down; a lower --rate helps)"
+    } else {
+        ""
+    }
+}

@@ -1,0 +1,242 @@
+//! The crawl against servers that fail harder than `crawl.rs` scripts: a page that answers only
+//! on its sixth attempt (a later pass gets it), a private post served as a 403 error page (final,
+//! never a gap), a post page cut before its body (a failed fetch and a gap, never "not a post"),
+//! and a server that drips its body (a total deadline per request ends the run in bounded time).
+//! Expected states come from fixtures/hangang-notes/README.md and from the pages written here.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tistory_migrate::archive::db::{ArchiveDb, EntryState};
+use tistory_migrate::commands::verify::{VerifyFormat, VerifyOptions, run_verify};
+use tistory_migrate::config::CrawlSettings;
+use tistory_migrate::serve::{FaultKind, Faults, ReplayServer, Site, start};
+
+use crate::crawl::{crawl_into, serve_sample, test_settings};
+use crate::support::sample_blog;
+
+fn state(out: &Path, id: u64) -> (EntryState, Option<String>) {
+    let rows = ArchiveDb::open(&out.join("archive.db"))
+        .unwrap()
+        .entries()
+        .unwrap();
+    let row = rows.into_iter().find(|e| e.id == id).unwrap();
+    (row.state, row.last_error)
+}
+
+fn verify_complete(out: &Path) -> (bool, String) {
+    let report = run_verify(&VerifyOptions {
+        archive: out.to_path_buf(),
+        html: None,
+        threshold: 0.99,
+        format: VerifyFormat::Text,
+        naver: None,
+    })
+    .unwrap();
+    (report.complete, format!("{:#?}", report.problems))
+}
+
+/// A copy of the sample blog in `dir`, to change a page of.
+pub fn sample_copy(dir: &Path) -> PathBuf {
+    let to = dir.join("site");
+    for entry in walkdir::WalkDir::new(sample_blog()) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(sample_blog()).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    to
+}
+
+async fn serve_dir(dir: &Path, faults: Faults) -> ReplayServer {
+    start(Site::load(dir).unwrap(), faults, 0).await.unwrap()
+}
+
+fn settings(max_attempts: u32, retry_passes: u32) -> CrawlSettings {
+    let mut s = test_settings();
+    s.policy.max_attempts = max_attempts;
+    s.policy.retry_passes = retry_passes;
+    s
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_answers_on_its_sixth_attempt_is_archived_by_a_later_pass() {
+    let faults = Faults::none().rule("/11", FaultKind::Status(503), 5).rule(
+        "/m/api/16/comment",
+        FaultKind::Reset,
+        5,
+    );
+    let server = serve_sample(faults).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("archive");
+    let outcome = crawl_into(&server, &out, settings(5, 1)).await;
+    assert_eq!(
+        state(&out, 11).0,
+        EntryState::Ok,
+        "{}",
+        outcome.crawl.render()
+    );
+    assert_eq!(server.log.count("/11"), 6, "five 503s, then the page");
+    assert_eq!(
+        server.log.count("/m/api/16/comment"),
+        6,
+        "five resets, then the comments"
+    );
+    assert!(!outcome.crawl.has_failures(), "{}", outcome.crawl.render());
+    assert!(verify_complete(&out).0);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pass_budget_bounds_a_page_that_never_answers() {
+    let server = serve_sample(Faults::none().rule("/11", FaultKind::Status(503), usize::MAX)).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("archive");
+    crawl_into(&server, &out, settings(3, 2)).await;
+    assert_eq!(server.log.count("/11"), 9, "3 attempts × (1 + 2 passes)");
+    assert_eq!(state(&out, 11).0, EntryState::Failed);
+    let (complete, problems) = verify_complete(&out);
+    assert!(!complete, "a failed post is a gap");
+    assert!(problems.contains("11"), "{problems}");
+    server.shutdown().await;
+}
+
+/// A guest's view of a private post, as anatomy note §7 quotes it; no post markers.
+const PRIVATE_PAGE: &str = r#"<!doctype html><html lang="ko"><head><meta charset="utf-8">
+<title>한강 산책 노트</title><script>window.T.config = {"BLOG":{"id":7310001,"name":"hangang-notes"},"ROLE":"guest"};</script>
+</head><body id="tt-body-page"><div class="absent_post">url을 찾을 수 없거나 비공개된 글입니다</div></body></html>"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_private_post_served_with_403_is_private_and_not_a_gap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = sample_copy(tmp.path());
+    // Id 12 is a hole of the sample blog; here it is a private post.
+    std::fs::write(site.join("12.html"), PRIVATE_PAGE).unwrap();
+    let server = serve_dir(
+        &site,
+        Faults::none().rule("/12", FaultKind::StatusKeepBody(403), usize::MAX),
+    )
+    .await;
+    let out = tmp.path().join("archive");
+    let outcome = crawl_into(&server, &out, settings(2, 1)).await;
+    assert_eq!(state(&out, 12).0, EntryState::Private);
+    assert_eq!(
+        server.log.count("/12"),
+        1,
+        "a private page is final: no retry"
+    );
+    assert!(!outcome.crawl.has_failures(), "{}", outcome.crawl.render());
+    let (complete, problems) = verify_complete(&out);
+    assert!(complete, "{problems}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_block_page_is_a_failure_retried_not_a_state() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = sample_copy(tmp.path());
+    let server = serve_dir(
+        &site,
+        Faults::none().rule("/13", FaultKind::StatusWithRetryAfter(403, 0), 1),
+    )
+    .await;
+    let out = tmp.path().join("archive");
+    crawl_into(&server, &out, settings(2, 1)).await;
+    assert_eq!(
+        server.log.count("/13"),
+        2,
+        "a plain 403 is tried again by a pass"
+    );
+    assert_eq!(state(&out, 13).0, EntryState::Ok);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_page_cut_before_its_body_is_a_failed_fetch_and_a_gap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = sample_copy(tmp.path());
+    let page = std::fs::read_to_string(site.join("13.html")).unwrap();
+    // Cut where the main column starts: the markers (article:txid, tt-body-page) are before the
+    // cut, the body container and everything around it are not.
+    let head = &page[..page.find(r#"<main id="main">"#).unwrap()];
+    assert!(head.contains("article:txid") && head.contains("tt-body-page"));
+    std::fs::write(site.join("13.html"), head).unwrap();
+    let server = serve_dir(&site, Faults::none()).await;
+    let out = tmp.path().join("archive");
+    crawl_into(&server, &out, settings(2, 1)).await;
+    let (st, error) = state(&out, 13);
+    assert_eq!(st, EntryState::Failed);
+    assert!(error.unwrap().contains("without its body"));
+    assert_eq!(server.log.count("/13"), 2, "tried again by a pass");
+    let (complete, problems) = verify_complete(&out);
+    assert!(!complete, "the cut post is a gap: {problems}");
+    assert!(problems.contains("13"), "{problems}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dripping_server_cannot_hold_a_request_past_its_deadline() {
+    let drip = FaultKind::Drip {
+        bytes: 100,
+        every: Duration::from_secs(2),
+    };
+    let server = serve_sample(Faults::none().rule("/11", drip, usize::MAX)).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("archive");
+    let mut s = settings(2, 1);
+    s.policy.request_deadline = Duration::from_millis(800);
+    let started = Instant::now();
+    crawl_into(&server, &out, s).await;
+    // 2 attempts × 2 runs of the page, each cut at 0.8 s, plus the rest of the blog: the page
+    // alone would take ~5 min to drip (about 15 KB at 100 bytes / 2 s).
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(30), "took {took:?}");
+    let (st, error) = state(&out, 11);
+    assert_eq!(st, EntryState::Failed);
+    assert!(error.unwrap().contains("timed out"));
+    assert_eq!(server.log.count("/11"), 4);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_to_a_huge_id_is_probed_once_not_scanned_towards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = sample_copy(tmp.path());
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    let hostile = r#"<a href="/1000000">far</a> <a href="/18446744073709551615">farther</a> <a href="/99999999999999999999">beyond u64</a></body>"#;
+    std::fs::write(
+        site.join("index.html"),
+        index.replacen("</body>", hostile, 1),
+    )
+    .unwrap();
+    let server = serve_dir(&site, Faults::none()).await;
+    let out = tmp.path().join("archive");
+    let started = Instant::now();
+    let outcome = crawl_into(&server, &out, settings(2, 0)).await;
+    assert!(started.elapsed() < Duration::from_secs(60));
+    assert_eq!(
+        server.log.count("/1000000"),
+        1,
+        "the outlier is probed once"
+    );
+    for request in server.log.all() {
+        let id: Option<u64> = request.path_and_query.trim_start_matches('/').parse().ok();
+        assert!(
+            id.is_none_or(|id| id <= 40 || id == 1_000_000),
+            "no scan towards the outlier: {}",
+            request.path_and_query
+        );
+    }
+    let rows = ArchiveDb::open(&out.join("archive.db"))
+        .unwrap()
+        .entries()
+        .unwrap();
+    // 1 … 22 and the named outlier (deleted: the replay has no page there); nothing else.
+    assert_eq!(rows.len(), 23, "{}", outcome.crawl.render());
+    assert_eq!(state(&out, 1_000_000).0, EntryState::Deleted);
+    server.shutdown().await;
+}

@@ -1,0 +1,324 @@
+//! Issue 12: WARC output and WARC as a source. The crawl of the replay server is checked with the
+//! standard tool (PyPI's warcio: `warcio check`, `warcio index`), the index against the server's
+//! own request log; a WARC rebuilds the same archive; a WARC written by wget replays too.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use predicates::prelude::PredicateBooleanExt as _;
+use tistory_migrate::serve::{Faults, ReplayServer};
+
+use crate::crawl::serve_sample;
+use crate::support::{bin, sample_blog};
+
+/// An external tool: `$ENV`, else `target/warcio-venv/bin/<name>` (what `.ci/run` makes), else
+/// `<name>` on PATH. Under CI=true a missing tool fails the test; otherwise it is skipped with a
+/// printed SKIPPED line.
+pub fn tool(name: &str, env: &str) -> Option<PathBuf> {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/warcio-venv/bin")
+        .join(name);
+    let candidates = [
+        std::env::var_os(env).map(PathBuf::from),
+        Some(venv),
+        Some(PathBuf::from(name)),
+    ];
+    for c in candidates.into_iter().flatten() {
+        if Command::new(&c)
+            .arg("--help")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            return Some(c);
+        }
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{name} is missing (CI=true: the WARC tests must run; .ci/run installs it, or set {env})"
+    );
+    eprintln!("SKIPPED: {name} is not installed (set {env}, or run .ci/run once)");
+    None
+}
+
+pub fn crawl_warc_command(server: &ReplayServer, out: &Path) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("tistory-migrate"));
+    cmd.env_remove("RUST_LOG")
+        .args(["--no-progress", "crawl", &server.base_url(), "--out"])
+        .arg(out)
+        .args(["--asset-proxy", &server.base_url(), "--rate", "0"])
+        .args(["--scan-margin", "5", "--warc"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    cmd
+}
+
+/// `warcio index` of `files`: one JSON object per record.
+pub fn warcio_index(warcio: &Path, files: &[PathBuf]) -> Vec<serde_json::Value> {
+    let out = Command::new(warcio)
+        .arg("index")
+        .args(files)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "warcio index failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+pub fn warcio_check(warcio: &Path, files: &[PathBuf]) {
+    let out = Command::new(warcio)
+        .args(["check", "-v"])
+        .args(files)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "warcio check failed:\n{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("digest pass"),
+        "warcio checked digests:\n{text}"
+    );
+    assert!(!text.contains("failed"), "{text}");
+}
+
+pub fn finished_warcs(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".warc.gz"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn path_and_query(uri: &str) -> String {
+    let u = url::Url::parse(uri).unwrap();
+    match u.query() {
+        Some(q) => format!("{}?{q}", u.path()),
+        None => u.path().to_string(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_12_crawl_warc_passes_warcio_and_its_index_lists_every_request() {
+    let Some(warcio) = tool("warcio", "WARCIO") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("a");
+    let server = serve_sample(Faults::none()).await;
+    let status = crawl_warc_command(&server, &out).status().unwrap();
+    assert!(status.success());
+    let requested: BTreeSet<String> = server
+        .log
+        .all()
+        .into_iter()
+        .map(|r| r.path_and_query)
+        .collect();
+    server.shutdown().await;
+
+    let dir = out.join("warc");
+    let files = finished_warcs(&dir);
+    assert!(!files.is_empty());
+    warcio_check(&warcio, &files);
+    let records = warcio_index(&warcio, &files);
+    let of_type = |t: &str| -> Vec<String> {
+        records
+            .iter()
+            .filter(|r| r["warc-type"] == t)
+            .map(|r| path_and_query(r["warc-target-uri"].as_str().unwrap()))
+            .collect()
+    };
+    let responses: BTreeSet<String> = of_type("response").into_iter().collect();
+    assert_eq!(
+        responses, requested,
+        "one response record for every request the server saw, and nothing else"
+    );
+    assert_eq!(of_type("request").len(), of_type("response").len());
+    assert!(responses.contains("/robots.txt") && responses.contains("/rss"));
+    assert!(
+        responses
+            .iter()
+            .any(|p| p.starts_with("/_replay/asset?url="))
+    );
+    assert!(responses.iter().any(|p| p.starts_with("/m/api/")));
+    // Our CDXJ index has one line per response, with the file and offset warcio sees.
+    let index = std::fs::read_to_string(dir.join("index.cdxj")).unwrap();
+    let offsets: BTreeSet<String> = records
+        .iter()
+        .filter(|r| r["warc-type"] == "response")
+        .map(|r| r["offset"].as_str().unwrap().to_string())
+        .collect();
+    let indexed: BTreeSet<String> = index
+        .lines()
+        .map(|l| {
+            let json: serde_json::Value =
+                serde_json::from_str(l.splitn(3, ' ').nth(2).unwrap()).unwrap();
+            json["offset"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(indexed, offsets);
+    // verify checks the WARC against the archive and finds it whole.
+    bin().args(["verify"]).arg(&out).assert().success().stdout(
+        predicates::str::contains("WARC")
+            .and(predicates::str::contains("captures match: pages 18/18")),
+    );
+}
+
+fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn issue_12_a_warc_rebuilds_the_same_posts_jsonl_and_markdown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (first, second) = (tmp.path().join("first"), tmp.path().join("second"));
+    bin()
+        .args(["migrate"])
+        .arg(sample_blog())
+        .args(["--warc", "--out"])
+        .arg(&first)
+        .assert()
+        .success();
+    // The WARC folder alone is the source now: the archive it came from is not read.
+    let warc_only = tmp.path().join("warc-only");
+    std::fs::rename(first.join("warc"), &warc_only).unwrap();
+    bin()
+        .args(["migrate"])
+        .arg(&warc_only)
+        .args(["--out"])
+        .arg(&second)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(first.join("posts.jsonl")).unwrap(),
+        std::fs::read(second.join("posts.jsonl")).unwrap()
+    );
+    let (a, b) = (
+        read_tree(&first.join("posts")),
+        read_tree(&second.join("posts")),
+    );
+    assert!(a.len() >= 17, "{} Markdown files", a.len());
+    assert_eq!(a, b);
+    assert_eq!(
+        read_tree(&first.join("assets")),
+        read_tree(&second.join("assets")),
+        "the same images and attachments, byte for byte"
+    );
+    // One WARC file also works as the source.
+    let one = finished_warcs(&warc_only).remove(0);
+    let third = tmp.path().join("third");
+    bin()
+        .args(["migrate"])
+        .arg(&one)
+        .args(["--out"])
+        .arg(&third)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(first.join("posts.jsonl")).unwrap(),
+        std::fs::read(third.join("posts.jsonl")).unwrap()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_12_a_wget_warc_of_the_replay_server_replays_through_migrate() {
+    let Some(wget) = tool("wget", "WGET") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    // What the blog itself gives: the direct migrate of the sample blog.
+    let direct = tmp.path().join("direct");
+    bin()
+        .args(["migrate"])
+        .arg(sample_blog())
+        .args(["--out"])
+        .arg(&direct)
+        .assert()
+        .success();
+
+    let server = serve_sample(Faults::none()).await;
+    let warc = tmp.path().join("wget");
+    let status = Command::new(&wget)
+        .arg(format!("--warc-file={}", warc.display()))
+        .args(["-q", "-r", "-l", "inf", "--no-parent", "-P"])
+        .arg(tmp.path().join("mirror"))
+        .arg(format!("{}/", server.base_url()))
+        .status()
+        .unwrap();
+    // wget exits 8 when some link answered 404 (the replay's deleted posts): that is expected.
+    assert!(matches!(status.code(), Some(0 | 8)), "wget: {status}");
+    let captured: BTreeSet<u64> = server
+        .log
+        .all()
+        .iter()
+        .filter_map(|r| r.path_and_query.trim_start_matches('/').parse().ok())
+        .collect();
+    server.shutdown().await;
+
+    let rebuilt = tmp.path().join("rebuilt");
+    bin()
+        .args(["migrate"])
+        .arg(tmp.path().join("wget.warc.gz"))
+        .args(["--out"])
+        .arg(&rebuilt)
+        .assert()
+        .success();
+    let rows = |dir: &Path| -> BTreeMap<u64, serde_json::Value> {
+        std::fs::read_to_string(dir.join("posts.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|r| r["status"] == "ok")
+            .map(|r| (r["id"].as_u64().unwrap(), r))
+            .collect()
+    };
+    let (direct_rows, rebuilt_rows) = (rows(&direct), rows(&rebuilt));
+    let mut compared = 0;
+    for (id, row) in &rebuilt_rows {
+        let d = &direct_rows[id];
+        assert!(
+            captured.contains(id),
+            "post {id} came from a page wget fetched"
+        );
+        for field in ["title", "published", "category", "tags"] {
+            assert_eq!(row[field], d[field], "post {id}: {field}");
+        }
+        // wget stays on the blog's host, so its WARC has no images: the Markdown of posts without
+        // files is the same, the others link the original image URLs instead of local copies.
+        let no_files = |r: &serde_json::Value| {
+            ["images", "attachments"]
+                .iter()
+                .all(|k| r[*k].as_array().is_none_or(Vec::is_empty))
+        };
+        if no_files(d)
+            && let (Some(a), Some(b)) = (row["markdown"].as_str(), d["markdown"].as_str())
+        {
+            assert_eq!(
+                std::fs::read_to_string(rebuilt.join(a)).unwrap(),
+                std::fs::read_to_string(direct.join(b)).unwrap(),
+                "post {id}: the same Markdown"
+            );
+        }
+        compared += 1;
+    }
+    assert!(compared >= 10, "the wget WARC held {compared} posts");
+}
