@@ -15,6 +15,7 @@ mod desk;
 mod fixtures;
 mod import;
 mod import_hostile;
+mod import_vs_crawl;
 mod naver;
 mod skins;
 mod support;
