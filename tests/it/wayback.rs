@@ -306,6 +306,38 @@ async fn issue_11_a_blog_that_is_gone_is_rebuilt_from_captures_alone() {
             body.contains("2019년 3월 4일 인터넷 아카이브 사본에서 복원되었습니다"),
             "{body}"
         );
+        // A backup found later replaces the snapshot of post 2, and says so; post 3 stays as it is.
+        let zip = out2.parent().unwrap().join("test-blog.zip");
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&zip).unwrap());
+        w.start_file("test-blog-1-1/2/2.html", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(
+            &mut w,
+            r#"<html><body><h2 class="title-article">사라진 나루터</h2><div class="box-info"><p class="category">일상/메모</p><p class="date">2020-05-01 14:30:00</p></div><div class="article-view"><div class="contents_style"><p>나루터는 2015년에 없어졌다.</p></div></div></body></html>"#.as_bytes(),
+        )
+        .unwrap();
+        w.finish().unwrap();
+        let o = crate::support::bin()
+            .args(["import", "--mark-public", "all", "--out"])
+            .arg(&out2)
+            .arg(&zip)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+        let after = crate::import::rows(&out2);
+        let r2 = after.iter().find(|r| r["id"] == 2).unwrap();
+        assert_eq!(r2["provenance"]["origin"], "backup");
+        assert!(
+            r2["provenance"]["choice"]
+                .as_str()
+                .unwrap()
+                .contains("replaced the Wayback snapshot 20190304123000"),
+            "{r2}"
+        );
+        let r3 = after.iter().find(|r| r["id"] == 3).unwrap();
+        assert_eq!(r3["provenance"]["origin"], "wayback");
+        let (code, report) = verify_json(&out2);
+        assert_eq!((code, &report["complete"]), (0, &Value::Bool(true)), "{report:#}");
     })
     .await
     .unwrap();
