@@ -98,7 +98,7 @@ pub struct FetchArgs {
     /// live blog no longer serves. Used alone, with a notice, when the blog's home page is gone.
     #[arg(long)]
     pub wayback: bool,
-    /// The Wayback Machine to ask (a local mirror, a test server) [default: https://web.archive.org].
+    /// The Wayback Machine to ask (a local mirror, a test server) [default: the public one, web.archive.org].
     #[arg(long, value_name = "URL")]
     pub wayback_endpoint: Option<String>,
     /// Requests per second to the Wayback Machine [default: 0.25].
@@ -148,7 +148,7 @@ pub struct ImportArgs {
     /// The backup file: the zip from 관리 → 데이터 관리 → 백업, or an old XML backup (told apart by content).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// The archive directory [default: output/<blog>].
+    /// The archive directory [default: output/BLOG].
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// The blog's Tistory name (NAME of NAME.tistory.com), when the backup does not tell it.
