@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-/// Default limit on the size of one saved page, in bytes (32 MiB; the largest real post seen is 0.6 MB).
-pub const DEFAULT_MAX_PAGE_BYTES: u64 = 32 * 1024 * 1024;
+pub use crate::extract::decode::DEFAULT_MAX_PAGE_BYTES;
 
 /// Archive a Tistory blog, turn its posts into Markdown, move them to Naver Blog, and prove nothing was lost.
 #[derive(Debug, Parser)]
@@ -87,6 +86,10 @@ pub struct FetchArgs {
     /// [default: 120].
     #[arg(long, value_name = "SECONDS")]
     pub request_deadline: Option<f64>,
+    /// Walk every listing, category and paging page even when the mobile list already named every
+    /// post the blog counts (by default they are walked only when it did not).
+    #[arg(long)]
+    pub exhaustive_discovery: bool,
     /// Also record every HTTP exchange as WARC/1.1 (gzip per record) with a CDXJ index in
     /// ARCHIVE/warc/, for web-archiving tools (warcio, pywb).
     #[arg(long)]
@@ -180,6 +183,10 @@ pub struct VerifyArgs {
     /// Print only the commands that repair the gaps, one per line.
     #[arg(long, conflicts_with = "json")]
     pub repair: bool,
+    /// Extract every saved page again to measure its text, instead of reading the archive's
+    /// extracted posts (slower; checks the extraction itself).
+    #[arg(long)]
+    pub deep: bool,
     /// Also fetch every post the ledger records from Naver and compare it with the bundle (exit 4
     /// when one is not intact). Reads public pages only, one request every two seconds.
     #[arg(long)]

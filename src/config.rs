@@ -25,6 +25,8 @@ pub struct CrawlSettings {
     pub wayback: crate::crawl::wayback::WaybackOptions,
     /// `--warc`: the size at which a WARC file is finished and a new one started; `None` = no WARC.
     pub warc_max_bytes: Option<u64>,
+    /// `--exhaustive-discovery`: walk every listing page too.
+    pub exhaustive_discovery: bool,
 }
 
 /// Resolves fetch flags. `local` (a replay on 127.0.0.1) drops the rate limit unless one is given.
@@ -101,6 +103,7 @@ pub fn crawl_settings(args: &FetchArgs, local: bool) -> Result<CrawlSettings, St
         refresh: args.refresh,
         comments: !args.no_comments,
         scan_margin: args.scan_margin,
+        exhaustive_discovery: args.exhaustive_discovery,
         retry_failed: false,
         warc_max_bytes: match args.warc_max_bytes {
             Some(0) => return Err("--warc-max-bytes must be at least 1".into()),

@@ -2,6 +2,7 @@
 //! (pure), [`store`] writes files so that a crash never leaves one half-written.
 
 pub mod db;
+pub mod extracted;
 pub mod hash;
 pub mod layout;
 pub mod store;

@@ -50,7 +50,7 @@ pub fn default_archive_dir(blog: &Url) -> PathBuf {
 /// Crawls `blog` into `out` and extracts the archive.
 ///
 /// # Errors
-/// [`CrawlError`] when the crawl cannot run; an extract failure as [`CrawlError::Archive`].
+/// [`CrawlError`] when the crawl cannot run; an extract failure as [`CrawlError::Step`].
 pub async fn crawl_and_extract(
     blog: Url,
     out: PathBuf,
@@ -73,6 +73,7 @@ pub async fn crawl_and_extract(
         comments: settings.comments,
         retry_failed: settings.retry_failed,
         wayback: settings.wayback,
+        exhaustive_discovery: settings.exhaustive_discovery,
     };
     let crawled = crawl(&opts, progress).await;
     // Every tap is dropped with the options and the fetcher; the file is finished even when the
@@ -90,17 +91,19 @@ pub async fn crawl_and_extract(
         inputs: vec![out.clone()],
         out: Some(out.clone()),
         profile: SelectorProfile::default(),
-        max_page_bytes: crate::cli::DEFAULT_MAX_PAGE_BYTES,
+        max_page_bytes: crate::extract::decode::DEFAULT_MAX_PAGE_BYTES,
     };
     let extract = tokio::task::spawn_blocking(move || run_extract(&extract_opts))
         .await
-        .map_err(|e| CrawlError::Archive {
+        .map_err(|e| CrawlError::Step {
+            step: "extract",
             path: out.clone(),
-            message: e.to_string(),
+            source: Box::new(e),
         })?
-        .map_err(|e| CrawlError::Archive {
+        .map_err(|e| CrawlError::Step {
+            step: "extract",
             path: out.clone(),
-            message: format!("{e:#}"),
+            source: e.into(),
         })?;
     Ok(CrawlOutcome {
         crawl: crawl_report,
@@ -124,9 +127,10 @@ fn start_warc(
         max_file_bytes,
         info: vec![("tistory-migrate-blog".to_string(), blog.to_string())],
     };
-    WarcRecorder::start(opts).map_err(|e| CrawlError::Archive {
+    WarcRecorder::start(opts).map_err(|e| CrawlError::Step {
+        step: "the WARC recorder",
         path: out.join(WARC_DIR),
-        message: crate::report::error_chain(&e),
+        source: Box::new(e),
     })
 }
 
@@ -137,13 +141,15 @@ async fn finish_warc(
     let dir = out.join(WARC_DIR);
     tokio::task::spawn_blocking(move || recorder.finish())
         .await
-        .map_err(|e| CrawlError::Archive {
+        .map_err(|e| CrawlError::Step {
+            step: "the WARC recorder",
             path: dir.clone(),
-            message: e.to_string(),
+            source: Box::new(e),
         })?
-        .map_err(|e| CrawlError::Archive {
+        .map_err(|e| CrawlError::Step {
+            step: "the WARC recorder",
             path: dir,
-            message: crate::report::error_chain(&e),
+            source: Box::new(e),
         })
 }
 

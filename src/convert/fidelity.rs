@@ -130,6 +130,56 @@ pub fn check_fidelity(page_text: &str, markdown: &str) -> Fidelity {
     Fidelity { score, lost }
 }
 
+/// How much of the page's text the rendered Markdown holds, and how much of the rendered text
+/// is the page's: both over words, counted with multiplicity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextOverlap {
+    /// Page words found in the rendered text, over page words (1.0 when the page has none).
+    pub recall: f64,
+    /// Rendered words found in the page, over rendered words (1.0 when nothing rendered).
+    pub precision: f64,
+    /// Words of the page.
+    pub page_words: usize,
+    /// Words of the rendered Markdown.
+    pub rendered_words: usize,
+}
+
+/// Recall and precision of the rendered Markdown against the page's visible text.
+#[must_use]
+pub fn text_overlap(page_text: &str, markdown: &str) -> TextOverlap {
+    let rendered = rendered_text(markdown);
+    let words = |s: &str| -> Vec<String> {
+        s.split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (page, shown) = (words(page_text), words(&rendered));
+    let matched = |from: &[String], into: &[String]| {
+        let mut bag: HashMap<&str, usize> = HashMap::new();
+        for w in into {
+            *bag.entry(w.as_str()).or_default() += 1;
+        }
+        from.iter()
+            .filter(|w| match bag.get_mut(w.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    true
+                }
+                _ => false,
+            })
+            .count()
+    };
+    #[allow(clippy::cast_precision_loss)]
+    let ratio = |n: usize, d: usize| if d == 0 { 1.0 } else { n as f64 / d as f64 };
+    TextOverlap {
+        recall: ratio(matched(&page, &shown), page.len()),
+        precision: ratio(matched(&shown, &page), shown.len()),
+        page_words: page.len(),
+        rendered_words: shown.len(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +192,16 @@ mod tests {
         assert_eq!(f.lost, ["40%로"]);
         let f = check_fidelity("40%로 올랐다", "<strong>40%</strong>로 올랐다\n");
         assert!((f.score - 1.0).abs() < f64::EPSILON, "{f:?}");
+    }
+
+    #[test]
+    fn overlap_counts_both_ways() {
+        let o = text_overlap("a b c d", "a b\n\nc x y\n");
+        assert!((o.recall - 0.75).abs() < 1e-9, "{o:?}");
+        assert!((o.precision - 0.6).abs() < 1e-9, "{o:?}");
+        // An entity the Markdown left bare is changed text, both ways.
+        let o = text_overlap("&copy; 2024", "&copy; 2024\n");
+        assert!(o.recall < 1.0 && o.precision < 1.0, "{o:?}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use crate::archive::hash::sha256_hex;
 use url::Url;
 
+use super::sniff::{describe, sniff_image};
 use crate::archive::layout::{asset_rel, resolve};
 use crate::archive::store::write_atomic;
 use crate::fetch::{FetchError, Fetcher};
@@ -140,17 +141,24 @@ pub async fn download_asset(
         });
     }
     let content_type = fetched.content_type.clone();
-    if is_image
-        && let Some(ct) = &content_type
-        && (ct.starts_with("text/html") || ct.starts_with("application/json"))
-    {
+    // An image is what its bytes say, whatever the Content-Type claims.
+    let format = sniff_image(&fetched.body);
+    if is_image && format.is_none() {
         return Err(AssetError::NotAnImage {
             url: original.to_string(),
-            content_type: ct.clone(),
+            content_type: format!(
+                "{} (as {})",
+                describe(&fetched.body),
+                content_type.as_deref().unwrap_or("no content type")
+            ),
         });
     }
     let sha256 = sha256_hex(&fetched.body);
-    let file = asset_rel(&sha256, &asset_extension(content_type.as_deref(), original));
+    let extension = match format {
+        Some(f) if is_image => f.extension().to_owned(),
+        _ => asset_extension(content_type.as_deref(), original),
+    };
+    let file = asset_rel(&sha256, &extension);
     let path = resolve(archive, &file);
     let size = fetched.body.len() as u64;
     // Content-addressed: an existing file with this name holds these bytes, unless it was

@@ -95,32 +95,44 @@ fn save_listing_page(out: &Path, url: &Url, body: &[u8]) {
 
 struct Collector<'a> {
     ctx: &'a Ctx,
+    /// Ids named since the last flush, by source.
     ids: BTreeMap<&'static str, BTreeSet<EntryId>>,
+    /// Every id each source named in this run: a page that adds none is a repeat.
+    named: BTreeMap<&'static str, BTreeSet<EntryId>>,
     found: Found,
 }
 
 impl Collector<'_> {
-    fn add(&mut self, source: &'static str, url: &Url) {
-        match entry_ref(url, &self.ctx.identity) {
-            Some(EntryRef::Id(id)) if id <= super::scan::MAX_ENTRY_ID => {
-                self.ids.entry(source).or_default().insert(id);
-            }
-            Some(EntryRef::Slug(slug)) => {
-                self.found
-                    .slugs
-                    .entry(slug)
-                    .or_default()
-                    .insert(source.to_string());
-            }
+    /// Records that `source` named `id`; true when the source had not named it before.
+    fn add_id(&mut self, source: &'static str, id: EntryId) -> bool {
+        if id > super::scan::MAX_ENTRY_ID {
             // An id no SQLite integer holds is no entry of any blog.
-            Some(EntryRef::Id(_)) | None => {}
+            return false;
+        }
+        self.ids.entry(source).or_default().insert(id);
+        self.named.entry(source).or_default().insert(id)
+    }
+
+    /// Records what `url` names (an id or a slug); true when it is new for `source`.
+    fn add(&mut self, source: &'static str, url: &Url) -> bool {
+        match entry_ref(url, &self.ctx.identity) {
+            Some(EntryRef::Id(id)) => self.add_id(source, id),
+            Some(EntryRef::Slug(slug)) => self
+                .found
+                .slugs
+                .entry(slug)
+                .or_default()
+                .insert(source.to_string()),
+            None => false,
         }
     }
 
-    fn add_str(&mut self, source: &'static str, url: &str, base: &Url) {
-        if let Ok(u) = base.join(url.trim()) {
-            self.add(source, &u);
-        }
+    fn add_str(&mut self, source: &'static str, url: &str, base: &Url) -> bool {
+        base.join(url.trim()).is_ok_and(|u| self.add(source, &u))
+    }
+
+    fn named(&self, source: &'static str) -> usize {
+        self.named.get(source).map_or(0, BTreeSet::len)
     }
 
     fn flush(&mut self) -> Result<(), CrawlError> {
@@ -169,27 +181,72 @@ async fn get_served(ctx: &Ctx, url: &Url) -> Result<ServedText, String> {
     })
 }
 
-/// Runs every discovery source and records what each named.
+/// Runs the discovery sources and records what each named. The mobile list, sitemap.xml and
+/// /rss always; the walk over listing, category and paging pages only when `exhaustive`, or when
+/// those sources do not account for every post the blog counts (then it is the only way to find
+/// them). The home page's own links are always recorded: the page is fetched anyway.
 pub(crate) async fn discover(
     ctx: &Arc<Ctx>,
     home: &Home,
     input: &Url,
+    exhaustive: bool,
     progress: &Progress,
 ) -> Result<Found, CrawlError> {
     let bar = progress.bar("discover", 0);
     let mut c = Collector {
         ctx,
         ids: BTreeMap::new(),
+        named: BTreeMap::new(),
         found: Found::default(),
     };
     c.add("input", input);
+    let first = parse_listing(&home.html, &home.url, &ctx.identity);
+    c.found.sidebar_total = first.total;
+    for l in &first.entry_links {
+        c.add("listing", l);
+    }
+    c.flush()?;
+    let mobile = walk_mobile_list(ctx, &mut c, &bar).await?;
+    walk_sitemaps(ctx, &mut c, &bar).await?;
+    read_rss(ctx, &mut c).await?;
+    let counted = c.found.sidebar_total.max(mobile.total).unwrap_or(0);
+    let listed = c.named("mobile_api");
+    if exhaustive || !mobile.whole || (listed as u64) < counted {
+        if !exhaustive {
+            ctx.warn(format!(
+                "the mobile list named {listed} posts (the blog counts {counted}{}): walking the listing pages too",
+                if mobile.whole { "" } else { ", and the list did not finish" }
+            ));
+        }
+        walk_listings(ctx, home, first, &mut c, &bar).await?;
+    } else {
+        tracing::info!(
+            "the mobile list named all {listed} posts the blog counts: listing pages not walked (--exhaustive-discovery walks them)"
+        );
+    }
+    if let Some(t) = mobile.total {
+        ctx.db().set_meta("mobile_total", &t.to_string())?;
+    }
+    if let Some(t) = c.found.sidebar_total {
+        ctx.db().set_meta("sidebar_total", &t.to_string())?;
+    }
+    bar.finish_and_clear();
+    Ok(c.found)
+}
 
-    // Listing, category and tag pages, breadth first from the home page.
+/// Listing, category and tag pages, breadth first from the home page. A page that names no id
+/// the walk had not seen is a repeat (a skin or server that serves page 1 for any `?page=N`):
+/// its paging links are not followed.
+async fn walk_listings(
+    ctx: &Arc<Ctx>,
+    home: &Home,
+    first: crate::discover::listing::Listing,
+    c: &mut Collector<'_>,
+    bar: &indicatif::ProgressBar,
+) -> Result<(), CrawlError> {
     let mut queue: VecDeque<Url> = VecDeque::new();
     let mut seen: HashSet<String> = HashSet::new();
     seen.insert(home.url.to_string());
-    let first = parse_listing(&home.html, &home.url, &ctx.identity);
-    c.found.sidebar_total = first.total;
     let mut enqueue = |links: Vec<Url>, queue: &mut VecDeque<Url>| {
         for l in links {
             if seen.len() < MAX_LISTING_PAGES && seen.insert(l.to_string()) {
@@ -197,9 +254,6 @@ pub(crate) async fn discover(
             }
         }
     };
-    for l in &first.entry_links {
-        c.add("listing", l);
-    }
     enqueue(
         with_page_gaps(first.page_links)
             .into_iter()
@@ -239,23 +293,23 @@ pub(crate) async fn discover(
                 if c.found.sidebar_total.is_none() {
                     c.found.sidebar_total = listing.total;
                 }
+                let mut new = 0;
                 for l in &listing.entry_links {
-                    c.add("listing", l);
+                    new += usize::from(c.add("listing", l));
                 }
-                // A page that listed posts may have more after it, even when the skin links only
-                // the next one: look ahead (as far as requests may be in flight when no rate limit
-                // spaces them). A page past the end lists nothing and stops the look-ahead.
-                let ahead = if listing.entry_links.is_empty() {
+                // A page that named new posts may have more after it, even when the skin links
+                // only the next one: look ahead. A page past the end, or one repeating what was
+                // seen, stops its paging.
+                let paging = if new == 0 {
                     Vec::new()
                 } else {
-                    pages_after(&url, look_ahead)
-                };
-                enqueue(
                     with_page_gaps(listing.page_links)
                         .into_iter()
-                        .chain(ahead)
-                        .chain(listing.category_links)
-                        .collect(),
+                        .chain(pages_after(&url, look_ahead))
+                        .collect()
+                };
+                enqueue(
+                    paging.into_iter().chain(listing.category_links).collect(),
                     &mut queue,
                 );
             }
@@ -263,68 +317,106 @@ pub(crate) async fn discover(
         }
         bar.inc(1);
     }
-    c.flush()?;
+    c.flush()
+}
 
-    // The mobile JSON list.
-    let mut page = 0u64;
-    let mut mobile_total = None;
+/// How the mobile list walk ended.
+#[derive(Debug, Default)]
+struct MobileWalk {
+    /// The blog's entry count as the list gave it.
+    total: Option<u64>,
+    /// True when the list ran to its end (no error, no repeat).
+    whole: bool,
+}
+
+/// The most mobile list pages one crawl reads (20 entries each).
+const MAX_MOBILE_PAGES: u64 = 10_000;
+
+/// The mobile JSON list, following `nextPage`. Once page 0 tells the total, the next pages go
+/// out a window at a time (as many as requests may be in flight), never past the last page the
+/// total implies. A page that adds no id the list had not named is a repeat and ends the walk.
+async fn walk_mobile_list(
+    ctx: &Arc<Ctx>,
+    c: &mut Collector<'_>,
+    bar: &indicatif::ProgressBar,
+) -> Result<MobileWalk, CrawlError> {
+    let mut walk = MobileWalk::default();
     let mut api_entries: Vec<ApiEntry> = Vec::new();
-    // Pages fetched ahead: once page 0 tells the total, the rest go out together; the loop below
-    // still follows `nextPage`, taking each page from here when it was fetched ahead.
+    let window = ctx.fetcher.policy().concurrency.get() as u64;
+    let mut last_page: Option<u64> = None;
     let mut ahead: std::collections::HashMap<u64, Result<String, String>> =
         std::collections::HashMap::new();
-    while let Ok(url) = ctx.identity.base.join(&mobile_list_path(page)) {
+    let mut page = 0u64;
+    loop {
         bar.set_message(format!("mobile list page {page}"));
         let text = match ahead.remove(&page) {
             Some(t) => t,
-            None => get_text(ctx, &url).await,
+            None => match ctx.identity.base.join(&mobile_list_path(page)) {
+                Ok(url) => get_text(ctx, &url).await,
+                Err(e) => Err(e.to_string()),
+            },
         };
-        match text.and_then(|t| parse_mobile_list(&t)) {
-            Ok(list) => {
-                if page == 0
-                    && let Some(total) = list.total
-                    && !list.items.is_empty()
-                {
-                    let last = total
-                        .div_ceil(list.items.len() as u64)
-                        .saturating_sub(1)
-                        .min(10_000);
-                    ahead = fetch_ahead(ctx, 1..=last).await;
-                }
-                mobile_total = mobile_total.or(list.total);
-                if list.items.is_empty() {
-                    break;
-                }
-                api_entries.extend(list.items.iter().filter_map(api_entry));
-                for item in &list.items {
-                    if let Some(id) = item.id.filter(|id| *id <= super::scan::MAX_ENTRY_ID) {
-                        c.ids.entry("mobile_api").or_default().insert(id);
-                    } else if let Some(u) = &item.url {
-                        c.add_str("mobile_api", u, &ctx.identity.base);
-                    }
-                }
-                match list.next_page {
-                    Some(next) if next > page && next < 100_000 => page = next,
-                    _ => break,
-                }
-            }
+        bar.inc(1);
+        let list = match text.and_then(|t| parse_mobile_list(&t)) {
+            Ok(list) => list,
             Err(e) => {
                 ctx.warn(format!("the mobile post list stopped at page {page}: {e}"));
                 break;
             }
+        };
+        walk.total = walk.total.or(list.total);
+        if list.items.is_empty() {
+            walk.whole = true;
+            break;
         }
-        bar.inc(1);
+        if page == 0 {
+            last_page = list
+                .total
+                .map(|t| t.div_ceil(list.items.len() as u64).saturating_sub(1));
+        }
+        api_entries.extend(list.items.iter().filter_map(api_entry));
+        let mut new = 0;
+        for item in &list.items {
+            new += usize::from(match item.id {
+                Some(id) => c.add_id("mobile_api", id),
+                None => item
+                    .url
+                    .as_deref()
+                    .is_some_and(|u| c.add_str("mobile_api", u, &ctx.identity.base)),
+            });
+        }
+        if new == 0 {
+            ctx.warn(format!(
+                "the mobile post list repeats itself at page {page} (nothing new): stopped there"
+            ));
+            break;
+        }
+        match list.next_page {
+            Some(next) if next > page && next < MAX_MOBILE_PAGES => page = next,
+            _ => {
+                walk.whole = true;
+                break;
+            }
+        }
+        if !ahead.contains_key(&page)
+            && let Some(last) = last_page
+            && page <= last
+        {
+            let end = last.min(page + window - 1).min(MAX_MOBILE_PAGES - 1);
+            ahead = fetch_ahead(ctx, page..=end).await;
+        }
     }
     c.flush()?;
     ctx.db().record_api_entries(&api_entries)?;
-    if let Some(t) = mobile_total {
-        ctx.db().set_meta("mobile_total", &t.to_string())?;
-    }
-    if let Some(t) = c.found.sidebar_total {
-        ctx.db().set_meta("sidebar_total", &t.to_string())?;
-    }
+    Ok(walk)
+}
 
-    // sitemap.xml and nested sitemaps.
+/// sitemap.xml and the sitemaps it nests (at most 100).
+async fn walk_sitemaps(
+    ctx: &Arc<Ctx>,
+    c: &mut Collector<'_>,
+    bar: &indicatif::ProgressBar,
+) -> Result<(), CrawlError> {
     let mut maps: VecDeque<Url> = ctx.identity.base.join("/sitemap.xml").into_iter().collect();
     let mut seen_maps = HashSet::new();
     while let Some(url) = maps.pop_front() {
@@ -346,9 +438,11 @@ pub(crate) async fn discover(
         }
         bar.inc(1);
     }
-    c.flush()?;
+    c.flush()
+}
 
-    // The RSS feed.
+/// The RSS feed.
+async fn read_rss(ctx: &Arc<Ctx>, c: &mut Collector<'_>) -> Result<(), CrawlError> {
     if let Ok(url) = ctx.identity.base.join("/rss") {
         match get_text(ctx, &url).await.and_then(|t| parse_rss(&t)) {
             Ok(feed) => {
@@ -359,9 +453,7 @@ pub(crate) async fn discover(
             Err(e) => ctx.warn(format!("rss skipped: {e}")),
         }
     }
-    c.flush()?;
-    bar.finish_and_clear();
-    Ok(c.found)
+    c.flush()
 }
 
 /// What the mobile list said about an item with an id.

@@ -11,6 +11,7 @@ pub mod integrity;
 mod pages;
 mod passes;
 pub mod scan;
+pub mod sniff;
 mod verdict;
 pub mod wayback;
 
@@ -51,6 +52,9 @@ pub struct CrawlOptions {
     pub asset_proxy: Option<Url>,
     /// Fetch comments.
     pub comments: bool,
+    /// Walk every listing, category and paging page even when the mobile list already named
+    /// every post the blog counts (`--exhaustive-discovery`).
+    pub exhaustive_discovery: bool,
     /// Repair only (`--retry-failed`): skip discovery and the id scan; fetch what is failed,
     /// pending, or deleted/damaged on disk.
     pub retry_failed: bool,
@@ -76,7 +80,7 @@ pub enum CrawlError {
         /// What was seen instead.
         why: String,
     },
-    /// The archive directory cannot be used.
+    /// The archive directory cannot be used (a condition, not a failed call: see the others).
     #[error("cannot use the archive directory {path}: {message}")]
     Archive {
         /// The directory.
@@ -93,6 +97,38 @@ pub enum CrawlError {
         url: String,
         /// 404 or 410.
         status: u16,
+    },
+    /// The archive directory cannot be created or written.
+    #[error(
+        "cannot use the archive directory {path}; check that it is a writable directory and the disk is not full"
+    )]
+    ArchiveDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file of the archive could not be written.
+    #[error("cannot write into the archive {path}")]
+    Write {
+        /// The archive.
+        path: PathBuf,
+        /// Why (names the file).
+        #[source]
+        source: crate::Error,
+    },
+    /// A step of the run stopped with an error of its own (a worker task, the extract stage, the
+    /// replay of a saved blog, the WARC recorder).
+    #[error("{step} stopped for {path}")]
+    Step {
+        /// What was running.
+        step: &'static str,
+        /// The archive or directory it worked on.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The state database failed.
     #[error(transparent)]
@@ -169,18 +205,18 @@ impl Ctx {
 }
 
 fn prepare_archive(out: &Path) -> Result<ArchiveDb, CrawlError> {
-    std::fs::create_dir_all(out).map_err(|e| CrawlError::Archive {
+    std::fs::create_dir_all(out).map_err(|source| CrawlError::ArchiveDir {
         path: out.to_path_buf(),
-        message: e.to_string(),
+        source,
     })?;
     // Prove the directory is writable before any request is sent.
     let probe = out.join(".write-test");
     let written = std::fs::write(&probe, b"ok");
     // Removed whether or not the write worked: a full disk can create the file and fail the write.
     let _ = std::fs::remove_file(&probe);
-    written.map_err(|e| CrawlError::Archive {
+    written.map_err(|source| CrawlError::ArchiveDir {
         path: out.to_path_buf(),
-        message: format!("not writable: {e}"),
+        source,
     })?;
     remove_stale_temp_files(out);
     Ok(ArchiveDb::open(
@@ -324,7 +360,9 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
             ..discovery::Found::default()
         }
     } else {
-        let found = discovery::discover(&ctx, &home, &opts.blog, progress).await?;
+        let found =
+            discovery::discover(&ctx, &home, &opts.blog, opts.exhaustive_discovery, progress)
+                .await?;
         pages::fetch_slugs(&ctx, &found.slugs, progress).await?;
         found
     };

@@ -78,7 +78,7 @@ fn is_cloud_class(c: &str) -> bool {
 }
 
 /// True when at least [`POST_LIST_MIN_ITEMS`] child elements of `el` each link to an entry page.
-fn is_post_list(el: ElementRef<'_>, base: Option<&Url>) -> bool {
+pub(crate) fn is_post_list(el: ElementRef<'_>, base: Option<&Url>) -> bool {
     let mut items = 0;
     for child in el.children().filter_map(ElementRef::wrap) {
         let links_entry = std::iter::once(child)

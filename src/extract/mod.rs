@@ -24,6 +24,7 @@ pub mod decode;
 pub mod images;
 mod meta;
 mod noise;
+pub mod probe;
 pub mod selectors;
 mod structure;
 mod text;
@@ -43,10 +44,15 @@ use self::clean::clean_body;
 use self::dates::{parse_meta_date, parse_visible_date};
 use self::meta::{HeadMeta, read_head_meta};
 use self::selectors::{BODY, BODY_FALLBACKS, SelectorProfile, TITLE};
-use self::structure::{Region, locate};
+use self::structure::{Region, body_after_title, locate};
 pub use self::text::normalize_whitespace;
 use crate::error::{Error, Result};
 use crate::model::{Body, EntryId, PageKind, Post};
+
+/// The version of the extraction rules. The archive keeps each extracted post keyed by it (and by
+/// the raw page's sha256): bump it whenever a change to `extract` changes what a page extracts to,
+/// so archives re-extract their pages instead of serving stale posts.
+pub const EXTRACTOR_VERSION: u32 = 1;
 
 /// What is known about a page besides its HTML.
 #[derive(Debug, Clone, Default)]
@@ -102,6 +108,7 @@ static ID_IN_URL: LazyLock<Regex> = LazyLock::new(|| {
 /// [`Error::NotTistory`] when the page has nothing Tistory writes, [`Error::NoEntryId`] when a
 /// post's entry id cannot be found anywhere.
 pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) -> Result<Page> {
+    probe::record(&source.path);
     let doc = Html::parse_document(html);
     let depth = max_depth(&doc);
     if depth > MAX_DEPTH {
@@ -112,7 +119,7 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
         });
     }
     let meta = read_head_meta(&doc);
-    let container = find_body(&doc, profile);
+    let mut container = find_body(&doc, profile);
     if !is_tistory(&meta, html, container.is_some()) {
         return Err(Error::NotTistory {
             path: source.path.clone(),
@@ -122,7 +129,7 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
     let notice_url = url.as_deref().is_some_and(|u| u.contains("/notice/"))
         || meta.entry_type.as_deref() == Some("NOTICE");
     let body_from_profile = profile.body.iter().any(|s| doc.select(s).next().is_some());
-    let verdict = classify(
+    let mut verdict = classify(
         &doc,
         &meta,
         container,
@@ -130,6 +137,21 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
         notice_url,
         body_from_profile,
     );
+    let mut found_by_structure = false;
+    if container.is_none()
+        && verdict.kind == PageKind::Other
+        && looks_like_entry(&meta, url.as_deref())
+        && let Some(body) = body_after_title(
+            &doc,
+            title(&doc, &meta, profile).as_deref(),
+            url.as_deref().and_then(|u| Url::parse(u).ok()).as_ref(),
+        )
+    {
+        // A skin whose body container has no name we know: the largest block after the title.
+        container = Some(body);
+        found_by_structure = true;
+        verdict = classify(&doc, &meta, container, source.http_status, notice_url, true);
+    }
     if !verdict.kind.is_entry() {
         return Ok(Page::NotEntry {
             kind: verdict.kind,
@@ -153,6 +175,12 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
         None => format!("/{id}"),
     });
     let mut warnings = Vec::new();
+    if found_by_structure {
+        warnings.push(
+            "no known body container: the body is the largest block after the title; if it is wrong, name it with --selectors"
+                .to_string(),
+        );
+    }
     if !html.to_ascii_lowercase().contains("</html>") && html.len() > 200 {
         warnings.push(
             "the page looks truncated (no </html>): text at its end may be missing".to_string(),
@@ -209,6 +237,15 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
         body,
         warnings,
     })))
+}
+
+/// True when the page says it is one entry: post metadata, or an entry URL (`/123`, `/entry/slug`).
+fn looks_like_entry(meta: &HeadMeta, url: Option<&str>) -> bool {
+    meta.txid.is_some()
+        || meta.entry_info.is_some()
+        || meta.published_time.is_some()
+        || meta.og_type.as_deref() == Some("article")
+        || url.is_some_and(|u| chrome::is_entry_link(u, None))
 }
 
 /// The deepest element nesting extraction walks. Blink's HTML parser stops nesting at 512 too,

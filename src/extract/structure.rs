@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset};
 use scraper::{ElementRef, Html, Node};
 use url::Url;
 
-use super::chrome::{Chrome, find_chrome};
+use super::chrome::{Chrome, find_chrome, is_post_list};
 use super::dates::parse_visible_date;
 use super::text::normalize_whitespace;
 
@@ -50,6 +50,73 @@ pub(crate) fn locate<'a>(
         chrome: find_chrome(doc, &keep, base),
         base: base.cloned(),
     }
+}
+
+/// The body of a page whose container has no name we know: the title is located (outside chrome,
+/// a heading preferred), and of the blocks that follow it, at every level of its ancestry, the one
+/// with the most text (outside chrome) is the body. `None` without a title or without any text after it.
+pub(crate) fn body_after_title<'a>(
+    doc: &'a Html,
+    title: Option<&str>,
+    base: Option<&Url>,
+) -> Option<ElementRef<'a>> {
+    let title = normalize_whitespace(title?);
+    // A title repeated in a list of other posts is not the post's heading.
+    let in_post_list = |e: &ElementRef<'_>| {
+        e.ancestors()
+            .filter_map(ElementRef::wrap)
+            .take(6)
+            .any(|a| is_post_list(a, base))
+    };
+    let heading = |e: &ElementRef<'_>| {
+        std::iter::once(*e)
+            .chain(e.ancestors().filter_map(ElementRef::wrap).take(2))
+            .any(|a| matches!(a.value().name(), "h1" | "h2" | "h3" | "h4"))
+    };
+    let candidates: Vec<ElementRef<'a>> = doc
+        .root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| !is_outside_content(*e, None) && !in_post_list(e))
+        .filter(|e| normalize_whitespace(&e.text().collect::<String>()) == title)
+        .collect();
+    let anchor = candidates
+        .iter()
+        .find(|e| heading(e))
+        .or(candidates.first())
+        .copied()?;
+    let chrome = find_chrome(doc, &[anchor], base);
+    let mut best: Option<(usize, ElementRef<'a>)> = None;
+    let mut branch = anchor;
+    for ancestor in anchor.ancestors().filter_map(ElementRef::wrap) {
+        for sibling in branch.next_siblings().filter_map(ElementRef::wrap) {
+            if chrome.contains(sibling) {
+                continue;
+            }
+            let len = visible_len(sibling, &chrome);
+            if best.is_none_or(|(b, _)| len > b) {
+                best = Some((len, sibling));
+            }
+        }
+        branch = ancestor;
+    }
+    best.filter(|(len, _)| *len > 0).map(|(_, el)| el)
+}
+
+/// Characters of text in `el` outside chrome, scripts and styles.
+fn visible_len(el: ElementRef<'_>, chrome: &Chrome) -> usize {
+    el.descendants()
+        .filter_map(|n| match n.value() {
+            Node::Text(t) => Some((n, t)),
+            _ => None,
+        })
+        .filter(|(n, _)| {
+            n.parent().and_then(ElementRef::wrap).is_some_and(|p| {
+                !chrome.contains(p) && !matches!(p.value().name(), "script" | "style" | "noscript")
+            })
+        })
+        .map(|(_, t)| t.trim().chars().count())
+        .sum()
 }
 
 /// The element whose text is the title, nearest the body: among every element showing exactly the

@@ -378,11 +378,13 @@ impl Fetcher {
                 sent_at,
                 ..head.into_exchange(&final_url)
             };
-            body = tap::decode_content(&exchange).map_err(|message| FetchError::Truncated {
+            // Recorded as received even when it cannot be decoded: the bytes did arrive whole.
+            let decoded = tap::decode_content(&exchange);
+            tap.record(exchange).await;
+            body = decoded.map_err(|message| FetchError::Truncated {
                 url: url.to_string(),
                 message,
             })?;
-            tap.record(exchange).await;
         }
         Ok((
             Fetched {

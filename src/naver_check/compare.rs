@@ -393,3 +393,159 @@ pub fn assess(input: AssessInput<'_>) -> NaverReport {
         threshold: input.threshold,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bundle::NaverPostRef;
+
+    fn post(id: EntryId, url: &str, body: &str) -> ExpectedPost {
+        ExpectedPost {
+            id,
+            title: format!("글 {id}"),
+            // As the bundle writes it: the footer shows the address decoded.
+            body_text: format!(
+                "{body}\n\n이 글은 티스토리({})에 처음 발행되었습니다.",
+                percent_decode(url)
+            ),
+            images: 0,
+            original_url: url.into(),
+            tags: vec!["봄".into()],
+            category: Some("산책".into()),
+        }
+    }
+
+    fn bundle() -> ExpectedBundle {
+        ExpectedBundle {
+            footer: true,
+            posts: vec![
+                post(1, "https://b.tistory.com/1", "첫 글의 본문입니다."),
+                post(
+                    12,
+                    "https://b.tistory.com/12",
+                    "열두 번째 글, 첫 글(https://b.tistory.com/1) 이야기.",
+                ),
+                post(3, "https://b.tistory.com/entry/%EB%B4%84", "봄 이야기."),
+            ],
+        }
+    }
+
+    fn page_of(p: &ExpectedPost) -> NaverPage {
+        NaverPage {
+            title: Some(p.title.clone()),
+            text: normalize(&p.body_text),
+            images: 0,
+            category: Some("산책".into()),
+            tags: Some(vec!["봄".into()]),
+        }
+    }
+
+    fn ledger(id: EntryId, log: &str, page: NaverPage) -> LedgerPost {
+        LedgerPost {
+            id,
+            naver_url: format!("https://blog.naver.com/r/{log}"),
+            outcome: PageOutcome::Read(page),
+            rss: None,
+        }
+    }
+
+    #[test]
+    fn the_source_is_the_last_whole_address_in_the_text() {
+        let b = bundle();
+        // Post 12 links to post 1 in its body; its footer (last) names 12, and /1 is not /12.
+        assert_eq!(source_of(&page_of(&b.posts[1]).text, &b), Some(12));
+        assert_eq!(source_of(&page_of(&b.posts[0]).text, &b), Some(1));
+        // The slug address is found in its decoded form.
+        assert_eq!(source_of(&page_of(&b.posts[2]).text, &b), Some(3));
+        assert_eq!(source_of("아무 주소도 없음", &b), None);
+    }
+
+    #[test]
+    fn a_wrong_body_and_a_second_ledger_entry_are_found() {
+        let b = bundle();
+        let report = assess(AssessInput {
+            bundle: &b,
+            blog_id: Some("r".into()),
+            ledger: vec![
+                ledger(1, "100", page_of(&b.posts[0])),
+                // Post 12's entry shows post 1's body and footer (with 12's title).
+                ledger(
+                    12,
+                    "101",
+                    NaverPage {
+                        title: Some("글 12".into()),
+                        ..page_of(&b.posts[0])
+                    },
+                ),
+                ledger(3, "102", page_of(&b.posts[2])),
+            ],
+            others: vec![OtherPost {
+                rss: RssItem {
+                    post: NaverPostRef {
+                        blog_id: "r".into(),
+                        log_no: "103".into(),
+                    },
+                    title: "글 3".into(),
+                    category: None,
+                    tags: None,
+                },
+                outcome: PageOutcome::Unreadable("timeout".into()),
+            }],
+            rss: None,
+            requests: 5,
+            threshold: 0.98,
+        });
+        let kinds = |i: usize| -> Vec<FindingKind> {
+            report.posts[i].findings.iter().map(|f| f.kind).collect()
+        };
+        assert_eq!(kinds(0), [FindingKind::Duplicate]);
+        assert_eq!(
+            kinds(1),
+            [
+                FindingKind::TextLost,
+                FindingKind::FooterMissing,
+                FindingKind::Duplicate
+            ]
+        );
+        assert!(report.posts[1].findings[1].message.contains("names post 1"));
+        // The unreadable RSS post matches post 3 by title: a second copy.
+        assert_eq!(kinds(2), [FindingKind::Duplicate]);
+        assert_eq!(report.unrecorded[0].matched_by, Some(MatchedBy::Title));
+        assert!(report.unrecorded[0].duplicate);
+        assert_eq!((report.checked, report.ok), (3, 0));
+    }
+
+    #[test]
+    fn category_and_tags_are_checked_only_when_shown() {
+        let b = bundle();
+        let mut page = page_of(&b.posts[0]);
+        page.tags = None;
+        page.category = Some("일상 > 산책".into());
+        let r = assess(AssessInput {
+            bundle: &b,
+            blog_id: None,
+            ledger: vec![ledger(1, "1", page.clone())],
+            others: vec![],
+            rss: None,
+            requests: 1,
+            threshold: 0.98,
+        });
+        assert!(r.posts[0].ok, "{:?}", r.posts[0].findings);
+        page.category = Some("요리".into());
+        page.tags = Some(vec!["여름".into()]);
+        let r = assess(AssessInput {
+            bundle: &b,
+            blog_id: None,
+            ledger: vec![ledger(1, "1", page)],
+            others: vec![],
+            rss: None,
+            requests: 1,
+            threshold: 0.98,
+        });
+        let kinds: Vec<_> = r.posts[0].findings.iter().map(|f| f.kind).collect();
+        assert_eq!(
+            kinds,
+            [FindingKind::TagsDiffer, FindingKind::CategoryDiffers]
+        );
+    }
+}

@@ -1,5 +1,5 @@
-//! Fetching public Naver pages, politely: one request at a time, at least
-//! [`NaverFetchOptions::interval`] apart (default two seconds), a User-Agent that names the tool,
+//! Fetching public Naver pages, politely: one request at a time, each sent at least
+//! [`NaverFetchOptions::interval`] (default two seconds) after the previous answer ended, a User-Agent that names the tool,
 //! no cookies (the client has no cookie store and never sends the user's), and on 429 or 5xx a
 //! backoff (the `Retry-After` when Naver gives one, else twice the interval, doubling) up to
 //! [`NaverFetchOptions::attempts`]. The endpoint is configurable ([`NaverEndpoint`]) so tests and
@@ -213,9 +213,11 @@ impl NaverClient {
         loop {
             attempt += 1;
             self.pace(wait).await;
-            self.last = Some(Instant::now());
             self.requests += 1;
             let result = self.http.get(url.clone()).send().await;
+            // The pause counts from the answer, so Naver sees the interval between one answer
+            // and the next request however long the request took to arrive.
+            self.last = Some(Instant::now());
             let backoff =
                 (self.options.interval * 2).max(Duration::from_millis(1)) * 2u32.pow(attempt - 1);
             match result {
@@ -237,10 +239,9 @@ impl NaverClient {
                         continue;
                     }
                     let final_url = resp.url().clone();
-                    let bytes = resp
-                        .bytes()
-                        .await
-                        .map_err(|e| format!("reading {url}: {e}"))?;
+                    let bytes = resp.bytes().await;
+                    self.last = Some(Instant::now());
+                    let bytes = bytes.map_err(|e| format!("reading {url}: {e}"))?;
                     if bytes.len() > MAX_PAGE_BYTES {
                         return Err(format!("{url}: the page is over {MAX_PAGE_BYTES} bytes"));
                     }

@@ -30,6 +30,7 @@ fn verify_complete(out: &Path) -> (bool, String) {
         html: None,
         threshold: 0.99,
         format: VerifyFormat::Text,
+        deep: false,
         naver: None,
     })
     .unwrap();
@@ -239,4 +240,68 @@ async fn a_link_to_a_huge_id_is_probed_once_not_scanned_towards() {
     assert_eq!(rows.len(), 23, "{}", outcome.crawl.render());
     assert_eq!(state(&out, 1_000_000).0, EntryState::Deleted);
     server.shutdown().await;
+}
+
+/// Post 1's image without an extension (see its page): here the CDN answers it with an HTML
+/// error page, which the replay serves as `application/octet-stream`.
+const EXTENSIONLESS_IMAGE: &str = "cfile23.uf.tistory.com/image/2765A13F531C2B7A0E4F2D";
+const HTML_ERROR_PAGE: &[u8] =
+    b"<!DOCTYPE html><html><head><title>Error</title></head><body>expired link</body></html>";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn html_served_as_an_image_is_a_failed_asset_and_never_bundled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = sample_copy(tmp.path());
+    std::fs::write(
+        site.join("assets").join(EXTENSIONLESS_IMAGE),
+        HTML_ERROR_PAGE,
+    )
+    .unwrap();
+    let server = serve_dir(&site, Faults::none()).await;
+    let out = tmp.path().join("archive");
+    crawl_into(&server, &out, settings(2, 0)).await;
+    server.shutdown().await;
+
+    let db = ArchiveDb::open(&out.join("archive.db")).unwrap();
+    let asset = db
+        .assets()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.url.contains(EXTENSIONLESS_IMAGE))
+        .expect("post 1's image is recorded");
+    assert_ne!(asset.state, tistory_migrate::model::AssetState::Ok);
+    assert!(
+        asset
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("an HTML page"),
+        "{asset:?}"
+    );
+    assert!(asset.file.is_none());
+    let (complete, problems) = verify_complete(&out);
+    assert!(!complete, "a missing image is a gap: {problems}");
+
+    crate::support::bin()
+        .arg("bundle")
+        .arg(&out)
+        .assert()
+        .success();
+    for entry in walkdir::WalkDir::new(out.join("naver")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(
+                bytes != HTML_ERROR_PAGE,
+                "the HTML page was bundled as {}",
+                entry.path().display()
+            );
+            assert!(
+                !entry.path().to_string_lossy().ends_with(".html")
+                    || !entry.path().starts_with(out.join("naver/images")),
+                "{}",
+                entry.path().display()
+            );
+        }
+    }
 }

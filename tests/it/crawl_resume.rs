@@ -73,7 +73,10 @@ fn snapshot(out: &Path) -> Snapshot {
             && !rel.starts_with("archive.db")
             && !rel.starts_with("raw/pages/")
         {
-            files.insert(rel, std::fs::read(entry.path()).unwrap());
+            files.insert(
+                rel,
+                crate::support::without_fetch_times(&std::fs::read(entry.path()).unwrap()),
+            );
         }
     }
     let db = ArchiveDb::open(&out.join("archive.db")).unwrap();

@@ -1,4 +1,4 @@
-//! The skin test bed `fixtures/skins/`: pages of our own writing in seven skin families (modern
+//! The skin test bed `fixtures/skins/`: pages of our own writing in eight skin families (modern
 //! official skins, 2016-17 skins, 2009-2013 XHTML layouts), with fields written by reading each
 //! page (`expected.toml`). None of them is a skin the extractor has a class name for: every field
 //! must come from structure.
@@ -92,7 +92,7 @@ const LITERALS: &[&str] = &[
     "<div> 는 태그 이름이다.",
     "경로는 C:\\Users\\페달러\\*.txt 이다.",
     "[참고] 공식 문서를 보라.",
-    "&lt;b&gt; 와 &#65; 도 글자다.",
+    "&lt;b&gt; 와 &#65; 와 &#x41; 도 글자다.",
     "1) 환경 세팅",
     "- 끝 -",
 ];
@@ -212,4 +212,195 @@ fn no_executable_content_survives_into_markdown() {
         "{:?}",
         executable_parts(body)
     );
+}
+
+mod chrome_property {
+    //! Arbitrary skin chrome (sidebars, footers, navigation, related-post lists, tag clouds)
+    //! wrapped around one fixed post never changes the extracted fields or the body text.
+
+    use proptest::prelude::*;
+    use tistory_migrate::extract::selectors::SelectorProfile;
+    use tistory_migrate::extract::{Page, PageSource, extract_page};
+
+    const WORDS: &[&str] = &[
+        "여행", "요리", "개발", "일상", "사진", "독서", "음악", "rust", "메모",
+    ];
+
+    fn word() -> impl Strategy<Value = String> {
+        proptest::sample::select(WORDS).prop_map(str::to_string)
+    }
+
+    fn enc(s: &str) -> String {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    }
+
+    /// One piece of chrome outside the article.
+    fn outer_piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            // The category tree, as Tistory renders it.
+            proptest::collection::vec(word(), 1..5).prop_map(|cats| {
+                let items: String = cats
+                    .iter()
+                    .map(|c| format!("<li><a href=\"/category/{}\">{c}</a></li>", enc(c)))
+                    .collect();
+                format!("<aside class=\"s1\"><ul class=\"tt_category\"><li><a href=\"/category\">분류 전체보기</a><ul>{items}</ul></li></ul></aside>")
+            }),
+            // A tag cloud, sometimes with rel=tag.
+            (proptest::collection::vec(word(), 1..6), any::<bool>()).prop_map(|(tags, rel)| {
+                let rel = if rel { " rel=\"tag\"" } else { "" };
+                let links: String = tags
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| format!("<a href=\"/tag/{}\" class=\"cloud{}\"{rel}>{t}</a> ", enc(t), i % 5 + 1))
+                    .collect();
+                format!("<footer class=\"f\"><div class=\"box\">{links}</div></footer>")
+            }),
+            // A list of recent posts; it may repeat this post's title.
+            (proptest::collection::vec(word(), 3..7), any::<bool>()).prop_map(|(titles, repeat)| {
+                let mut items: String = titles
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| format!("<li><a href=\"/{}\">{t} 이야기</a> <span>2019. 1. {}.</span></li>", 100 + i, i + 1))
+                    .collect();
+                if repeat {
+                    items.push_str("<li><a href=\"/777\">고정된 글의 제목</a></li>");
+                }
+                format!("<div class=\"w\"><h3>최근 글</h3><ul>{items}</ul></div>")
+            }),
+            // Site navigation with category links.
+            proptest::collection::vec(word(), 1..5).prop_map(|cats| {
+                let links: String = cats
+                    .iter()
+                    .map(|c| format!("<a href=\"/category/{}\">{c}</a>", enc(c)))
+                    .collect();
+                format!("<nav class=\"n\"><a href=\"/\">홈</a>{links}</nav>")
+            }),
+            // A site footer with a credit line.
+            word().prop_map(|w| format!("<footer><p>by {w} · Designed by {w}</p><p>2020. 3. 4. 방문자 1</p></footer>")),
+        ]
+    }
+
+    /// Chrome that skins put inside the article, after the body.
+    fn article_footer_piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (word(), proptest::collection::vec(word(), 3..6)).prop_map(|(cat, titles)| {
+                let items: String = titles
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| format!("<li><a href=\"/{}\">{t}</a></li>", 200 + i))
+                    .collect();
+                format!("<div class=\"rel\"><h4><a href=\"/category/{}\">{cat}</a> 의 다른 글</h4><ul>{items}</ul></div>", enc(&cat))
+            }),
+            Just("<nav class=\"pn\"><a href=\"/776\">이전 글</a><a href=\"/778\">다음 글</a></nav>".to_string()),
+        ]
+    }
+
+    fn page(before: &[String], after: &[String], inside: &[String], wrappers: usize) -> String {
+        let article = format!(
+            r#"<article class="a"><header><div class="c"><a href="/category/%EC%97%AC%ED%96%89/%EA%B5%AD%EB%82%B4">국내</a></div><h2>고정된 글의 제목</h2><p class="m">by 고정작가 <span>2015. 6. 7. 08:09</span></p></header>
+<div class="contents_style"><p>첫 문단은 바뀌지 않는다.</p><p>둘째 문단도 그대로다.</p></div>
+<footer class="af"><div class="t"><a href="/tag/%EA%B3%A0%EC%A0%95" rel="tag">고정</a> <a href="/tag/%ED%83%9C%EA%B7%B8" rel="tag">태그</a></div>{}</footer></article>"#,
+            inside.concat()
+        );
+        let mut main = format!("{}{article}{}", before.concat(), after.concat());
+        for i in 0..wrappers {
+            main = format!("<div class=\"wrap{i}\">{main}</div>");
+        }
+        format!(
+            r#"<!doctype html><html><head><meta charset="utf-8"><title>고정된 글의 제목 :: 블로그</title><meta property="og:title" content="고정된 글의 제목"><link rel="canonical" href="https://fixed.tistory.com/777"></head><body id="tt-body-page">{main}</body></html>"#
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn chrome_never_changes_the_fields(
+            before in proptest::collection::vec(outer_piece(), 0..4),
+            after in proptest::collection::vec(outer_piece(), 0..4),
+            inside in proptest::collection::vec(article_footer_piece(), 0..3),
+            wrappers in 0usize..3,
+        ) {
+            let html = page(&before, &after, &inside, wrappers);
+            let Ok(Page::Entry(post)) = extract_page(&html, &PageSource::named("777.html"), &SelectorProfile::default()) else {
+                return Err(TestCaseError::fail("not a post"));
+            };
+            prop_assert_eq!(post.title.as_deref(), Some("고정된 글의 제목"));
+            prop_assert_eq!(post.published.map(|d| d.to_rfc3339()), Some("2015-06-07T08:09:00+09:00".to_string()));
+            prop_assert_eq!(post.author.as_deref(), Some("고정작가"));
+            prop_assert_eq!(post.category.as_deref(), Some("여행/국내"));
+            prop_assert_eq!(&post.tags, &vec!["고정".to_string(), "태그".to_string()]);
+            prop_assert_eq!(&post.body.as_ref().unwrap().text, "첫 문단은 바뀌지 않는다. 둘째 문단도 그대로다.");
+        }
+    }
+}
+
+/// The goal figures: body text recall and precision after rendering the Markdown back (entities
+/// decoded), summed over words, on the shared corpus and on the skin test bed. Printed with
+/// `cargo test --test it text_figures -- --nocapture`.
+#[test]
+fn text_figures_meet_the_goal() {
+    use tistory_migrate::convert::fidelity::text_overlap;
+    let mut sets: Vec<(&str, PathBuf, Vec<String>)> = vec![(
+        "skin test bed",
+        skins(),
+        read_expected(&skins().join("expected.toml"))
+            .into_iter()
+            .map(|e| e.file)
+            .collect(),
+    )];
+    let sample = crate::support::sample_blog();
+    let sample_files = read_expected(&sample.join("expected.toml"))
+        .into_iter()
+        .filter(|e| e.kind == "post" || e.kind == "notice")
+        .map(|e| e.file)
+        .collect();
+    sets.push(("sample blog", sample, sample_files));
+    if let Some(dir) = crate::support::corpus_dir() {
+        let files = read_expected(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/corpus_expected.toml"),
+        )
+        .into_iter()
+        .filter(|e| e.kind == "post" || e.kind == "notice")
+        .map(|e| e.file)
+        .collect();
+        sets.push(("corpus", dir, files));
+    }
+    for (name, dir, files) in sets {
+        let (mut page_words, mut rendered_words) = (0usize, 0usize);
+        let (mut recalled, mut precise) = (0f64, 0f64);
+        let mut worst: Vec<(String, f64, f64)> = Vec::new();
+        for file in &files {
+            let page = extract_file(&dir.join(file));
+            let Page::Entry(post) = &page else { continue };
+            let Some(body) = &post.body else { continue };
+            let md = markdown_of(&page).unwrap();
+            let o = text_overlap(&body.text, &md.body);
+            page_words += o.page_words;
+            rendered_words += o.rendered_words;
+            recalled += o.recall * o.page_words as f64;
+            precise += o.precision * o.rendered_words as f64;
+            worst.push((file.clone(), o.recall, o.precision));
+        }
+        let recall = recalled / page_words.max(1) as f64;
+        let precision = precise / rendered_words.max(1) as f64;
+        worst.sort_by(|a, b| (a.1 + a.2).total_cmp(&(b.1 + b.2)));
+        println!(
+            "{name}: {} posts, {page_words} page words, {rendered_words} rendered words: recall {:.4}%, precision {:.4}%; lowest: {:?}",
+            files.len(),
+            recall * 100.0,
+            precision * 100.0,
+            worst.first()
+        );
+        assert!(recall >= 0.995, "{name}: recall {recall}");
+        assert!(precision >= 0.98, "{name}: precision {precision}");
+    }
 }

@@ -10,7 +10,7 @@ use predicates::prelude::PredicateBooleanExt as _;
 use tistory_migrate::serve::{Faults, ReplayServer};
 
 use crate::crawl::serve_sample;
-use crate::support::{bin, sample_blog};
+use crate::support::{bin, sample_blog, without_fetch_times};
 
 /// An external tool: `$ENV`, else `target/warcio-venv/bin/<name>` (what `.ci/run` makes), else
 /// `<name>` on PATH. Under CI=true a missing tool fails the test; otherwise it is skipped with a
@@ -182,7 +182,7 @@ fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
-            (rel, std::fs::read(e.path()).unwrap())
+            (rel, without_fetch_times(&std::fs::read(e.path()).unwrap()))
         })
         .collect()
 }
@@ -209,8 +209,8 @@ fn issue_12_a_warc_rebuilds_the_same_posts_jsonl_and_markdown() {
         .assert()
         .success();
     assert_eq!(
-        std::fs::read(first.join("posts.jsonl")).unwrap(),
-        std::fs::read(second.join("posts.jsonl")).unwrap()
+        without_fetch_times(&std::fs::read(first.join("posts.jsonl")).unwrap()),
+        without_fetch_times(&std::fs::read(second.join("posts.jsonl")).unwrap())
     );
     let (a, b) = (
         read_tree(&first.join("posts")),
@@ -234,8 +234,8 @@ fn issue_12_a_warc_rebuilds_the_same_posts_jsonl_and_markdown() {
         .assert()
         .success();
     assert_eq!(
-        std::fs::read(first.join("posts.jsonl")).unwrap(),
-        std::fs::read(third.join("posts.jsonl")).unwrap()
+        without_fetch_times(&std::fs::read(first.join("posts.jsonl")).unwrap()),
+        without_fetch_times(&std::fs::read(third.join("posts.jsonl")).unwrap())
     );
 }
 
@@ -313,12 +313,64 @@ async fn issue_12_a_wget_warc_of_the_replay_server_replays_through_migrate() {
             && let (Some(a), Some(b)) = (row["markdown"].as_str(), d["markdown"].as_str())
         {
             assert_eq!(
-                std::fs::read_to_string(rebuilt.join(a)).unwrap(),
-                std::fs::read_to_string(direct.join(b)).unwrap(),
+                String::from_utf8(without_fetch_times(
+                    &std::fs::read(rebuilt.join(a)).unwrap()
+                )),
+                String::from_utf8(without_fetch_times(&std::fs::read(direct.join(b)).unwrap())),
                 "post {id}: the same Markdown"
             );
         }
         compared += 1;
     }
     assert!(compared >= 10, "the wget WARC held {compared} posts");
+}
+
+#[test]
+fn issue_12_serve_replays_a_warc_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("a");
+    bin()
+        .args(["migrate"])
+        .arg(sample_blog())
+        .args(["--warc", "--no-comments", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("tistory-migrate"))
+        .args(["--no-progress", "serve"])
+        .arg(out.join("warc"))
+        .args(["--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    let get = |path: &str| {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let policy = tistory_migrate::fetch::FetchPolicy {
+            rate: None,
+            ..tistory_migrate::fetch::FetchPolicy::default()
+        };
+        let fetcher = tistory_migrate::fetch::Fetcher::new(policy).unwrap();
+        let url = url::Url::parse(&format!("{base}{path}")).unwrap();
+        let r = rt.block_on(fetcher.get(&url, None)).unwrap();
+        (r.status, r.body)
+    };
+    // The page as the crawl saved it, the same bytes from the WARC.
+    let (status, body) = get("/1");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, 200);
+    assert_eq!(body, std::fs::read(out.join("raw/1.html")).unwrap());
 }

@@ -215,21 +215,32 @@ fn kinds(report: &NaverReport, id: u64) -> BTreeSet<FindingKind> {
         .collect()
 }
 
-/// The requests arrived at least the interval apart (less a little for scheduling), and none
-/// carried a cookie; all named the tool.
+/// The requests arrived at least the interval apart (the client waits the interval after each
+/// answer, so this holds however slow the machine), and none carried a cookie; all named the tool.
 pub fn assert_polite(fake: &FakeNaver, interval: Duration) {
     let journal = fake.journal();
     assert!(!journal.is_empty());
     for pair in journal.windows(2) {
         let gap = pair[1].at.duration_since(pair[0].at);
         assert!(
-            gap + Duration::from_millis(30) >= interval,
+            gap >= interval,
             "{} then {} only {gap:?} apart",
             pair[0].path,
             pair[1].path
         );
     }
     assert!(journal.iter().all(|s| !s.cookie), "a cookie was sent");
+    // Shown with --nocapture (the numbers in the report on this issue come from here).
+    let min = journal
+        .windows(2)
+        .map(|p| p[1].at.duration_since(p[0].at))
+        .min()
+        .unwrap_or_default();
+    let span = journal[journal.len() - 1].at.duration_since(journal[0].at);
+    println!(
+        "naver fake: {} requests in {span:?}, closest two {min:?} apart (interval {interval:?})",
+        journal.len()
+    );
     assert!(
         journal
             .iter()

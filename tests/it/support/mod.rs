@@ -113,3 +113,26 @@ window.T.entryInfo = {{"entryId":{id},"isAuthor":false,"categoryId":5,"categoryL
 <body id="tt-body-page"><div id="article-view"><div class="tt_article_useless_p_margin contents_style">{body}</div></div></body></html>"#
     )
 }
+
+/// `bytes` with every live fetch time (`provenance.fetched_at`, in `posts.jsonl` and in Markdown front
+/// matter) replaced by a fixed stand-in. Two runs over the same blog fetch at different moments; that
+/// time is a fact of the run, not of the post, so comparisons of two archives leave it out.
+pub fn without_fetch_times(bytes: &[u8]) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return bytes.to_vec();
+    };
+    let json = regex::Regex::new(r#""fetched_at":"[^"]*""#).unwrap();
+    let yaml = regex::Regex::new(r#"(?m)^(\s*fetched_at: )"[^"]*"$"#).unwrap();
+    let text = json.replace_all(text, r#""fetched_at":"(run time)""#);
+    yaml.replace_all(&text, r#"$1"(run time)""#)
+        .into_owned()
+        .into_bytes()
+}
+
+/// A `posts.jsonl` row without its live fetch time (see [`without_fetch_times`]).
+pub fn row_without_fetch_time(mut row: serde_json::Value) -> serde_json::Value {
+    if let Some(p) = row.get_mut("provenance").and_then(|p| p.as_object_mut()) {
+        p.remove("fetched_at");
+    }
+    row
+}
