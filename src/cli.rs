@@ -97,6 +97,16 @@ pub struct FetchArgs {
     /// Start a new WARC file past this size, in bytes [default: 1000000000].
     #[arg(long, value_name = "BYTES", requires = "warc")]
     pub warc_max_bytes: Option<u64>,
+    /// Also ask the Wayback Machine (CDX API) for the blog's captures and restore the posts the
+    /// live blog no longer serves. Used alone, with a notice, when the blog's home page is gone.
+    #[arg(long)]
+    pub wayback: bool,
+    /// The Wayback Machine to ask (a local mirror, a test server) [default: the public one, web.archive.org].
+    #[arg(long, value_name = "URL")]
+    pub wayback_endpoint: Option<String>,
+    /// Requests per second to the Wayback Machine [default: 0.25].
+    #[arg(long, value_name = "PER_SECOND")]
+    pub wayback_rate: Option<f64>,
 }
 
 /// `crawl` options.

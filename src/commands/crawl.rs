@@ -72,6 +72,7 @@ pub async fn crawl_and_extract(
         asset_proxy,
         comments: settings.comments,
         retry_failed: settings.retry_failed,
+        wayback: settings.wayback,
         exhaustive_discovery: settings.exhaustive_discovery,
     };
     let crawled = crawl(&opts, progress).await;

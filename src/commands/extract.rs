@@ -226,12 +226,12 @@ impl ArchiveIndex {
             .collect();
         let mut provenance = HashMap::new();
         for e in entries {
+            // A live copy's fetch time stays in `archive.db` (`entries.fetched_at`): in the rows it
+            // would make every re-crawl, resume or WARC replay rewrite every row and Markdown file.
             let p = match db.provenance(e.id)? {
                 Some(p) => p,
                 None => Provenance {
-                    origin: Origin::Live {
-                        fetched_at: db.fetched_at(e.id)?,
-                    },
+                    origin: Origin::Live { fetched_at: None },
                     visibility: None,
                     choice: None,
                 },
