@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-/// Default limit on the size of one saved page, in bytes (32 MiB; the largest real post seen is 0.6 MB).
-pub const DEFAULT_MAX_PAGE_BYTES: u64 = 32 * 1024 * 1024;
+pub use crate::extract::decode::DEFAULT_MAX_PAGE_BYTES;
 
 /// Archive a Tistory blog, turn its posts into Markdown, move them to Naver Blog, and prove nothing was lost.
 #[derive(Debug, Parser)]
@@ -98,6 +97,16 @@ pub struct FetchArgs {
     /// Start a new WARC file past this size, in bytes [default: 1000000000].
     #[arg(long, value_name = "BYTES", requires = "warc")]
     pub warc_max_bytes: Option<u64>,
+    /// Also ask the Wayback Machine (CDX API) for the blog's captures and restore the posts the
+    /// live blog no longer serves. Used alone, with a notice, when the blog's home page is gone.
+    #[arg(long)]
+    pub wayback: bool,
+    /// The Wayback Machine to ask (a local mirror, a test server) [default: the public one, web.archive.org].
+    #[arg(long, value_name = "URL")]
+    pub wayback_endpoint: Option<String>,
+    /// Requests per second to the Wayback Machine [default: 0.25].
+    #[arg(long, value_name = "PER_SECOND")]
+    pub wayback_rate: Option<f64>,
 }
 
 /// `crawl` options.
@@ -142,7 +151,7 @@ pub struct ImportArgs {
     /// The backup file: the zip from 관리 → 데이터 관리 → 백업, or an old XML backup (told apart by content).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// The archive directory [default: output/<blog>].
+    /// The archive directory [default: output/BLOG/, BLOG being the blog's name].
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// The blog's Tistory name (NAME of NAME.tistory.com), when the backup does not tell it.
@@ -174,6 +183,10 @@ pub struct VerifyArgs {
     /// Print only the commands that repair the gaps, one per line.
     #[arg(long, conflicts_with = "json")]
     pub repair: bool,
+    /// Extract every saved page again to measure its text, instead of reading the archive's
+    /// extracted posts (slower; checks the extraction itself).
+    #[arg(long)]
+    pub deep: bool,
     /// Also fetch every post the ledger records from Naver and compare it with the bundle (exit 4
     /// when one is not intact). Reads public pages only, one request every two seconds.
     #[arg(long)]

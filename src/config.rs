@@ -21,6 +21,8 @@ pub struct CrawlSettings {
     pub scan_margin: Option<u64>,
     /// `crawl --retry-failed`: repair only (no discovery, no id scan).
     pub retry_failed: bool,
+    /// The Wayback Machine source (`--wayback`, `--wayback-endpoint`, `--wayback-rate`).
+    pub wayback: crate::crawl::wayback::WaybackOptions,
     /// `--warc`: the size at which a WARC file is finished and a new one started; `None` = no WARC.
     pub warc_max_bytes: Option<u64>,
     /// `--exhaustive-discovery`: walk every listing page too.
@@ -72,7 +74,31 @@ pub fn crawl_settings(args: &FetchArgs, local: bool) -> Result<CrawlSettings, St
         policy.request_deadline = std::time::Duration::from_secs_f64(secs.min(86_400.0));
     }
     policy.respect_robots = !args.ignore_robots;
+    let mut wayback = crate::crawl::wayback::WaybackOptions {
+        forced: args.wayback,
+        ..crate::crawl::wayback::WaybackOptions::default()
+    };
+    if let Some(e) = &args.wayback_endpoint {
+        wayback.endpoint = url::Url::parse(e)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .ok_or_else(|| {
+                format!(
+                    "--wayback-endpoint {e}: give an http(s) address, e.g. https://web.archive.org"
+                )
+            })?;
+    }
+    match args.wayback_rate {
+        Some(r) if !r.is_finite() || r <= 0.0 => {
+            return Err(format!(
+                "--wayback-rate {r}: give requests per second, more than 0"
+            ));
+        }
+        Some(r) => wayback.rate = r,
+        None => {}
+    }
     Ok(CrawlSettings {
+        wayback,
         policy,
         refresh: args.refresh,
         comments: !args.no_comments,

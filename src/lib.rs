@@ -50,6 +50,7 @@ pub mod desk;
 pub mod discover;
 pub mod error;
 pub mod extract;
+pub mod extracted;
 pub mod fetch;
 pub mod import;
 pub mod markup;

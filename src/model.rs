@@ -110,7 +110,7 @@ pub struct Attachment {
 }
 
 /// A post as extraction reads it off one page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Post {
     /// The entry id.
     pub id: EntryId,
@@ -139,7 +139,7 @@ pub struct Post {
 }
 
 /// A post body after the Tistory clean-up: simple HTML ready for Markdown conversion.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Body {
     /// The cleaned HTML (no scripts, ads, event handlers; original image URLs).
     pub html: String,

@@ -136,7 +136,7 @@ pub fn wayback_date(timestamp: &str) -> Option<DateTime<FixedOffset>> {
 }
 
 /// Joins a footer sentence ending "…발행되었습니다." with a provenance clause:
-/// "…발행되었고, <clause>." Text not ending that way gets the clause as its own sentence.
+/// "…발행되었고, `<clause>`." Text not ending that way gets the clause as its own sentence.
 #[must_use]
 pub fn footer_with_clause(footer: &str, clause: &str) -> String {
     let trimmed = footer.trim_end();

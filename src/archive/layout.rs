@@ -6,6 +6,7 @@
 //!   archive.db                 state (SQLite), written by crawl
 //!   raw/<id>.html              post pages exactly as served
 //!   raw/pages/<name>.html      listing and other pages
+//!   extracted/<id>.json        the post extracted from raw/<id>.html, keyed by its sha256
 //!   assets/<ab>/<sha256>.<ext> images and attachments by content hash
 //!   comments/<id>.json         comments per post
 //!   posts/<id>.md              Markdown with front matter
@@ -28,6 +29,8 @@ pub const ASSETS_DIR: &str = "assets";
 pub const ARCHIVE_DB: &str = "archive.db";
 /// The folder of listing and other non-entry pages, inside [`RAW_DIR`].
 pub const RAW_PAGES_DIR: &str = "pages";
+/// The folder of extracted-post artifacts.
+pub const EXTRACTED_DIR: &str = "extracted";
 /// The folder of comments files.
 pub const COMMENTS_DIR: &str = "comments";
 
@@ -48,6 +51,12 @@ pub fn raw_page_rel(id: EntryId) -> String {
 #[must_use]
 pub fn raw_listing_rel(name: &str) -> String {
     format!("{RAW_DIR}/{RAW_PAGES_DIR}/{}.html", safe_name(name))
+}
+
+/// `extracted/<id>.json`, relative to the archive: the post extracted from `raw/<id>.html`.
+#[must_use]
+pub fn extracted_rel(id: EntryId) -> String {
+    format!("{EXTRACTED_DIR}/{id}.json")
 }
 
 /// `comments/<id>.json`, relative to the archive.
@@ -137,6 +146,7 @@ mod tests {
         assert_eq!(markdown_rel(42), "posts/42.md");
         assert_eq!(raw_page_rel(42), "raw/42.html");
         assert_eq!(comments_rel(42), "comments/42.json");
+        assert_eq!(extracted_rel(42), "extracted/42.json");
         assert_eq!(
             raw_listing_rel("category_a/b"),
             "raw/pages/category_a_b.html"

@@ -3,6 +3,7 @@
 
 pub mod confine;
 pub mod db;
+pub mod extracted;
 pub mod hash;
 pub mod layout;
 pub mod store;

@@ -57,7 +57,7 @@ impl CategoryMap {
     /// The file's text (pretty JSON, ending in a newline).
     #[must_use]
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        let mut s = serde_json::to_string_pretty(self).expect("a category map always serialises");
         s.push('\n');
         s
     }

@@ -1,6 +1,6 @@
 //! Checks of a bundle against its manifest, as pure comparisons: file hashes against
 //! `bundle.json`'s checksums (missing, modified, unlisted files) and the upload order. The command
-//! hashes the files ([`crate::commands::bundle::check_bundle`]); the desk uses the same functions.
+//! hashes the files ([`crate::bundle::check::check_bundle`]); the desk uses the same functions.
 
 use std::collections::BTreeMap;
 use std::fmt;

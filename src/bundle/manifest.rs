@@ -1,6 +1,6 @@
 //! `bundle.json` and `post.json`: what a bundle holds, in upload order, with a sha256 of every
 //! file so that a bundle edited by hand or copied half-way is caught before anything is published
-//! ([`compare_checksums`], re-exported from [`super::integrity`]). The schema is versioned ([`BUNDLE_SCHEMA_VERSION`]); add fields, never
+//! ([`super::integrity::compare_checksums`]). The schema is versioned ([`BUNDLE_SCHEMA_VERSION`]); add fields, never
 //! rename. Pure: the command hashes the files and writes the JSON.
 
 use std::collections::BTreeMap;
@@ -242,5 +242,3 @@ pub struct PostManifest {
     /// What the conversion dropped or changed.
     pub warnings: Vec<String>,
 }
-
-pub use super::integrity::{BundleProblem, BundleProblemKind, check_order, compare_checksums};

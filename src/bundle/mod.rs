@@ -20,6 +20,7 @@
 
 mod blocks;
 pub mod categories;
+pub mod check;
 pub mod footer;
 pub mod guide;
 pub mod integrity;

@@ -299,7 +299,10 @@ pub fn build_post(src: &PostSource<'_>, ctx: &PostContext<'_>) -> BuiltPost {
         content_sha256,
         warnings,
     };
-    let mut post_json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    // Plain structs of strings and numbers: serialising cannot fail, and an empty post.json would
+    // pass for a post with nothing in it.
+    let mut post_json =
+        serde_json::to_vec_pretty(&manifest).expect("a post manifest always serialises");
     post_json.push(b'\n');
     let paste = paste_page(&title, &body.html);
     BuiltPost {

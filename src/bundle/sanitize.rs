@@ -14,6 +14,7 @@ use serde::Serialize;
 
 mod inline;
 mod structure;
+mod text;
 
 use super::blocks::{Block, Inline, Mark, placeholder, render_html, render_text};
 use super::warnings::Warnings;
@@ -203,7 +204,7 @@ fn is_block(name: &str) -> bool {
 }
 
 fn flush(para: &mut Vec<Inline>, out: &mut Vec<Block>) {
-    if let Some(content) = inline::trimmed(std::mem::take(para)) {
+    if let Some(content) = text::trimmed(std::mem::take(para)) {
         out.push(Block::Para(content));
     }
 }
@@ -265,7 +266,7 @@ impl Sanitizer<'_> {
             },
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                 Warnings::count(&mut self.w.headings, name);
-                if let Some(content) = inline::trimmed(self.inlines(node)) {
+                if let Some(content) = text::trimmed(self.inlines(node)) {
                     out.push(Block::Heading(content));
                 }
             }
@@ -294,7 +295,7 @@ impl Sanitizer<'_> {
                 let label = node
                     .children()
                     .find(is_summary)
-                    .and_then(|s| inline::trimmed(self.inlines(s)))
+                    .and_then(|s| text::trimmed(self.inlines(s)))
                     .unwrap_or_else(|| vec![Inline::Text("더보기".into())]);
                 out.push(Block::Para(vec![Inline::Marked(Mark::Strong, label)]));
                 let inner = self.blocks_of(node.children().filter(|c| !is_summary(c)), in_quote);

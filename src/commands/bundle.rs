@@ -4,7 +4,6 @@
 //! `categories.json` edits. Every file is written atomically and `bundle.json` last, so an
 //! interrupted run leaves no manifest and [`check_bundle`] says so.
 
-mod check;
 mod report;
 pub(crate) mod source;
 
@@ -15,7 +14,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 use chrono::DateTime;
 
-pub use check::{check_bundle, read_bundle_manifest};
+pub use crate::bundle::check::{check_bundle, read_bundle_manifest};
 pub use report::BundleReport;
 use source::ArchiveSource;
 

@@ -50,7 +50,7 @@ pub fn default_archive_dir(blog: &Url) -> PathBuf {
 /// Crawls `blog` into `out` and extracts the archive.
 ///
 /// # Errors
-/// [`CrawlError`] when the crawl cannot run; an extract failure as [`CrawlError::Archive`].
+/// [`CrawlError`] when the crawl cannot run; an extract failure as [`CrawlError::Step`].
 pub async fn crawl_and_extract(
     blog: Url,
     out: PathBuf,
@@ -78,6 +78,7 @@ pub async fn crawl_and_extract(
         asset_proxy,
         comments: settings.comments,
         retry_failed: settings.retry_failed,
+        wayback: settings.wayback,
         exhaustive_discovery: settings.exhaustive_discovery,
     };
     let crawled = crawl(&opts, progress).await;
@@ -96,17 +97,19 @@ pub async fn crawl_and_extract(
         inputs: vec![out.clone()],
         out: Some(out.clone()),
         profile: SelectorProfile::default(),
-        max_page_bytes: crate::cli::DEFAULT_MAX_PAGE_BYTES,
+        max_page_bytes: crate::extract::decode::DEFAULT_MAX_PAGE_BYTES,
     };
     let extract = tokio::task::spawn_blocking(move || run_extract(&extract_opts))
         .await
-        .map_err(|e| CrawlError::Archive {
+        .map_err(|e| CrawlError::Step {
+            step: "extract",
             path: out.clone(),
-            message: e.to_string(),
+            source: Box::new(e),
         })?
-        .map_err(|e| CrawlError::Archive {
+        .map_err(|e| CrawlError::Step {
+            step: "extract",
             path: out.clone(),
-            message: format!("{e:#}"),
+            source: e.into(),
         })?;
     Ok(CrawlOutcome {
         crawl: crawl_report,
@@ -122,6 +125,18 @@ fn start_warc(
     out: &std::path::Path,
     max_file_bytes: u64,
 ) -> Result<(crate::fetch::tap::ExchangeTap, WarcRecorder), CrawlError> {
+    // Marked first, so that even a run killed before its first file leaves verify checking.
+    let db_path = out.join(crate::archive::layout::ARCHIVE_DB);
+    std::fs::create_dir_all(out).map_err(|e| CrawlError::Archive {
+        path: out.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    crate::archive::db::ArchiveDb::open(&db_path)
+        .and_then(|db| db.set_meta(crate::warc::WARC_META, "1"))
+        .map_err(|e| CrawlError::Archive {
+            path: db_path.clone(),
+            message: crate::report::error_chain(&e),
+        })?;
     let host = blog.host_str().unwrap_or("blog");
     let name = host.strip_suffix(".tistory.com").unwrap_or(host);
     let opts = WarcOptions {
@@ -130,9 +145,10 @@ fn start_warc(
         max_file_bytes,
         info: vec![("tistory-migrate-blog".to_string(), blog.to_string())],
     };
-    WarcRecorder::start(opts).map_err(|e| CrawlError::Archive {
+    WarcRecorder::start(opts).map_err(|e| CrawlError::Step {
+        step: "the WARC recorder",
         path: out.join(WARC_DIR),
-        message: crate::report::error_chain(&e),
+        source: Box::new(e),
     })
 }
 
@@ -143,13 +159,15 @@ async fn finish_warc(
     let dir = out.join(WARC_DIR);
     tokio::task::spawn_blocking(move || recorder.finish())
         .await
-        .map_err(|e| CrawlError::Archive {
+        .map_err(|e| CrawlError::Step {
+            step: "the WARC recorder",
             path: dir.clone(),
-            message: e.to_string(),
+            source: Box::new(e),
         })?
-        .map_err(|e| CrawlError::Archive {
+        .map_err(|e| CrawlError::Step {
+            step: "the WARC recorder",
             path: dir,
-            message: crate::report::error_chain(&e),
+            source: Box::new(e),
         })
 }
 

@@ -13,10 +13,10 @@ use crate::archive::db::{ArchiveDb, AssetRow, EntryRow, EntryState};
 use crate::archive::layout::{self, ARCHIVE_DB, POSTS_JSONL, RAW_DIR};
 use crate::archive::store::write_atomic;
 use crate::convert::{ImageMap, to_markdown, to_record};
-use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::witness::{ListFields, second_witness};
-use crate::extract::{Page, PageSource, extract_page};
+use crate::extract::{Page, PageSource};
+use crate::extracted::{ArtifactUse, PostReader};
 use crate::model::{
     AssetState, AssetStatus, CommentsRef, CommentsState, PageKind, Post, PostRecord, PostStatus,
 };
@@ -94,7 +94,7 @@ enum Outcome {
     Failed(FileProblem),
 }
 
-fn process_file(path: &Path, opts: &ExtractOptions) -> Outcome {
+fn process_file(path: &Path, opts: &ExtractOptions, reader: &PostReader<'_>) -> Outcome {
     let size = match std::fs::metadata(path) {
         Ok(m) => m.len(),
         Err(e) => return Outcome::Failed(FileProblem::error(path, &format!("cannot read: {e}"))),
@@ -111,16 +111,9 @@ fn process_file(path: &Path, opts: &ExtractOptions) -> Outcome {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(FileProblem::error(path, &format!("cannot read: {e}"))),
     };
-    let decoded = match decode_page(&bytes, path) {
-        Ok(d) => d,
-        Err(e) => return Outcome::Failed(FileProblem::from_error(path, &e)),
-    };
-    let source = PageSource::named(path);
-    match extract_page(&decoded.html, &source, &opts.profile) {
-        Ok(Page::Entry(mut post)) => {
-            post.warnings.splice(0..0, decoded.warnings);
-            Outcome::Entry(post)
-        }
+    // An archive's page is read from its extracted-post artifact when that is current.
+    match reader.read(&bytes, &PageSource::named(path)) {
+        Ok(Page::Entry(post)) => Outcome::Entry(post),
         Ok(Page::NotEntry { kind, reason }) => Outcome::NotPost(NotPost {
             path: path.to_path_buf(),
             kind,
@@ -140,7 +133,8 @@ fn blogs_of(posts: &BTreeMap<u64, (PathBuf, Post)>) -> Vec<String> {
 
 /// Reads and extracts every file on all cores; outcomes come back in the order of `files`.
 fn process_all(files: &[PathBuf], opts: &ExtractOptions) -> Vec<Outcome> {
-    crate::parallel::par_map(files, |p| process_file(p, opts))
+    let reader = PostReader::new(&opts.profile, ArtifactUse::ReadWrite);
+    crate::parallel::par_map(files, |p| process_file(p, opts, &reader))
 }
 
 fn default_out_dir(blogs: &[String]) -> PathBuf {
@@ -232,12 +226,12 @@ impl ArchiveIndex {
             .collect();
         let mut provenance = HashMap::new();
         for e in entries {
+            // A live copy's fetch time stays in `archive.db` (`entries.fetched_at`): in the rows it
+            // would make every re-crawl, resume or WARC replay rewrite every row and Markdown file.
             let p = match db.provenance(e.id)? {
                 Some(p) => p,
                 None => Provenance {
-                    origin: Origin::Live {
-                        fetched_at: db.fetched_at(e.id)?,
-                    },
+                    origin: Origin::Live { fetched_at: None },
                     visibility: None,
                     choice: None,
                 },

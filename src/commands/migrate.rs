@@ -55,9 +55,10 @@ pub async fn migrate_directory(
     let name = site.blog.name.clone();
     let server = start(site, Faults::default(), 0)
         .await
-        .map_err(|e| CrawlError::Archive {
+        .map_err(|e| CrawlError::Step {
+            step: "the replay server",
             path: dir.to_path_buf(),
-            message: format!("cannot start the replay server: {e}"),
+            source: Box::new(e),
         })?;
     let base = Url::parse(&format!("http://{}/", server.addr))
         .expect("a socket address makes a valid URL");
@@ -125,6 +126,7 @@ fn verify_only(out: &Path, prior: Exit) -> (String, Exit) {
         html: None,
         threshold: DEFAULT_FIDELITY_THRESHOLD,
         format: VerifyFormat::Text,
+        deep: false,
         naver: None,
     };
     match run_verify(&opts) {

@@ -13,9 +13,9 @@ use crate::archive::store::write_atomic;
 use crate::cli::VerifyArgs;
 use crate::convert::{DEFAULT_FIDELITY_THRESHOLD, check_fidelity};
 use crate::crawl::integrity::file_sha256;
-use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
-use crate::extract::{Page, PageSource, extract_page};
+use crate::extract::{Page, PageSource};
+use crate::extracted::{ArtifactUse, PostReader};
 use crate::model::{EntryId, PostRecord};
 use crate::report::Exit;
 use crate::verify::report_html::percent_path;
@@ -46,6 +46,8 @@ pub struct VerifyOptions {
     pub threshold: f64,
     /// What to print.
     pub format: VerifyFormat,
+    /// Extract every saved page again (`--deep`) instead of reading the extracted posts.
+    pub deep: bool,
     /// The Naver-side check (`--naver`), when asked for.
     pub naver: Option<crate::naver_check::NaverCheckOptions>,
 }
@@ -78,6 +80,7 @@ impl VerifyOptions {
             html: args.html.clone(),
             threshold,
             format,
+            deep: args.deep,
             naver: args.naver.then_some(naver),
         })
     }
@@ -145,7 +148,12 @@ impl VerifyReport {
 /// [`VerifyError`] when the directory is not an archive or cannot be read, or the HTML report
 /// cannot be written. Gaps are not errors: they are in the report.
 pub fn run_verify(opts: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
-    let input = read_archive(&opts.archive, opts.threshold)?;
+    let artifacts = if opts.deep {
+        ArtifactUse::Ignore
+    } else {
+        ArtifactUse::ReadOnly
+    };
+    let input = read_archive_with(&opts.archive, opts.threshold, artifacts)?;
     let mut report = verify(&input);
     if let Some(naver) = &opts.naver {
         let checked = check_on_naver(&opts.archive, naver)?;
@@ -195,6 +203,20 @@ fn check_on_naver(
 /// # Errors
 /// [`VerifyError::NotAnArchive`] without `archive.db`; [`VerifyError::Db`] when it cannot be read.
 pub fn read_archive(archive: &Path, threshold: f64) -> Result<VerifyInput, VerifyError> {
+    read_archive_with(archive, threshold, ArtifactUse::ReadOnly)
+}
+
+/// As [`read_archive`]; `artifacts` says whether the page texts come from the archive's
+/// extracted posts ([`ArtifactUse::ReadOnly`]) or from extracting every page again
+/// ([`ArtifactUse::Ignore`], `--deep`).
+///
+/// # Errors
+/// As [`read_archive`].
+pub fn read_archive_with(
+    archive: &Path,
+    threshold: f64,
+    artifacts: ArtifactUse,
+) -> Result<VerifyInput, VerifyError> {
     let db_path = archive.join(ARCHIVE_DB);
     if !db_path.is_file() {
         return Err(VerifyError::NotAnArchive {
@@ -239,8 +261,9 @@ pub fn read_archive(archive: &Path, threshold: f64) -> Result<VerifyInput, Verif
             (files.contains_key(&raw) && files.contains_key(&md)).then_some((e.id, raw, md))
         })
         .collect();
-    let fidelity = measure_all(archive, &archived);
-    let warc = read_warc(archive, &comments);
+    let fidelity = measure_all(archive, &archived, artifacts);
+    let recorded = db.meta(crate::warc::WARC_META)?.is_some();
+    let warc = read_warc(archive, &comments, recorded);
     Ok(VerifyInput {
         archive: archive.to_path_buf(),
         blog: db.meta("blog")?,
@@ -262,12 +285,22 @@ pub fn read_archive(archive: &Path, threshold: f64) -> Result<VerifyInput, Verif
     })
 }
 
-/// The archive's WARC facts and its comments files' items, when it has `warc/`.
+/// The archive's WARC facts and its comments files' items, when it has `warc/` or was recorded.
+/// `recorded`: a crawl of this archive ran with `--warc`, so a missing `warc/` is checked too (and
+/// found to hold no WARC file).
 fn read_warc(
     archive: &Path,
     comments: &BTreeMap<EntryId, CommentsRow>,
+    recorded: bool,
 ) -> Option<crate::verify::warc::WarcEvidence> {
-    let facts = crate::warc::facts::read_warc_facts(archive)?;
+    let facts = match crate::warc::facts::read_warc_facts(archive) {
+        Some(f) => f,
+        None if recorded => crate::warc::facts::WarcFacts {
+            dir: archive.join(crate::warc::WARC_DIR).display().to_string(),
+            ..crate::warc::facts::WarcFacts::default()
+        },
+        None => return None,
+    };
     let saved_comments = comments
         .iter()
         .filter_map(|(id, row)| Some((*id, row.file.as_ref()?)))
@@ -366,9 +399,16 @@ fn list_files(archive: &Path) -> BTreeMap<String, FileFacts> {
 }
 
 /// The render-back check of each post, on all cores (parsing pages is the slow part).
-fn measure_all(archive: &Path, posts: &[(EntryId, String, String)]) -> BTreeMap<EntryId, Measured> {
+fn measure_all(
+    archive: &Path,
+    posts: &[(EntryId, String, String)],
+    artifacts: ArtifactUse,
+) -> BTreeMap<EntryId, Measured> {
+    let profile = SelectorProfile::default();
+    let reader = PostReader::new(&profile, artifacts);
     crate::parallel::par_map(posts, |(id, raw, md)| {
         let measured = measure(
+            &reader,
             &layout::resolve(archive, raw),
             &layout::resolve(archive, md),
         );
@@ -378,18 +418,15 @@ fn measure_all(archive: &Path, posts: &[(EntryId, String, String)]) -> BTreeMap<
     .collect()
 }
 
-/// The saved page's visible body text against the text of the Markdown file, rendered.
-fn measure(raw: &Path, md: &Path) -> Measured {
+/// The saved page's visible body text (from its extracted post, when current) against the text
+/// of the Markdown file, rendered.
+fn measure(reader: &PostReader<'_>, raw: &Path, md: &Path) -> Measured {
     let page = std::fs::read(raw)
         .map_err(|e| e.to_string())
-        .and_then(|bytes| decode_page(&bytes, raw).map_err(|e| e.to_string()))
-        .and_then(|d| {
-            extract_page(
-                &d.html,
-                &PageSource::named(raw),
-                &SelectorProfile::default(),
-            )
-            .map_err(|e| e.to_string())
+        .and_then(|bytes| {
+            reader
+                .read(&bytes, &PageSource::named(raw))
+                .map_err(|e| e.to_string())
         });
     let text = match page {
         Ok(Page::Entry(post)) => match post.body {

@@ -554,6 +554,61 @@ mod tests {
         html_to_markdown(html, &ImageMap::new())
     }
 
+    /// Every block-level marker CommonMark knows, as text at the start of a line (a paragraph's
+    /// start and after a `<br>`), must render as that text inside one paragraph.
+    #[test]
+    fn block_markers_at_line_start_stay_text() {
+        let markers = [
+            "# 제목 아님",
+            "## 둘",
+            "> 인용 아님",
+            "- 목록 아님",
+            "+ 목록 아님",
+            "* 목록 아님",
+            "1. 번호 아님",
+            "1) 번호 아님",
+            "12345) 큰 번호",
+            "2012. 12. 11. 날짜",
+            "---",
+            "***",
+            "___",
+            "- - -",
+            "===",
+            "```",
+            "~~~",
+            "<div> 태그 아님",
+            "[참고]: /url 정의 아님",
+            "&copy; 기호 아님",
+            "&#65; &#x41; 숫자 참조",
+        ];
+        for marker in markers {
+            for html in [
+                format!("<p>{}</p>", crate::markup::escape_html(marker)),
+                format!("<p>앞 줄<br>{}</p>", crate::markup::escape_html(marker)),
+            ] {
+                let out = md(&html);
+                let mut rendered = String::new();
+                pulldown_cmark::html::push_html(
+                    &mut rendered,
+                    pulldown_cmark::Parser::new_ext(&out, pulldown_cmark::Options::all()),
+                );
+                let text = crate::convert::fidelity::rendered_text(&out);
+                assert!(
+                    text.ends_with(&crate::extract::normalize_whitespace(marker)),
+                    "{marker:?}: markdown {out:?} renders as {text:?}"
+                );
+                assert_eq!(
+                    rendered.matches("<p>").count(),
+                    1,
+                    "{marker:?}: markdown {out:?} renders as {rendered}"
+                );
+                for tag in ["<h", "<ul", "<ol", "<blockquote", "<pre", "<hr", "<div"] {
+                    assert!(!rendered.contains(tag), "{marker:?}: {out:?} -> {rendered}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn emphasis_before_a_particle_stays_bold() {
         assert_eq!(

@@ -47,6 +47,12 @@ pub(crate) async fn read_home(
     out: &Path,
 ) -> Result<Home, CrawlError> {
     let fetched = fetcher.get(base, None).await?;
+    if matches!(fetched.status, 404 | 410) {
+        return Err(CrawlError::BlogGone {
+            url: base.to_string(),
+            status: fetched.status,
+        });
+    }
     if fetched.status != 200 {
         return Err(CrawlError::NotTistory {
             url: base.to_string(),

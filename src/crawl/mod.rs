@@ -14,6 +14,7 @@ mod passes;
 pub mod scan;
 pub mod sniff;
 mod verdict;
+pub mod wayback;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -60,6 +61,8 @@ pub struct CrawlOptions {
     pub retry_failed: bool,
     /// Record every HTTP exchange here (`--warc`).
     pub recorder: Option<crate::fetch::tap::ExchangeTap>,
+    /// The Wayback Machine as a source (`--wayback`; used alone when the live blog is gone).
+    pub wayback: wayback::WaybackOptions,
 }
 
 /// Why a crawl could not run at all. Per-entry failures are not errors: they are in the report.
@@ -78,13 +81,55 @@ pub enum CrawlError {
         /// What was seen instead.
         why: String,
     },
-    /// The archive directory cannot be used.
+    /// The archive directory cannot be used (a condition, not a failed call: see the others).
     #[error("cannot use the archive directory {path}: {message}")]
     Archive {
         /// The directory.
         path: PathBuf,
         /// What went wrong.
         message: String,
+    },
+    /// The blog's home page answers "not found": the blog is gone (deleted or closed).
+    #[error(
+        "{url} answered {status}: the blog is gone; crawl it from the Wayback Machine's copies with --wayback, or import a backup file with `tistory-migrate import`"
+    )]
+    BlogGone {
+        /// The address.
+        url: String,
+        /// 404 or 410.
+        status: u16,
+    },
+    /// The archive directory cannot be created or written.
+    #[error(
+        "cannot use the archive directory {path}; check that it is a writable directory and the disk is not full"
+    )]
+    ArchiveDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file of the archive could not be written.
+    #[error("cannot write into the archive {path}")]
+    Write {
+        /// The archive.
+        path: PathBuf,
+        /// Why (names the file).
+        #[source]
+        source: crate::Error,
+    },
+    /// A step of the run stopped with an error of its own (a worker task, the extract stage, the
+    /// replay of a saved blog, the WARC recorder).
+    #[error("{step} stopped for {path}")]
+    Step {
+        /// What was running.
+        step: &'static str,
+        /// The archive or directory it worked on.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The state database failed.
     #[error(transparent)]
@@ -127,6 +172,9 @@ pub struct CrawlReport {
     pub warnings: Vec<String>,
     /// Seconds taken.
     pub seconds: f64,
+    /// What the Wayback source did, when it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wayback: Option<wayback::WaybackReport>,
 }
 
 /// Shared state of one crawl.
@@ -161,9 +209,9 @@ impl Ctx {
 }
 
 fn prepare_archive(out: &Path) -> Result<ArchiveDb, CrawlError> {
-    std::fs::create_dir_all(out).map_err(|e| CrawlError::Archive {
+    std::fs::create_dir_all(out).map_err(|source| CrawlError::ArchiveDir {
         path: out.to_path_buf(),
-        message: e.to_string(),
+        source,
     })?;
     crate::archive::confine::check_folders(out).map_err(|e| CrawlError::Archive {
         path: out.to_path_buf(),
@@ -174,9 +222,9 @@ fn prepare_archive(out: &Path) -> Result<ArchiveDb, CrawlError> {
     let written = std::fs::write(&probe, b"ok");
     // Removed whether or not the write worked: a full disk can create the file and fail the write.
     let _ = std::fs::remove_file(&probe);
-    written.map_err(|e| CrawlError::Archive {
+    written.map_err(|source| CrawlError::ArchiveDir {
         path: out.to_path_buf(),
-        message: format!("not writable: {e}"),
+        source,
     })?;
     remove_stale_temp_files(out);
     Ok(ArchiveDb::open(
@@ -213,12 +261,51 @@ pub fn blog_base(input: &Url) -> Url {
     base
 }
 
-/// Runs a crawl.
+/// Runs a crawl: the live blog, then (with `--wayback`) the Wayback Machine for what the live
+/// blog no longer serves; a blog whose home page is gone is rebuilt from the Wayback Machine alone,
+/// with a notice.
 ///
 /// # Errors
 /// [`CrawlError`] when the crawl cannot start or the archive cannot be written; failures of
 /// single entries are in the report instead.
 pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlReport, CrawlError> {
+    let started = Instant::now();
+    let (mut report, reason) = match crawl_live(opts, progress).await {
+        Ok(report) if opts.wayback.forced => (report, "--wayback".to_string()),
+        Ok(report) => return Ok(report),
+        Err(CrawlError::BlogGone { url, status }) => {
+            let notice = format!(
+                "{url} answered {status}: the blog is gone; rebuilding it from the Wayback Machine ({})",
+                opts.wayback.endpoint
+            );
+            tracing::warn!("{notice}");
+            let db = prepare_archive(&opts.out)?;
+            let base = blog_base(&opts.blog);
+            if let Some(name) = base.host_str().and_then(|h| h.strip_suffix(".tistory.com")) {
+                db.set_meta("blog", name)?;
+            }
+            db.set_meta("base_url", base.as_str())?;
+            let report = CrawlReport {
+                blog: db.meta("blog")?,
+                base_url: base.to_string(),
+                warnings: vec![notice],
+                ..CrawlReport::default()
+            };
+            (report, format!("the live blog answered {status}"))
+        }
+        Err(e) => return Err(e),
+    };
+    let mut warnings = std::mem::take(&mut report.warnings);
+    let way = wayback::complete_from_wayback(opts, &opts.wayback, &reason, &mut warnings).await?;
+    report.warnings = warnings;
+    report.requests += way.requests;
+    report.wayback = Some(way);
+    wayback::recount(&opts.out, &mut report)?;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlReport, CrawlError> {
     let started = Instant::now();
     let mut db = prepare_archive(&opts.out)?;
     // Probes a killed scan left behind: a clean run never keeps them.

@@ -132,10 +132,10 @@ fn settle_miss(ctx: &Ctx, id_hint: Option<EntryId>, miss: Miss) -> Result<EntryF
     Ok(EntryFetch::Recorded(id, EntryState::Failed))
 }
 
-fn archive_error(ctx: &Ctx, e: &impl std::error::Error) -> CrawlError {
-    CrawlError::Archive {
+fn archive_error(ctx: &Ctx, source: crate::Error) -> CrawlError {
+    CrawlError::Write {
         path: ctx.out.clone(),
-        message: crate::report::error_chain(e),
+        source,
     }
 }
 
@@ -149,7 +149,7 @@ fn record_final(
 ) -> Result<EntryFetch, CrawlError> {
     let raw_rel = raw_page_rel(id);
     if let Some(f) = page {
-        write_atomic(&resolve(&ctx.out, &raw_rel), &f.body).map_err(|e| archive_error(ctx, &e))?;
+        write_atomic(&resolve(&ctx.out, &raw_rel), &f.body).map_err(|e| archive_error(ctx, e))?;
     }
     ctx.db().record_page(&PageOutcome {
         state,
@@ -191,8 +191,8 @@ async fn archive_post(
     }
     let state = EntryState::from(post.kind);
     let raw_rel = raw_page_rel(post.id);
-    write_atomic(&resolve(&ctx.out, &raw_rel), &fetched.body)
-        .map_err(|e| archive_error(ctx, &e))?;
+    write_atomic(&resolve(&ctx.out, &raw_rel), &fetched.body).map_err(|e| archive_error(ctx, e))?;
+    save_extracted(ctx, post, &fetched.body)?;
     ctx.db().record_page(&PageOutcome {
         id: post.id,
         state,
@@ -210,6 +210,19 @@ async fn archive_post(
         fetch_asset(ctx, asset_url, *kind == AssetKind::Image).await?;
     }
     Ok(EntryFetch::Recorded(post.id, state))
+}
+
+/// Keeps the crawl's extraction of the page as the archive's extracted post, so later stages do
+/// not parse the page again. The decoder's warnings go first, as `extract` reports them.
+fn save_extracted(ctx: &Ctx, post: &Post, body: &[u8]) -> Result<(), CrawlError> {
+    let mut post = post.clone();
+    if let Ok(decoded) = crate::extract::decode::decode_page(body, std::path::Path::new(&post.url))
+    {
+        post.warnings.splice(0..0, decoded.warnings);
+    }
+    let profile = crate::extract::selectors::SelectorProfile::default();
+    let key = crate::extracted::key_of(body, &crate::extracted::profile_key(&profile));
+    crate::extracted::save(&ctx.out, post.id, key, &post).map_err(|e| archive_error(ctx, e))
 }
 
 async fn fetch_asset(ctx: &Ctx, url: &str, is_image: bool) -> Result<(), CrawlError> {
@@ -382,9 +395,10 @@ pub(crate) async fn fetch_pending(
     let damage =
         tokio::task::spawn_blocking(move || super::integrity::check_files(&check.db(), &check.out))
             .await
-            .map_err(|e| CrawlError::Archive {
+            .map_err(|e| CrawlError::Step {
+                step: "the file check",
                 path: ctx.out.clone(),
-                message: format!("the file check stopped: {e}"),
+                source: Box::new(e),
             })??;
     let entries = ctx.db().entries()?;
     let mut todo = Vec::new();
@@ -442,7 +456,7 @@ fn write_comments(ctx: &Ctx, id: EntryId, items: &[serde_json::Value]) -> Result
     let rel = crate::archive::layout::comments_rel(id);
     let json = serde_json::to_vec_pretty(&serde_json::json!({ "post_id": id, "items": items }))
         .expect("JSON values always serialize");
-    write_atomic(&resolve(&ctx.out, &rel), &json).map_err(|e| archive_error(ctx, &e))?;
+    write_atomic(&resolve(&ctx.out, &rel), &json).map_err(|e| archive_error(ctx, e))?;
     ctx.db().record_comments_saved(
         id,
         count_comments(items),

@@ -2,13 +2,11 @@
 //! background (it paces itself, two seconds a request by default, so it takes a while); the
 //! check page shows its progress and then the result post by post. One check at a time; the
 //! result stays until the next one. Posts Naver lists that the ledger lacks are offered for
-//! recording, and recorded only when the person clicks (through [`DeskState::record`]).
+//! recording, and recorded only when the person clicks (through `DeskState::record`). The run itself is `check_run`.
 
 use std::sync::{Arc, Mutex};
 
-use super::state::DeskState;
-use crate::naver_check::bundle_read::{ExpectedBundle, expected_post};
-use crate::naver_check::{NaverCheckOptions, NaverReport, check_naver};
+use crate::naver_check::{NaverCheckOptions, NaverReport};
 
 /// Where the check is.
 #[derive(Debug, Clone, Default)]
@@ -51,84 +49,9 @@ impl DeskCheck {
             .clone()
     }
 
-    fn set(status: &Mutex<CheckStatus>, value: CheckStatus) {
+    pub(super) fn set(status: &Mutex<CheckStatus>, value: CheckStatus) {
         *status
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = value;
     }
-}
-
-/// The bundle as the check needs it (each post's `post.json` and `body.txt`).
-fn expected(state: &DeskState) -> Result<ExpectedBundle, String> {
-    let mut posts = Vec::with_capacity(state.bundle.posts.len());
-    for post in &state.bundle.posts {
-        let body = state
-            .bundle
-            .read_post_file(post, "body.txt")
-            .map_err(|e| e.to_string())?;
-        posts.push(expected_post(&post.meta, body));
-    }
-    Ok(ExpectedBundle {
-        footer: state.bundle.manifest.footer.enabled,
-        posts,
-    })
-}
-
-/// Starts a check unless one is running. Returns false when one already was.
-pub(crate) fn start(state: &Arc<DeskState>) -> bool {
-    {
-        let mut status = state
-            .check
-            .status
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if matches!(*status, CheckStatus::Running { .. }) {
-            return false;
-        }
-        *status = CheckStatus::Running {
-            done: 0,
-            total: 0,
-            requests: 0,
-        };
-    }
-    let state = Arc::clone(state);
-    tokio::spawn(async move {
-        let status = Arc::clone(&state.check.status);
-        let outcome = async {
-            let bundle = expected(&state)?;
-            let ledger = state.ledger_rows().map_err(|e| e.to_string())?;
-            if ledger.is_empty() {
-                return Err(
-                    "아직 기록된 글이 없습니다. 글을 옮기고 주소를 기록한 뒤 확인하세요."
-                        .to_string(),
-                );
-            }
-            let progress = Arc::clone(&status);
-            check_naver(
-                &bundle,
-                &ledger,
-                &state.check.options,
-                &move |requests, done, total| {
-                    DeskCheck::set(
-                        &progress,
-                        CheckStatus::Running {
-                            done,
-                            total,
-                            requests,
-                        },
-                    );
-                },
-            )
-            .await
-        }
-        .await;
-        DeskCheck::set(
-            &status,
-            match outcome {
-                Ok(report) => CheckStatus::Done(report),
-                Err(e) => CheckStatus::Failed(e),
-            },
-        );
-    });
-    true
 }

@@ -20,6 +20,7 @@ use super::files::{self, FileRefusal};
 use super::pages::{self, Flash, html_page};
 use super::pages_post::{PostPageInput, post_page};
 use super::progress::NextPost;
+use super::respond::{db_failure, form_fields, redirect};
 use super::state::DeskState;
 
 /// The largest form accepted (a URL and a token).
@@ -61,10 +62,6 @@ fn cookie_token(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
-}
-
-pub(super) fn form_fields(body: &[u8]) -> HashMap<String, String> {
-    url::form_urlencoded::parse(body).into_owned().collect()
 }
 
 fn host_is_ours(headers: &HeaderMap, port: u16) -> bool {
@@ -161,28 +158,6 @@ async fn guard(State(state): State<Shared>, request: Request, next: Next) -> Res
     }
     forbidden(
         "터미널에 출력된 주소(끝에 ?token=… 이 붙은 주소)로 여세요. 이 화면은 그 주소를 아는 사람만 쓸 수 있습니다.",
-    )
-}
-
-pub(super) fn redirect(location: &str) -> Response {
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = StatusCode::SEE_OTHER;
-    if let Ok(v) = HeaderValue::from_str(location) {
-        response.headers_mut().insert(header::LOCATION, v);
-    }
-    response
-}
-
-pub(super) fn db_failure(e: &impl std::fmt::Display) -> Response {
-    html_page(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "오류",
-        &pages::message(
-            "보관함 상태 파일을 읽지 못했습니다",
-            &format!(
-                "archive.db: {e}. 디스크 공간과 파일을 확인한 뒤 옮기기 도구를 다시 시작하세요."
-            ),
-        ),
     )
 }
 

@@ -11,9 +11,9 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::check;
-use super::http::{db_failure, form_fields, redirect};
+use super::check_run;
 use super::pages_check::{CheckPageInput, check_page as render_check_page};
+use super::respond::{db_failure, form_fields, redirect};
 use super::state::DeskState;
 
 type Shared = Arc<DeskState>;
@@ -51,7 +51,7 @@ pub(super) async fn check_page(
 }
 
 pub(super) async fn check_start(State(state): State<Shared>) -> Response {
-    check::start(&state);
+    check_run::start(&state);
     redirect("/check")
 }
 

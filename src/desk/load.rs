@@ -16,11 +16,9 @@ use std::path::{Path, PathBuf};
 use super::DeskError;
 use crate::archive::db::ArchiveDb;
 use crate::archive::layout::ARCHIVE_DB;
-use crate::bundle::manifest::{
-    BUNDLE_JSON, BundleManifest, BundleProblem, BundleProblemKind, ManifestPost, POST_JSON,
-    PostManifest,
-};
-use crate::commands::bundle::check_bundle;
+use crate::bundle::check::check_bundle;
+use crate::bundle::integrity::{BundleProblem, BundleProblemKind};
+use crate::bundle::manifest::{BUNDLE_JSON, BundleManifest, ManifestPost, POST_JSON, PostManifest};
 
 /// One post of the bundle: its line in `bundle.json` and its `post.json`.
 #[derive(Debug, Clone)]

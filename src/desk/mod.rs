@@ -26,6 +26,7 @@
 //! ```
 
 mod check;
+mod check_run;
 pub mod files;
 mod http;
 mod http_check;
@@ -35,6 +36,7 @@ mod pages;
 mod pages_check;
 mod pages_post;
 pub mod progress;
+mod respond;
 mod state;
 pub mod token;
 

@@ -46,6 +46,7 @@ pub mod rss;
 pub mod sitemap;
 #[cfg(test)]
 mod testdata;
+pub mod wayback;
 mod xml;
 
 pub use self::comments::{CommentsPage, comments_path, parse_comments};

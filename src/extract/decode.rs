@@ -10,6 +10,9 @@ use regex::bytes::Regex;
 
 use crate::error::{Error, Result};
 
+/// Default limit on the size of one saved page, in bytes (32 MiB; the largest real post seen is 0.6 MB).
+pub const DEFAULT_MAX_PAGE_BYTES: u64 = 32 * 1024 * 1024;
+
 /// A decoded page.
 #[derive(Debug)]
 pub struct DecodedPage {

@@ -24,6 +24,7 @@ pub mod decode;
 pub mod images;
 mod meta;
 mod noise;
+pub mod probe;
 pub mod selectors;
 mod structure;
 mod text;
@@ -47,6 +48,11 @@ use self::structure::{Region, body_after_title, locate};
 pub use self::text::normalize_whitespace;
 use crate::error::{Error, Result};
 use crate::model::{Body, EntryId, PageKind, Post};
+
+/// The version of the extraction rules. The archive keeps each extracted post keyed by it (and by
+/// the raw page's sha256): bump it whenever a change to `extract` changes what a page extracts to,
+/// so archives re-extract their pages instead of serving stale posts.
+pub const EXTRACTOR_VERSION: u32 = 1;
 
 /// What is known about a page besides its HTML.
 #[derive(Debug, Clone, Default)]
@@ -102,6 +108,7 @@ static ID_IN_URL: LazyLock<Regex> = LazyLock::new(|| {
 /// [`Error::NotTistory`] when the page has nothing Tistory writes, [`Error::NoEntryId`] when a
 /// post's entry id cannot be found anywhere.
 pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) -> Result<Page> {
+    probe::record(&source.path);
     let doc = Html::parse_document(html);
     let depth = max_depth(&doc);
     if depth > MAX_DEPTH {

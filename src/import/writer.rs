@@ -96,6 +96,8 @@ pub struct ArchiveWriter {
     mark_public: MarkPublic,
     /// What the archive held before this import: (state, live copy?).
     before: BTreeMap<EntryId, (EntryState, bool)>,
+    /// Entries whose copy came from a Wayback snapshot, with its timestamp.
+    from_wayback: BTreeMap<EntryId, String>,
     /// What was done.
     pub counts: WriteCounts,
 }
@@ -181,11 +183,17 @@ impl ArchiveWriter {
         db.set_meta(&format!("import_{}", format.source_name()), file_label)
             .map_err(|e| archive_err(out, &e))?;
         let mut before = BTreeMap::new();
+        let mut from_wayback = BTreeMap::new();
         for e in db.entries().map_err(|e| archive_err(out, &e))? {
-            let live = db
-                .provenance(e.id)
-                .map_err(|err| archive_err(out, &err))?
-                .is_none_or(|p| matches!(p.origin, Origin::Live { .. }));
+            let provenance = db.provenance(e.id).map_err(|err| archive_err(out, &err))?;
+            if let Some(Provenance {
+                origin: Origin::Wayback { timestamp, .. },
+                ..
+            }) = &provenance
+            {
+                from_wayback.insert(e.id, timestamp.clone());
+            }
+            let live = provenance.is_none_or(|p| matches!(p.origin, Origin::Live { .. }));
             before.insert(e.id, (e.state, live && e.raw_file.is_some()));
         }
         Ok(Self {
@@ -196,6 +204,7 @@ impl ArchiveWriter {
             file_label: file_label.to_string(),
             mark_public,
             before,
+            from_wayback,
             counts: WriteCounts::default(),
         })
     }
@@ -304,7 +313,14 @@ impl ArchiveWriter {
                     post.visibility.as_str()
                 ));
             }
-            _ => {}
+            _ => {
+                if let Some(ts) = self.from_wayback.get(&id) {
+                    // The owner's backup is the fuller copy: it holds the files, not links to them.
+                    choice = Some(format!(
+                        "the backup copy replaced the Wayback snapshot {ts} (a backup holds the post's own files)"
+                    ));
+                }
+            }
         }
         let mut assets = Vec::with_capacity(post.assets.len());
         for asset in &post.assets {

@@ -1,7 +1,7 @@
 //! What the Naver check expects of each post, read from the bundle: `bundle.json` (the footer
 //! setting), each post's `post.json` (title, images, tags, category, original address) and its
 //! `body.txt` (the text to find on Naver). Checksums are `verify`'s and the desk's business
-//! ([`crate::commands::bundle::check_bundle`]); this only reads.
+//! ([`crate::bundle::check::check_bundle`]); this only reads.
 
 use std::path::Path;
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::assets::{Asset, AssetMap, AssetSource, content_type_for};
-use super::site::SiteError;
+use super::site_error::SiteError;
 use crate::archive::layout::{self, POSTS_JSONL, RAW_DIR};
 use crate::model::EntryId;
 

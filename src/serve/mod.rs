@@ -52,6 +52,7 @@ pub mod render;
 mod routes;
 pub mod running;
 mod site;
+mod site_error;
 #[cfg(test)]
 mod tests;
 

@@ -27,37 +27,11 @@ use super::layouts;
 use crate::discover::normalize::slug_of;
 use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
-use crate::extract::{Page, PageSource, extract_page};
+use crate::extract::{Page, PageSource};
+use crate::extracted::{ArtifactUse, PostReader};
 use crate::model::{EntryId, PageKind};
 
-/// Why a site could not be loaded at all.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SiteError {
-    /// The path is not a directory.
-    #[error("{path} is not a directory; pass a folder of saved pages or an archive")]
-    NotADirectory {
-        /// The path.
-        path: PathBuf,
-    },
-    /// The directory could not be listed.
-    #[error("cannot list {path}")]
-    List {
-        /// The directory.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-    /// Nothing in the directory is a page the replay could serve.
-    #[error(
-        "{path} holds no replayable page (expected <id>.html, index.html or page-N.html, or raw/<id>.html in an archive)"
-    )]
-    NoPages {
-        /// The directory.
-        path: PathBuf,
-    },
-}
+pub use super::site_error::SiteError;
 
 /// A page served exactly as saved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,7 +210,7 @@ impl Site {
 
     /// Reads and decodes one page; a problem becomes a note.
     fn read_page(&mut self, path: &Path) -> Option<(SavedPage, String)> {
-        let limit = crate::cli::DEFAULT_MAX_PAGE_BYTES;
+        let limit = crate::extract::decode::DEFAULT_MAX_PAGE_BYTES;
         let bytes = match std::fs::metadata(path) {
             Ok(m) if m.len() > limit => {
                 self.notes
@@ -292,7 +266,10 @@ impl Site {
             author: None,
             body_html: None,
         };
-        match extract_page(&html, &source, &SelectorProfile::default()) {
+        // An archive's page comes from its extracted post when current (no second parse).
+        let profile = SelectorProfile::default();
+        let reader = PostReader::new(&profile, ArtifactUse::ReadOnly);
+        match reader.read(&entry.page.html, &source) {
             Ok(Page::Entry(post)) => {
                 if post.id != id {
                     self.notes.push(format!(

@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use super::report_html::esc;
 use super::{STATES, VerifyReport};
+use crate::markup::escape_html as esc;
 
 fn state_label(state: &str) -> &'static str {
     match state {

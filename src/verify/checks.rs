@@ -173,6 +173,7 @@ pub(super) fn entries_report(input: &VerifyInput) -> VerifyReport {
         bundle: None,
         naver: None,
         warc: None,
+        provenance: super::provenance::ProvenanceCheck::default(),
     }
 }
 

@@ -16,6 +16,7 @@
 mod charts;
 mod checks;
 mod content;
+pub mod provenance;
 pub mod report_html;
 pub mod report_json;
 pub mod report_text;
@@ -385,6 +386,8 @@ pub struct VerifyReport {
     pub naver: Option<crate::naver_check::NaverReport>,
     /// The WARC check, when the archive has WARC files (`crawl --warc`).
     pub warc: Option<warc::WarcCheck>,
+    /// Where the saved copies came from (live, backup, Wayback), per post.
+    pub provenance: provenance::ProvenanceCheck,
 }
 
 /// The entry states in report order.
@@ -404,6 +407,7 @@ pub const STATES: [&str; 8] = [
 pub fn verify(input: &VerifyInput) -> VerifyReport {
     let mut report = checks::entries_report(input);
     content::check_content(input, &mut report);
+    provenance::check_provenance(input, &mut report);
     checks::check_totals(input, &mut report);
     if let Some(bundle) = check_bundle(input, &mut report.problems) {
         report.bundle = Some(bundle);

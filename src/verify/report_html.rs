@@ -323,6 +323,7 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
     );
     s.push_str("</table>\n");
 
+    s.push_str(&super::provenance::html_section(&r.provenance));
     let _ = write!(
         s,
         "<h2>차트 <small>Charts</small></h2>\n<div class=\"charts\"><figure><figcaption>연도별 보관된 글 · posts per year</figcaption>{}</figure><figure><figcaption>상태별 · per status</figcaption>{}</figure></div>\n",

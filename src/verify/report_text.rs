@@ -141,6 +141,7 @@ pub fn render(r: &VerifyReport) -> String {
         &r.posts_archived.to_string(),
         &format!("{}; {}", archived_words(r), blog_total_words(r)),
     );
+    s.push_str(&super::provenance::text_lines(&r.provenance));
     for (label, list) in [
         ("protected", &r.protected_ids),
         ("private", &r.private_ids),

@@ -30,4 +30,8 @@ mod tests;
 pub mod writer;
 
 pub use self::recorder::{WarcRecorder, WarcSummary};
+
+/// The `archive.db` meta key set once a crawl of the archive has recorded a WARC: from then on,
+/// verify checks the WARC, and a missing `warc/` folder is a gap.
+pub const WARC_META: &str = "warc";
 pub use self::writer::{DEFAULT_WARC_MAX_BYTES, WARC_DIR, WarcError, WarcOptions};

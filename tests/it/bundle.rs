@@ -7,7 +7,8 @@ mod props;
 
 use std::path::{Path, PathBuf};
 
-use tistory_migrate::bundle::manifest::{BundleManifest, BundleProblemKind, PostManifest};
+use tistory_migrate::bundle::integrity::BundleProblemKind;
+use tistory_migrate::bundle::manifest::{BundleManifest, PostManifest};
 use tistory_migrate::bundle::sanitize;
 use tistory_migrate::commands::bundle::check_bundle;
 use tistory_migrate::extract::Page;

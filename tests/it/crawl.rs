@@ -38,6 +38,7 @@ pub fn test_settings() -> CrawlSettings {
         scan_margin: Some(5),
         retry_failed: false,
         warc_max_bytes: None,
+        wayback: tistory_migrate::crawl::wayback::WaybackOptions::default(),
         exhaustive_discovery: false,
     }
 }

@@ -30,6 +30,7 @@ fn verify_complete(out: &Path) -> (bool, String) {
         html: None,
         threshold: 0.99,
         format: VerifyFormat::Text,
+        deep: false,
         naver: None,
     })
     .unwrap();

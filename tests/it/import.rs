@@ -172,6 +172,40 @@ fn issue_11_official_zip_becomes_a_complete_archive_and_a_bundle() {
             .unwrap()
             .contains("not in the backup hangang-backup.zip")
     );
+    // The report says where each copy came from, in JSON, text and HTML.
+    assert_eq!(
+        report["provenance"]["by_origin"],
+        serde_json::json!({"backup": 3})
+    );
+    assert_eq!(
+        report["provenance"]["visibility_unknown"],
+        serde_json::json!([3, 12, 40])
+    );
+    let restored = &report["provenance"]["restored"][0];
+    assert_eq!(restored["id"], 3);
+    assert_eq!(
+        restored["source"],
+        "backup hangang-backup.zip (hangang-1-1/3/3-한강-자전거-산책.html); visibility unknown"
+    );
+    let html = dir.path().join("report.html");
+    let o = bin()
+        .arg("verify")
+        .arg(&out)
+        .arg("--html")
+        .arg(&html)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("copies from:      backup 3"), "{text}");
+    assert!(
+        text.contains("post 12: backup hangang-backup.zip (hangang-1-1/12/12.html)"),
+        "{text}"
+    );
+    let html = std::fs::read_to_string(html).unwrap();
+    assert!(
+        html.contains(r#"<tr data-id="40" data-origin="backup">"#),
+        "{html}"
+    );
 
     // Visibility unknown: nothing goes into the Naver bundle until the user marks posts public.
     let o = bin().arg("bundle").arg(&out).output().unwrap();

@@ -30,6 +30,7 @@ fn verify_lib(out: &Path) -> VerifyReport {
         html: None,
         threshold: 0.99,
         format: VerifyFormat::Text,
+        deep: false,
         naver: None,
     })
     .unwrap()

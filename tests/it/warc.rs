@@ -173,6 +173,26 @@ async fn issue_12_crawl_warc_passes_warcio_and_its_index_lists_every_request() {
         predicates::str::contains("WARC")
             .and(predicates::str::contains("captures match: pages 18/18")),
     );
+    // Adversaries: a WARC file cut short, then the WARC folder gone; both are gaps (exit 4).
+    let last = files.last().unwrap();
+    let bytes = std::fs::read(last).unwrap();
+    std::fs::write(last, &bytes[..bytes.len() / 2]).unwrap();
+    bin()
+        .args(["verify"])
+        .arg(&out)
+        .assert()
+        .code(4)
+        .stdout(predicates::str::contains("damaged or cut-off WARC record"))
+        .stdout(predicates::str::contains(
+            "has no response record in the WARC",
+        ));
+    std::fs::remove_dir_all(&dir).unwrap();
+    bin()
+        .args(["verify"])
+        .arg(&out)
+        .assert()
+        .code(4)
+        .stdout(predicates::str::contains("holds no WARC file"));
 }
 
 fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {

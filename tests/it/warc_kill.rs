@@ -49,8 +49,8 @@ async fn issue_12_a_killed_warc_crawl_resumes_with_every_file_valid_and_nothing_
     let dir = out.join("warc");
     let server = serve_sample(Faults::none().with_delay(Duration::from_millis(8))).await;
     let (mut kills, mut left_open) = (0, 0);
-    // A clean run of the sample blog makes about 50 requests.
-    for kill_after in [8, 16, 26, 36] {
+    // Each run counts from its own start: a resumed run makes fewer requests, so the points stay small.
+    for kill_after in [5, 15, 30, 45, 60] {
         let mut child = crawl_warc_command(&server, &out).spawn().unwrap();
         let target = server.log.all().len() + kill_after;
         if wait_for_requests(&server, target, &mut child).await {

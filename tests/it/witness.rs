@@ -81,6 +81,7 @@ async fn disagreements_between_page_and_list_are_warnings_verify_shows() {
         html: None,
         threshold: 0.99,
         format: VerifyFormat::Text,
+        deep: false,
         naver: None,
     })
     .unwrap();

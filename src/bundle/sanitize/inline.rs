@@ -9,6 +9,7 @@ use scraper::Node;
 use scraper::node::Element;
 use url::Url;
 
+use super::text::visible;
 use super::{EMBEDS, REMOVED, Sanitizer, is_block};
 use crate::bundle::blocks::{Inline, Mark};
 use crate::bundle::sanitize::ImageSlot;
@@ -64,37 +65,6 @@ pub(super) fn push_text(out: &mut Vec<Inline>, raw: &str) {
         last.push_str(&text);
     } else {
         out.push(Inline::Text(text));
-    }
-}
-
-/// Drops leading and trailing breaks and spaces; `None` when nothing visible is left.
-pub(super) fn trimmed(mut content: Vec<Inline>) -> Option<Vec<Inline>> {
-    let edge = |i: &Inline| match i {
-        Inline::Break => true,
-        Inline::Text(t) => t.trim().is_empty(),
-        _ => false,
-    };
-    while content.first().is_some_and(edge) {
-        content.remove(0);
-    }
-    while content.last().is_some_and(edge) {
-        content.pop();
-    }
-    if let Some(Inline::Text(t)) = content.first_mut() {
-        *t = t.trim_start().to_string();
-    }
-    if let Some(Inline::Text(t)) = content.last_mut() {
-        *t = t.trim_end().to_string();
-    }
-    content.iter().any(visible).then_some(content)
-}
-
-fn visible(inline: &Inline) -> bool {
-    match inline {
-        Inline::Text(t) => !t.trim().is_empty(),
-        Inline::Break => false,
-        Inline::Marked(_, c) | Inline::Link(_, c) => c.iter().any(visible),
-        Inline::Image(_) => true,
     }
 }
 
@@ -209,7 +179,7 @@ impl Sanitizer<'_> {
             "pre" => {
                 soft_break(out);
                 self.w.code_blocks.push(String::new());
-                let text = super::structure::code_text(node);
+                let text = super::text::code_text(node);
                 for (i, line) in text.lines().enumerate() {
                     if i > 0 {
                         out.push(Inline::Break);

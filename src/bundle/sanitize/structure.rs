@@ -8,36 +8,8 @@ use scraper::Node;
 use scraper::node::Element;
 
 use super::Sanitizer;
-use super::inline::trimmed;
+use super::text::{code_text, trimmed};
 use crate::bundle::blocks::{Block, Cell, Inline, Item, List};
-use crate::extract::TILDE;
-
-/// The text of a code block: text nodes as they are, `<br>` as a newline, scripts left out.
-pub(super) fn code_text(node: NodeRef<'_, Node>) -> String {
-    fn walk(node: NodeRef<'_, Node>, out: &mut String) {
-        for child in node.children() {
-            match child.value() {
-                Node::Text(t) => out.push_str(t),
-                Node::Element(e) if e.name() == "br" => out.push('\n'),
-                Node::Element(e) if matches!(e.name(), "script" | "style") => {}
-                Node::Element(_) => walk(child, out),
-                _ => {}
-            }
-        }
-    }
-    let mut text = String::new();
-    walk(node, &mut text);
-    text.chars()
-        .filter(|&c| c != '\u{feff}')
-        .map(|c| match c {
-            TILDE => '~',
-            '\u{a0}' => ' ',
-            c => c,
-        })
-        .collect::<String>()
-        .trim_end()
-        .to_string()
-}
 
 fn language(pre: &Element, node: NodeRef<'_, Node>) -> String {
     let from_code = node.children().find_map(|c| match c.value() {

@@ -1,6 +1,7 @@
 //! Reading an archive for the bundle and the redirects: the `posts.jsonl` rows, the blog's name
-//! and address, slugs and asset states from `archive.db`, and each public post's body re-extracted
-//! from its saved page (`raw/<id>.html`), as `extract` reads it.
+//! and address, slugs and asset states from `archive.db`, and each public post's body from the
+//! archive's extracted post (`extracted/<id>.json`), or from its saved page (`raw/<id>.html`) when
+//! that artifact is missing or stale.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,9 +11,9 @@ use anyhow::Context as _;
 use crate::archive::db::{ArchiveDb, AssetRow};
 use crate::archive::layout::{self, ARCHIVE_DB, POSTS_JSONL};
 use crate::bundle::links::{BlogLinks, slug_of};
-use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
-use crate::extract::{Page, PageSource, extract_page};
+use crate::extract::{Page, PageSource};
+use crate::extracted::{ArtifactUse, PostReader};
 use crate::model::{AssetState, AssetStatus, EntryId, Post, PostRecord};
 
 /// What the bundle and the redirects read from an archive.
@@ -149,14 +150,15 @@ impl ArchiveSource {
         };
         let bytes =
             std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let decoded = decode_page(&bytes, &path).map_err(|e| e.to_string())?;
         let source = PageSource {
             path: path.clone(),
             url: Some(row.url.clone()),
             id_hint: Some(row.id),
             http_status: None,
         };
-        match extract_page(&decoded.html, &source, &SelectorProfile::default()) {
+        // The archive's extracted post when current; the page is parsed only when it is not.
+        let profile = SelectorProfile::default();
+        match PostReader::new(&profile, ArtifactUse::ReadOnly).read(&bytes, &source) {
             Ok(Page::Entry(post)) if post.body.is_some() => {
                 let mut post = *post;
                 self.fill_files(&mut post, row);

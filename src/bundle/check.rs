@@ -7,10 +7,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::bundle::categories::{CATEGORIES_JSON, CategoryMap};
-use crate::bundle::manifest::{
-    BUNDLE_JSON, BundleManifest, BundleProblem, BundleProblemKind, POST_JSON, PostManifest,
-    check_order, compare_checksums,
-};
+use crate::bundle::integrity::{BundleProblem, BundleProblemKind, check_order, compare_checksums};
+use crate::bundle::manifest::{BUNDLE_JSON, BundleManifest, POST_JSON, PostManifest};
 use crate::bundle::post::file_sha256;
 
 fn problem(kind: BundleProblemKind, path: Option<&str>, message: String) -> BundleProblem {

@@ -1,0 +1,451 @@
+//! The Wayback Machine as a source for posts the live blog no longer serves: the CDX API lists the
+//! captures of the blog's hosts ([`crate::discover::wayback`]); their entry ids join discovery as
+//! the source `wayback`; each entry that is not archived live gets the newest capture that reads
+//! as a post page (`id_`: as captured), and its images from their own captures (`im_`: the archive
+//! answers with the nearest one). Runs after a live crawl with `--wayback`, or alone when the live
+//! blog answers "not found" for its home page. archive.org is treated more gently than Tistory:
+//! its own fetcher, one request in flight, [`DEFAULT_WAYBACK_RATE`] and a long backoff on 429 and
+//! refused connections. Every restored post records its snapshot as provenance.
+
+use std::collections::BTreeMap;
+use std::num::NonZeroUsize;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+use url::Url;
+
+use super::{CrawlError, CrawlOptions, CrawlReport};
+use crate::archive::db::{ArchiveDb, EntryState, PageOutcome};
+use crate::archive::layout::{ARCHIVE_DB, asset_rel, raw_page_rel, resolve};
+use crate::archive::store::write_atomic;
+use crate::crawl::assets::{GONE_HINT, asset_extension};
+use crate::discover::wayback::{
+    CdxRow, MAX_CDX_PAGES, cdx_query, parse_cdx, post_snapshots, snapshot_url,
+};
+use crate::extract::decode::decode_page;
+use crate::extract::selectors::SelectorProfile;
+use crate::extract::{Page, PageSource, extract_page};
+use crate::fetch::{FetchPolicy, Fetcher};
+use crate::model::{AssetKind, AssetState, EntryId, PageKind};
+use crate::provenance::{Origin, Provenance, Visibility};
+
+/// Requests per second to the archive by default: one every four seconds on average.
+pub const DEFAULT_WAYBACK_RATE: f64 = 0.25;
+/// The first backoff after a 429 or a refused connection (doubled on each retry).
+pub const DEFAULT_WAYBACK_BACKOFF: Duration = Duration::from_secs(30);
+/// Captures tried per entry before it is given up on.
+pub const MAX_SNAPSHOTS_PER_ENTRY: usize = 3;
+
+/// How the Wayback source is used.
+#[derive(Debug, Clone)]
+pub struct WaybackOptions {
+    /// `--wayback`: ask the archive even when the live blog answers.
+    pub forced: bool,
+    /// The archive (`--wayback-endpoint`): the public Wayback Machine or a local mirror.
+    pub endpoint: Url,
+    /// Requests per second to it.
+    pub rate: f64,
+    /// The first backoff after a 429 or a refused connection.
+    pub backoff_base: Duration,
+}
+
+impl Default for WaybackOptions {
+    fn default() -> Self {
+        Self {
+            forced: false,
+            endpoint: Url::parse(crate::discover::wayback::DEFAULT_WAYBACK_ENDPOINT)
+                .expect("the default endpoint is a URL"),
+            rate: DEFAULT_WAYBACK_RATE,
+            backoff_base: DEFAULT_WAYBACK_BACKOFF,
+        }
+    }
+}
+
+/// What the Wayback source did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct WaybackReport {
+    /// The archive asked.
+    pub endpoint: String,
+    /// Why it was asked (`--wayback`, or the live blog was gone).
+    pub reason: String,
+    /// CDX pages read.
+    pub cdx_pages: usize,
+    /// Entry ids the captures name.
+    pub ids_found: usize,
+    /// Entries restored from a capture.
+    pub restored: Vec<EntryId>,
+    /// Entries the archive could not restore, with the reason.
+    pub not_restored: Vec<(EntryId, String)>,
+    /// Images saved from captures.
+    pub images_saved: usize,
+    /// Images without a capture.
+    pub images_missing: usize,
+    /// Requests sent to the archive.
+    pub requests: u64,
+}
+
+struct Source<'a> {
+    fetcher: Fetcher,
+    db: ArchiveDb,
+    out: &'a Path,
+    way: &'a WaybackOptions,
+    /// The live blog's address, for the permalinks of restored posts.
+    base: Url,
+}
+
+fn archive_error(out: &Path, e: &dyn std::error::Error) -> CrawlError {
+    CrawlError::Archive {
+        path: out.to_path_buf(),
+        message: crate::report::error_chain(e),
+    }
+}
+
+/// The hosts whose captures belong to the blog.
+fn hosts_of(blog: &Url, name: Option<&str>) -> Vec<String> {
+    let mut hosts = Vec::new();
+    if let Some(h) = blog.host_str() {
+        hosts.push(h.to_ascii_lowercase());
+    }
+    if let Some(n) = name {
+        let h = format!("{n}.tistory.com");
+        if !hosts.contains(&h) {
+            hosts.push(h);
+        }
+    }
+    hosts
+}
+
+impl Source<'_> {
+    async fn cdx_rows(
+        &self,
+        host: &str,
+        report: &mut WaybackReport,
+    ) -> Result<Vec<CdxRow>, String> {
+        let mut rows = Vec::new();
+        let mut key: Option<String> = None;
+        for _ in 0..MAX_CDX_PAGES {
+            let url = cdx_query(&self.way.endpoint, host, key.as_deref())?;
+            let fetched = self
+                .fetcher
+                .get(&url, None)
+                .await
+                .map_err(|e| e.to_string())?;
+            if fetched.status != 200 {
+                return Err(format!("{url} answered {}", fetched.status));
+            }
+            report.cdx_pages += 1;
+            let page = parse_cdx(&String::from_utf8_lossy(&fetched.body))
+                .map_err(|e| format!("{url}: {e}"))?;
+            rows.extend(page.rows);
+            match page.resume_key {
+                Some(k) if Some(&k) != key.as_ref() => key = Some(k),
+                _ => return Ok(rows),
+            }
+        }
+        Err(format!(
+            "the CDX listing of {host} did not end after {MAX_CDX_PAGES} pages"
+        ))
+    }
+
+    /// Tries the captures of `id`, newest first; records the first that reads as an entry.
+    async fn restore(
+        &mut self,
+        id: EntryId,
+        snaps: &[CdxRow],
+        report: &mut WaybackReport,
+    ) -> Result<(), CrawlError> {
+        let mut last = String::from("no capture is a post page");
+        for snap in snaps.iter().take(MAX_SNAPSHOTS_PER_ENTRY) {
+            let url = match snapshot_url(&self.way.endpoint, &snap.timestamp, "id_", &snap.original)
+            {
+                Ok(u) => u,
+                Err(e) => {
+                    last = e;
+                    continue;
+                }
+            };
+            let fetched = match self.fetcher.get(&url, None).await {
+                Ok(f) if f.status == 200 => f,
+                Ok(f) => {
+                    last = format!("{url} answered {}", f.status);
+                    continue;
+                }
+                Err(e) => {
+                    last = e.to_string();
+                    continue;
+                }
+            };
+            let Ok(decoded) = decode_page(&fetched.body, Path::new(url.as_str())) else {
+                last = format!("{url} is not a readable page");
+                continue;
+            };
+            let source = PageSource {
+                path: url.as_str().into(),
+                url: Some(format!("{}{id}", self.base)),
+                id_hint: Some(id),
+                http_status: Some(200),
+            };
+            let post = match extract_page(&decoded.html, &source, &SelectorProfile::default()) {
+                Ok(Page::Entry(p)) if p.id == id => p,
+                Ok(_) | Err(_) => {
+                    last = format!(
+                        "the capture {} of entry {id} is not its post page",
+                        snap.timestamp
+                    );
+                    continue;
+                }
+            };
+            let state = match post.kind {
+                PageKind::Post => EntryState::Ok,
+                PageKind::Notice => EntryState::Notice,
+                PageKind::Protected => EntryState::Protected,
+                PageKind::Private => EntryState::Private,
+                _ => {
+                    last = format!(
+                        "the capture {} of entry {id} is a not-found page",
+                        snap.timestamp
+                    );
+                    continue;
+                }
+            };
+            let raw = raw_page_rel(id);
+            write_atomic(&resolve(self.out, &raw), &fetched.body)
+                .map_err(|e| archive_error(self.out, &e))?;
+            let mut assets: Vec<(String, AssetKind)> = Vec::new();
+            if let Some(body) = &post.body {
+                assets.extend(
+                    body.images
+                        .iter()
+                        .map(|i| (i.url.clone(), AssetKind::Image)),
+                );
+                assets.extend(
+                    body.attachments
+                        .iter()
+                        .map(|a| (a.url.clone(), AssetKind::Attachment)),
+                );
+            }
+            for (asset, kind) in &assets {
+                self.fetch_asset(&snap.timestamp, asset, *kind == AssetKind::Image, report)
+                    .await?;
+            }
+            let db_err = |e: crate::archive::db::DbError| archive_error(self.out, &e);
+            self.db
+                .record_page(&PageOutcome {
+                    id,
+                    state,
+                    url: Some(post.url.clone()),
+                    http_status: Some(200),
+                    error: None,
+                    etag: None,
+                    last_modified: None,
+                    page_sha256: Some(hex::encode(Sha256::digest(&fetched.body))),
+                    raw_file: Some(raw),
+                    assets,
+                })
+                .map_err(db_err)?;
+            self.db
+                .record_provenance(
+                    id,
+                    &Provenance {
+                        origin: Origin::Wayback {
+                            timestamp: snap.timestamp.clone(),
+                            url: url.to_string(),
+                        },
+                        visibility: (state == EntryState::Ok || state == EntryState::Notice)
+                            .then_some(Visibility::Public),
+                        choice: Some(
+                            "the live blog does not serve it; the newest capture that is its post page".into(),
+                        ),
+                    },
+                )
+                .map_err(db_err)?;
+            report.restored.push(id);
+            return Ok(());
+        }
+        report.not_restored.push((id, last));
+        Ok(())
+    }
+
+    async fn fetch_asset(
+        &self,
+        timestamp: &str,
+        original: &str,
+        is_image: bool,
+        report: &mut WaybackReport,
+    ) -> Result<(), CrawlError> {
+        let db_err = |e: crate::archive::db::DbError| archive_error(self.out, &e);
+        if self
+            .db
+            .asset(original)
+            .map_err(db_err)?
+            .is_some_and(|a| a.state == AssetState::Ok)
+        {
+            return Ok(());
+        }
+        let flag = if is_image { "im_" } else { "id_" };
+        let outcome = match snapshot_url(&self.way.endpoint, timestamp, flag, original) {
+            Err(e) => Err(e),
+            Ok(url) => match self.fetcher.get(&url, None).await {
+                Ok(f)
+                    if f.status == 200
+                        && !(is_image
+                            && f.content_type
+                                .as_deref()
+                                .is_some_and(|c| c.starts_with("text/html"))) =>
+                {
+                    Ok(f)
+                }
+                Ok(f) if matches!(f.status, 404 | 410) => Err(format!(
+                    "the Wayback Machine has no capture of {original}{GONE_HINT}"
+                )),
+                Ok(f) => Err(format!("{url} answered {}", f.status)),
+                Err(e) => Err(e.to_string()),
+            },
+        };
+        match outcome {
+            Ok(f) => {
+                let sha = hex::encode(Sha256::digest(&f.body));
+                let rel = asset_rel(&sha, &asset_extension(f.content_type.as_deref(), original));
+                write_atomic(&resolve(self.out, &rel), &f.body)
+                    .map_err(|e| archive_error(self.out, &e))?;
+                self.db
+                    .record_asset_ok(
+                        original,
+                        &sha,
+                        &rel,
+                        f.content_type.as_deref(),
+                        f.body.len() as u64,
+                    )
+                    .map_err(db_err)?;
+                report.images_saved += 1;
+            }
+            Err(e) => {
+                self.db.record_asset_missing(original, &e).map_err(db_err)?;
+                report.images_missing += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Lists the blog's captures and restores every entry not archived live.
+///
+/// # Errors
+/// [`CrawlError`] when the archive cannot be written or the archive's fetcher cannot be built;
+/// a CDX failure is a warning in the report.
+pub(crate) async fn complete_from_wayback(
+    opts: &CrawlOptions,
+    way: &WaybackOptions,
+    reason: &str,
+    warnings: &mut Vec<String>,
+) -> Result<WaybackReport, CrawlError> {
+    let policy = FetchPolicy {
+        concurrency: NonZeroUsize::MIN,
+        rate: Some(way.rate),
+        backoff_base: way.backoff_base,
+        // The blog's robots.txt does not govern the archive's API.
+        respect_robots: false,
+        ..opts.policy.clone()
+    };
+    let db = ArchiveDb::open(&opts.out.join(ARCHIVE_DB))?;
+    let name = db.meta("blog")?;
+    let base = db
+        .meta("canonical_base")?
+        .and_then(|b| Url::parse(&b).ok())
+        .unwrap_or_else(|| super::blog_base(&opts.blog));
+    let mut src = Source {
+        fetcher: Fetcher::new(policy)?,
+        db,
+        out: &opts.out,
+        way,
+        base,
+    };
+    let mut report = WaybackReport {
+        endpoint: way.endpoint.to_string(),
+        reason: reason.to_string(),
+        ..WaybackReport::default()
+    };
+    let hosts = hosts_of(&opts.blog, name.as_deref());
+    let mut rows = Vec::new();
+    for host in &hosts {
+        match src.cdx_rows(host, &mut report).await {
+            Ok(r) => rows.extend(r),
+            Err(e) => warnings.push(format!("Wayback CDX listing of {host}: {e}")),
+        }
+    }
+    let snaps = post_snapshots(&rows, &hosts);
+    report.ids_found = snaps.len();
+    let ids: Vec<EntryId> = snaps.keys().copied().collect();
+    src.db.record_sources("wayback", &ids)?;
+    let states: BTreeMap<EntryId, EntryState> = src
+        .db
+        .entries()?
+        .into_iter()
+        .map(|e| (e.id, e.state))
+        .collect();
+    for (id, list) in &snaps {
+        if states
+            .get(id)
+            .is_some_and(|s| matches!(s, EntryState::Ok | EntryState::Notice))
+        {
+            continue;
+        }
+        src.restore(*id, list, &mut report).await?;
+    }
+    // Ids only the archive named and that it could not restore: final, with the reason, so that
+    // verify lists them instead of asking for a crawl that cannot help.
+    for (id, why) in &report.not_restored {
+        if states.get(id).is_none_or(|s| *s == EntryState::Pending) {
+            src.db.record_page(&PageOutcome {
+                id: *id,
+                state: EntryState::Failed,
+                url: Some(format!("{}{id}", src.base)),
+                http_status: None,
+                error: Some(format!(
+                    "not served live, and not restorable from the Wayback Machine: {why}"
+                )),
+                etag: None,
+                last_modified: None,
+                page_sha256: None,
+                raw_file: None,
+                assets: Vec::new(),
+            })?;
+        }
+    }
+    report.requests = src
+        .fetcher
+        .stats
+        .requests
+        .load(std::sync::atomic::Ordering::Relaxed);
+    Ok(report)
+}
+
+/// Refreshes a report's counts from the archive state after the Wayback source ran.
+pub(crate) fn recount(out: &Path, report: &mut CrawlReport) -> Result<(), CrawlError> {
+    let db = ArchiveDb::open(&out.join(ARCHIVE_DB))?;
+    let entries = db.entries()?;
+    report.discovered = entries.len();
+    report.states.clear();
+    report.sources.clear();
+    report.failed.clear();
+    for e in &entries {
+        *report
+            .states
+            .entry(e.state.as_str().to_string())
+            .or_default() += 1;
+        for s in &e.sources {
+            *report.sources.entry(s.clone()).or_default() += 1;
+        }
+        if e.state == EntryState::Failed {
+            report
+                .failed
+                .push((e.id, e.last_error.clone().unwrap_or_default()));
+        }
+    }
+    let assets = db.assets()?;
+    report.assets_saved = assets.iter().filter(|a| a.state == AssetState::Ok).count();
+    report.assets_missing = assets.len() - report.assets_saved;
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! A probe that counts page parses, so a test can show that a run parses each raw page once
+//! (`extract_page` reports every parse here). Off unless a [`ParseProbe`] is alive: then each parse
+//! costs one relaxed atomic load and nothing is kept.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+static EVENTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Records a parse of the page named `source` (its file path, or its URL for a fetched page).
+pub(crate) fn record(source: &std::path::Path) {
+    if ACTIVE.load(Ordering::Relaxed) == 0 {
+        return;
+    }
+    if let Ok(mut events) = EVENTS.lock() {
+        events.push(source.to_path_buf());
+    }
+}
+
+/// While alive, every page parse in the process is recorded; [`ParseProbe::parses`] returns the
+/// ones since it started (other threads' parses too: filter by the names you expect).
+#[derive(Debug)]
+pub struct ParseProbe {
+    start: usize,
+}
+
+impl ParseProbe {
+    /// Starts recording.
+    #[must_use]
+    pub fn start() -> Self {
+        let events = EVENTS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        ACTIVE.fetch_add(1, Ordering::SeqCst);
+        Self {
+            start: events.len(),
+        }
+    }
+
+    /// The sources of the pages parsed since this probe started, in order.
+    #[must_use]
+    pub fn parses(&self) -> Vec<PathBuf> {
+        let events = EVENTS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        events.get(self.start..).unwrap_or_default().to_vec()
+    }
+}
+
+impl Drop for ParseProbe {
+    fn drop(&mut self) {
+        if ACTIVE.fetch_sub(1, Ordering::SeqCst) == 1
+            && let Ok(mut events) = EVENTS.lock()
+            && ACTIVE.load(Ordering::SeqCst) == 0
+        {
+            events.clear();
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Issue 8: each page is parsed once per run. `migrate <BLOG>` (crawl, extract, bundle, verify)
+//! parses every fetched page exactly once, in the crawl, and saves the extracted post beside the
+//! raw page; bundle and verify parse nothing after it; `verify --deep` parses every archived
+//! post's page again, once; a raw page that changed on disk is extracted again (its artifact is
+//! stale) and only it. The parses are counted by the extractor's probe, filtered to this test's
+//! server and archive (other tests run in the same process).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tistory_migrate::commands::bundle::{BundleOptions, run_bundle};
+use tistory_migrate::commands::extract::{ExtractOptions, run_extract};
+use tistory_migrate::commands::migrate::bundle_and_verify;
+use tistory_migrate::commands::verify::{VerifyFormat, VerifyOptions, run_verify};
+use tistory_migrate::extract::probe::ParseProbe;
+use tistory_migrate::report::Exit;
+use tistory_migrate::serve::Faults;
+
+use crate::crawl::{crawl_into, serve_sample, test_settings};
+
+/// How many times each page named by `prefix` (a server address or an archive path) was parsed.
+fn parses_under(probe: &ParseProbe, prefix: &str) -> BTreeMap<PathBuf, usize> {
+    let mut counts = BTreeMap::new();
+    for p in probe.parses() {
+        if p.to_string_lossy().starts_with(prefix) {
+            *counts.entry(p).or_default() += 1;
+        }
+    }
+    counts
+}
+
+fn raw_pages(out: &Path) -> Vec<PathBuf> {
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(out.join("raw"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    pages.sort();
+    pages
+}
+
+fn verify(out: &Path, deep: bool) -> Exit {
+    run_verify(&VerifyOptions {
+        archive: out.to_path_buf(),
+        html: None,
+        threshold: 0.99,
+        format: VerifyFormat::Text,
+        deep,
+        naver: None,
+    })
+    .unwrap()
+    .exit()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_8_each_page_is_parsed_once_per_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("archive");
+    let out_prefix = out.to_string_lossy().into_owned();
+    let server = serve_sample(Faults::none()).await;
+    let server_prefix = format!("{}/", server.base_url());
+
+    // migrate <BLOG>: crawl + extract, then bundle + verify.
+    let probe = ParseProbe::start();
+    crawl_into(&server, &out, test_settings()).await;
+    let (summary, exit) = bundle_and_verify(&out, Exit::Ok);
+    assert_eq!(exit, Exit::Ok, "{summary}");
+    let fetched = parses_under(&probe, &server_prefix);
+    let raw = raw_pages(&out);
+    // The sample blog: 18 entry pages saved (17 posts and notices, 1 protected).
+    assert_eq!(raw.len(), 18, "{raw:?}");
+    assert!(fetched.len() >= raw.len(), "{fetched:?}");
+    assert!(
+        fetched.values().all(|n| *n == 1),
+        "a page parsed twice: {fetched:?}"
+    );
+    assert_eq!(
+        parses_under(&probe, &out_prefix),
+        BTreeMap::new(),
+        "extract, bundle and verify parsed saved pages again"
+    );
+    for page in &raw {
+        let id = page.file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(
+            out.join(format!("extracted/{id}.json")).is_file(),
+            "no artifact for {id}"
+        );
+    }
+    drop(probe);
+
+    // bundle and verify alone read the artifacts too.
+    let probe = ParseProbe::start();
+    let opts = BundleOptions {
+        archive: out.clone(),
+        out: None,
+        footer: tistory_migrate::bundle::footer::Footer::Default,
+    };
+    run_bundle(&opts).unwrap();
+    assert_eq!(verify(&out, false), Exit::Ok);
+    assert_eq!(parses_under(&probe, &out_prefix), BTreeMap::new());
+    drop(probe);
+
+    // verify --deep extracts every archived post's page again, once each (the 17 public ones).
+    let probe = ParseProbe::start();
+    assert_eq!(verify(&out, true), Exit::Ok);
+    let deep = parses_under(&probe, &out_prefix);
+    assert_eq!(deep.len(), 17, "{deep:?}");
+    assert!(deep.values().all(|n| *n == 1), "{deep:?}");
+    drop(probe);
+
+    // A raw page changed on disk: extract reads it again (its artifact is stale), and only it.
+    let changed = raw[0].clone();
+    let mut bytes = std::fs::read(&changed).unwrap();
+    bytes.extend_from_slice(b"\n<!-- saved again -->\n");
+    std::fs::write(&changed, &bytes).unwrap();
+    let probe = ParseProbe::start();
+    run_extract(&ExtractOptions {
+        inputs: vec![out.clone()],
+        out: Some(out.clone()),
+        profile: Default::default(),
+        max_page_bytes: 32 * 1024 * 1024,
+    })
+    .unwrap();
+    let again = parses_under(&probe, &out_prefix);
+    assert_eq!(again.keys().collect::<Vec<_>>(), [&changed], "{again:?}");
+    drop(probe);
+    // ... and the fresh artifact is used from then on (verify reports the changed page as a gap,
+    // which it is: it no longer has the sha256 the crawl recorded).
+    let probe = ParseProbe::start();
+    assert_eq!(verify(&out, false), Exit::Gaps);
+    assert_eq!(parses_under(&probe, &out_prefix), BTreeMap::new());
+    server.shutdown().await;
+}

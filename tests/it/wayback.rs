@@ -1,0 +1,344 @@
+//! `crawl --wayback` against a fake CDX and snapshot server on 127.0.0.1: a blog whose live copy
+//! lacks some posts (404) is completed from captures; a blog that is gone entirely is rebuilt from
+//! captures alone; the request rate to the fake archive stays under its limit; provenance is right
+//! in posts.jsonl and in the verify report. The pages are our own text.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use tistory_migrate::commands::crawl::crawl_and_extract;
+use tistory_migrate::crawl::wayback::WaybackOptions;
+use tistory_migrate::progress::Progress;
+use url::Url;
+
+use crate::crawl::test_settings;
+use crate::import::{rows, verify_json};
+use crate::support::tistory_page;
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n our drawing of the ferry";
+/// The fake archive refuses two requests closer than this (as archive.org does, harder).
+const ARCHIVE_MIN_GAP: Duration = Duration::from_millis(40);
+
+#[derive(Default)]
+struct ArchiveLog {
+    times: Vec<Instant>,
+    paths: Vec<String>,
+    refused: usize,
+}
+
+type Shared = Arc<Mutex<ArchiveLog>>;
+
+fn post2() -> String {
+    tistory_page(
+        2,
+        "사라진 나루터",
+        r#"<p>나루터는 2015년에 없어졌다.</p><p><img src="https://cdn.example/ferry.png"></p>"#,
+    )
+}
+
+fn post3() -> String {
+    tistory_page(3, "오래된 다리", "<p>다리는 1970년에 놓였다.</p>")
+}
+
+async fn archive(
+    State((log, host)): State<(Shared, &'static str)>,
+    uri: axum::http::Uri,
+) -> Response {
+    {
+        let mut l = log.lock().unwrap();
+        let now = Instant::now();
+        let too_soon = l
+            .times
+            .last()
+            .is_some_and(|t| now.duration_since(*t) < ARCHIVE_MIN_GAP);
+        l.times.push(now);
+        l.paths.push(uri.to_string());
+        if too_soon {
+            l.refused += 1;
+            return StatusCode::TOO_MANY_REQUESTS.into_response();
+        }
+    }
+    let path = uri.path().to_string();
+    let query = uri.query().unwrap_or_default().to_string();
+    if path == "/cdx/search/cdx" {
+        // The archive knows one host of the blog; two pages joined by a resume key.
+        let json = |s: String| ([("content-type", "application/json")], s).into_response();
+        if !query.contains(&format!("url={host}%2F*")) {
+            return json(String::new());
+        }
+        let body = if query.contains("resumeKey=") {
+            format!(
+                r#"[["timestamp","original","statuscode","mimetype","digest"],
+["20190304123000","https://{host}/3","200","text/html","C1"],
+["20200101000000","https://{host}/3","200","text/html","C2"],
+["20190304123000","https://cdn.example/ferry.png","200","image/png","I1"]]"#
+            )
+        } else {
+            format!(
+                r#"[["timestamp","original","statuscode","mimetype","digest"],
+["20160101000000","https://{host}/1","200","text/html","A1"],
+["20190304123000","https://{host}/2","200","text/html","B1"],
+[],
+["{host})/3 20190304123000"]]"#
+            )
+        };
+        return json(body);
+    }
+    let html = |s: String| ([("content-type", "text/html; charset=utf-8")], s).into_response();
+    let page = |ts_flag: &str, id: u64| path == format!("/web/{ts_flag}/https://{host}/{id}");
+    if page("20160101000000id_", 1) {
+        html(tistory_page(1, "첫 글", "<p>처음.</p>"))
+    } else if page("20190304123000id_", 2) {
+        html(post2())
+    } else if page("20190304123000id_", 3) {
+        html(post3())
+    } else if page("20200101000000id_", 3) {
+        // The newest capture of 3 is a listing page, not the post: the older one must be used.
+        html(r#"<html><head><script>window.T.config = {"BLOG":{"name":"test-blog"}};</script></head><body id="tt-body-index"><a href="/1">1</a><a href="/2">2</a></body></html>"#.to_string())
+    } else if path == "/web/20190304123000im_/https://cdn.example/ferry.png" {
+        ([("content-type", "image/png")], PNG).into_response()
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
+}
+
+async fn start_archive(host: &'static str) -> (Url, Shared) {
+    let log: Shared = Arc::default();
+    let app = axum::Router::new()
+        .fallback(archive)
+        .with_state((log.clone(), host));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (Url::parse(&format!("http://{addr}/")).unwrap(), log)
+}
+
+/// The live blog: post 1 only; 2 and 3 answer 404. `gone` = every path answers 404.
+async fn start_live(gone: bool) -> Url {
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri| async move {
+        let home = r#"<html><head><link rel="canonical" href="https://test-blog.tistory.com/"><script>window.T.config = {"BLOG":{"id":1000,"name":"test-blog"}};</script></head><body id="tt-body-index"><a href="/1">첫 글</a></body></html>"#;
+        match (gone, uri.path()) {
+            (false, "/") => ([("content-type", "text/html; charset=utf-8")], home.to_string()).into_response(),
+            (false, "/1") => ([("content-type", "text/html; charset=utf-8")], tistory_page(1, "첫 글", "<p>처음.</p>")).into_response(),
+            _ => StatusCode::NOT_FOUND.into_response(),
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Url::parse(&format!("http://{addr}/")).unwrap()
+}
+
+fn wayback_settings(endpoint: Url, forced: bool) -> tistory_migrate::config::CrawlSettings {
+    let mut s = test_settings();
+    s.comments = false;
+    s.wayback = WaybackOptions {
+        forced,
+        endpoint,
+        rate: 10.0,
+        backoff_base: Duration::from_millis(50),
+    };
+    s
+}
+
+fn assert_polite(log: &Shared) {
+    let l = log.lock().unwrap();
+    assert_eq!(l.refused, 0, "a request came too soon: {:?}", l.paths);
+    for pair in l.times.windows(2) {
+        assert!(pair[1].duration_since(pair[0]) >= ARCHIVE_MIN_GAP);
+    }
+}
+
+fn assert_restored(out: &Path, host: &str) {
+    let rows = rows(out);
+    let by_id = |id: u64| {
+        rows.iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("row {id}: {rows:?}"))
+    };
+    let r2 = by_id(2);
+    assert_eq!(r2["status"], "ok");
+    assert_eq!(r2["title"], "사라진 나루터");
+    assert_eq!(r2["provenance"]["origin"], "wayback");
+    assert_eq!(r2["provenance"]["timestamp"], "20190304123000");
+    assert!(
+        r2["provenance"]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/web/20190304123000id_/https://{host}/2"))
+    );
+    assert_eq!(r2["images"][0]["status"], "ok");
+    assert_eq!(
+        std::fs::read(out.join(r2["images"][0]["file"].as_str().unwrap())).unwrap(),
+        PNG
+    );
+    let r3 = by_id(3);
+    assert_eq!(r3["title"], "오래된 다리");
+    assert_eq!(
+        r3["provenance"]["timestamp"], "20190304123000",
+        "the newest capture that is a post"
+    );
+    let md = std::fs::read_to_string(out.join("posts/2.md")).unwrap();
+    assert!(
+        md.contains("  origin: \"wayback\"\n  timestamp: \"20190304123000\""),
+        "{md}"
+    );
+    let (code, report) = verify_json(out);
+    assert_eq!(
+        (code, &report["complete"]),
+        (0, &Value::Bool(true)),
+        "{report:#}"
+    );
+    let restored: Vec<u64> = report["provenance"]["restored"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["origin"] == "wayback")
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect();
+    assert!(restored.contains(&2) && restored.contains(&3), "{report:#}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_11_a_live_blog_missing_posts_is_completed_from_the_wayback_machine() {
+    let (endpoint, log) = start_archive("test-blog.tistory.com").await;
+    let live = start_live(false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("archive");
+    let outcome = crawl_and_extract(
+        live,
+        out.clone(),
+        wayback_settings(endpoint, true),
+        None,
+        &Progress::hidden(),
+    )
+    .await
+    .unwrap();
+    let way = outcome
+        .crawl
+        .wayback
+        .as_ref()
+        .expect("the Wayback source ran");
+    // 127.0.0.1 (the address given): an empty answer; test-blog.tistory.com (the name the home
+    // page gives): two pages joined by the resume key.
+    assert_eq!(way.cdx_pages, 3);
+    assert_eq!(way.restored, [2, 3]);
+    assert_polite(&log);
+    {
+        let l = log.lock().unwrap();
+        assert!(
+            !l.paths
+                .iter()
+                .any(|p| p.contains("test-blog.tistory.com/1")),
+            "post 1 is archived live: its capture is not fetched: {:?}",
+            l.paths
+        );
+    }
+    let rows = rows(&out);
+    let r1 = rows.iter().find(|r| r["id"] == 1).unwrap();
+    assert_eq!(r1["provenance"]["origin"], "live", "{r1}");
+    let out2 = out.clone();
+    tokio::task::spawn_blocking(move || assert_restored(&out2, "test-blog.tistory.com"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_11_a_blog_that_is_gone_is_rebuilt_from_captures_alone() {
+    // The blog is known only by the address given (its name is on no page any more).
+    let (endpoint, log) = start_archive("127.0.0.1").await;
+    let live = start_live(true).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("archive");
+    // Not forced: the gone home page turns the Wayback source on, with a notice.
+    let outcome = crawl_and_extract(
+        live,
+        out.clone(),
+        wayback_settings(endpoint, false),
+        None,
+        &Progress::hidden(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        outcome
+            .crawl
+            .warnings
+            .iter()
+            .any(|w| w.contains("the blog is gone")),
+        "{:?}",
+        outcome.crawl.warnings
+    );
+    let way = outcome.crawl.wayback.as_ref().unwrap();
+    assert_eq!(way.restored, [1, 2, 3]);
+    assert_polite(&log);
+    let out2 = out.clone();
+    tokio::task::spawn_blocking(move || {
+        assert_restored(&out2, "127.0.0.1");
+        let rows = rows(&out2);
+        assert_eq!(rows.len(), 3);
+        assert!(rows.iter().all(|r| r["provenance"]["origin"] == "wayback"));
+        // The bundle's footer says where the copy came from.
+        let o = crate::support::bin()
+            .arg("bundle")
+            .arg(&out2)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let body = walkdir::WalkDir::new(out2.join("naver"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name() == "body.html")
+            .map(|e| std::fs::read_to_string(e.path()).unwrap())
+            .find(|h| h.contains("나루터는"))
+            .unwrap();
+        assert!(
+            body.contains("2019년 3월 4일 인터넷 아카이브 사본에서 복원되었습니다"),
+            "{body}"
+        );
+        // A backup found later replaces the snapshot of post 2, and says so; post 3 stays as it is.
+        let zip = out2.parent().unwrap().join("test-blog.zip");
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&zip).unwrap());
+        w.start_file("test-blog-1-1/2/2.html", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(
+            &mut w,
+            r#"<html><body><h2 class="title-article">사라진 나루터</h2><div class="box-info"><p class="category">일상/메모</p><p class="date">2020-05-01 14:30:00</p></div><div class="article-view"><div class="contents_style"><p>나루터는 2015년에 없어졌다.</p></div></div></body></html>"#.as_bytes(),
+        )
+        .unwrap();
+        w.finish().unwrap();
+        let o = crate::support::bin()
+            .args(["import", "--mark-public", "all", "--out"])
+            .arg(&out2)
+            .arg(&zip)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+        let after = crate::import::rows(&out2);
+        let r2 = after.iter().find(|r| r["id"] == 2).unwrap();
+        assert_eq!(r2["provenance"]["origin"], "backup");
+        assert!(
+            r2["provenance"]["choice"]
+                .as_str()
+                .unwrap()
+                .contains("replaced the Wayback snapshot 20190304123000"),
+            "{r2}"
+        );
+        let r3 = after.iter().find(|r| r["id"] == 3).unwrap();
+        assert_eq!(r3["provenance"]["origin"], "wayback");
+        let (code, report) = verify_json(&out2);
+        assert_eq!((code, &report["complete"]), (0, &Value::Bool(true)), "{report:#}");
+    })
+    .await
+    .unwrap();
+}
