@@ -12,6 +12,7 @@ use crate::archive::db::EntryState;
 use crate::extract::classify::{NOT_FOUND_TEXTS, PRIVATE_TEXTS};
 use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
+use crate::extract::text::visible_text;
 use crate::extract::{Page, PageSource, extract_page};
 use crate::model::{EntryId, PageKind, Post};
 
@@ -65,10 +66,6 @@ fn has_post_markers(doc: &Html) -> bool {
     doc.select(&TXID).next().is_some()
 }
 
-fn visible_text(doc: &Html) -> String {
-    doc.root_element().text().collect::<String>()
-}
-
 fn says_blocked(text: &str) -> bool {
     let lower = text.to_lowercase();
     BLOCK_TEXTS.iter().any(|t| lower.contains(t))
@@ -90,8 +87,27 @@ pub(crate) fn judge(url: &str, status: u16, body: &[u8], id_hint: Option<EntryId
         }
         Err(e) => return failed(format!("{url} answered {status}: {e}"), status != 200),
     };
+    let source = PageSource {
+        path: url.into(),
+        url: None,
+        id_hint,
+        http_status: Some(status),
+    };
+    // One extraction decides the common case: a whole post served 200 is a post, whatever its
+    // text quotes (a post about HTTP 429 says "too many requests"; one may quote "비공개 글입니다").
+    let extracted = extract_page(&html, &source, &SelectorProfile::default());
+    let whole_post = matches!(&extracted, Ok(Page::Entry(post))
+        if post.body.is_some() && matches!(post.kind, PageKind::Post | PageKind::Notice));
+    if whole_post
+        && status == 200
+        && let Ok(Page::Entry(post)) = extracted
+    {
+        return Verdict::Entry(post);
+    }
+    // Anything else is judged by what the page says (its visible text, not its scripts): only
+    // here is the page parsed a second time, for pages that are not whole posts.
     let doc = Html::parse_document(&html);
-    let text = visible_text(&doc);
+    let text = visible_text(doc.root_element());
     let final_for = |state: EntryState, keep_page: bool| {
         id_hint.map_or(Verdict::Nothing, |id| Verdict::Final {
             id,
@@ -99,10 +115,10 @@ pub(crate) fn judge(url: &str, status: u16, body: &[u8], id_hint: Option<EntryId
             keep_page,
         })
     };
-    if PRIVATE_TEXTS.iter().any(|t| text.contains(t)) && !has_post_body(&html, url, status) {
+    if !whole_post && PRIVATE_TEXTS.iter().any(|t| text.contains(t)) {
         return final_for(EntryState::Private, true);
     }
-    if says_blocked(&text) {
+    if !whole_post && says_blocked(&text) {
         return failed(
             format!(
                 "{url} answered {status} with a block page (rate limited or access restricted); it is tried again after a cool-down, and a lower --rate helps"
@@ -110,13 +126,7 @@ pub(crate) fn judge(url: &str, status: u16, body: &[u8], id_hint: Option<EntryId
             true,
         );
     }
-    let source = PageSource {
-        path: url.into(),
-        url: None,
-        id_hint,
-        http_status: Some(status),
-    };
-    match extract_page(&html, &source, &SelectorProfile::default()) {
+    match extracted {
         Ok(Page::Entry(post)) => match post.kind {
             PageKind::Private | PageKind::Protected => Verdict::Entry(post),
             _ if status == 200 => Verdict::Entry(post),
@@ -147,25 +157,77 @@ pub(crate) fn judge(url: &str, status: u16, body: &[u8], id_hint: Option<EntryId
     }
 }
 
-/// True when a page that mentions privacy still holds a post body (a public post that quotes
-/// "비공개 글입니다" is a post).
-fn has_post_body(html: &str, url: &str, status: u16) -> bool {
-    let source = PageSource {
-        path: url.into(),
-        url: None,
-        id_hint: None,
-        http_status: Some(status),
-    };
-    matches!(
-        extract_page(html, &source, &SelectorProfile::default()),
-        Ok(Page::Entry(post)) if post.body.is_some() && matches!(post.kind, PageKind::Post | PageKind::Notice)
-    )
-}
-
 fn hint(status: u16) -> &'static str {
     if status == 403 {
         " (access refused: tried again after a cool-down; a lower --rate helps)"
     } else {
         ""
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A post of the sample blog with `sentence` added as the first paragraph of its body.
+    fn post_saying(sentence: &str) -> String {
+        let page = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hangang-notes/11.html"),
+        )
+        .unwrap();
+        let body = r#"<div class="tt_article_useless_p_margin contents_style">"#;
+        assert!(page.contains(body), "the fixture's body container moved");
+        page.replacen(body, &format!("{body}<p>{sentence}</p>"), 1)
+    }
+
+    #[test]
+    fn a_post_that_quotes_a_block_message_is_a_post() {
+        // A developer's post about HTTP 429 says what a block page says; it is still a post.
+        let page = post_saying("서버가 429 Too Many Requests를 돌려주면 rate limit에 걸린 것이다.");
+        let verdict = judge("https://x.tistory.com/11", 200, page.as_bytes(), Some(11));
+        assert!(matches!(verdict, Verdict::Entry(_)), "{verdict:?}");
+    }
+
+    #[test]
+    fn a_post_that_quotes_the_private_notice_is_a_post() {
+        let page = post_saying("주소를 잘못 치면 \"비공개 글입니다\"라는 안내가 나온다.");
+        let verdict = judge("https://x.tistory.com/11", 200, page.as_bytes(), Some(11));
+        assert!(matches!(verdict, Verdict::Entry(_)), "{verdict:?}");
+    }
+
+    #[test]
+    fn a_block_page_is_a_retryable_failure() {
+        let page = r#"<!doctype html><html><head><meta charset="utf-8"><title>티스토리</title></head>
+<body><p>일시적으로 접근이 제한되었습니다. 잠시 후 다시 시도해 주세요.</p></body></html>"#;
+        let verdict = judge("https://x.tistory.com/11", 403, page.as_bytes(), Some(11));
+        assert!(
+            matches!(
+                verdict,
+                Verdict::Failed {
+                    retryable: true,
+                    ..
+                }
+            ),
+            "{verdict:?}"
+        );
+    }
+
+    #[test]
+    fn a_script_that_mentions_rate_limits_does_not_make_a_block_page() {
+        // A page that is not a post, served 200, whose only mention of a rate limit is in a script.
+        let page = r#"<!doctype html><html><head><meta charset="utf-8"><title>방명록</title>
+<script>window.T.config = {"BLOG":{"id":1,"name":"x"},"ROLE":"guest"};</script>
+<script>var msg = "rate limit";</script></head><body id="tt-body-guestbook"><p>방명록입니다.</p></body></html>"#;
+        let verdict = judge("https://x.tistory.com/11", 200, page.as_bytes(), Some(11));
+        assert!(
+            matches!(
+                verdict,
+                Verdict::Final {
+                    state: EntryState::NotPost,
+                    ..
+                }
+            ),
+            "{verdict:?}"
+        );
     }
 }

@@ -27,7 +27,7 @@ mod noise;
 pub mod probe;
 pub mod selectors;
 mod structure;
-mod text;
+pub(crate) mod text;
 mod url_safety;
 pub mod witness;
 
