@@ -392,42 +392,8 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
 }
 
 fn summarize(ctx: &Ctx) -> Result<CrawlReport, CrawlError> {
-    let db = ctx.db();
-    let entries = db.entries()?;
-    let mut report = CrawlReport {
-        discovered: entries.len(),
-        ..CrawlReport::default()
-    };
-    for e in &entries {
-        *report
-            .states
-            .entry(e.state.as_str().to_string())
-            .or_default() += 1;
-        for s in &e.sources {
-            *report.sources.entry(s.clone()).or_default() += 1;
-        }
-        if e.state == EntryState::Failed {
-            report
-                .failed
-                .push((e.id, e.last_error.clone().unwrap_or_default()));
-        }
-    }
-    for a in db.assets()? {
-        match a.state {
-            AssetState::Ok => report.assets_saved += 1,
-            _ => report.assets_missing += 1,
-        }
-    }
-    for e in entries
-        .iter()
-        .filter(|e| matches!(e.state, EntryState::Ok | EntryState::Notice))
-    {
-        match db.comments(e.id)? {
-            Some(c) if c.state == CommentsState::Ok => report.comments_saved += 1,
-            Some(_) => report.comment_failures += 1,
-            None => {}
-        }
-    }
+    let mut report = CrawlReport::default();
+    tally_state(&ctx.db(), &mut report)?;
     report.requests = ctx
         .fetcher
         .stats
@@ -507,4 +473,44 @@ impl CrawlReport {
             + self.states.get("pending").copied().unwrap_or(0)
             > 0
     }
+}
+
+/// Sets a report's counts (entries by state and source, failures, assets, comments) from the
+/// archive state, replacing what it held: the one reading of `archive.db` into a summary.
+pub(crate) fn tally_state(db: &ArchiveDb, report: &mut CrawlReport) -> Result<(), CrawlError> {
+    let entries = db.entries()?;
+    report.discovered = entries.len();
+    report.states.clear();
+    report.sources.clear();
+    report.failed.clear();
+    for e in &entries {
+        *report
+            .states
+            .entry(e.state.as_str().to_string())
+            .or_default() += 1;
+        for s in &e.sources {
+            *report.sources.entry(s.clone()).or_default() += 1;
+        }
+        if e.state == EntryState::Failed {
+            report
+                .failed
+                .push((e.id, e.last_error.clone().unwrap_or_default()));
+        }
+    }
+    let assets = db.assets()?;
+    report.assets_saved = assets.iter().filter(|a| a.state == AssetState::Ok).count();
+    report.assets_missing = assets.len() - report.assets_saved;
+    report.comments_saved = 0;
+    report.comment_failures = 0;
+    for e in entries
+        .iter()
+        .filter(|e| matches!(e.state, EntryState::Ok | EntryState::Notice))
+    {
+        match db.comments(e.id)? {
+            Some(c) if c.state == CommentsState::Ok => report.comments_saved += 1,
+            Some(_) => report.comment_failures += 1,
+            None => {}
+        }
+    }
+    Ok(())
 }

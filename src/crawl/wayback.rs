@@ -425,27 +425,6 @@ pub(crate) async fn complete_from_wayback(
 /// Refreshes a report's counts from the archive state after the Wayback source ran.
 pub(crate) fn recount(out: &Path, report: &mut CrawlReport) -> Result<(), CrawlError> {
     let db = ArchiveDb::open(&out.join(ARCHIVE_DB))?;
-    let entries = db.entries()?;
-    report.discovered = entries.len();
-    report.states.clear();
-    report.sources.clear();
-    report.failed.clear();
-    for e in &entries {
-        *report
-            .states
-            .entry(e.state.as_str().to_string())
-            .or_default() += 1;
-        for s in &e.sources {
-            *report.sources.entry(s.clone()).or_default() += 1;
-        }
-        if e.state == EntryState::Failed {
-            report
-                .failed
-                .push((e.id, e.last_error.clone().unwrap_or_default()));
-        }
-    }
-    let assets = db.assets()?;
-    report.assets_saved = assets.iter().filter(|a| a.state == AssetState::Ok).count();
-    report.assets_missing = assets.len() - report.assets_saved;
+    super::tally_state(&db, report)?;
     Ok(())
 }
