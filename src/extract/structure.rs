@@ -370,7 +370,7 @@ fn category_path(href: &str, base: Option<&Url>) -> Option<String> {
     let rest = path
         .strip_prefix("/category/")
         .or_else(|| path.strip_prefix("/m/category/"))?;
-    let decoded = percent_decode(rest);
+    let decoded = crate::markup::percent_decode_lossy(rest);
     let joined = decoded
         .split('/')
         .map(str::trim)
@@ -403,26 +403,6 @@ fn same_blog_path(href: &str, base: Option<&Url>) -> Option<String> {
         return None;
     }
     Some(url.path().to_string())
-}
-
-/// Percent-decodes a URL path (invalid UTF-8 is replaced, never dropped).
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

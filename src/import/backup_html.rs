@@ -73,27 +73,6 @@ pub struct BackupPage {
     pub warnings: Vec<String>,
 }
 
-/// Percent-decodes a path; invalid escapes and non-UTF-8 results are kept as written.
-#[must_use]
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
 /// The post-relative path of a link to the post's own folder (`./img/a%20b.png` → `img/a b.png`),
 /// or `None` for any other link (absolute, rooted, or climbing out with `..`).
 #[must_use]
@@ -103,7 +82,9 @@ pub fn local_path(value: &str) -> Option<String> {
         return None;
     }
     let v = v.split(['?', '#']).next().unwrap_or_default();
-    let decoded = percent_decode(v.strip_prefix("./").unwrap_or(v));
+    let raw = v.strip_prefix("./").unwrap_or(v);
+    // Not UTF-8 once decoded: the name is kept as written.
+    let decoded = crate::markup::percent_decode(raw).unwrap_or_else(|| raw.to_string());
     let parts: Vec<&str> = decoded
         .split(['/', '\\'])
         .filter(|p| !p.is_empty() && *p != ".")
