@@ -395,7 +395,17 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
             post.warnings.extend(witnessed.warnings());
         }
         let post = &*post;
-        let mut md = to_markdown(post, &images);
+        let mut md = match to_markdown(post, &images) {
+            Ok(md) => md,
+            Err(e) => {
+                // Named, counted as a failure (exit 2); the row keeps no Markdown path, so verify
+                // reports the post as missing its Markdown until a later run converts it.
+                let problem = FileProblem::error(path, &crate::report::error_chain(&e));
+                warn!("{}: {}", problem.path.display(), problem.message);
+                problems.push(problem);
+                None
+            }
+        };
         let md_rel = layout::markdown_rel(post.id);
         let provenance = archive.provenance.get(&post.id);
         if let (Some(md), Some(p)) = (md.as_mut(), provenance) {
