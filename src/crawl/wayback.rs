@@ -95,10 +95,11 @@ struct Source<'a> {
     base: Url,
 }
 
-fn archive_error(out: &Path, e: &dyn std::error::Error) -> CrawlError {
-    CrawlError::Archive {
+/// A file of the archive that could not be written (the error names the file).
+fn write_error(out: &Path, source: crate::Error) -> CrawlError {
+    CrawlError::Write {
         path: out.to_path_buf(),
-        message: crate::report::error_chain(e),
+        source,
     }
 }
 
@@ -212,7 +213,7 @@ impl Source<'_> {
             };
             let raw = raw_page_rel(id);
             write_atomic(&resolve(self.out, &raw), &fetched.body)
-                .map_err(|e| archive_error(self.out, &e))?;
+                .map_err(|e| write_error(self.out, e))?;
             let mut assets: Vec<(String, AssetKind)> = Vec::new();
             if let Some(body) = &post.body {
                 assets.extend(
@@ -230,37 +231,33 @@ impl Source<'_> {
                 self.fetch_asset(&snap.timestamp, asset, *kind == AssetKind::Image, report)
                     .await?;
             }
-            let db_err = |e: crate::archive::db::DbError| archive_error(self.out, &e);
-            self.db
-                .record_page(&PageOutcome {
-                    id,
-                    state,
-                    url: Some(post.url.clone()),
-                    http_status: Some(200),
-                    error: None,
-                    etag: None,
-                    last_modified: None,
-                    page_sha256: Some(hex::encode(Sha256::digest(&fetched.body))),
-                    raw_file: Some(raw),
-                    assets,
-                })
-                .map_err(db_err)?;
-            self.db
-                .record_provenance(
-                    id,
-                    &Provenance {
-                        origin: Origin::Wayback {
-                            timestamp: snap.timestamp.clone(),
-                            url: url.to_string(),
-                        },
-                        visibility: (state == EntryState::Ok || state == EntryState::Notice)
-                            .then_some(Visibility::Public),
-                        choice: Some(
-                            "the live blog does not serve it; the newest capture that is its post page".into(),
-                        ),
+            self.db.record_page(&PageOutcome {
+                id,
+                state,
+                url: Some(post.url.clone()),
+                http_status: Some(200),
+                error: None,
+                etag: None,
+                last_modified: None,
+                page_sha256: Some(hex::encode(Sha256::digest(&fetched.body))),
+                raw_file: Some(raw),
+                assets,
+            })?;
+            self.db.record_provenance(
+                id,
+                &Provenance {
+                    origin: Origin::Wayback {
+                        timestamp: snap.timestamp.clone(),
+                        url: url.to_string(),
                     },
-                )
-                .map_err(db_err)?;
+                    visibility: (state == EntryState::Ok || state == EntryState::Notice)
+                        .then_some(Visibility::Public),
+                    choice: Some(
+                        "the live blog does not serve it; the newest capture that is its post page"
+                            .into(),
+                    ),
+                },
+            )?;
             report.restored.push(id);
             return Ok(());
         }
@@ -275,11 +272,9 @@ impl Source<'_> {
         is_image: bool,
         report: &mut WaybackReport,
     ) -> Result<(), CrawlError> {
-        let db_err = |e: crate::archive::db::DbError| archive_error(self.out, &e);
         if self
             .db
-            .asset(original)
-            .map_err(db_err)?
+            .asset(original)?
             .is_some_and(|a| a.state == AssetState::Ok)
         {
             return Ok(());
@@ -309,20 +304,18 @@ impl Source<'_> {
                 let sha = hex::encode(Sha256::digest(&f.body));
                 let rel = asset_rel(&sha, &asset_extension(f.content_type.as_deref(), original));
                 write_atomic(&resolve(self.out, &rel), &f.body)
-                    .map_err(|e| archive_error(self.out, &e))?;
-                self.db
-                    .record_asset_ok(
-                        original,
-                        &sha,
-                        &rel,
-                        f.content_type.as_deref(),
-                        f.body.len() as u64,
-                    )
-                    .map_err(db_err)?;
+                    .map_err(|e| write_error(self.out, e))?;
+                self.db.record_asset_ok(
+                    original,
+                    &sha,
+                    &rel,
+                    f.content_type.as_deref(),
+                    f.body.len() as u64,
+                )?;
                 report.images_saved += 1;
             }
             Err(e) => {
-                self.db.record_asset_missing(original, &e).map_err(db_err)?;
+                self.db.record_asset_missing(original, &e)?;
                 report.images_missing += 1;
             }
         }
