@@ -13,6 +13,7 @@ mod pages;
 mod passes;
 pub mod scan;
 pub mod sniff;
+mod source_error;
 mod verdict;
 pub mod wayback;
 

@@ -16,6 +16,7 @@ use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 use url::Url;
 
+use super::source_error::SourceError;
 use super::{CrawlError, CrawlOptions, CrawlReport};
 use crate::archive::db::{ArchiveDb, EntryState, PageOutcome};
 use crate::archive::layout::{ARCHIVE_DB, asset_rel, raw_page_rel, resolve};
@@ -30,6 +31,7 @@ use crate::extract::{Page, PageSource, extract_page};
 use crate::fetch::{FetchPolicy, Fetcher};
 use crate::model::{AssetKind, AssetState, EntryId, PageKind};
 use crate::provenance::{Origin, Provenance, Visibility};
+use crate::report::error_chain;
 
 /// Requests per second to the archive by default: one every four seconds on average.
 pub const DEFAULT_WAYBACK_RATE: f64 = 0.25;
@@ -123,31 +125,31 @@ impl Source<'_> {
         &self,
         host: &str,
         report: &mut WaybackReport,
-    ) -> Result<Vec<CdxRow>, String> {
+    ) -> Result<Vec<CdxRow>, SourceError> {
         let mut rows = Vec::new();
         let mut key: Option<String> = None;
         for _ in 0..MAX_CDX_PAGES {
             let url = cdx_query(&self.way.endpoint, host, key.as_deref())?;
-            let fetched = self
-                .fetcher
-                .get(&url, None)
-                .await
-                .map_err(|e| e.to_string())?;
+            let fetched = self.fetcher.get(&url, None).await?;
             if fetched.status != 200 {
-                return Err(format!("{url} answered {}", fetched.status));
+                return Err(SourceError::Status {
+                    url,
+                    status: fetched.status,
+                });
             }
             report.cdx_pages += 1;
             let page = parse_cdx(&String::from_utf8_lossy(&fetched.body))
-                .map_err(|e| format!("{url}: {e}"))?;
+                .map_err(|source| SourceError::Unreadable { url, source })?;
             rows.extend(page.rows);
             match page.resume_key {
                 Some(k) if Some(&k) != key.as_ref() => key = Some(k),
                 _ => return Ok(rows),
             }
         }
-        Err(format!(
-            "the CDX listing of {host} did not end after {MAX_CDX_PAGES} pages"
-        ))
+        Err(SourceError::Unending {
+            host: host.to_owned(),
+            pages: MAX_CDX_PAGES,
+        })
     }
 
     /// Tries the captures of `id`, newest first; records the first that reads as an entry.
@@ -163,7 +165,7 @@ impl Source<'_> {
             {
                 Ok(u) => u,
                 Err(e) => {
-                    last = e;
+                    last = error_chain(&e);
                     continue;
                 }
             };
@@ -281,7 +283,7 @@ impl Source<'_> {
         }
         let flag = if is_image { "im_" } else { "id_" };
         let outcome = match snapshot_url(&self.way.endpoint, timestamp, flag, original) {
-            Err(e) => Err(e),
+            Err(e) => Err(error_chain(&e)),
             Ok(url) => match self.fetcher.get(&url, None).await {
                 Ok(f)
                     if f.status == 200
@@ -365,7 +367,10 @@ pub(crate) async fn complete_from_wayback(
     for host in &hosts {
         match src.cdx_rows(host, &mut report).await {
             Ok(r) => rows.extend(r),
-            Err(e) => warnings.push(format!("Wayback CDX listing of {host}: {e}")),
+            Err(e) => warnings.push(format!(
+                "Wayback CDX listing of {host}: {}",
+                error_chain(&e)
+            )),
         }
     }
     let snaps = post_snapshots(&rows, &hosts);
