@@ -20,7 +20,7 @@ use crate::extracted::{ArtifactUse, PostReader};
 use crate::model::{
     AssetState, AssetStatus, CommentsRef, CommentsState, PageKind, Post, PostRecord, PostStatus,
 };
-use crate::provenance::{Origin, Provenance, apply_visibility, insert_front_matter};
+use crate::provenance::{Origin, Provenance, insert_front_matter};
 use crate::report::{ExtractReport, FileProblem, NotPost, PostWarnings};
 
 /// What `extract` needs.
@@ -424,7 +424,7 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
         );
         record.comments = archive.comments.get(&post.id).cloned();
         if let Some(p) = provenance {
-            apply_visibility(&mut record, p);
+            record.apply_visibility(p);
             record.provenance = Some(p.clone());
         }
         rows.insert(post.id, record);
