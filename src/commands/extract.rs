@@ -226,12 +226,14 @@ impl ArchiveIndex {
             .collect();
         let mut provenance = HashMap::new();
         for e in entries {
-            // A live copy's fetch time stays in `archive.db` (`entries.fetched_at`): in the rows it
-            // would make every re-crawl, resume or WARC replay rewrite every row and Markdown file.
+            // A live copy says when it was fetched (`entries.fetched_at`); tests that compare two
+            // runs leave that one field out.
             let p = match db.provenance(e.id)? {
                 Some(p) => p,
                 None => Provenance {
-                    origin: Origin::Live { fetched_at: None },
+                    origin: Origin::Live {
+                        fetched_at: db.fetched_at(e.id)?,
+                    },
                     visibility: None,
                     choice: None,
                 },
