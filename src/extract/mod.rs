@@ -54,7 +54,7 @@ use crate::model::{Body, EntryId, PageKind, Post};
 /// The version of the extraction rules. The archive keeps each extracted post keyed by it (and by
 /// the raw page's sha256): bump it whenever a change to `extract` changes what a page extracts to,
 /// so archives re-extract their pages instead of serving stale posts.
-pub const EXTRACTOR_VERSION: u32 = 1;
+pub const EXTRACTOR_VERSION: u32 = 2;
 
 /// What is known about a page besides its HTML.
 #[derive(Debug, Clone, Default)]

@@ -4,7 +4,8 @@
 //! not by class name: it is the block around the date nearest the title (else around the category
 //! link nearest the title), grown up to the largest ancestor that still holds neither the title
 //! nor the body and stays short. Its author is the short text item that is not the date, not a
-//! category, tag or post link, not a count or its label, not a control (buttons, `#`/script links,
+//! category, tag or post link nor the label printed just before one, not a count or its label,
+//! not a control (buttons, `#`/script links,
 //! the owner's `/manage` links). Where several items remain, one equal to the blog's own nickname
 //! (`T.config`) wins, then one without digits, then the first. Pure: reads a located region.
 
@@ -30,12 +31,28 @@ const NOT_NAMES: &[&str] = &[
 ];
 
 /// One text item of a meta line.
-struct Item<'a> {
+struct Item {
     text: String,
-    /// The element the text sits in.
-    parent: ElementRef<'a>,
+    kind: ItemKind,
+}
+
+/// What an item of a meta line is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ItemKind {
+    /// Text that may be a name.
+    Text,
     /// A count (`3`, `(3)`, `1,204`).
-    is_count: bool,
+    Count,
+    /// The text of a tag or category link: a word just before it is its label (`태그`, `분류`).
+    FieldLink,
+}
+
+/// Why the text inside an element is no name.
+enum NotAName {
+    /// A tag or category link.
+    FieldLink,
+    /// A control, a date element, a link elsewhere.
+    Other,
 }
 
 impl<'a> Region<'a> {
@@ -116,7 +133,7 @@ impl<'a> Region<'a> {
     }
 
     /// The text items of a meta line, in page order, without what cannot be a name.
-    fn items(&self, line: ElementRef<'a>) -> Vec<Item<'a>> {
+    fn items(&self, line: ElementRef<'a>) -> Vec<Item> {
         let mut items = Vec::new();
         for node in line.descendants() {
             let Node::Text(t) = node.value() else {
@@ -125,46 +142,64 @@ impl<'a> Region<'a> {
             let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
                 continue;
             };
-            if self.chrome.contains(parent) || self.never_a_name(parent, line) {
+            if self.chrome.contains(parent) {
                 continue;
+            }
+            match self.not_a_name(parent, line) {
+                Some(NotAName::Other) => continue,
+                Some(NotAName::FieldLink) => {
+                    items.push(Item {
+                        text: normalize_whitespace(t),
+                        kind: ItemKind::FieldLink,
+                    });
+                    continue;
+                }
+                None => {}
             }
             for piece in without_dates(t).split(SEPARATORS) {
                 let text = normalize_whitespace(piece);
                 if text.is_empty() {
                     continue;
                 }
-                items.push(Item {
-                    is_count: is_count(&text),
-                    text,
-                    parent,
-                });
+                let kind = if is_count(&text) {
+                    ItemKind::Count
+                } else {
+                    ItemKind::Text
+                };
+                items.push(Item { text, kind });
             }
         }
         items
     }
 
-    /// True when text inside `el` (up to `line`) is a control, a date element, or a link to a
-    /// category, a tag, another post, the blog's admin pages, a fragment or a script.
-    fn never_a_name(&self, el: ElementRef<'_>, line: ElementRef<'_>) -> bool {
+    /// Why text inside `el` (up to `line`) is no name: inside a control or a date element, or a
+    /// link to a category, a tag, another post, the blog's admin pages, a fragment or a script.
+    fn not_a_name(&self, el: ElementRef<'_>, line: ElementRef<'_>) -> Option<NotAName> {
+        let base = self.base.as_ref();
         for a in std::iter::once(el).chain(el.ancestors().filter_map(ElementRef::wrap)) {
             let v = a.value();
             if NOT_NAMES.contains(&v.name()) || v.attr("role") == Some("button") {
-                return true;
+                return Some(NotAName::Other);
             }
-            if v.attr("rel").is_some_and(|r| {
+            let rel_tag = v.attr("rel").is_some_and(|r| {
                 r.split_ascii_whitespace()
                     .any(|t| t.eq_ignore_ascii_case("tag"))
-            }) {
-                return true;
+            });
+            let href = v.attr("href").unwrap_or_default();
+            if rel_tag
+                || (v.name() == "a"
+                    && (category_path(href, base).is_some() || is_tag_link(href, base)))
+            {
+                return Some(NotAName::FieldLink);
             }
-            if v.name() == "a" && !self.name_link(v.attr("href").unwrap_or_default()) {
-                return true;
+            if v.name() == "a" && !self.name_link(href) {
+                return Some(NotAName::Other);
             }
             if a.id() == line.id() {
                 break;
             }
         }
-        false
+        None
     }
 
     /// True when a link to `href` may carry a name: not a category, tag or post link, not the
@@ -191,16 +226,17 @@ impl<'a> Region<'a> {
 }
 
 /// The author among a meta line's items, or `None` when no item can be a name.
-fn pick_name(items: &[Item<'_>], nickname: Option<&str>, title: Option<&str>) -> Option<String> {
+fn pick_name(items: &[Item], nickname: Option<&str>, title: Option<&str>) -> Option<String> {
     let names: Vec<String> = items
         .iter()
         .enumerate()
-        .filter(|(_, item)| !item.is_count)
-        // A word printed before a count in the same element is the count's label (`댓글 3`).
-        .filter(|(i, item)| {
+        .filter(|(_, item)| item.kind == ItemKind::Text)
+        // A word printed just before a count is the count's label (`댓글 3`); one printed just
+        // before a tag or category link is that link's label (`태그`, `분류`).
+        .filter(|(i, _)| {
             items
                 .get(i + 1)
-                .is_none_or(|next| !(next.is_count && next.parent.id() == item.parent.id()))
+                .is_none_or(|next| next.kind == ItemKind::Text)
         })
         .filter_map(|(_, item)| as_name(&item.text))
         .filter(|name| Some(name.as_str()) != title)
@@ -338,6 +374,11 @@ mod tests {
                 r#"<a href="/category/A">A</a> · <span>강물</span> · <span>2021.03.04</span> · <span>댓글</span><span>3</span>"#,
                 Some("강물"),
             ),
+            // A count's label in its own element is no name either.
+            (
+                r#"<span>2021.03.04</span> <span>공감</span><span>3</span> <span>강물</span>"#,
+                Some("강물"),
+            ),
             // A labelled name.
             ("글쓴이: 강물 | 2021.03.04", Some("강물")),
             // Only the date and controls: no author.
@@ -347,6 +388,11 @@ mod tests {
             ),
             // A count with its label only.
             ("2021.03.04 | 조회 12", None),
+            // The label of the tags, and the tags.
+            (
+                r#"<span>2021.03.04</span> <span>태그</span> <a href="/tag/x" rel="tag">x</a>"#,
+                None,
+            ),
         ];
         for (meta, want) in cases {
             assert_eq!(bare(&page(meta), None).as_deref(), want, "{meta}");
