@@ -131,6 +131,7 @@ pub(crate) fn clean_input() -> VerifyInput {
             entry(3, EntryState::Deleted, &["scan"]),
             entry(4, EntryState::Protected, &["scan"]),
         ],
+        slugs: Vec::new(),
         assets: vec![
             AssetRow {
                 url: IMG.into(),
