@@ -216,6 +216,35 @@ pub struct PostRecord {
     pub provenance: Option<crate::provenance::Provenance>,
 }
 
+impl PostRecord {
+    /// A backup that says a post was private or protected makes its row say so (the body is kept
+    /// in the Markdown, but such a row is never bundled for Naver).
+    pub fn apply_visibility(&mut self, p: &crate::provenance::Provenance) {
+        use crate::provenance::Visibility;
+        if self.status != PostStatus::Ok {
+            return;
+        }
+        match p.visibility {
+            Some(Visibility::Private) => self.status = PostStatus::Private,
+            Some(Visibility::Protected) => self.status = PostStatus::Protected,
+            _ => {}
+        }
+    }
+
+    /// Why this row is held out of the Naver bundle for its visibility, if it is: a post from the
+    /// backup zip whose visibility nobody has confirmed (it may have been private or protected).
+    #[must_use]
+    pub fn bundle_hold(&self) -> Option<String> {
+        let p = self.provenance.as_ref()?;
+        (p.visibility == Some(crate::provenance::Visibility::Unknown)).then(|| {
+            format!(
+                "visibility unknown: the backup zip holds private and protected posts unmarked; if post {} was public, run `tistory-migrate import <FILE> --mark-public {}` (or `all`), then bundle again",
+                self.id, self.id
+            )
+        })
+    }
+}
+
 // --- Typed state -------------------------------------------------------------------------------
 //
 // Every state or kind that is stored as text (in `archive.db`) is one of these enums. Each has one

@@ -20,7 +20,7 @@ use crate::extracted::{ArtifactUse, PostReader};
 use crate::model::{
     AssetState, AssetStatus, CommentsRef, CommentsState, PageKind, Post, PostRecord, PostStatus,
 };
-use crate::provenance::{Origin, Provenance, apply_visibility, insert_front_matter};
+use crate::provenance::{Origin, Provenance, insert_front_matter};
 use crate::report::{ExtractReport, FileProblem, NotPost, PostWarnings};
 
 /// What `extract` needs.
@@ -226,12 +226,14 @@ impl ArchiveIndex {
             .collect();
         let mut provenance = HashMap::new();
         for e in entries {
-            // A live copy's fetch time stays in `archive.db` (`entries.fetched_at`): in the rows it
-            // would make every re-crawl, resume or WARC replay rewrite every row and Markdown file.
+            // A live copy says when it was fetched (`entries.fetched_at`); tests that compare two
+            // runs leave that one field out.
             let p = match db.provenance(e.id)? {
                 Some(p) => p,
                 None => Provenance {
-                    origin: Origin::Live { fetched_at: None },
+                    origin: Origin::Live {
+                        fetched_at: db.fetched_at(e.id)?,
+                    },
                     visibility: None,
                     choice: None,
                 },
@@ -395,7 +397,17 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
             post.warnings.extend(witnessed.warnings());
         }
         let post = &*post;
-        let mut md = to_markdown(post, &images);
+        let mut md = match to_markdown(post, &images) {
+            Ok(md) => md,
+            Err(e) => {
+                // Named, counted as a failure (exit 2); the row keeps no Markdown path, so verify
+                // reports the post as missing its Markdown until a later run converts it.
+                let problem = FileProblem::error(path, &crate::report::error_chain(&e));
+                warn!("{}: {}", problem.path.display(), problem.message);
+                problems.push(problem);
+                None
+            }
+        };
         let md_rel = layout::markdown_rel(post.id);
         let provenance = archive.provenance.get(&post.id);
         if let (Some(md), Some(p)) = (md.as_mut(), provenance) {
@@ -414,7 +426,7 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
         );
         record.comments = archive.comments.get(&post.id).cloned();
         if let Some(p) = provenance {
-            apply_visibility(&mut record, p);
+            record.apply_visibility(p);
             record.provenance = Some(p.clone());
         }
         rows.insert(post.id, record);

@@ -157,7 +157,7 @@ pub fn run_verify(opts: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
     let mut report = verify(&input);
     if let Some(naver) = &opts.naver {
         let checked = check_on_naver(&opts.archive, naver)?;
-        crate::naver_check::report::attach(&mut report, checked);
+        crate::verify::naver::attach(&mut report, checked);
     }
     if let Some(html_path) = &opts.html {
         let dir = html_path

@@ -13,6 +13,7 @@ mod pages;
 mod passes;
 pub mod scan;
 pub mod sniff;
+mod source_error;
 mod verdict;
 pub mod wayback;
 
@@ -81,13 +82,17 @@ pub enum CrawlError {
         /// What was seen instead.
         why: String,
     },
-    /// The archive directory cannot be used (a condition, not a failed call: see the others).
-    #[error("cannot use the archive directory {path}: {message}")]
-    Archive {
-        /// The directory.
+    /// A folder of the archive is a link or leads outside it.
+    #[error("cannot use the archive directory: {0}")]
+    FolderOutside(#[from] crate::archive::confine::FolderOutside),
+    /// `--retry-failed` on an archive that holds no entry yet.
+    #[error(
+        "--retry-failed repairs an archive, and {} is empty: run crawl without it first",
+        path.display()
+    )]
+    NothingToRepair {
+        /// The archive.
         path: PathBuf,
-        /// What went wrong.
-        message: String,
     },
     /// The blog's home page answers "not found": the blog is gone (deleted or closed).
     #[error(
@@ -216,10 +221,7 @@ fn prepare_archive(out: &Path) -> Result<ArchiveDb, CrawlError> {
         path: out.to_path_buf(),
         source,
     })?;
-    crate::archive::confine::check_folders(out).map_err(|e| CrawlError::Archive {
-        path: out.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    crate::archive::confine::check_folders(out)?;
     // Prove the directory is writable before any request is sent.
     let probe = out.join(".write-test");
     let written = std::fs::write(&probe, b"ok");
@@ -317,9 +319,8 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         tracing::info!("forgot {forgotten} scan probes an interrupted run left behind");
     }
     if opts.retry_failed && db.entries()?.is_empty() {
-        return Err(CrawlError::Archive {
+        return Err(CrawlError::NothingToRepair {
             path: opts.out.clone(),
-            message: "--retry-failed repairs an archive, and this one is empty: run crawl without it first".into(),
         });
     }
     let fetcher = Fetcher::new(opts.policy.clone())?.with_tap(opts.recorder.clone())?;

@@ -267,10 +267,10 @@ async fn fetch_asset(ctx: &Ctx, url: &str, is_image: bool) -> Result<(), CrawlEr
             stored.content_type.as_deref(),
             stored.size,
         )?,
-        Err(super::assets::AssetError::Write(message)) => {
-            return Err(CrawlError::Archive {
+        Err(super::assets::AssetError::Write(source)) => {
+            return Err(CrawlError::Write {
                 path: ctx.out.clone(),
-                message,
+                source,
             });
         }
         Err(e) => {

@@ -16,6 +16,7 @@
 mod charts;
 mod checks;
 mod content;
+pub mod naver;
 pub mod provenance;
 pub mod report_html;
 pub mod report_json;
@@ -460,7 +461,7 @@ pub fn check_bundle(input: &VerifyInput, problems: &mut Vec<Problem>) -> Option<
     let held: Vec<EntryId> = input
         .rows
         .iter()
-        .filter(|r| crate::provenance::bundle_hold(r).is_some())
+        .filter(|r| r.bundle_hold().is_some())
         .map(|r| r.id)
         .collect();
     for e in input

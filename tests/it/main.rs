@@ -21,6 +21,7 @@ mod import_vs_crawl;
 mod naver;
 mod parse_once;
 mod skins;
+mod structure;
 mod support;
 mod verify;
 mod verify_html;
