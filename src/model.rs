@@ -358,6 +358,28 @@ stored_names!(EntryState, "entry state", {
     NotPost => "not_post",
 });
 
+/// Where one slug permalink (`/entry/<slug>`) stands (`slugs.state`): a slug names a post only
+/// once its page is fetched, so until then it is a place a post may be missing from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlugState {
+    /// Found by discovery, its page not fetched yet (or the run stopped first).
+    Pending,
+    /// Its page was fetched and named an entry id (`slugs.id`).
+    Resolved,
+    /// Its page was fetched and names no entry (not a post, deleted): nothing is missing.
+    NoEntry,
+    /// Every fetch of its page failed: a post may be missing.
+    Failed,
+}
+
+stored_names!(SlugState, "slug state", {
+    Pending => "pending",
+    Resolved => "ok",
+    NoEntry => "no_entry",
+    Failed => "failed",
+});
+
 impl EntryState {
     /// True when a run has nothing more to fetch for this entry.
     #[must_use]

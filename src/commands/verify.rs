@@ -279,6 +279,7 @@ pub fn read_archive_with(
         sidebar_total: number("sidebar_total")?,
         mobile_total: number("mobile_total")?,
         entries,
+        slugs: db.slug_rows()?,
         assets: db.assets()?,
         post_assets,
         comments,

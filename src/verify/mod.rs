@@ -21,6 +21,7 @@ pub mod provenance;
 pub mod report_html;
 pub mod report_json;
 pub mod report_text;
+mod slugs;
 pub mod warc;
 mod witness;
 
@@ -29,7 +30,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::archive::db::{AssetRow, CommentsRow, EntryRow};
+use crate::archive::db::{AssetRow, CommentsRow, EntryRow, SlugRow};
 use crate::model::{EntryId, Fidelity, PostRecord};
 
 /// The version of the `--json` object; bumped only when a field changes meaning.
@@ -82,6 +83,8 @@ pub struct VerifyInput {
     pub mobile_total: Option<u64>,
     /// Every entry row of `archive.db`, with its sources.
     pub entries: Vec<EntryRow>,
+    /// Every slug permalink discovery found, with what fetching it came to.
+    pub slugs: Vec<SlugRow>,
     /// Every asset row.
     pub assets: Vec<AssetRow>,
     /// What each post references, in body order.
@@ -408,6 +411,7 @@ pub const STATES: [&str; 8] = [
 #[must_use]
 pub fn verify(input: &VerifyInput) -> VerifyReport {
     let mut report = checks::entries_report(input);
+    slugs::check_slugs(input, &mut report);
     content::check_content(input, &mut report);
     provenance::check_provenance(input, &mut report);
     checks::check_totals(input, &mut report);

@@ -132,6 +132,7 @@ pub(crate) fn clean_input() -> VerifyInput {
             entry(3, EntryState::Deleted, &["scan"]),
             entry(4, EntryState::Protected, &["scan"]),
         ],
+        slugs: Vec::new(),
         assets: vec![
             AssetRow {
                 url: IMG.into(),
