@@ -139,7 +139,8 @@ pub fn run_bundle(opts: &BundleOptions) -> anyhow::Result<BundleReport> {
         }
         match src.post(row) {
             Ok(post) => posts.push((row, post)),
-            Err(reason) => {
+            Err(e) => {
+                let reason = crate::report::error_chain(&e);
                 failed += 1;
                 tracing::warn!(id = row.id, "{reason}");
                 skipped.push(SkippedPost {
