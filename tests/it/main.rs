@@ -14,6 +14,7 @@ mod crawl_resume;
 mod deep_nesting;
 mod desk;
 mod fixtures;
+mod help_defaults;
 mod import;
 mod import_hostile;
 mod import_vs_crawl;
