@@ -41,7 +41,7 @@ pub const REPORT_SCHEMA: u32 = 1;
 pub struct FileFacts {
     /// Size in bytes.
     pub size: u64,
-    /// sha256 of the content, hex (computed for `raw/` pages, `assets/` and `comments/`).
+    /// sha256 of the content, hex (computed for `raw/` pages, `assets/`, `posts/` and `comments/`).
     pub sha256: Option<String>,
 }
 
@@ -58,7 +58,8 @@ pub struct PostAssetRef {
     pub kind: AssetKind,
 }
 
-/// The render-back check of one post, measured now from its saved page and its Markdown file.
+/// The render-back check of one post: the score `posts.jsonl` holds while its Markdown file is the
+/// one it was measured on, else measured now from the saved page and the Markdown file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Measured {
     /// The score and some lost words.

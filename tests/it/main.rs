@@ -26,6 +26,7 @@ mod structure;
 mod support;
 mod verify;
 mod verify_html;
+mod verify_stored;
 mod warc;
 mod warc_kill;
 mod wayback;
