@@ -5,7 +5,9 @@
 //! that point at them, so a killed crawl resumes to the archive a clean run makes.
 
 pub mod assets;
+mod comment_count;
 pub mod comments;
+mod comments_plan;
 mod discovery;
 pub mod integrity;
 pub mod lock;
@@ -386,7 +388,7 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         scan::scan_past_highest(&ctx, opts.scan_margin, progress).await?;
     }
     if opts.comments {
-        pages::fetch_all_comments(&ctx, progress).await?;
+        pages::fetch_all_comments(&ctx, false, progress).await?;
     }
     passes::run_retry_passes(&ctx, opts.comments, progress).await?;
     let mut report = summarize(&ctx)?;

@@ -17,7 +17,7 @@ use crate::archive::layout::{raw_page_rel, resolve};
 use crate::archive::store::write_atomic;
 use crate::discover::normalize::{EntryRef, entry_url};
 use crate::fetch::Validators;
-use crate::model::{AssetKind, AssetState, CommentsState, EntryId, Post};
+use crate::model::{AssetKind, AssetState, EntryId, Post};
 use crate::progress::Progress;
 
 /// What fetching one entry came to.
@@ -488,36 +488,22 @@ fn write_comments(ctx: &Ctx, id: EntryId, items: &[serde_json::Value]) -> Result
     Ok(())
 }
 
-/// Fetches comments of every archived post that has none saved yet, with bounded concurrency.
-/// A post the mobile list counts no comments for is recorded as having none, without a request;
-/// an unknown count is fetched.
+/// Fetches comments of every archived post that has none saved yet (with `unrecorded_only`, of
+/// posts archived since the comments pass), with bounded concurrency. A post the list and its
+/// own page agree has no comments is recorded as having none, without a request
+/// ([`super::comments_plan`]).
 pub(crate) async fn fetch_all_comments(
     ctx: &Arc<Ctx>,
+    unrecorded_only: bool,
     progress: &Progress,
 ) -> Result<(), CrawlError> {
-    let no_comments: BTreeSet<EntryId> = ctx
-        .db()
-        .api_entries()?
-        .into_iter()
-        .filter(|a| a.comment_count == Some(0))
-        .map(|a| a.id)
-        .collect();
-    let posts: Vec<EntryId> = {
-        let db = ctx.db();
-        let mut v = Vec::new();
-        for e in db.entries()? {
-            if matches!(e.state, EntryState::Ok | EntryState::Notice)
-                && db
-                    .comments(e.id)?
-                    .is_none_or(|c| c.state != CommentsState::Ok)
-            {
-                v.push(e.id);
-            }
-        }
-        v
-    };
-    let (empty, posts): (Vec<EntryId>, Vec<EntryId>) =
-        posts.into_iter().partition(|id| no_comments.contains(id));
+    let plan = super::comments_plan::plan_comments(
+        &ctx.db(),
+        &ctx.out,
+        &ctx.identity.base,
+        unrecorded_only,
+    )?;
+    let (empty, posts) = (plan.none, plan.fetch);
     // No request, so no file either: a file would claim a fetch (and a WARC capture) that
     // never happened. `ok` with a count of 0 and no file is what verify accepts as "none".
     for id in empty {

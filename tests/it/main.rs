@@ -8,6 +8,7 @@ mod corrupt_state;
 mod crawl;
 mod crawl_api;
 mod crawl_bad_input;
+mod crawl_comment_counts;
 mod crawl_hostile;
 mod crawl_loops;
 mod crawl_resume;
