@@ -10,6 +10,7 @@ use anyhow::Context as _;
 use tracing::{debug, info, warn};
 
 use crate::archive::db::{ArchiveDb, AssetRow, EntryRow, EntryState};
+use crate::archive::hash::sha256_hex;
 use crate::archive::layout::{self, ARCHIVE_DB, POSTS_JSONL, RAW_DIR};
 use crate::archive::store::write_atomic;
 use crate::convert::{ImageMap, to_markdown, to_record};
@@ -303,6 +304,7 @@ impl ArchiveIndex {
             images: Vec::new(),
             attachments: Vec::new(),
             fidelity: None,
+            markdown_sha256: None,
             comments: None,
             warnings,
             provenance: None,
@@ -424,6 +426,7 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
             Some(md_rel),
             Some(relative_to(path, &out)),
         );
+        record.markdown_sha256 = md.as_ref().map(|m| sha256_hex(m.document.as_bytes()));
         record.comments = archive.comments.get(&post.id).cloned();
         if let Some(p) = provenance {
             record.apply_visibility(p);
