@@ -15,6 +15,7 @@ mod crawl_resume;
 mod crawl_slugs;
 mod deep_nesting;
 mod desk;
+mod discovery_share;
 mod fixtures;
 mod help_defaults;
 mod import;
