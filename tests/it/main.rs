@@ -11,6 +11,7 @@ mod crawl_bad_input;
 mod crawl_hostile;
 mod crawl_loops;
 mod crawl_resume;
+mod crawl_slots;
 mod deep_nesting;
 mod desk;
 mod fixtures;
