@@ -335,6 +335,51 @@ impl ArchiveIndex {
     }
 }
 
+/// Posts converted and written at a time per core by the extract stage.
+const WRITERS_PER_CORE: usize = 4;
+
+/// What writing one post came to: its row, and whether it has a Markdown file.
+struct WrittenPost {
+    record: PostRecord,
+    markdown_written: bool,
+}
+
+/// Converts one post (its images and witness already applied), writes its Markdown file and
+/// returns its row.
+fn write_post(
+    out: &Path,
+    archive: &ArchiveIndex,
+    path: &Path,
+    post: &Post,
+    images: &ImageMap,
+) -> anyhow::Result<WrittenPost> {
+    let mut md = to_markdown(post, images);
+    let md_rel = layout::markdown_rel(post.id);
+    let provenance = archive.provenance.get(&post.id);
+    if let (Some(md), Some(p)) = (md.as_mut(), provenance) {
+        md.document = insert_front_matter(&md.document, &p.front_matter());
+    }
+    if let Some(md) = &md {
+        write_atomic(&layout::resolve(out, &md_rel), md.document.as_bytes())
+            .with_context(|| format!("while writing the Markdown of post {}", post.id))?;
+    }
+    let mut record = to_record(
+        post,
+        md.as_ref(),
+        Some(md_rel),
+        Some(relative_to(path, out)),
+    );
+    record.comments = archive.comments.get(&post.id).cloned();
+    if let Some(p) = provenance {
+        apply_visibility(&mut record, p);
+        record.provenance = Some(p.clone());
+    }
+    Ok(WrittenPost {
+        record,
+        markdown_written: md.is_some(),
+    })
+}
+
 /// Runs `extract`.
 ///
 /// # Errors
@@ -386,38 +431,28 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
     let archive = ArchiveIndex::load(&out).context("while reading the archive state")?;
     let jsonl_path = out.join(POSTS_JSONL);
     let mut rows = read_existing_rows(&jsonl_path, &mut problems);
-    let mut markdown_written = 0usize;
-    for (path, post) in posts.values_mut() {
-        let images = archive.apply(post);
+    let mut images = Vec::with_capacity(posts.len());
+    for (_, post) in posts.values_mut() {
+        images.push(archive.apply(post));
         if let Some(listed) = archive.listed.get(&post.id) {
             let saved = archive.comments.get(&post.id).map(|c| c.count);
             let witnessed = second_witness(post, listed, saved);
             post.warnings.extend(witnessed.warnings());
         }
-        let post = &*post;
-        let mut md = to_markdown(post, &images);
-        let md_rel = layout::markdown_rel(post.id);
-        let provenance = archive.provenance.get(&post.id);
-        if let (Some(md), Some(p)) = (md.as_mut(), provenance) {
-            md.document = insert_front_matter(&md.document, &p.front_matter());
-        }
-        if let Some(md) = &md {
-            write_atomic(&layout::resolve(&out, &md_rel), md.document.as_bytes())
-                .with_context(|| format!("while writing the Markdown of post {}", post.id))?;
-            markdown_written += 1;
-        }
-        let mut record = to_record(
-            post,
-            md.as_ref(),
-            Some(md_rel),
-            Some(relative_to(path, &out)),
-        );
-        record.comments = archive.comments.get(&post.id).cloned();
-        if let Some(p) = provenance {
-            apply_visibility(&mut record, p);
-            record.provenance = Some(p.clone());
-        }
-        rows.insert(post.id, record);
+    }
+    let work: Vec<(&(PathBuf, Post), &ImageMap)> = posts.values().zip(&images).collect();
+    // Converting is pure and every file is synced as it is written: several posts at a time per
+    // core, so one post's write waits on the disk while another is converted.
+    let written = crate::parallel::par_map_on(
+        &work,
+        crate::parallel::cores() * WRITERS_PER_CORE,
+        |((path, post), images)| write_post(&out, &archive, path, post, images),
+    );
+    let mut markdown_written = 0usize;
+    for done in written {
+        let done = done?;
+        markdown_written += usize::from(done.markdown_written);
+        rows.insert(done.record.id, done.record);
     }
     let mut pageless_deleted = 0;
     for e in &archive.pageless {
