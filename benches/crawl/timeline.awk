@@ -37,7 +37,7 @@ function close_window(t,    len) {
 BEGIN { if (gap_ms == "") gap_ms = 40; n = 0; first = -1; nw = 0; in_window = 0 }
 / TRACE request (sent|done) / {
     t = seconds($1)
-    url = $0; sub(/.*url=/, "", url); sub(/ .*/, "", url)
+    url = $0; sub(/.* url=/, "", url); sub(/ .*/, "", url)
     if (first < 0) { first = t; prev = t }
     dt = t - prev
     if (dt > 0) {

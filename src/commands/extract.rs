@@ -335,8 +335,10 @@ impl ArchiveIndex {
     }
 }
 
-/// Posts converted and written at a time per core by the extract stage.
-const WRITERS_PER_CORE: usize = 4;
+/// Posts converted and written at a time by the extract stage. Each write is synced to disk, and
+/// the disk's journal commits concurrent syncs together, so many writers wait about as long as one;
+/// the converting is spread over the cores among them.
+const WRITERS: usize = 32;
 
 /// What writing one post came to: its row, and whether it has a Markdown file.
 struct WrittenPost {
@@ -360,8 +362,13 @@ fn write_post(
         md.document = insert_front_matter(&md.document, &p.front_matter());
     }
     if let Some(md) = &md {
-        write_atomic(&layout::resolve(out, &md_rel), md.document.as_bytes())
-            .with_context(|| format!("while writing the Markdown of post {}", post.id))?;
+        let file = layout::resolve(out, &md_rel);
+        // A file that already holds these bytes is left as it is (a re-run, a resumed crawl).
+        let current = std::fs::read(&file).is_ok_and(|held| held == md.document.as_bytes());
+        if !current {
+            write_atomic(&file, md.document.as_bytes())
+                .with_context(|| format!("while writing the Markdown of post {}", post.id))?;
+        }
     }
     let mut record = to_record(
         post,
@@ -441,11 +448,11 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
         }
     }
     let work: Vec<(&(PathBuf, Post), &ImageMap)> = posts.values().zip(&images).collect();
-    // Converting is pure and every file is synced as it is written: several posts at a time per
-    // core, so one post's write waits on the disk while another is converted.
+    // Converting is pure and every file is synced as it is written: many posts at a time, so the
+    // writes wait on the disk together while others are converted.
     let written = crate::parallel::par_map_on(
         &work,
-        crate::parallel::cores() * WRITERS_PER_CORE,
+        WRITERS,
         |((path, post), images)| write_post(&out, &archive, path, post, images),
     );
     let mut markdown_written = 0usize;
