@@ -10,6 +10,7 @@ use anyhow::Context as _;
 use tracing::{debug, info, warn};
 
 use crate::archive::db::{ArchiveDb, AssetRow, EntryRow, EntryState};
+use crate::archive::hash::sha256_hex;
 use crate::archive::layout::{self, ARCHIVE_DB, POSTS_JSONL, RAW_DIR};
 use crate::archive::store::write_atomic;
 use crate::convert::{ImageMap, to_markdown, to_record};
@@ -20,7 +21,7 @@ use crate::extracted::{ArtifactUse, PostReader};
 use crate::model::{
     AssetState, AssetStatus, CommentsRef, CommentsState, PageKind, Post, PostRecord, PostStatus,
 };
-use crate::provenance::{Origin, Provenance, apply_visibility, insert_front_matter};
+use crate::provenance::{Origin, Provenance, insert_front_matter};
 use crate::report::{ExtractReport, FileProblem, NotPost, PostWarnings};
 
 /// What `extract` needs.
@@ -226,12 +227,14 @@ impl ArchiveIndex {
             .collect();
         let mut provenance = HashMap::new();
         for e in entries {
-            // A live copy's fetch time stays in `archive.db` (`entries.fetched_at`): in the rows it
-            // would make every re-crawl, resume or WARC replay rewrite every row and Markdown file.
+            // A live copy says when it was fetched (`entries.fetched_at`); tests that compare two
+            // runs leave that one field out.
             let p = match db.provenance(e.id)? {
                 Some(p) => p,
                 None => Provenance {
-                    origin: Origin::Live { fetched_at: None },
+                    origin: Origin::Live {
+                        fetched_at: db.fetched_at(e.id)?,
+                    },
                     visibility: None,
                     choice: None,
                 },
@@ -301,6 +304,7 @@ impl ArchiveIndex {
             images: Vec::new(),
             attachments: Vec::new(),
             fidelity: None,
+            markdown_sha256: None,
             comments: None,
             warnings,
             provenance: None,
@@ -344,6 +348,8 @@ const WRITERS: usize = 32;
 struct WrittenPost {
     record: PostRecord,
     markdown_written: bool,
+    /// A post whose Markdown could not be made.
+    problem: Option<FileProblem>,
 }
 
 /// Converts one post (its images and witness already applied), writes its Markdown file and
@@ -355,7 +361,16 @@ fn write_post(
     post: &Post,
     images: &ImageMap,
 ) -> anyhow::Result<WrittenPost> {
-    let mut md = to_markdown(post, images);
+    let mut problem = None;
+    let mut md = match to_markdown(post, images) {
+        Ok(md) => md,
+        Err(e) => {
+            // Named, counted as a failure (exit 2); the row keeps no Markdown path, so verify
+            // reports the post as missing its Markdown until a later run converts it.
+            problem = Some(FileProblem::error(path, &crate::report::error_chain(&e)));
+            None
+        }
+    };
     let md_rel = layout::markdown_rel(post.id);
     let provenance = archive.provenance.get(&post.id);
     if let (Some(md), Some(p)) = (md.as_mut(), provenance) {
@@ -376,14 +391,16 @@ fn write_post(
         Some(md_rel),
         Some(relative_to(path, out)),
     );
+    record.markdown_sha256 = md.as_ref().map(|m| sha256_hex(m.document.as_bytes()));
     record.comments = archive.comments.get(&post.id).cloned();
     if let Some(p) = provenance {
-        apply_visibility(&mut record, p);
+        record.apply_visibility(p);
         record.provenance = Some(p.clone());
     }
     Ok(WrittenPost {
         record,
         markdown_written: md.is_some(),
+        problem,
     })
 }
 
@@ -450,15 +467,17 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
     let work: Vec<(&(PathBuf, Post), &ImageMap)> = posts.values().zip(&images).collect();
     // Converting is pure and every file is synced as it is written: many posts at a time, so the
     // writes wait on the disk together while others are converted.
-    let written = crate::parallel::par_map_on(
-        &work,
-        WRITERS,
-        |((path, post), images)| write_post(&out, &archive, path, post, images),
-    );
+    let written = crate::parallel::par_map_on(&work, WRITERS, |((path, post), images)| {
+        write_post(&out, &archive, path, post, images)
+    });
     let mut markdown_written = 0usize;
     for done in written {
         let done = done?;
         markdown_written += usize::from(done.markdown_written);
+        if let Some(problem) = done.problem {
+            warn!("{}: {}", problem.path.display(), problem.message);
+            problems.push(problem);
+        }
         rows.insert(done.record.id, done.record);
     }
     let mut pageless_deleted = 0;

@@ -17,7 +17,7 @@ use crate::archive::layout::{raw_page_rel, resolve};
 use crate::archive::store::write_atomic;
 use crate::discover::normalize::{EntryRef, entry_url};
 use crate::fetch::Validators;
-use crate::model::{AssetKind, AssetState, CommentsState, EntryId, Post};
+use crate::model::{AssetKind, AssetState, EntryId, Post};
 use crate::progress::Progress;
 
 /// What fetching one entry came to.
@@ -59,7 +59,10 @@ pub(crate) async fn fetch_entry(
     };
     let fetched = match request_page(ctx, &url, validators.as_ref()).await {
         Ok(f) => f,
-        Err(miss) => return off_runtime(ctx, move |ctx| settle_miss(ctx, id_hint, miss)).await,
+        Err(miss) => {
+            let entry = entry.clone();
+            return off_runtime(ctx, move |ctx| settle_miss(ctx, &entry, miss)).await;
+        }
     };
     if fetched.status == 304 {
         return Ok(EntryFetch::Unchanged);
@@ -135,10 +138,15 @@ fn settle_page(ctx: &Ctx, page: &LandedPage) -> Result<Settled, CrawlError> {
             id,
             state,
             keep_page,
-        } => record_final(ctx, id, state, keep_page.then_some(fetched)).map(Settled::from),
+        } => {
+            if let EntryRef::Slug(slug) = &page.entry {
+                ctx.db().resolve_slug(slug, id)?;
+            }
+            record_final(ctx, id, state, keep_page.then_some(fetched)).map(Settled::from)
+        }
         Verdict::Failed { message, retryable } => settle_miss(
             ctx,
-            page.id_hint,
+            &page.entry,
             Miss {
                 http_status: Some(fetched.status),
                 message,
@@ -146,7 +154,12 @@ fn settle_page(ctx: &Ctx, page: &LandedPage) -> Result<Settled, CrawlError> {
             },
         )
         .map(Settled::from),
-        Verdict::Nothing => Ok(EntryFetch::Unchanged.into()),
+        Verdict::Nothing => {
+            if let EntryRef::Slug(slug) = &page.entry {
+                ctx.db().record_slug_no_entry(slug)?;
+            }
+            Ok(EntryFetch::Unchanged.into())
+        }
     }
 }
 
@@ -185,12 +198,20 @@ async fn request_page(
     Ok(fetched)
 }
 
-/// Records a failed fetch of an id (queued for a retry pass when a later try may mend it); a
-/// slug that fails is a warning.
-fn settle_miss(ctx: &Ctx, id_hint: Option<EntryId>, miss: Miss) -> Result<EntryFetch, CrawlError> {
-    let Some(id) = id_hint else {
-        ctx.warn(format!("slug page: {}", miss.message));
-        return Ok(EntryFetch::Unchanged);
+/// Records a failed fetch of an id or a slug permalink (queued for a retry pass when a later try
+/// may mend it); a slug still failed at the end is a gap `verify` names, like an id.
+fn settle_miss(ctx: &Ctx, entry: &EntryRef, miss: Miss) -> Result<EntryFetch, CrawlError> {
+    let id = match entry {
+        EntryRef::Id(id) => *id,
+        EntryRef::Slug(slug) => {
+            if miss.retryable {
+                ctx.retry.slug(slug);
+            }
+            tracing::info!("slug page {slug}: {}", miss.message);
+            ctx.db()
+                .record_slug_failed(slug, miss.http_status, &miss.message)?;
+            return Ok(EntryFetch::Unchanged);
+        }
     };
     if miss.retryable {
         ctx.retry.entry(id);
@@ -256,7 +277,7 @@ fn archive_post(
         })
         .collect();
     if let EntryRef::Slug(slug) = entry {
-        ctx.db().record_slug(slug, post.id)?;
+        ctx.db().resolve_slug(slug, post.id)?;
     }
     let state = EntryState::from(post.kind);
     let raw_rel = raw_page_rel(post.id);
@@ -333,10 +354,10 @@ fn record_asset(
             stored.content_type.as_deref(),
             stored.size,
         )?,
-        Err(super::assets::AssetError::Write(message)) => {
-            return Err(CrawlError::Archive {
+        Err(super::assets::AssetError::Write(source)) => {
+            return Err(CrawlError::Write {
                 path: ctx.out.clone(),
-                message,
+                source,
             });
         }
         Err(e) => {
@@ -451,18 +472,22 @@ pub(crate) async fn run_all(
 }
 
 /// Resolves slug permalinks (fetching each page once: it is the post itself) and records the
-/// sources that named them against the resolved id.
+/// sources that named them against the resolved id. Every slug found is recorded (pending) before
+/// any request; the ones fetched are those not yet resolved: found now, or left pending or failed
+/// by an earlier run (so `--retry-failed`, which discovers nothing, retries them too).
 pub(crate) async fn fetch_slugs(
     ctx: &Arc<Ctx>,
     slugs: &BTreeMap<String, BTreeSet<String>>,
     progress: &Progress,
 ) -> Result<(), CrawlError> {
-    let mut todo = Vec::new();
-    for slug in slugs.keys() {
-        if ctx.db().slug_id(slug)?.is_none() {
-            todo.push((EntryRef::Slug(slug.clone()), None));
-        }
-    }
+    ctx.db().record_slugs_found(slugs)?;
+    let todo = ctx
+        .db()
+        .slug_rows()?
+        .into_iter()
+        .filter(crate::archive::db::SlugRow::is_gap)
+        .map(|row| (EntryRef::Slug(row.slug), None))
+        .collect();
     run_all(ctx, todo, progress, "slugs").await?;
     let mut db = ctx.db();
     for (slug, sources) in slugs {
@@ -570,36 +595,22 @@ fn write_comments(ctx: &Ctx, id: EntryId, items: &[serde_json::Value]) -> Result
     Ok(())
 }
 
-/// Fetches comments of every archived post that has none saved yet, with bounded concurrency.
-/// A post the mobile list counts no comments for is recorded as having none, without a request;
-/// an unknown count is fetched.
+/// Fetches comments of every archived post that has none saved yet (with `unrecorded_only`, of
+/// posts archived since the comments pass), with bounded concurrency. A post the list and its
+/// own page agree has no comments is recorded as having none, without a request
+/// ([`super::comments_plan`]).
 pub(crate) async fn fetch_all_comments(
     ctx: &Arc<Ctx>,
+    unrecorded_only: bool,
     progress: &Progress,
 ) -> Result<(), CrawlError> {
-    let no_comments: BTreeSet<EntryId> = ctx
-        .db()
-        .api_entries()?
-        .into_iter()
-        .filter(|a| a.comment_count == Some(0))
-        .map(|a| a.id)
-        .collect();
-    let posts: Vec<EntryId> = {
-        let db = ctx.db();
-        let mut v = Vec::new();
-        for e in db.entries()? {
-            if matches!(e.state, EntryState::Ok | EntryState::Notice)
-                && db
-                    .comments(e.id)?
-                    .is_none_or(|c| c.state != CommentsState::Ok)
-            {
-                v.push(e.id);
-            }
-        }
-        v
-    };
-    let (empty, posts): (Vec<EntryId>, Vec<EntryId>) =
-        posts.into_iter().partition(|id| no_comments.contains(id));
+    let plan = super::comments_plan::plan_comments(
+        &ctx.db(),
+        &ctx.out,
+        &ctx.identity.base,
+        unrecorded_only,
+    )?;
+    let (empty, posts) = (plan.none, plan.fetch);
     // No request, so no file either: a file would claim a fetch (and a WARC capture) that
     // never happened. `ok` with a count of 0 and no file is what verify accepts as "none".
     for id in empty {

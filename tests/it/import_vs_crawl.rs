@@ -141,11 +141,13 @@ async fn issue_11_an_imported_zip_equals_a_crawl_of_the_same_posts() {
     let dir = tempfile::tempdir().unwrap();
     let live = start_live().await;
     let crawled = dir.path().join("crawled");
+    let crawl_started = chrono::Utc::now() - chrono::Duration::seconds(1);
     let mut settings = test_settings();
     settings.comments = false;
     crawl_and_extract(live, crawled.clone(), settings, None, &Progress::hidden())
         .await
         .unwrap();
+    let crawl_ended = chrono::Utc::now() + chrono::Duration::seconds(1);
     let zip = dir.path().join("spring.zip");
     backup_zip(&zip);
     let imported = dir.path().join("imported");
@@ -197,6 +199,23 @@ async fn issue_11_an_imported_zip_equals_a_crawl_of_the_same_posts() {
         );
         assert_eq!(c["provenance"]["origin"], "live");
         assert_eq!(i["provenance"]["origin"], "backup");
+        // The live copy says when it was fetched, in the row and in the front matter.
+        let fetched = c["provenance"]["fetched_at"]
+            .as_str()
+            .unwrap_or_else(|| panic!("post {}: no fetch time in {c}", p.id));
+        let when = chrono::DateTime::parse_from_rfc3339(fetched).unwrap();
+        assert!(
+            (crawl_started..=crawl_ended).contains(&when.to_utc()),
+            "{fetched} is during the crawl"
+        );
+        let md = std::fs::read_to_string(crawled.join(format!("posts/{}.md", p.id))).unwrap();
+        assert!(
+            md.contains(&format!(
+                "provenance:\n  origin: \"live\"\n  fetched_at: \"{fetched}\"\n"
+            )),
+            "{md}"
+        );
+        assert!(i["provenance"].get("fetched_at").is_none(), "{i}");
     }
     let file = |out: &std::path::Path| {
         let r = rows(out).into_iter().find(|r| r["id"] == 5).unwrap();

@@ -48,7 +48,8 @@ pub fn extract_file(path: &Path) -> Page {
 /// Converts a post page to Markdown (no local images).
 pub fn markdown_of(page: &Page) -> Option<MarkdownPost> {
     match page {
-        Page::Entry(post) => to_markdown(post, &ImageMap::new()),
+        Page::Entry(post) => to_markdown(post, &ImageMap::new())
+            .unwrap_or_else(|e| panic!("{e}: {:?}", std::error::Error::source(&e))),
         Page::NotEntry { .. } => None,
     }
 }
