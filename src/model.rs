@@ -208,10 +208,10 @@ pub struct PostRecord {
     pub attachments: Vec<Attachment>,
     /// The render-back check.
     pub fidelity: Option<Fidelity>,
-    /// The sha256 of the Markdown file `fidelity` was measured on, so `verify` can reuse the score
-    /// while the file is unchanged (and measure again when it is not).
+    /// The sha256 of the Markdown body (after the front matter) `fidelity` was measured on, so
+    /// `verify` can reuse the score while the body is unchanged (and measure again when it is not).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub markdown_sha256: Option<String>,
+    pub markdown_body_sha256: Option<String>,
     /// The saved comments, when the archive has them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<CommentsRef>,

@@ -304,7 +304,7 @@ impl ArchiveIndex {
             images: Vec::new(),
             attachments: Vec::new(),
             fidelity: None,
-            markdown_sha256: None,
+            markdown_body_sha256: None,
             comments: None,
             warnings,
             provenance: None,
@@ -391,7 +391,9 @@ fn write_post(
         Some(md_rel),
         Some(relative_to(path, out)),
     );
-    record.markdown_sha256 = md.as_ref().map(|m| sha256_hex(m.document.as_bytes()));
+    record.markdown_body_sha256 = md
+        .as_ref()
+        .map(|m| sha256_hex(super::verify::markdown_body(&m.document).as_bytes()));
     record.comments = archive.comments.get(&post.id).cloned();
     if let Some(p) = provenance {
         record.apply_visibility(p);

@@ -191,7 +191,7 @@ pub fn read_archive_with(
                 .unwrap_or_else(|| layout::markdown_rel(e.id));
             let stored = match artifacts {
                 ArtifactUse::Ignore => None,
-                _ => row.and_then(|r| stored_fidelity(r, files.get(&markdown)?)),
+                _ => row.and_then(StoredFidelity::of),
             };
             (files.contains_key(&raw) && files.contains_key(&markdown)).then_some(ArchivedPost {
                 id: e.id,
@@ -302,14 +302,14 @@ fn parse_rows(text: &str) -> (Vec<PostRecord>, Vec<String>) {
 }
 
 /// The files under `raw/` (entry pages), `assets/`, `posts/` and `comments/`, by archive-relative
-/// path, each with its sha256 (a Markdown file's tells whether its stored fidelity score still
-/// holds). Temporary files of interrupted writes are skipped.
+/// path; pages, assets and comments with their sha256. Temporary files of interrupted writes are
+/// skipped.
 fn list_files(archive: &Path) -> BTreeMap<String, FileFacts> {
     let mut files = BTreeMap::new();
     for (dir, depth, hash) in [
         (RAW_DIR, 1, true),
         (ASSETS_DIR, 2, true),
-        (POSTS_DIR, 1, true),
+        (POSTS_DIR, 1, false),
         ("comments", 1, true),
     ] {
         let root = archive.join(dir);
@@ -347,20 +347,33 @@ struct ArchivedPost {
     raw: String,
     /// The Markdown file, archive-relative.
     markdown: String,
-    /// The score `posts.jsonl` holds, when it was measured on the Markdown file as it is now.
-    stored: Option<Fidelity>,
+    /// The score `posts.jsonl` holds, with the Markdown body it was measured on.
+    stored: Option<StoredFidelity>,
 }
 
-/// The score a row holds, if it was measured on exactly this Markdown file (the sha256 the row
-/// recorded is the file's now). A row without the sha256 (written by an older version), or a
-/// Markdown file edited or damaged since, is measured again.
-fn stored_fidelity(row: &PostRecord, markdown: &FileFacts) -> Option<Fidelity> {
-    let recorded = row.markdown_sha256.as_deref()?;
-    let now = markdown.sha256.as_deref()?;
-    recorded
-        .eq_ignore_ascii_case(now)
-        .then(|| row.fidelity.clone())
-        .flatten()
+/// A row's score and the sha256 of the Markdown body it was measured on.
+struct StoredFidelity {
+    fidelity: Fidelity,
+    body_sha256: String,
+}
+
+impl StoredFidelity {
+    /// `None` for a row without a score or without the body's sha256 (written by an older version).
+    fn of(row: &PostRecord) -> Option<Self> {
+        Some(Self {
+            fidelity: row.fidelity.clone()?,
+            body_sha256: row.markdown_body_sha256.clone()?,
+        })
+    }
+
+    /// The score, if the Markdown file at `md` still has the body it was measured on; a file
+    /// edited or damaged since is measured again.
+    fn holds_for(&self, md: &Path) -> Option<Fidelity> {
+        let doc = std::fs::read_to_string(md).ok()?;
+        let now = crate::archive::hash::sha256_hex(markdown_body(&doc).as_bytes());
+        now.eq_ignore_ascii_case(&self.body_sha256)
+            .then(|| self.fidelity.clone())
+    }
 }
 
 /// The render-back check of each post: the stored score where it still holds, else measured from
@@ -374,13 +387,10 @@ fn measure_all(
     let profile = SelectorProfile::default();
     let reader = PostReader::new(&profile, artifacts);
     crate::parallel::par_map(posts, |p| {
-        let measured = match &p.stored {
-            Some(f) => Measured::Score(f.clone()),
-            None => measure(
-                &reader,
-                &layout::resolve(archive, &p.raw),
-                &layout::resolve(archive, &p.markdown),
-            ),
+        let md = layout::resolve(archive, &p.markdown);
+        let measured = match p.stored.as_ref().and_then(|s| s.holds_for(&md)) {
+            Some(f) => Measured::Score(f),
+            None => measure(&reader, &layout::resolve(archive, &p.raw), &md),
         };
         (p.id, measured)
     })
@@ -413,7 +423,7 @@ fn measure(reader: &PostReader<'_>, raw: &Path, md: &Path) -> Measured {
 }
 
 /// The Markdown after its front matter.
-fn markdown_body(doc: &str) -> &str {
+pub(crate) fn markdown_body(doc: &str) -> &str {
     doc.strip_prefix("---\n")
         .and_then(|rest| rest.find("\n---\n").map(|end| &rest[end + 5..]))
         .unwrap_or(doc)

@@ -42,7 +42,7 @@ pub const REPORT_SCHEMA: u32 = 1;
 pub struct FileFacts {
     /// Size in bytes.
     pub size: u64,
-    /// sha256 of the content, hex (computed for `raw/` pages, `assets/`, `posts/` and `comments/`).
+    /// sha256 of the content, hex (computed for `raw/` pages, `assets/` and `comments/`).
     pub sha256: Option<String>,
 }
 

@@ -56,7 +56,7 @@ fn row(id: EntryId, status: PostStatus, published: &str, images: &[&str]) -> Pos
             })
             .collect(),
         attachments: Vec::new(),
-        markdown_sha256: None,
+        markdown_body_sha256: None,
         fidelity: Some(Fidelity {
             score: 1.0,
             lost: Vec::new(),

@@ -47,15 +47,23 @@ fn issue_8_verify_reuses_the_stored_fidelity_unless_deep() {
         .assert()
         .success();
 
-    // Each row with Markdown records the sha256 of the file its score was measured on.
+    // Each row with Markdown records the sha256 of the body (after the front matter, which holds
+    // the fetch time) its score was measured on.
     let mut all = rows(&archive);
     let with_md: Vec<usize> = (0..all.len())
         .filter(|i| all[*i]["markdown"].is_string())
         .collect();
     assert!(with_md.len() >= 2, "{all:?}");
     for i in &with_md {
-        let md = std::fs::read(archive.join(all[*i]["markdown"].as_str().unwrap())).unwrap();
-        assert_eq!(all[*i]["markdown_sha256"], sha256_hex(&md), "{}", all[*i]);
+        let md =
+            std::fs::read_to_string(archive.join(all[*i]["markdown"].as_str().unwrap())).unwrap();
+        let body_at = md[4..].find("\n---\n").unwrap() + 4 + 5;
+        assert_eq!(
+            all[*i]["markdown_body_sha256"],
+            sha256_hex(&md.as_bytes()[body_at..]),
+            "{}",
+            all[*i]
+        );
         assert!(all[*i]["fidelity"]["score"].is_number());
     }
     assert_eq!(
