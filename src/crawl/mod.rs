@@ -72,7 +72,7 @@ pub struct CrawlOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum CrawlError {
     /// The blog could not be reached.
-    #[error("cannot reach the blog: {0}")]
+    #[error("cannot reach the blog")]
     Unreachable(#[from] FetchError),
     /// The address answered, but not as a Tistory blog.
     #[error(
@@ -85,7 +85,7 @@ pub enum CrawlError {
         why: String,
     },
     /// A folder of the archive is a link or leads outside it.
-    #[error("cannot use the archive directory: {0}")]
+    #[error("cannot use the archive directory")]
     FolderOutside(#[from] crate::archive::confine::FolderOutside),
     /// `--retry-failed` on an archive that holds no entry yet.
     #[error(
