@@ -618,6 +618,7 @@ fn asset_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AssetRow> {
 }
 
 mod api_entries;
+mod blog;
 mod codec;
 mod naver;
 mod provenance;

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use crate::model::body::{TABLE_MODE_ATTR, TILDE, TableMode};
 use htmd::element_handler::{HandlerResult, Handlers};
 use htmd::{Element, HtmlToMarkdown};
 use markup5ever_rcdom::{Node, NodeData};
@@ -53,9 +54,7 @@ pub(crate) fn html_to_markdown_with(
     let (html, drawings) = lift_svg(html);
     let html = mark_literals(&html);
     let md = engine(&converter, &html).map_err(|source| ConvertError { source })?;
-    let mut md = tidy(&md)
-        .replace(crate::extract::TILDE, "\\~")
-        .replace(MD_ESCAPE, "\\");
+    let mut md = tidy(&md).replace(TILDE, "\\~").replace(MD_ESCAPE, "\\");
     for (n, svg) in drawings.iter().enumerate() {
         md = md.replacen(&svg_marker(n), svg, 1);
     }
@@ -285,8 +284,8 @@ fn emphasis(h: &dyn Handlers, e: &Element, marker: &str, html_tag: &str) -> Opti
     // punctuation, which we cannot see from here: HTML is always right.
     let safe = !is_punctuation(first)
         && !is_punctuation(last)
-        && first != crate::extract::TILDE
-        && last != crate::extract::TILDE
+        && first != TILDE
+        && last != TILDE
         && first != MD_ESCAPE
         && !trimmed.contains('\n')
         && !next_to_emphasis(e.node);
@@ -363,7 +362,8 @@ fn details(h: &dyn Handlers, e: Element) -> Option<HandlerResult> {
 }
 
 fn table(h: &dyn Handlers, e: Element) -> Option<HandlerResult> {
-    if attr(&e, "data-tm").as_deref() == Some("gfm") {
+    let mode = TableMode::from_attr(attr(&e, TABLE_MODE_ATTR).as_deref());
+    if mode == Some(TableMode::Gfm) {
         let rows = collect_rows(e.node);
         let width = rows.iter().map(Vec::len).max().unwrap_or(0);
         if width > 0 {
@@ -445,11 +445,11 @@ use crate::markup::escape_html as html_escape;
 
 /// Text for an HTML context: the Markdown-only stand-ins restored to what they stand for.
 fn without_placeholders(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains([MD_ESCAPE, crate::extract::TILDE]) {
+    if s.contains([MD_ESCAPE, TILDE]) {
         std::borrow::Cow::Owned(
             s.chars()
                 .filter(|c| *c != MD_ESCAPE)
-                .map(|c| if c == crate::extract::TILDE { '~' } else { c })
+                .map(|c| if c == TILDE { '~' } else { c })
                 .collect(),
         )
     } else {

@@ -40,7 +40,6 @@ use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use self::classify::classify;
-pub(crate) use self::clean::TILDE;
 use self::clean::clean_body;
 use self::container::{Container, FoundBy, find_container, first_known};
 use self::dates::{parse_meta_date, parse_visible_date};
