@@ -205,6 +205,10 @@ pub struct PostRecord {
     pub attachments: Vec<Attachment>,
     /// The render-back check.
     pub fidelity: Option<Fidelity>,
+    /// The sha256 of the Markdown file `fidelity` was measured on, so `verify` can reuse the score
+    /// while the file is unchanged (and measure again when it is not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markdown_sha256: Option<String>,
     /// The saved comments, when the archive has them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<CommentsRef>,
@@ -352,6 +356,28 @@ stored_names!(EntryState, "entry state", {
     Deleted => "deleted",
     Failed => "failed",
     NotPost => "not_post",
+});
+
+/// Where one slug permalink (`/entry/<slug>`) stands (`slugs.state`): a slug names a post only
+/// once its page is fetched, so until then it is a place a post may be missing from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlugState {
+    /// Found by discovery, its page not fetched yet (or the run stopped first).
+    Pending,
+    /// Its page was fetched and named an entry id (`slugs.id`).
+    Resolved,
+    /// Its page was fetched and names no entry (not a post, deleted): nothing is missing.
+    NoEntry,
+    /// Every fetch of its page failed: a post may be missing.
+    Failed,
+}
+
+stored_names!(SlugState, "slug state", {
+    Pending => "pending",
+    Resolved => "ok",
+    NoEntry => "no_entry",
+    Failed => "failed",
 });
 
 impl EntryState {

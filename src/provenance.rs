@@ -79,17 +79,22 @@ impl Visibility {
     /// Reads a stored name back.
     ///
     /// # Errors
-    /// The unknown text, named, when it is none of the four.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    /// [`UnknownVisibility`] naming the text when it is none of the four.
+    pub fn parse(s: &str) -> Result<Self, UnknownVisibility> {
         match s {
             "public" => Ok(Self::Public),
             "protected" => Ok(Self::Protected),
             "private" => Ok(Self::Private),
             "unknown" => Ok(Self::Unknown),
-            other => Err(format!("unknown visibility {other:?}")),
+            other => Err(UnknownVisibility(other.to_owned())),
         }
     }
 }
+
+/// A stored visibility that is none of `public`, `protected`, `private`, `unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown visibility {0:?}")]
+pub struct UnknownVisibility(pub String);
 
 impl Provenance {
     /// A one-line English summary for reports (`backup hangang.zip (hangang-1-1/12/12.html)`).

@@ -179,7 +179,14 @@ pub struct ArchiveDb {
 
 /// Columns added after a table first shipped: an archive made by an older version gains them
 /// (NULL in its old rows), so a newer crawl can fill them in.
-const ADDED_COLUMNS: &[(&str, &str, &str)] = &[("comments", "sha256", "TEXT")];
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("comments", "sha256", "TEXT"),
+    // Slug permalinks' own outcome (see `db/slugs.rs`).
+    ("slugs", "state", "TEXT"),
+    ("slugs", "http_status", "INTEGER"),
+    ("slugs", "last_error", "TEXT"),
+    ("slugs", "sources", "TEXT"),
+];
 
 fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
     for (table, column, kind) in ADDED_COLUMNS {
@@ -222,6 +229,25 @@ impl ArchiveDb {
             conn,
             path: path.to_path_buf(),
         })
+    }
+
+    /// Opens `archive.db` for a crawl, whose every row can be fetched again: with
+    /// `synchronous = NORMAL` instead of FULL. A commit is still atomic and survives a killed
+    /// process (even SIGKILL); only a power loss may take back the last commits, which leaves the
+    /// state as it was before them, still true: files are synced before the rows that point at
+    /// them are committed, so a row never outlives its file, and what was taken back is pending
+    /// again and fetched by the next run. FULL syncs the log at every commit, several times per
+    /// page under the lock all crawl tasks share. (The desk's ledger of what was published keeps
+    /// FULL: a lost row there could publish a post twice.)
+    ///
+    /// # Errors
+    /// As [`ArchiveDb::open`].
+    pub fn open_for_crawl(path: &Path) -> Result<Self, DbError> {
+        let db = Self::open(path)?;
+        db.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| db.err(e))?;
+        Ok(db)
     }
 
     fn err(&self, source: rusqlite::Error) -> DbError {
@@ -595,8 +621,10 @@ mod api_entries;
 mod codec;
 mod naver;
 mod provenance;
+mod slugs;
 pub use api_entries::ApiEntry;
 pub use naver::{LedgerError, LedgerRow};
+pub use slugs::SlugRow;
 
 #[cfg(test)]
 mod tests {

@@ -124,6 +124,7 @@ pub fn to_record(
             .map(|b| b.attachments.clone())
             .unwrap_or_default(),
         fidelity: markdown.map(|m| m.fidelity.clone()),
+        markdown_sha256: None,
         comments: None,
         warnings,
         provenance: None,

@@ -5,7 +5,9 @@
 //! that point at them, so a killed crawl resumes to the archive a clean run makes.
 
 pub mod assets;
+mod comment_count;
 pub mod comments;
+mod comments_plan;
 mod discovery;
 pub mod integrity;
 pub mod lock;
@@ -161,6 +163,9 @@ pub struct CrawlReport {
     pub states: BTreeMap<String, usize>,
     /// Failed entries with their last error.
     pub failed: Vec<(u64, String)>,
+    /// Slug permalinks not resolved (their page failed, or was never fetched), with the last
+    /// error: a post may be missing behind each.
+    pub failed_slugs: Vec<(String, String)>,
     /// Assets saved / missing.
     pub assets_saved: usize,
     /// Assets that could not be downloaded.
@@ -229,7 +234,7 @@ fn prepare_archive(out: &Path) -> Result<ArchiveDb, CrawlError> {
         source,
     })?;
     remove_stale_temp_files(out);
-    Ok(ArchiveDb::open(
+    Ok(ArchiveDb::open_for_crawl(
         &out.join(crate::archive::layout::ARCHIVE_DB),
     )?)
 }
@@ -364,6 +369,8 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
     // `--retry-failed` repairs what the archive knows: no discovery, no scan past the highest id.
     let found = if opts.retry_failed {
         let sidebar_total = ctx.db().meta("sidebar_total")?.and_then(|t| t.parse().ok());
+        // Slug pages an earlier run left pending or failed are part of what it knows.
+        pages::fetch_slugs(&ctx, &std::collections::BTreeMap::new(), progress).await?;
         discovery::Found {
             sidebar_total,
             ..discovery::Found::default()
@@ -375,13 +382,9 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         pages::fetch_slugs(&ctx, &found.slugs, progress).await?;
         found
     };
-    pages::fetch_pending(&ctx, opts.refresh, progress).await?;
-    if !opts.retry_failed {
-        scan::scan_gaps(&ctx, progress).await?;
-        scan::scan_past_highest(&ctx, opts.scan_margin, progress).await?;
-    }
+    fetch_pages_and_scan(&ctx, opts, progress).await?;
     if opts.comments {
-        pages::fetch_all_comments(&ctx, progress).await?;
+        pages::fetch_all_comments(&ctx, false, progress).await?;
     }
     passes::run_retry_passes(&ctx, opts.comments, progress).await?;
     let mut report = summarize(&ctx)?;
@@ -390,6 +393,33 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
     report.sidebar_total = found.sidebar_total;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Fetches the pending entries, then (unless `--retry-failed`) scans the ids no source named.
+/// When the scan's bounds do not wait on any page (no named id is an outlier whose page decides
+/// whether the ids below it are probed), the scan runs alongside the pages, sharing the request
+/// slots, instead of after them: the same requests, no idle slots at the end of the page phase.
+async fn fetch_pages_and_scan(
+    ctx: &Arc<Ctx>,
+    opts: &CrawlOptions,
+    progress: &Progress,
+) -> Result<(), CrawlError> {
+    let todo = pages::plan_pending(ctx, opts.refresh).await?;
+    let fetch = pages::run_all(ctx, todo, progress, "pages");
+    if opts.retry_failed {
+        return fetch.await.map(drop);
+    }
+    let scan = async {
+        scan::scan_gaps(ctx, progress).await?;
+        scan::scan_past_highest(ctx, opts.scan_margin, progress).await
+    };
+    if scan::bounds_are_settled(ctx)? {
+        tokio::try_join!(fetch, scan)?;
+    } else {
+        fetch.await?;
+        scan.await?;
+    }
+    Ok(())
 }
 
 fn summarize(ctx: &Ctx) -> Result<CrawlReport, CrawlError> {
@@ -461,17 +491,21 @@ impl CrawlReport {
         for (id, e) in &self.failed {
             let _ = writeln!(s, "  failed {id}: {e}");
         }
+        for (slug, e) in &self.failed_slugs {
+            let _ = writeln!(s, "  failed slug /entry/{slug}: {e}");
+        }
         for w in &self.warnings {
             let _ = writeln!(s, "  warning: {w}");
         }
         s
     }
 
-    /// True when some entry failed or is still pending.
+    /// True when some entry or slug permalink failed or is still pending.
     #[must_use]
     pub fn has_failures(&self) -> bool {
         self.states.get("failed").copied().unwrap_or(0)
             + self.states.get("pending").copied().unwrap_or(0)
+            + self.failed_slugs.len()
             > 0
     }
 }
@@ -498,6 +532,17 @@ pub(crate) fn tally_state(db: &ArchiveDb, report: &mut CrawlReport) -> Result<()
                 .push((e.id, e.last_error.clone().unwrap_or_default()));
         }
     }
+    report.failed_slugs = db
+        .slug_rows()?
+        .into_iter()
+        .filter(crate::archive::db::SlugRow::is_gap)
+        .map(|r| {
+            let error = r
+                .last_error
+                .unwrap_or_else(|| "discovered, never fetched".to_string());
+            (r.slug, error)
+        })
+        .collect();
     let assets = db.assets()?;
     report.assets_saved = assets.iter().filter(|a| a.state == AssetState::Ok).count();
     report.assets_missing = assets.len() - report.assets_saved;

@@ -46,7 +46,7 @@ pub mod normalize;
 pub mod rss;
 pub mod sitemap;
 #[cfg(test)]
-mod testdata;
+pub(crate) mod testdata;
 pub mod wayback;
 mod xml;
 

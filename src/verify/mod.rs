@@ -16,11 +16,13 @@
 mod charts;
 mod checks;
 mod content;
+mod error;
 pub mod naver;
 pub mod provenance;
 pub mod report_html;
 pub mod report_json;
 pub mod report_text;
+mod slugs;
 pub mod warc;
 mod witness;
 
@@ -29,7 +31,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::archive::db::{AssetRow, CommentsRow, EntryRow};
+use crate::archive::db::{AssetRow, CommentsRow, EntryRow, SlugRow};
 use crate::model::{EntryId, Fidelity, PostRecord};
 
 /// The version of the `--json` object; bumped only when a field changes meaning.
@@ -40,11 +42,12 @@ pub const REPORT_SCHEMA: u32 = 1;
 pub struct FileFacts {
     /// Size in bytes.
     pub size: u64,
-    /// sha256 of the content, hex (computed for `raw/` pages, `assets/` and `comments/`).
+    /// sha256 of the content, hex (computed for `raw/` pages, `assets/`, `posts/` and `comments/`).
     pub sha256: Option<String>,
 }
 
 pub use crate::model::AssetKind;
+pub use error::VerifyError;
 
 /// One image or attachment a post references (from `post_assets`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +60,8 @@ pub struct PostAssetRef {
     pub kind: AssetKind,
 }
 
-/// The render-back check of one post, measured now from its saved page and its Markdown file.
+/// The render-back check of one post: the score `posts.jsonl` holds while its Markdown file is the
+/// one it was measured on, else measured now from the saved page and the Markdown file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Measured {
     /// The score and some lost words.
@@ -81,6 +85,8 @@ pub struct VerifyInput {
     pub mobile_total: Option<u64>,
     /// Every entry row of `archive.db`, with its sources.
     pub entries: Vec<EntryRow>,
+    /// Every slug permalink discovery found, with what fetching it came to.
+    pub slugs: Vec<SlugRow>,
     /// Every asset row.
     pub assets: Vec<AssetRow>,
     /// What each post references, in body order.
@@ -407,6 +413,7 @@ pub const STATES: [&str; 8] = [
 #[must_use]
 pub fn verify(input: &VerifyInput) -> VerifyReport {
     let mut report = checks::entries_report(input);
+    slugs::check_slugs(input, &mut report);
     content::check_content(input, &mut report);
     provenance::check_provenance(input, &mut report);
     checks::check_totals(input, &mut report);
