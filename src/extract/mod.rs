@@ -278,7 +278,12 @@ pub fn structural_pass(doc: &Html) -> StructuralPass {
     let title = title(doc, &meta, &profile);
     let base = page_url(&meta, &PageSource::default()).and_then(|u| Url::parse(&u).ok());
     let container = find_container(doc, &profile, title.as_deref(), base.as_ref(), true);
-    let region = locate(doc, title.as_deref(), container.map(|c| c.el), base.as_ref());
+    let region = locate(
+        doc,
+        title.as_deref(),
+        container.map(|c| c.el),
+        base.as_ref(),
+    );
     StructuralPass {
         body: container.is_some(),
         category: region.category(),

@@ -1,4 +1,4 @@
-//! The skin test bed `fixtures/skins/`: pages of our own writing in eight skin families (modern
+//! The skin test bed `fixtures/skins/`: pages of our own writing in nine skin families (modern
 //! official skins, 2016-17 skins, 2009-2013 XHTML layouts), with fields written by reading each
 //! page (`expected.toml`). None of them is a skin the extractor has a class name for: every field
 //! must come from structure.
