@@ -20,6 +20,7 @@
 pub mod cdxj;
 pub mod facts;
 pub mod http;
+pub mod load_error;
 pub mod reader;
 pub mod record;
 pub mod recorder;
