@@ -357,6 +357,12 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         .and_then(|c| Url::parse(c).ok())
         .map_or_else(|| base.clone(), |u| blog_base(&u));
     db.set_meta("canonical_base", canonical_base.as_str())?;
+    // Whether this run asks for comments: verify then expects a comments record for every post
+    // archived from the live blog (a run stopped before its comments pass left none).
+    db.set_meta(
+        crate::verify::COMMENTS_META,
+        if opts.comments { "fetched" } else { "skipped" },
+    )?;
     let ctx = Arc::new(Ctx {
         fetcher,
         db: Mutex::new(db),
