@@ -1,5 +1,6 @@
-//! Where a post came from: a live crawl (with the fetch time), a backup file, or a Wayback Machine
-//! snapshot. One typed value, written to `posts.jsonl`, the Markdown front matter, the verify
+//! Where a post came from: a live crawl (with the fetch time), a backup file, a Wayback Machine
+//! snapshot, or a WARC file's capture; and where each of its images and attachments came from.
+//! One typed value, written to `posts.jsonl`, the Markdown front matter, the verify
 //! report and the Naver footer, each through the functions here so they all say the same thing.
 //! Pure.
 
@@ -36,6 +37,53 @@ pub enum Origin {
         /// The snapshot URL.
         url: String,
     },
+    /// Replayed from a capture in a WARC file (`migrate <file.warc.gz>`).
+    Warc {
+        /// The WARC file's name.
+        file: String,
+        /// The capture's `WARC-Date` (RFC 3339, UTC).
+        warc_date: String,
+    },
+}
+
+impl Origin {
+    /// The origin's stored name: `live`, `backup`, `wayback` or `warc`.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Live { .. } => "live",
+            Self::Backup { .. } => "backup",
+            Self::Wayback { .. } => "wayback",
+            Self::Warc { .. } => "warc",
+        }
+    }
+
+    /// A one-line English description (`backup hangang.zip (hangang-1-1/12/12.html)`).
+    #[must_use]
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Live { fetched_at } => match fetched_at {
+                Some(t) => format!("live, fetched {t}"),
+                None => "live".to_string(),
+            },
+            Self::Backup { file, entry, .. } => format!("backup {file} ({entry})"),
+            Self::Wayback { timestamp, url } => format!("Wayback snapshot {timestamp} ({url})"),
+            Self::Warc { file, warc_date } => format!("WARC {file}, captured {warc_date}"),
+        }
+    }
+}
+
+/// Where one image or attachment of a post came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetSource {
+    /// The asset's URL (as the post's body names it; `asset`, since a snapshot's own `url` is
+    /// beside it).
+    pub asset: String,
+    /// `image` or `attachment`.
+    pub kind: crate::model::AssetKind,
+    /// Where its saved file came from.
+    #[serde(flatten)]
+    pub origin: Origin,
 }
 
 /// The provenance of one post.
@@ -50,20 +98,16 @@ pub struct Provenance {
     /// Why this copy was kept when several sources had the post.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choice: Option<String>,
+    /// Where each saved image and attachment came from, in body order (filled in by extract).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assets: Vec<AssetSource>,
 }
 
 impl Provenance {
     /// A one-line English summary for reports (`backup hangang.zip (hangang-1-1/12/12.html)`).
     #[must_use]
     pub fn summary(&self) -> String {
-        let mut s = match &self.origin {
-            Origin::Live { fetched_at } => match fetched_at {
-                Some(t) => format!("live, fetched {t}"),
-                None => "live".to_string(),
-            },
-            Origin::Backup { file, entry, .. } => format!("backup {file} ({entry})"),
-            Origin::Wayback { timestamp, url } => format!("Wayback snapshot {timestamp} ({url})"),
-        };
+        let mut s = self.origin.summary();
         if let Some(v) = self.visibility.filter(|v| *v != Visibility::Public) {
             let _ = write!(s, "; visibility {}", v.as_str());
         }
@@ -97,6 +141,11 @@ impl Provenance {
                 let _ = writeln!(out, "  timestamp: {}", q(timestamp));
                 let _ = writeln!(out, "  url: {}", q(url));
             }
+            Origin::Warc { file, warc_date } => {
+                out.push_str("  origin: \"warc\"\n");
+                let _ = writeln!(out, "  file: {}", q(file));
+                let _ = writeln!(out, "  warc_date: {}", q(warc_date));
+            }
         }
         if let Some(v) = self.visibility {
             let _ = writeln!(out, "  visibility: {}", q(v.as_str()));
@@ -124,6 +173,17 @@ impl Provenance {
                 ),
                 None => "인터넷 아카이브 사본에서 복원되었습니다".to_string(),
             }),
+            Origin::Warc { file, warc_date } => {
+                Some(match chrono::DateTime::parse_from_rfc3339(warc_date) {
+                    Ok(d) => format!(
+                        "{}년 {}월 {}일에 보관된 웹 아카이브 파일({file})에서 복원되었습니다",
+                        d.year(),
+                        d.month(),
+                        d.day()
+                    ),
+                    Err(_) => format!("웹 아카이브 파일({file})에서 복원되었습니다"),
+                })
+            }
         }
     }
 }
@@ -173,16 +233,24 @@ pub fn apply_visibility(record: &mut crate::model::PostRecord, p: &Provenance) {
 }
 
 /// Why a row is held out of the Naver bundle for its visibility, if it is: a post from the backup
-/// zip whose visibility nobody has confirmed (it may have been private or protected).
+/// zip whose visibility nobody has confirmed (it may have been private or protected), or a post
+/// the live blog no longer has (its owner deleted it).
 #[must_use]
 pub fn bundle_hold(row: &crate::model::PostRecord) -> Option<String> {
     let p = row.provenance.as_ref()?;
-    (p.visibility == Some(Visibility::Unknown)).then(|| {
-        format!(
+    match p.visibility {
+        Some(Visibility::Unknown) => Some(format!(
             "visibility unknown: the backup zip holds private and protected posts unmarked; if post {} was public, run `tistory-migrate import <FILE> --mark-public {}` (or `all`), then bundle again",
             row.id, row.id
-        )
-    })
+        )),
+        Some(Visibility::Deleted) => Some(format!(
+            "deleted on the live blog: post {} is kept in the archive from its {} copy, but not bundled; to bundle it anyway, run `tistory-migrate import <FILE> --mark-public {}`, then bundle again",
+            row.id,
+            p.origin.name(),
+            row.id
+        )),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -206,6 +274,7 @@ mod tests {
             },
             visibility: None,
             choice: None,
+            assets: Vec::new(),
         }
     }
 
@@ -231,6 +300,7 @@ mod tests {
             origin: Origin::Live { fetched_at: None },
             visibility: None,
             choice: None,
+            assets: Vec::new(),
         };
         assert_eq!(live.footer_clause(), None);
     }
@@ -245,6 +315,7 @@ mod tests {
             },
             visibility: Some(Visibility::Unknown),
             choice: None,
+            assets: Vec::new(),
         };
         let json = serde_json::to_string(&p).unwrap();
         assert_eq!(

@@ -9,6 +9,7 @@ pub mod comments;
 mod discovery;
 pub mod integrity;
 pub mod lock;
+mod merge;
 mod pages;
 mod passes;
 pub mod scan;
@@ -187,6 +188,8 @@ pub(crate) struct Ctx {
     pub warnings: Mutex<Vec<String>>,
     /// What failed in a way a later pass may mend.
     pub retry: passes::RetryQueue,
+    /// Entries whose archived copy is not from the live blog ([`merge`]).
+    pub copies: merge::Copies,
 }
 
 impl Ctx {
@@ -351,7 +354,9 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         .and_then(|c| Url::parse(c).ok())
         .map_or_else(|| base.clone(), |u| blog_base(&u));
     db.set_meta("canonical_base", canonical_base.as_str())?;
+    let copies = merge::Copies::load(&db)?;
     let ctx = Arc::new(Ctx {
+        copies,
         fetcher,
         db: Mutex::new(db),
         out: opts.out.clone(),

@@ -127,6 +127,13 @@ fn settle_miss(ctx: &Ctx, id_hint: Option<EntryId>, miss: Miss) -> Result<EntryF
     if miss.retryable {
         ctx.retry.entry(id);
     }
+    if super::merge::keeps_copy_on_failure(ctx, id)? {
+        ctx.warn(format!(
+            "post {id}: the live blog could not be compared with the archived copy ({}); the copy is kept",
+            miss.message
+        ));
+        return Ok(EntryFetch::Unchanged);
+    }
     ctx.db()
         .record_page(&failed(id, miss.http_status, miss.message))?;
     Ok(EntryFetch::Recorded(id, EntryState::Failed))
@@ -147,6 +154,9 @@ fn record_final(
     state: EntryState,
     page: Option<&crate::fetch::Fetched>,
 ) -> Result<EntryFetch, CrawlError> {
+    if let Some(kept) = super::merge::settle_final(ctx, id, state, page.map(|f| f.status))? {
+        return Ok(EntryFetch::Recorded(id, kept));
+    }
     let raw_rel = raw_page_rel(id);
     if let Some(f) = page {
         write_atomic(&resolve(&ctx.out, &raw_rel), &f.body).map_err(|e| archive_error(ctx, e))?;
@@ -189,6 +199,12 @@ async fn archive_post(
     if let EntryRef::Slug(slug) = entry {
         ctx.db().record_slug(slug, post.id)?;
     }
+    let replaced = match super::merge::weigh_live_post(ctx, post, fetched.status).await? {
+        super::merge::LivePost::KeepEarlier(state) => {
+            return Ok(EntryFetch::Recorded(post.id, state));
+        }
+        super::merge::LivePost::Archive { choice } => choice,
+    };
     let state = EntryState::from(post.kind);
     let raw_rel = raw_page_rel(post.id);
     write_atomic(&resolve(&ctx.out, &raw_rel), &fetched.body).map_err(|e| archive_error(ctx, e))?;
@@ -205,6 +221,9 @@ async fn archive_post(
         raw_file: Some(raw_rel),
         assets: assets.clone(),
     })?;
+    if let Some(choice) = replaced {
+        super::merge::record_live_taken(ctx, post.id, choice)?;
+    }
     // Right after the page: signed image URLs expire.
     for (asset_url, kind) in &assets {
         fetch_asset(ctx, asset_url, *kind == AssetKind::Image).await?;
@@ -225,7 +244,7 @@ fn save_extracted(ctx: &Ctx, post: &Post, body: &[u8]) -> Result<(), CrawlError>
     crate::extracted::save(&ctx.out, post.id, key, &post).map_err(|e| archive_error(ctx, e))
 }
 
-async fn fetch_asset(ctx: &Ctx, url: &str, is_image: bool) -> Result<(), CrawlError> {
+pub(super) async fn fetch_asset(ctx: &Ctx, url: &str, is_image: bool) -> Result<(), CrawlError> {
     if ctx
         .db()
         .asset(url)?
@@ -401,6 +420,8 @@ pub(crate) async fn fetch_pending(
                 source: Box::new(e),
             })??;
     let entries = ctx.db().entries()?;
+    // Posts whose copy came from a backup or a snapshot: the live blog is asked about each once.
+    let unchecked: BTreeSet<EntryId> = super::merge::unchecked(ctx)?.into_iter().collect();
     let mut todo = Vec::new();
     for e in entries {
         let incomplete_assets = matches!(e.state, EntryState::Ok | EntryState::Notice) && {
@@ -416,7 +437,11 @@ pub(crate) async fn fetch_pending(
             incomplete
         };
         let has_page = e.raw_file.is_some();
-        if !e.state.is_final() || incomplete_assets || damage.pages.contains(&e.id) {
+        if !e.state.is_final()
+            || incomplete_assets
+            || damage.pages.contains(&e.id)
+            || unchecked.contains(&e.id)
+        {
             todo.push((EntryRef::Id(e.id), None));
         } else if refresh && has_page {
             todo.push((

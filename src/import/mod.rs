@@ -73,6 +73,8 @@ pub enum Visibility {
     Private,
     /// The backup does not say (the official zip holds private and protected posts unmarked).
     Unknown,
+    /// A later crawl found the post gone from the live blog (its owner deleted it).
+    Deleted,
 }
 
 impl Visibility {
@@ -84,6 +86,7 @@ impl Visibility {
             Self::Protected => "protected",
             Self::Private => "private",
             Self::Unknown => "unknown",
+            Self::Deleted => "deleted",
         }
     }
 
@@ -97,6 +100,7 @@ impl Visibility {
             "protected" => Ok(Self::Protected),
             "private" => Ok(Self::Private),
             "unknown" => Ok(Self::Unknown),
+            "deleted" => Ok(Self::Deleted),
             other => Err(format!("unknown visibility {other:?}")),
         }
     }
