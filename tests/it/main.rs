@@ -16,6 +16,7 @@ mod desk;
 mod fixtures;
 mod import;
 mod import_hostile;
+mod import_then_crawl;
 mod import_vs_crawl;
 mod naver;
 mod parse_once;
