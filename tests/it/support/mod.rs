@@ -136,3 +136,54 @@ pub fn row_without_fetch_time(mut row: serde_json::Value) -> serde_json::Value {
     }
     row
 }
+
+/// `posts.jsonl` rows without their `provenance` (a WARC replay's copies say they are captures;
+/// the crawl of the blog they were captured from says live), by id.
+pub fn rows_without_provenance(jsonl: &Path) -> std::collections::BTreeMap<u64, serde_json::Value> {
+    std::fs::read_to_string(jsonl)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut row: serde_json::Value = serde_json::from_str(l).unwrap();
+            row.as_object_mut().unwrap().remove("provenance");
+            (row["id"].as_u64().unwrap(), row)
+        })
+        .collect()
+}
+
+/// A Markdown file's text without the `provenance:` block of its front matter (see
+/// [`rows_without_provenance`]).
+pub fn markdown_without_provenance(bytes: &[u8]) -> String {
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    let mut out = String::new();
+    let mut in_block = false;
+    for line in text.split_inclusive('\n') {
+        if line == "provenance:\n" {
+            in_block = true;
+            continue;
+        }
+        if in_block && line.starts_with("  ") {
+            continue;
+        }
+        in_block = false;
+        out.push_str(line);
+    }
+    out
+}
+
+/// Asserts every row of `jsonl` with a page says it came from a capture in a WARC file
+/// named `*.warc.gz` with an RFC 3339 `WARC-Date`.
+pub fn assert_rows_are_captures(jsonl: &Path) {
+    for line in std::fs::read_to_string(jsonl).unwrap().lines() {
+        let row: serde_json::Value = serde_json::from_str(line).unwrap();
+        if row["source"].is_null() {
+            continue;
+        }
+        let p = &row["provenance"];
+        assert_eq!(p["origin"], "warc", "{row}");
+        assert!(p["file"].as_str().unwrap().ends_with(".warc.gz"), "{row}");
+        let date = p["warc_date"].as_str().unwrap();
+        assert!(chrono::DateTime::parse_from_rfc3339(date).is_ok(), "{date}");
+        assert!(p.get("fetched_at").is_none(), "{row}");
+    }
+}
