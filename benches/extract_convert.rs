@@ -231,7 +231,10 @@ fn benches(c: &mut Criterion) {
         .iter()
         .map(|i| {
             let body = i.post.body.as_ref().expect("inputs have a body");
-            (body.text.as_str(), html_to_markdown(&body.html, &images))
+            (
+                body.text.as_str(),
+                html_to_markdown(&body.html, &images).expect("htmd converts"),
+            )
         })
         .collect();
 
@@ -274,7 +277,7 @@ fn benches(c: &mut Criterion) {
             html2md::parse_html(i.body_html())
         }),
         bench_pass(&mut group, "htmd_body", &inputs, |i| {
-            html_to_markdown(i.body_html(), &images)
+            html_to_markdown(i.body_html(), &images).expect("htmd converts")
         }),
     ]
     .into_iter()

@@ -30,10 +30,10 @@
 //! let Page::Entry(post) = extract_page(html, &PageSource::named("3.html"), &SelectorProfile::default())? else {
 //!     unreachable!()
 //! };
-//! let md = to_markdown(&post, &ImageMap::new()).expect("a public post has a body");
+//! let md = to_markdown(&post, &ImageMap::new())?.expect("a public post has a body");
 //! assert!(md.body.contains("<strong>40%</strong>로"));
 //! assert_eq!(md.fidelity.score, 1.0);
-//! # Ok::<(), tistory_migrate::Error>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 #![deny(missing_docs)]

@@ -252,7 +252,7 @@ fn run(cli: Cli, progress: &Progress) -> anyhow::Result<Exit> {
                 args.delay_ms.map(std::time::Duration::from_millis),
             )) {
                 Ok(()) => Ok(Exit::Ok),
-                Err(e) => bad_args(&e),
+                Err(e) => bad_args(&tistory_migrate::report::error_chain(&e)),
             }
         }
     }

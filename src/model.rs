@@ -205,6 +205,10 @@ pub struct PostRecord {
     pub attachments: Vec<Attachment>,
     /// The render-back check.
     pub fidelity: Option<Fidelity>,
+    /// The sha256 of the Markdown file `fidelity` was measured on, so `verify` can reuse the score
+    /// while the file is unchanged (and measure again when it is not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markdown_sha256: Option<String>,
     /// The saved comments, when the archive has them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<CommentsRef>,
@@ -214,6 +218,44 @@ pub struct PostRecord {
     /// written before provenance was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<crate::provenance::Provenance>,
+}
+
+impl PostRecord {
+    /// A backup that says a post was private or protected makes its row say so (the body is kept
+    /// in the Markdown, but such a row is never bundled for Naver).
+    pub fn apply_visibility(&mut self, p: &crate::provenance::Provenance) {
+        use crate::provenance::Visibility;
+        if self.status != PostStatus::Ok {
+            return;
+        }
+        match p.visibility {
+            Some(Visibility::Private) => self.status = PostStatus::Private,
+            Some(Visibility::Protected) => self.status = PostStatus::Protected,
+            _ => {}
+        }
+    }
+
+    /// Why this row is held out of the Naver bundle for its visibility, if it is: a post from the
+    /// backup zip whose visibility nobody has confirmed (it may have been private or protected),
+    /// or a post the live blog no longer has (its owner deleted it).
+    #[must_use]
+    pub fn bundle_hold(&self) -> Option<String> {
+        use crate::provenance::Visibility;
+        let p = self.provenance.as_ref()?;
+        match p.visibility {
+            Some(Visibility::Unknown) => Some(format!(
+                "visibility unknown: the backup zip holds private and protected posts unmarked; if post {} was public, run `tistory-migrate import <FILE> --mark-public {}` (or `all`), then bundle again",
+                self.id, self.id
+            )),
+            Some(Visibility::Deleted) => Some(format!(
+                "deleted on the live blog: post {} is kept in the archive from its {} copy, but not bundled; to bundle it anyway, run `tistory-migrate import <FILE> --mark-public {}`, then bundle again",
+                self.id,
+                p.origin.name(),
+                self.id
+            )),
+            _ => None,
+        }
+    }
 }
 
 // --- Typed state -------------------------------------------------------------------------------
@@ -323,6 +365,28 @@ stored_names!(EntryState, "entry state", {
     Deleted => "deleted",
     Failed => "failed",
     NotPost => "not_post",
+});
+
+/// Where one slug permalink (`/entry/<slug>`) stands (`slugs.state`): a slug names a post only
+/// once its page is fetched, so until then it is a place a post may be missing from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlugState {
+    /// Found by discovery, its page not fetched yet (or the run stopped first).
+    Pending,
+    /// Its page was fetched and named an entry id (`slugs.id`).
+    Resolved,
+    /// Its page was fetched and names no entry (not a post, deleted): nothing is missing.
+    NoEntry,
+    /// Every fetch of its page failed: a post may be missing.
+    Failed,
+}
+
+stored_names!(SlugState, "slug state", {
+    Pending => "pending",
+    Resolved => "ok",
+    NoEntry => "no_entry",
+    Failed => "failed",
 });
 
 impl EntryState {

@@ -9,8 +9,6 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Datelike as _, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-pub use crate::import::Visibility;
-
 /// The source a post's saved copy was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "origin", rename_all = "snake_case")]
@@ -102,6 +100,56 @@ pub struct Provenance {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assets: Vec<AssetSource>,
 }
+
+/// Who could read a post on Tistory, as far as the backup tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// Public (공개).
+    Public,
+    /// Password-protected (보호).
+    Protected,
+    /// Private (비공개).
+    Private,
+    /// The backup does not say (the official zip holds private and protected posts unmarked).
+    Unknown,
+    /// A later crawl found the post gone from the live blog (its owner deleted it).
+    Deleted,
+}
+
+impl Visibility {
+    /// The stored name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Protected => "protected",
+            Self::Private => "private",
+            Self::Unknown => "unknown",
+            Self::Deleted => "deleted",
+        }
+    }
+
+    /// Reads a stored name back.
+    ///
+    /// # Errors
+    /// [`UnknownVisibility`] naming the text when it is none of the five.
+    pub fn parse(s: &str) -> Result<Self, UnknownVisibility> {
+        match s {
+            "public" => Ok(Self::Public),
+            "protected" => Ok(Self::Protected),
+            "private" => Ok(Self::Private),
+            "unknown" => Ok(Self::Unknown),
+            "deleted" => Ok(Self::Deleted),
+            other => Err(UnknownVisibility(other.to_owned())),
+        }
+    }
+}
+
+/// A stored visibility that is none of `public`, `protected`, `private`, `unknown`, `deleted`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown visibility {0:?}")]
+pub struct UnknownVisibility(pub String);
 
 impl Provenance {
     /// A one-line English summary for reports (`backup hangang.zip (hangang-1-1/12/12.html)`).
@@ -215,41 +263,6 @@ pub fn insert_front_matter(document: &str, lines: &str) -> String {
     {
         Some(end) => format!("{}{lines}{}", &document[..end], &document[end..]),
         None => document.to_string(),
-    }
-}
-
-/// A backup that says a post was private or protected makes its row say so (the body is kept in
-/// the Markdown, but such a row is never bundled for Naver).
-pub fn apply_visibility(record: &mut crate::model::PostRecord, p: &Provenance) {
-    use crate::model::PostStatus;
-    if record.status != PostStatus::Ok {
-        return;
-    }
-    match p.visibility {
-        Some(Visibility::Private) => record.status = PostStatus::Private,
-        Some(Visibility::Protected) => record.status = PostStatus::Protected,
-        _ => {}
-    }
-}
-
-/// Why a row is held out of the Naver bundle for its visibility, if it is: a post from the backup
-/// zip whose visibility nobody has confirmed (it may have been private or protected), or a post
-/// the live blog no longer has (its owner deleted it).
-#[must_use]
-pub fn bundle_hold(row: &crate::model::PostRecord) -> Option<String> {
-    let p = row.provenance.as_ref()?;
-    match p.visibility {
-        Some(Visibility::Unknown) => Some(format!(
-            "visibility unknown: the backup zip holds private and protected posts unmarked; if post {} was public, run `tistory-migrate import <FILE> --mark-public {}` (or `all`), then bundle again",
-            row.id, row.id
-        )),
-        Some(Visibility::Deleted) => Some(format!(
-            "deleted on the live blog: post {} is kept in the archive from its {} copy, but not bundled; to bundle it anyway, run `tistory-migrate import <FILE> --mark-public {}`, then bundle again",
-            row.id,
-            p.origin.name(),
-            row.id
-        )),
-        _ => None,
     }
 }
 

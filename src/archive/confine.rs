@@ -16,15 +16,16 @@ pub const ARCHIVE_FOLDERS: &[&str] = &[
     "naver",
     "warc",
     "report",
+    "redirects",
 ];
 
 /// A folder of the archive that leads outside it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "{folder} in the archive {archive} leads outside it (to {target}); writes and deletions there would leave the archive. Replace the link with a real folder (move its content in), then run again"
+    "{folder} in {archive} leads outside it (to {target}); writes and deletions there would leave it. Replace the link with a real folder (move its content in), then run again"
 )]
 pub struct FolderOutside {
-    /// The archive.
+    /// The archive (or the output folder) it should stay inside.
     pub archive: PathBuf,
     /// The folder.
     pub folder: PathBuf,
@@ -63,6 +64,36 @@ pub fn check_folders(archive: &Path) -> Result<(), FolderOutside> {
     Ok(())
 }
 
+/// Checks that writing the file `rel` (a relative path) under `root` stays inside `root`: every
+/// folder on the way that already exists must be a real directory (not a symbolic link) that
+/// resolves inside `root`; folders not yet there will be created as real ones. A `root` that does
+/// not exist yet passes.
+///
+/// # Errors
+/// [`FolderOutside`] naming the first folder that leads out.
+pub fn check_path_within(root: &Path, rel: &Path) -> Result<(), FolderOutside> {
+    let Ok(canonical_root) = root.canonicalize() else {
+        return Ok(());
+    };
+    let mut folder = root.to_path_buf();
+    let parents = rel.parent().map(Path::components).into_iter().flatten();
+    for part in parents {
+        folder.push(part);
+        let Ok(meta) = std::fs::symlink_metadata(&folder) else {
+            return Ok(());
+        };
+        let target = folder.canonicalize().unwrap_or_else(|_| folder.clone());
+        if meta.file_type().is_symlink() || !target.starts_with(&canonical_root) {
+            return Err(FolderOutside {
+                archive: root.to_path_buf(),
+                folder,
+                target,
+            });
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +112,26 @@ mod tests {
         let err = check_folders(&archive).unwrap_err();
         assert_eq!(err.folder, archive.join("comments"));
         assert!(err.to_string().contains("leads outside"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_written_under_a_linked_folder_is_refused_at_any_depth() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("out");
+        std::fs::create_dir_all(root.join("html/entry")).unwrap();
+        let rel = Path::new("html/entry/spring/index.html");
+        check_path_within(&root, rel).unwrap();
+        // Not there yet at all: nothing to refuse.
+        check_path_within(&dir.path().join("missing"), rel).unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, root.join("html/entry/spring")).unwrap();
+        let err = check_path_within(&root, rel).unwrap_err();
+        assert_eq!(err.folder, root.join("html/entry/spring"));
+        assert_eq!(err.target, elsewhere.canonicalize().unwrap());
+        // A sibling path not under the link passes.
+        check_path_within(&root, Path::new("html/entry/autumn/index.html")).unwrap();
+        check_path_within(&root, Path::new("redirects.csv")).unwrap();
     }
 }

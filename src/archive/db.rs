@@ -180,7 +180,14 @@ pub struct ArchiveDb {
 
 /// Columns added after a table first shipped: an archive made by an older version gains them
 /// (NULL in its old rows), so a newer crawl can fill them in.
-const ADDED_COLUMNS: &[(&str, &str, &str)] = &[("comments", "sha256", "TEXT")];
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("comments", "sha256", "TEXT"),
+    // Slug permalinks' own outcome (see `db/slugs.rs`).
+    ("slugs", "state", "TEXT"),
+    ("slugs", "http_status", "INTEGER"),
+    ("slugs", "last_error", "TEXT"),
+    ("slugs", "sources", "TEXT"),
+];
 
 fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
     for (table, column, kind) in ADDED_COLUMNS {
@@ -601,8 +608,10 @@ mod asset_origin;
 mod codec;
 mod naver;
 mod provenance;
+mod slugs;
 pub use api_entries::ApiEntry;
 pub use naver::{LedgerError, LedgerRow};
+pub use slugs::SlugRow;
 
 #[cfg(test)]
 mod tests {

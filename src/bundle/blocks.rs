@@ -174,6 +174,46 @@ fn block_html(block: &Block, image: ImageHtml<'_>, out: &mut String) {
     }
 }
 
+/// The `href` of every link in `blocks`, in the order [`render_html`] writes them: the links of the
+/// pasted body read from the tree it was rendered from, not from parsing its HTML again.
+pub(crate) fn link_hrefs(blocks: &[Block]) -> Vec<&str> {
+    fn inlines<'b>(content: &'b [Inline], out: &mut Vec<&'b str>) {
+        for inline in content {
+            match inline {
+                Inline::Link(href, inner) => {
+                    out.push(href);
+                    inlines(inner, out);
+                }
+                Inline::Marked(_, inner) => inlines(inner, out),
+                Inline::Text(_) | Inline::Break | Inline::Image(_) => {}
+            }
+        }
+    }
+    fn list<'b>(l: &'b List, out: &mut Vec<&'b str>) {
+        for item in &l.items {
+            inlines(&item.content, out);
+            for sub in &item.sublists {
+                list(sub, out);
+            }
+        }
+    }
+    fn block<'b>(b: &'b Block, out: &mut Vec<&'b str>) {
+        match b {
+            Block::Para(content) | Block::Heading(content) => inlines(content, out),
+            Block::List(l) => list(l, out),
+            Block::Quote(blocks) => blocks.iter().for_each(|b| block(b, out)),
+            Block::Table(rows) => rows
+                .iter()
+                .flatten()
+                .for_each(|cell| inlines(&cell.content, out)),
+            Block::Rule | Block::Code(_) | Block::Image(_) => {}
+        }
+    }
+    let mut out = Vec::new();
+    blocks.iter().for_each(|b| block(b, &mut out));
+    out
+}
+
 fn list_html(list: &List, out: &mut String) {
     let tag = if list.ordered { "ol" } else { "ul" };
     let _ = write!(out, "<{tag}>");

@@ -6,7 +6,6 @@
 
 use crate::archive::hash::{sha256_hex, sha256_hex_parts};
 use chrono::{DateTime, FixedOffset};
-use scraper::{Html, Selector};
 
 use super::categories::CategoryMap;
 use super::footer::{Footer, FooterFacts, footer_text};
@@ -15,7 +14,7 @@ use super::manifest::{
     BUNDLE_SCHEMA_VERSION, InternalLink, MAX_TAGS, POST_JSON, PostAttachment, PostCategory,
     PostImage, PostManifest,
 };
-use super::sanitize::sanitize;
+use super::sanitize::{SafeBody, sanitize};
 use super::{post_dir_name, post_key};
 use crate::archive::layout::safe_name;
 use crate::extract::dates::to_rfc3339_kst;
@@ -263,7 +262,7 @@ pub fn build_post(src: &PostSource<'_>, ctx: &PostContext<'_>) -> BuiltPost {
         );
     }
     warnings.extend(body.warnings.iter().cloned());
-    let internal_links = internal_links(&body.html, src.blog, ctx.links);
+    let internal_links = internal_links(&body, src.blog, ctx.links);
     let image_file =
         |slot: &super::sanitize::ImageSlot| images.get(slot.n - 1).and_then(|i| i.file.clone());
     let preview = body.preview_html(&title, &image_file);
@@ -329,12 +328,10 @@ fn paste_page(title: &str, body_html: &str) -> String {
     )
 }
 
-fn internal_links(html: &str, blog: &str, links: &BlogLinks) -> Vec<InternalLink> {
-    let doc = Html::parse_fragment(html);
-    let a = Selector::parse("a[href]").expect("a static selector parses");
+/// The links of the body to other posts of the blog, each once, in body order.
+fn internal_links(body: &SafeBody, blog: &str, links: &BlogLinks) -> Vec<InternalLink> {
     let mut out: Vec<InternalLink> = Vec::new();
-    for el in doc.select(&a) {
-        let href = el.value().attr("href").unwrap_or_default();
+    for href in body.link_hrefs() {
         if let Some(id) = links.target(href)
             && !out.iter().any(|l| l.href == href)
         {

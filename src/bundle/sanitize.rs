@@ -97,6 +97,13 @@ impl SafeBody {
         )
     }
 
+    /// The `href` of every link of the pasted body, in body order (read from the sanitised tree:
+    /// the body is parsed once, by [`sanitize`]).
+    #[must_use]
+    pub fn link_hrefs(&self) -> Vec<&str> {
+        super::blocks::link_hrefs(&self.blocks)
+    }
+
     fn render(&mut self) {
         let slots = &self.image_slots;
         let missing = |n: usize| slots.get(n.saturating_sub(1)).is_none_or(|s| s.missing);
@@ -111,6 +118,7 @@ impl SafeBody {
 /// `file`/`status` filled in from the archive): each `img` is matched to it by URL.
 #[must_use]
 pub fn sanitize(html: &str, images: &[Image]) -> SafeBody {
+    crate::extract::probe::record_body_parse();
     let doc = Html::parse_fragment(html);
     let mut s = Sanitizer {
         images,

@@ -127,7 +127,7 @@ pub fn run_bundle(opts: &BundleOptions) -> anyhow::Result<BundleReport> {
             });
             continue;
         }
-        if let Some(reason) = crate::provenance::bundle_hold(row) {
+        if let Some(reason) = row.bundle_hold() {
             skipped.push(SkippedPost {
                 key: post_key(&src.blog, row.id),
                 id: row.id,

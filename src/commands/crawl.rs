@@ -59,9 +59,9 @@ pub async fn crawl_and_extract(
     progress: &Progress,
 ) -> Result<CrawlOutcome, CrawlError> {
     // One run per archive, from before anything in it is touched to the end of the extract.
-    std::fs::create_dir_all(&out).map_err(|e| CrawlError::Archive {
+    std::fs::create_dir_all(&out).map_err(|source| CrawlError::ArchiveDir {
         path: out.clone(),
-        message: e.to_string(),
+        source,
     })?;
     let _lock = crate::crawl::lock::ArchiveLock::acquire(&out)?;
     let recorder = match settings.warc_max_bytes {
@@ -127,16 +127,12 @@ fn start_warc(
 ) -> Result<(crate::fetch::tap::ExchangeTap, WarcRecorder), CrawlError> {
     // Marked first, so that even a run killed before its first file leaves verify checking.
     let db_path = out.join(crate::archive::layout::ARCHIVE_DB);
-    std::fs::create_dir_all(out).map_err(|e| CrawlError::Archive {
+    std::fs::create_dir_all(out).map_err(|source| CrawlError::ArchiveDir {
         path: out.to_path_buf(),
-        message: e.to_string(),
+        source,
     })?;
     crate::archive::db::ArchiveDb::open(&db_path)
-        .and_then(|db| db.set_meta(crate::warc::WARC_META, "1"))
-        .map_err(|e| CrawlError::Archive {
-            path: db_path.clone(),
-            message: crate::report::error_chain(&e),
-        })?;
+        .and_then(|db| db.set_meta(crate::warc::WARC_META, "1"))?;
     let host = blog.host_str().unwrap_or("blog");
     let name = host.strip_suffix(".tistory.com").unwrap_or(host);
     let opts = WarcOptions {

@@ -10,6 +10,7 @@ use anyhow::Context as _;
 use tracing::{debug, info, warn};
 
 use crate::archive::db::{ArchiveDb, AssetRow, EntryRow, EntryState};
+use crate::archive::hash::sha256_hex;
 use crate::archive::layout::{self, ARCHIVE_DB, POSTS_JSONL, RAW_DIR};
 use crate::archive::store::write_atomic;
 use crate::convert::{ImageMap, to_markdown, to_record};
@@ -20,7 +21,7 @@ use crate::extracted::{ArtifactUse, PostReader};
 use crate::model::{
     AssetState, AssetStatus, CommentsRef, CommentsState, PageKind, Post, PostRecord, PostStatus,
 };
-use crate::provenance::{Origin, Provenance, apply_visibility, insert_front_matter};
+use crate::provenance::{Origin, Provenance, insert_front_matter};
 use crate::report::{ExtractReport, FileProblem, NotPost, PostWarnings};
 
 /// What `extract` needs.
@@ -348,6 +349,7 @@ impl ArchiveIndex {
             images: Vec::new(),
             attachments: Vec::new(),
             fidelity: None,
+            markdown_sha256: None,
             comments: None,
             warnings,
             provenance: None,
@@ -442,7 +444,17 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
             post.warnings.extend(witnessed.warnings());
         }
         let post = &*post;
-        let mut md = to_markdown(post, &images);
+        let mut md = match to_markdown(post, &images) {
+            Ok(md) => md,
+            Err(e) => {
+                // Named, counted as a failure (exit 2); the row keeps no Markdown path, so verify
+                // reports the post as missing its Markdown until a later run converts it.
+                let problem = FileProblem::error(path, &crate::report::error_chain(&e));
+                warn!("{}: {}", problem.path.display(), problem.message);
+                problems.push(problem);
+                None
+            }
+        };
         let md_rel = layout::markdown_rel(post.id);
         let provenance = archive.provenance_of(post);
         let provenance = provenance.as_ref();
@@ -460,9 +472,10 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
             Some(md_rel),
             Some(relative_to(path, &out)),
         );
+        record.markdown_sha256 = md.as_ref().map(|m| sha256_hex(m.document.as_bytes()));
         record.comments = archive.comments.get(&post.id).cloned();
         if let Some(p) = provenance {
-            apply_visibility(&mut record, p);
+            record.apply_visibility(p);
             record.provenance = Some(p.clone());
         }
         rows.insert(post.id, record);

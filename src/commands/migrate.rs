@@ -43,9 +43,10 @@ pub async fn migrate_directory(
     settings: CrawlSettings,
     progress: &Progress,
 ) -> Result<CrawlOutcome, CrawlError> {
-    let loaded = super::serve::load_site(dir).map_err(|message| CrawlError::Archive {
+    let loaded = super::serve::load_site(dir).map_err(|e| CrawlError::Step {
+        step: "loading the saved blog",
         path: dir.to_path_buf(),
-        message,
+        source: Box::new(e),
     })?;
     for note in &loaded.notes {
         tracing::warn!("{note}");

@@ -2,7 +2,9 @@
 //! `archive.db`), old Tistory address → Naver URL for every old path of each post, written as
 //! `redirects.csv`, `redirects.json`, `nginx-redirects.map`, `_redirects` and one meta-refresh page
 //! per path under `html/`, into `<ARCHIVE>/redirects/` by default. Files are only added or
-//! replaced, never deleted: the ledger only grows.
+//! replaced, never deleted: the ledger only grows. Before anything is written, the archive's
+//! folders and every folder on the way to each output file are checked to stay inside the archive
+//! and the output folder ([`crate::archive::confine`]): a linked `redirects/` or `html/` is refused.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -20,6 +22,14 @@ use crate::bundle::redirects::{
 
 /// The redirects directory's name inside an archive.
 pub const DEFAULT_REDIRECTS_DIR: &str = "redirects";
+
+/// The files written in the output folder, in this order.
+const FILES: [&str; 4] = [
+    "redirects.csv",
+    "redirects.json",
+    "nginx-redirects.map",
+    "_redirects",
+];
 
 /// What `redirects` needs.
 #[derive(Debug, Clone)]
@@ -81,6 +91,7 @@ impl RedirectsReport {
 /// # Errors
 /// When the archive has no `archive.db` or a file cannot be written.
 pub fn run_redirects(opts: &RedirectsOptions) -> anyhow::Result<RedirectsReport> {
+    crate::archive::confine::check_folders(&opts.archive)?;
     let src = ArchiveSource::load(&opts.archive)?;
     let db = src.db.as_ref().with_context(|| {
         format!(
@@ -127,22 +138,31 @@ pub fn run_redirects(opts: &RedirectsOptions) -> anyhow::Result<RedirectsReport>
     let base = Url::parse(&src.base_url)
         .with_context(|| format!("the blog address {} is not a URL", src.base_url))?;
     let rules = redirect_rules(&base, &posts);
+    let html = out.join("html");
+    let stubs: Vec<Option<String>> = rules.iter().map(stub_path).collect();
+    let outputs = FILES
+        .iter()
+        .map(|name| (*name).to_string())
+        .chain(stubs.iter().flatten().map(|rel| format!("html/{rel}")));
+    for rel in outputs {
+        crate::archive::confine::check_path_within(&out, std::path::Path::new(&rel))?;
+    }
     let write = |name: &str, text: &str| -> anyhow::Result<()> {
         write_atomic(&out.join(name), text.as_bytes())?;
         Ok(())
     };
-    for (name, text) in [
-        ("redirects.csv", to_csv(&rules)),
-        ("redirects.json", to_json(&rules)),
-        ("nginx-redirects.map", to_nginx_map(&rules)),
-        ("_redirects", to_netlify(&rules)),
-    ] {
+    let texts = [
+        to_csv(&rules),
+        to_json(&rules),
+        to_nginx_map(&rules),
+        to_netlify(&rules),
+    ];
+    for (name, text) in FILES.iter().zip(texts) {
         write(name, &text)?;
-        report.files.push(name.to_string());
+        report.files.push((*name).to_string());
     }
-    let html = out.join("html");
-    for rule in &rules {
-        match stub_path(rule) {
+    for (rule, stub) in rules.iter().zip(stubs) {
+        match stub {
             Some(rel) => {
                 write_atomic(&layout::resolve(&html, &rel), html_stub(rule).as_bytes())?;
                 report.stubs += 1;

@@ -3,8 +3,30 @@
 
 use std::path::Path;
 
-use crate::serve::{Faults, Site, start};
-use crate::warc::replay::{Unpacked, is_warc_source, load_warc_site};
+use crate::serve::{Faults, ServeError, Site, SiteError, start};
+use crate::warc::replay::{Unpacked, WarcSourceError, is_warc_source, load_warc_site};
+
+/// Why a saved blog could not be loaded for replay (the source error names the file).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadSiteError {
+    /// WARC files that could not be read.
+    #[error(transparent)]
+    Warc(#[from] WarcSourceError),
+    /// A folder of saved pages or an archive that could not be read.
+    #[error(transparent)]
+    Site(#[from] SiteError),
+}
+
+/// Why `serve` stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeDirError {
+    /// The source could not be loaded.
+    #[error(transparent)]
+    Load(#[from] LoadSiteError),
+    /// The replay server could not start.
+    #[error(transparent)]
+    Start(#[from] ServeError),
+}
 
 /// A site to replay and what must live as long as it is served.
 pub struct LoadedSite {
@@ -22,10 +44,10 @@ pub struct LoadedSite {
 /// folder of saved pages or an archive.
 ///
 /// # Errors
-/// A message naming the source when it cannot be loaded.
-pub fn load_site(source: &Path) -> Result<LoadedSite, String> {
+/// [`LoadSiteError`] naming the source when it cannot be loaded.
+pub fn load_site(source: &Path) -> Result<LoadedSite, LoadSiteError> {
     if is_warc_source(source) {
-        let warc = load_warc_site(source).map_err(|e| e.to_string())?;
+        let warc = load_warc_site(source)?;
         tracing::info!(origin = %warc.origin, "replaying the blog captured from {}", warc.origin);
         let notes = warc.notes.clone();
         let captured = Some(warc.captured.clone());
@@ -38,7 +60,7 @@ pub fn load_site(source: &Path) -> Result<LoadedSite, String> {
         });
     }
     Ok(LoadedSite {
-        site: Site::load(source).map_err(|e| e.to_string())?,
+        site: Site::load(source)?,
         unpacked: None,
         notes: Vec::new(),
         captured: None,
@@ -48,12 +70,12 @@ pub fn load_site(source: &Path) -> Result<LoadedSite, String> {
 /// Serves `dir` on 127.0.0.1:`port` until interrupted.
 ///
 /// # Errors
-/// A message when the directory cannot be loaded or the port cannot be bound.
+/// [`ServeDirError`] when the directory cannot be loaded or the port cannot be bound.
 pub async fn serve_dir(
     dir: &Path,
     port: u16,
     delay: Option<std::time::Duration>,
-) -> Result<(), String> {
+) -> Result<(), ServeDirError> {
     let loaded = load_site(dir)?;
     for note in &loaded.notes {
         eprintln!("tistory-migrate: note: {note}");
@@ -64,9 +86,7 @@ pub async fn serve_dir(
         Some(d) => Faults::default().with_delay(d),
         None => Faults::default(),
     };
-    let server = start(site, faults, port)
-        .await
-        .map_err(|e| format!("cannot serve on 127.0.0.1:{port}: {e}"))?;
+    let server = start(site, faults, port).await?;
     println!(
         "serving {} ({entries} entries) at http://{}/ — press Ctrl-C to stop",
         dir.display(),

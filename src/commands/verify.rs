@@ -16,7 +16,7 @@ use crate::crawl::integrity::file_sha256;
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::{Page, PageSource};
 use crate::extracted::{ArtifactUse, PostReader};
-use crate::model::{EntryId, PostRecord};
+use crate::model::{EntryId, Fidelity, PostRecord};
 use crate::report::Exit;
 use crate::verify::report_html::percent_path;
 use crate::verify::{
@@ -157,7 +157,7 @@ pub fn run_verify(opts: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
     let mut report = verify(&input);
     if let Some(naver) = &opts.naver {
         let checked = check_on_naver(&opts.archive, naver)?;
-        crate::naver_check::report::attach(&mut report, checked);
+        crate::verify::naver::attach(&mut report, checked);
     }
     if let Some(html_path) = &opts.html {
         let dir = html_path
@@ -245,7 +245,7 @@ pub fn read_archive_with(
     let jsonl = std::fs::read_to_string(archive.join(POSTS_JSONL)).ok();
     let (rows, unreadable_rows) = parse_rows(jsonl.as_deref().unwrap_or_default());
     let files = list_files(archive);
-    let archived: Vec<(EntryId, String, String)> = entries
+    let archived: Vec<ArchivedPost> = entries
         .iter()
         .filter(|e| matches!(e.state, EntryState::Ok | EntryState::Notice))
         .filter_map(|e| {
@@ -253,12 +253,20 @@ pub fn read_archive_with(
                 .raw_file
                 .clone()
                 .unwrap_or_else(|| layout::raw_page_rel(e.id));
-            let md = rows
-                .iter()
-                .find(|r| r.id == e.id)
+            let row = rows.iter().find(|r| r.id == e.id);
+            let markdown = row
                 .and_then(|r| r.markdown.clone())
                 .unwrap_or_else(|| layout::markdown_rel(e.id));
-            (files.contains_key(&raw) && files.contains_key(&md)).then_some((e.id, raw, md))
+            let stored = match artifacts {
+                ArtifactUse::Ignore => None,
+                _ => row.and_then(|r| stored_fidelity(r, files.get(&markdown)?)),
+            };
+            (files.contains_key(&raw) && files.contains_key(&markdown)).then_some(ArchivedPost {
+                id: e.id,
+                raw,
+                markdown,
+                stored,
+            })
         })
         .collect();
     let fidelity = measure_all(archive, &archived, artifacts);
@@ -271,6 +279,7 @@ pub fn read_archive_with(
         sidebar_total: number("sidebar_total")?,
         mobile_total: number("mobile_total")?,
         entries,
+        slugs: db.slug_rows()?,
         assets: db.assets()?,
         post_assets,
         comments,
@@ -361,13 +370,14 @@ fn parse_rows(text: &str) -> (Vec<PostRecord>, Vec<String>) {
 }
 
 /// The files under `raw/` (entry pages), `assets/`, `posts/` and `comments/`, by archive-relative
-/// path; pages and assets with their sha256. Temporary files of interrupted writes are skipped.
+/// path, each with its sha256 (a Markdown file's tells whether its stored fidelity score still
+/// holds). Temporary files of interrupted writes are skipped.
 fn list_files(archive: &Path) -> BTreeMap<String, FileFacts> {
     let mut files = BTreeMap::new();
     for (dir, depth, hash) in [
         (RAW_DIR, 1, true),
         (ASSETS_DIR, 2, true),
-        (POSTS_DIR, 1, false),
+        (POSTS_DIR, 1, true),
         ("comments", 1, true),
     ] {
         let root = archive.join(dir);
@@ -398,21 +408,49 @@ fn list_files(archive: &Path) -> BTreeMap<String, FileFacts> {
     files
 }
 
-/// The render-back check of each post, on all cores (parsing pages is the slow part).
+/// One archived post whose fidelity verify reports.
+struct ArchivedPost {
+    id: EntryId,
+    /// The saved page, archive-relative.
+    raw: String,
+    /// The Markdown file, archive-relative.
+    markdown: String,
+    /// The score `posts.jsonl` holds, when it was measured on the Markdown file as it is now.
+    stored: Option<Fidelity>,
+}
+
+/// The score a row holds, if it was measured on exactly this Markdown file (the sha256 the row
+/// recorded is the file's now). A row without the sha256 (written by an older version), or a
+/// Markdown file edited or damaged since, is measured again.
+fn stored_fidelity(row: &PostRecord, markdown: &FileFacts) -> Option<Fidelity> {
+    let recorded = row.markdown_sha256.as_deref()?;
+    let now = markdown.sha256.as_deref()?;
+    recorded
+        .eq_ignore_ascii_case(now)
+        .then(|| row.fidelity.clone())
+        .flatten()
+}
+
+/// The render-back check of each post: the stored score where it still holds, else measured from
+/// the extracted post and the Markdown file, on all cores (reading pages is the slow part).
+/// `verify --deep` ([`ArtifactUse::Ignore`]) has no stored scores and measures every post.
 fn measure_all(
     archive: &Path,
-    posts: &[(EntryId, String, String)],
+    posts: &[ArchivedPost],
     artifacts: ArtifactUse,
 ) -> BTreeMap<EntryId, Measured> {
     let profile = SelectorProfile::default();
     let reader = PostReader::new(&profile, artifacts);
-    crate::parallel::par_map(posts, |(id, raw, md)| {
-        let measured = measure(
-            &reader,
-            &layout::resolve(archive, raw),
-            &layout::resolve(archive, md),
-        );
-        (*id, measured)
+    crate::parallel::par_map(posts, |p| {
+        let measured = match &p.stored {
+            Some(f) => Measured::Score(f.clone()),
+            None => measure(
+                &reader,
+                &layout::resolve(archive, &p.raw),
+                &layout::resolve(archive, &p.markdown),
+            ),
+        };
+        (p.id, measured)
     })
     .into_iter()
     .collect()

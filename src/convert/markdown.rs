@@ -23,22 +23,43 @@ use markup5ever_rcdom::{Node, NodeData};
 /// Original image URL → the path the Markdown should use instead (a local file).
 pub type ImageMap = HashMap<String, String>;
 
+/// The HTML-to-Markdown engine failed on a body. (htmd 0.5 never returns an error today; its API
+/// says it may, and an empty Markdown file in place of a post would be a silent loss.)
+#[derive(Debug, thiserror::Error)]
+#[error("the Markdown converter (htmd) failed on the body")]
+pub struct ConvertError {
+    /// What the engine reported.
+    #[source]
+    pub source: std::io::Error,
+}
+
 /// Converts cleaned body HTML to Markdown. `images` maps original URLs to local paths.
-#[must_use]
-pub fn html_to_markdown(html: &str, images: &ImageMap) -> String {
+///
+/// # Errors
+/// [`ConvertError`] when the engine fails; no partial Markdown is returned then.
+pub fn html_to_markdown(html: &str, images: &ImageMap) -> Result<String, ConvertError> {
+    html_to_markdown_with(html, images, HtmlToMarkdown::convert)
+}
+
+/// [`html_to_markdown`] with the engine call given (the tests inject a failing one).
+pub(crate) fn html_to_markdown_with(
+    html: &str,
+    images: &ImageMap,
+    engine: impl FnOnce(&HtmlToMarkdown, &str) -> std::io::Result<String>,
+) -> Result<String, ConvertError> {
     let converter = build_converter(Arc::new(images.clone()));
     // Inline SVG drawings stay SVG: lift them out so that htmd does not parse and re-serialise
     // what can be most of a page's bytes, and put them back as HTML blocks afterwards.
     let (html, drawings) = lift_svg(html);
     let html = mark_literals(&html);
-    let md = converter.convert(&html).unwrap_or_default();
+    let md = engine(&converter, &html).map_err(|source| ConvertError { source })?;
     let mut md = tidy(&md)
         .replace(crate::extract::TILDE, "\\~")
         .replace(MD_ESCAPE, "\\");
     for (n, svg) in drawings.iter().enumerate() {
         md = md.replacen(&svg_marker(n), svg, 1);
     }
-    md
+    Ok(md)
 }
 
 /// Stands for a backslash that makes the next character literal in Markdown. Put into prose text
@@ -551,7 +572,17 @@ mod tests {
     use super::*;
 
     fn md(html: &str) -> String {
-        html_to_markdown(html, &ImageMap::new())
+        html_to_markdown(html, &ImageMap::new()).expect("htmd converts")
+    }
+
+    /// A failing engine is an error, never an empty Markdown body.
+    #[test]
+    fn an_engine_failure_is_an_error() {
+        let failing = |_: &HtmlToMarkdown, _: &str| -> std::io::Result<String> {
+            Err(std::io::Error::other("injected"))
+        };
+        let err = html_to_markdown_with("<p>강</p>", &ImageMap::new(), failing).unwrap_err();
+        assert_eq!(err.source.to_string(), "injected");
     }
 
     /// Every block-level marker CommonMark knows, as text at the start of a line (a paragraph's
@@ -672,7 +703,8 @@ mod tests {
             html_to_markdown(
                 "<figure><p><img src=\"https://x/img.png\" alt=\"강\"></p></figure>",
                 &map
-            ),
+            )
+            .unwrap(),
             "![강](../assets/ab/abcd.png)\n"
         );
     }

@@ -9,7 +9,23 @@ use crate::extract::dates::to_rfc3339_kst;
 use crate::model::{Fidelity, Post, PostRecord, PostStatus};
 pub use fidelity::{DEFAULT_FIDELITY_THRESHOLD, check_fidelity};
 pub use frontmatter::front_matter;
-pub use markdown::{ImageMap, html_to_markdown};
+pub use markdown::{ConvertError, ImageMap, html_to_markdown};
+
+/// A post whose body could not be converted: the run writes no Markdown for it (never an empty
+/// file), names it, and goes on with the other posts.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "post {id} ({url}): cannot convert its body to Markdown, so no Markdown file is written for it (the other posts go on); run extract again, and report the saved page if it fails again"
+)]
+pub struct PostConvertError {
+    /// The entry id.
+    pub id: crate::model::EntryId,
+    /// The post's address.
+    pub url: String,
+    /// What the converter reported.
+    #[source]
+    pub source: ConvertError,
+}
 
 /// A converted post.
 #[derive(Debug, Clone)]
@@ -23,11 +39,32 @@ pub struct MarkdownPost {
 }
 
 /// Converts a post that has a body. `images` maps original image URLs to the paths the Markdown
-/// should use (relative to the Markdown file).
-#[must_use]
-pub fn to_markdown(post: &Post, images: &ImageMap) -> Option<MarkdownPost> {
-    let body = post.body.as_ref()?;
-    let md = html_to_markdown(&body.html, images);
+/// should use (relative to the Markdown file). `Ok(None)` for a page without a body (a protected
+/// or deleted entry).
+///
+/// # Errors
+/// [`PostConvertError`] naming the post when the converter fails.
+pub fn to_markdown(
+    post: &Post,
+    images: &ImageMap,
+) -> Result<Option<MarkdownPost>, PostConvertError> {
+    to_markdown_with(post, images, html_to_markdown)
+}
+
+/// [`to_markdown`] with the body converter given (the tests inject a failing one).
+fn to_markdown_with(
+    post: &Post,
+    images: &ImageMap,
+    convert: impl FnOnce(&str, &ImageMap) -> Result<String, ConvertError>,
+) -> Result<Option<MarkdownPost>, PostConvertError> {
+    let Some(body) = post.body.as_ref() else {
+        return Ok(None);
+    };
+    let md = convert(&body.html, images).map_err(|source| PostConvertError {
+        id: post.id,
+        url: post.url.clone(),
+        source,
+    })?;
     let fidelity = check_fidelity(&body.text, &md);
     let listed: Vec<(String, Option<String>)> = body
         .images
@@ -37,11 +74,11 @@ pub fn to_markdown(post: &Post, images: &ImageMap) -> Option<MarkdownPost> {
     let mut document = front_matter(post, &listed);
     document.push('\n');
     document.push_str(&md);
-    Some(MarkdownPost {
+    Ok(Some(MarkdownPost {
         document,
         body: md,
         fidelity,
-    })
+    }))
 }
 
 /// Builds the `posts.jsonl` row of a post. `markdown` is the Markdown file's path relative to the
@@ -87,6 +124,7 @@ pub fn to_record(
             .map(|b| b.attachments.clone())
             .unwrap_or_default(),
         fidelity: markdown.map(|m| m.fidelity.clone()),
+        markdown_sha256: None,
         comments: None,
         warnings,
         provenance: None,
@@ -138,10 +176,37 @@ mod tests {
             else {
                 return Err(TestCaseError::fail("not a post"));
             };
-            let md = to_markdown(&post, &ImageMap::new()).expect("a post has a body").body;
+            let md = to_markdown(&post, &ImageMap::new()).expect("htmd converts").expect("a post has a body").body;
             prop_assert_eq!(&post.body.as_ref().unwrap().text, &normalize_whitespace(&plain));
             let f = check_fidelity(&normalize_whitespace(&plain), &md);
             prop_assert!((f.score - 1.0).abs() < f64::EPSILON, "html {html:?}\nmd {md:?}\nlost {:?}", f.lost);
         }
+    }
+
+    /// A converter failure names the post (id and address) and yields no Markdown at all.
+    #[test]
+    fn a_conversion_failure_names_the_post() {
+        let page = "<html><head><meta property=\"article:txid\" content=\"1_77\"><link rel=\"canonical\" href=\"https://river.tistory.com/77\"></head><body id=\"tt-body-page\"><div class=\"contents_style\"><p>강물</p></div></body></html>";
+        let Ok(crate::extract::Page::Entry(post)) = crate::extract::extract_page(
+            page,
+            &crate::extract::PageSource::named("77.html"),
+            &crate::extract::selectors::SelectorProfile::default(),
+        ) else {
+            panic!("the page is a post");
+        };
+        let failing = |_: &str, _: &ImageMap| {
+            Err(ConvertError {
+                source: std::io::Error::other("injected"),
+            })
+        };
+        let err = to_markdown_with(&post, &ImageMap::new(), failing).unwrap_err();
+        assert_eq!(err.id, 77);
+        assert_eq!(err.url, "https://river.tistory.com/77");
+        let message = err.to_string();
+        assert!(
+            message.starts_with("post 77 (https://river.tistory.com/77)"),
+            "{message}"
+        );
+        assert!(message.contains("no Markdown file is written"), "{message}");
     }
 }

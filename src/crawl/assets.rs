@@ -79,7 +79,7 @@ pub fn asset_extension(content_type: Option<&str>, url: &str) -> String {
 pub const GONE_HINT: &str = " (the file is gone from the server)";
 
 /// Why an asset is missing.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum AssetError {
     /// The fetch failed.
     #[error(transparent)]
@@ -108,9 +108,9 @@ pub enum AssetError {
         /// The URL.
         url: String,
     },
-    /// The file could not be written.
-    #[error("{0}")]
-    Write(String),
+    /// The file could not be written (the error names it).
+    #[error(transparent)]
+    Write(crate::Error),
 }
 
 /// Downloads one asset and stores it by content hash under `archive`.
@@ -166,8 +166,7 @@ pub async fn download_asset(
     let whole = std::fs::metadata(&path).is_ok_and(|m| m.len() == size)
         && std::fs::read(&path).is_ok_and(|b| sha256_hex(&b) == sha256);
     if !whole {
-        write_atomic(&path, &fetched.body)
-            .map_err(|e| AssetError::Write(crate::report::error_chain(&e)))?;
+        write_atomic(&path, &fetched.body).map_err(AssetError::Write)?;
     }
     Ok(StoredAsset {
         sha256,

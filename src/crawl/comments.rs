@@ -69,7 +69,7 @@ pub async fn fetch_comments(
         let text = String::from_utf8_lossy(&fetched.body);
         // A page that does not parse may be a cut or an error page served with 200: try again.
         let page = parse_comments(&text).map_err(|e| CommentsError {
-            message: format!("{url}: {e}"),
+            message: format!("{url}: {}", crate::report::error_chain(&e)),
             retryable: true,
         })?;
         items.extend(page.items);

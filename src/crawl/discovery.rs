@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use url::Url;
 
+use super::source_error::SourceError;
 use super::{CrawlError, Ctx, MAX_LISTING_PAGES};
 use crate::archive::db::ApiEntry;
 use crate::archive::layout::{raw_listing_rel, resolve};
@@ -23,6 +24,7 @@ use crate::extract::{BlogFacts, blog_facts};
 use crate::fetch::Fetcher;
 use crate::model::EntryId;
 use crate::progress::Progress;
+use crate::report::error_chain;
 
 /// The home page and what it says.
 pub(crate) struct Home {
@@ -151,29 +153,35 @@ struct ServedText {
     text: String,
 }
 
-async fn get_text(ctx: &Ctx, url: &Url) -> Result<String, String> {
+async fn get_text(ctx: &Ctx, url: &Url) -> Result<String, SourceError> {
     get_served(ctx, url).await.map(|s| s.text)
 }
 
-async fn get_served(ctx: &Ctx, url: &Url) -> Result<ServedText, String> {
-    if !ctx.fetcher.allowed(url).await {
-        return Err(format!("{url} is disallowed by robots.txt"));
+/// A mobile list page, by number.
+async fn get_mobile_page(ctx: &Ctx, page: u64) -> Result<String, SourceError> {
+    let path = mobile_list_path(page);
+    match ctx.identity.base.join(&path) {
+        Ok(url) => get_text(ctx, &url).await,
+        Err(source) => Err(SourceError::BlogAddress { path, source }),
     }
-    let f = ctx
-        .fetcher
-        .get(url, None)
-        .await
-        .map_err(|e| e.to_string())?;
+}
+
+async fn get_served(ctx: &Ctx, url: &Url) -> Result<ServedText, SourceError> {
+    if !ctx.fetcher.allowed(url).await {
+        return Err(SourceError::Disallowed { url: url.clone() });
+    }
+    let f = ctx.fetcher.get(url, None).await?;
     if f.status != 200 {
-        return Err(format!("{url} answered {}", f.status));
+        return Err(SourceError::Status {
+            url: url.clone(),
+            status: f.status,
+        });
     }
     // A blank body is left to the parser to report (it is not a page to decode).
     let text = if f.body.iter().all(u8::is_ascii_whitespace) {
         String::from_utf8_lossy(&f.body).into_owned()
     } else {
-        decode_page(&f.body, Path::new(url.as_str()))
-            .map_err(|e| e.to_string())?
-            .html
+        decode_page(&f.body, Path::new(url.as_str()))?.html
     };
     Ok(ServedText {
         bytes: f.body,
@@ -313,7 +321,7 @@ async fn walk_listings(
                     &mut queue,
                 );
             }
-            Err(e) => ctx.warn(format!("listing page skipped: {e}")),
+            Err(e) => ctx.warn(format!("listing page skipped: {}", error_chain(&e))),
         }
         bar.inc(1);
     }
@@ -344,23 +352,23 @@ async fn walk_mobile_list(
     let mut api_entries: Vec<ApiEntry> = Vec::new();
     let window = ctx.fetcher.policy().concurrency.get() as u64;
     let mut last_page: Option<u64> = None;
-    let mut ahead: std::collections::HashMap<u64, Result<String, String>> =
+    let mut ahead: std::collections::HashMap<u64, Result<String, SourceError>> =
         std::collections::HashMap::new();
     let mut page = 0u64;
     loop {
         bar.set_message(format!("mobile list page {page}"));
         let text = match ahead.remove(&page) {
             Some(t) => t,
-            None => match ctx.identity.base.join(&mobile_list_path(page)) {
-                Ok(url) => get_text(ctx, &url).await,
-                Err(e) => Err(e.to_string()),
-            },
+            None => get_mobile_page(ctx, page).await,
         };
         bar.inc(1);
-        let list = match text.and_then(|t| parse_mobile_list(&t)) {
+        let list = match text.and_then(|t| Ok(parse_mobile_list(&t)?)) {
             Ok(list) => list,
             Err(e) => {
-                ctx.warn(format!("the mobile post list stopped at page {page}: {e}"));
+                ctx.warn(format!(
+                    "the mobile post list stopped at page {page}: {}",
+                    error_chain(&e)
+                ));
                 break;
             }
         };
@@ -423,7 +431,10 @@ async fn walk_sitemaps(
         if !seen_maps.insert(url.to_string()) || seen_maps.len() > 100 {
             continue;
         }
-        match get_text(ctx, &url).await.and_then(|t| parse_sitemap(&t)) {
+        match get_text(ctx, &url)
+            .await
+            .and_then(|t| Ok(parse_sitemap(&t)?))
+        {
             Ok(map) => {
                 for u in &map.urls {
                     c.add_str("sitemap", u, &ctx.identity.base);
@@ -434,7 +445,7 @@ async fn walk_sitemaps(
                         .filter_map(|s| ctx.identity.base.join(s.trim()).ok()),
                 );
             }
-            Err(e) => ctx.warn(format!("sitemap skipped: {e}")),
+            Err(e) => ctx.warn(format!("sitemap skipped: {}", error_chain(&e))),
         }
         bar.inc(1);
     }
@@ -444,13 +455,13 @@ async fn walk_sitemaps(
 /// The RSS feed.
 async fn read_rss(ctx: &Arc<Ctx>, c: &mut Collector<'_>) -> Result<(), CrawlError> {
     if let Ok(url) = ctx.identity.base.join("/rss") {
-        match get_text(ctx, &url).await.and_then(|t| parse_rss(&t)) {
+        match get_text(ctx, &url).await.and_then(|t| Ok(parse_rss(&t)?)) {
             Ok(feed) => {
                 for l in &feed.links {
                     c.add_str("rss", l, &ctx.identity.base);
                 }
             }
-            Err(e) => ctx.warn(format!("rss skipped: {e}")),
+            Err(e) => ctx.warn(format!("rss skipped: {}", error_chain(&e))),
         }
     }
     c.flush()
@@ -494,7 +505,7 @@ fn pages_after(url: &Url, count: u64) -> Vec<Url> {
 async fn fetch_ahead(
     ctx: &Arc<Ctx>,
     pages: std::ops::RangeInclusive<u64>,
-) -> std::collections::HashMap<u64, Result<String, String>> {
+) -> std::collections::HashMap<u64, Result<String, SourceError>> {
     let in_flight_max = ctx.fetcher.policy().concurrency.get();
     let mut pending = pages.collect::<VecDeque<u64>>();
     let mut in_flight = tokio::task::JoinSet::new();
@@ -505,10 +516,7 @@ async fn fetch_ahead(
         {
             let task_ctx = Arc::clone(ctx);
             in_flight.spawn(async move {
-                let text = match task_ctx.identity.base.join(&mobile_list_path(page)) {
-                    Ok(url) => get_text(&task_ctx, &url).await,
-                    Err(e) => Err(e.to_string()),
-                };
+                let text = get_mobile_page(&task_ctx, page).await;
                 (page, text)
             });
         }

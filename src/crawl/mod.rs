@@ -14,6 +14,7 @@ mod pages;
 mod passes;
 pub mod scan;
 pub mod sniff;
+mod source_error;
 mod verdict;
 pub mod wayback;
 
@@ -82,13 +83,17 @@ pub enum CrawlError {
         /// What was seen instead.
         why: String,
     },
-    /// The archive directory cannot be used (a condition, not a failed call: see the others).
-    #[error("cannot use the archive directory {path}: {message}")]
-    Archive {
-        /// The directory.
+    /// A folder of the archive is a link or leads outside it.
+    #[error("cannot use the archive directory: {0}")]
+    FolderOutside(#[from] crate::archive::confine::FolderOutside),
+    /// `--retry-failed` on an archive that holds no entry yet.
+    #[error(
+        "--retry-failed repairs an archive, and {} is empty: run crawl without it first",
+        path.display()
+    )]
+    NothingToRepair {
+        /// The archive.
         path: PathBuf,
-        /// What went wrong.
-        message: String,
     },
     /// The blog's home page answers "not found": the blog is gone (deleted or closed).
     #[error(
@@ -157,6 +162,9 @@ pub struct CrawlReport {
     pub states: BTreeMap<String, usize>,
     /// Failed entries with their last error.
     pub failed: Vec<(u64, String)>,
+    /// Slug permalinks not resolved (their page failed, or was never fetched), with the last
+    /// error: a post may be missing behind each.
+    pub failed_slugs: Vec<(String, String)>,
     /// Assets saved / missing.
     pub assets_saved: usize,
     /// Assets that could not be downloaded.
@@ -216,10 +224,7 @@ fn prepare_archive(out: &Path) -> Result<ArchiveDb, CrawlError> {
         path: out.to_path_buf(),
         source,
     })?;
-    crate::archive::confine::check_folders(out).map_err(|e| CrawlError::Archive {
-        path: out.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    crate::archive::confine::check_folders(out)?;
     // Prove the directory is writable before any request is sent.
     let probe = out.join(".write-test");
     let written = std::fs::write(&probe, b"ok");
@@ -317,9 +322,8 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         tracing::info!("forgot {forgotten} scan probes an interrupted run left behind");
     }
     if opts.retry_failed && db.entries()?.is_empty() {
-        return Err(CrawlError::Archive {
+        return Err(CrawlError::NothingToRepair {
             path: opts.out.clone(),
-            message: "--retry-failed repairs an archive, and this one is empty: run crawl without it first".into(),
         });
     }
     let fetcher = Fetcher::new(opts.policy.clone())?.with_tap(opts.recorder.clone())?;
@@ -368,6 +372,8 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
     // `--retry-failed` repairs what the archive knows: no discovery, no scan past the highest id.
     let found = if opts.retry_failed {
         let sidebar_total = ctx.db().meta("sidebar_total")?.and_then(|t| t.parse().ok());
+        // Slug pages an earlier run left pending or failed are part of what it knows.
+        pages::fetch_slugs(&ctx, &std::collections::BTreeMap::new(), progress).await?;
         discovery::Found {
             sidebar_total,
             ..discovery::Found::default()
@@ -465,17 +471,21 @@ impl CrawlReport {
         for (id, e) in &self.failed {
             let _ = writeln!(s, "  failed {id}: {e}");
         }
+        for (slug, e) in &self.failed_slugs {
+            let _ = writeln!(s, "  failed slug /entry/{slug}: {e}");
+        }
         for w in &self.warnings {
             let _ = writeln!(s, "  warning: {w}");
         }
         s
     }
 
-    /// True when some entry failed or is still pending.
+    /// True when some entry or slug permalink failed or is still pending.
     #[must_use]
     pub fn has_failures(&self) -> bool {
         self.states.get("failed").copied().unwrap_or(0)
             + self.states.get("pending").copied().unwrap_or(0)
+            + self.failed_slugs.len()
             > 0
     }
 }
@@ -502,6 +512,17 @@ pub(crate) fn tally_state(db: &ArchiveDb, report: &mut CrawlReport) -> Result<()
                 .push((e.id, e.last_error.clone().unwrap_or_default()));
         }
     }
+    report.failed_slugs = db
+        .slug_rows()?
+        .into_iter()
+        .filter(crate::archive::db::SlugRow::is_gap)
+        .map(|r| {
+            let error = r
+                .last_error
+                .unwrap_or_else(|| "discovered, never fetched".to_string());
+            (r.slug, error)
+        })
+        .collect();
     let assets = db.assets()?;
     report.assets_saved = assets.iter().filter(|a| a.state == AssetState::Ok).count();
     report.assets_missing = assets.len() - report.assets_saved;

@@ -57,7 +57,7 @@ pub(crate) async fn fetch_entry(
     };
     let fetched = match request_page(ctx, &url, validators.as_ref()).await {
         Ok(f) => f,
-        Err(miss) => return settle_miss(ctx, id_hint, miss),
+        Err(miss) => return settle_miss(ctx, entry, miss),
     };
     if fetched.status == 304 {
         return Ok(EntryFetch::Unchanged);
@@ -68,17 +68,27 @@ pub(crate) async fn fetch_entry(
             id,
             state,
             keep_page,
-        } => record_final(ctx, id, state, keep_page.then_some(&fetched)),
+        } => {
+            if let EntryRef::Slug(slug) = entry {
+                ctx.db().resolve_slug(slug, id)?;
+            }
+            record_final(ctx, id, state, keep_page.then_some(&fetched))
+        }
         Verdict::Failed { message, retryable } => settle_miss(
             ctx,
-            id_hint,
+            entry,
             Miss {
                 http_status: Some(fetched.status),
                 message,
                 retryable,
             },
         ),
-        Verdict::Nothing => Ok(EntryFetch::Unchanged),
+        Verdict::Nothing => {
+            if let EntryRef::Slug(slug) = entry {
+                ctx.db().record_slug_no_entry(slug)?;
+            }
+            Ok(EntryFetch::Unchanged)
+        }
     }
 }
 
@@ -117,12 +127,20 @@ async fn request_page(
     Ok(fetched)
 }
 
-/// Records a failed fetch of an id (queued for a retry pass when a later try may mend it); a
-/// slug that fails is a warning.
-fn settle_miss(ctx: &Ctx, id_hint: Option<EntryId>, miss: Miss) -> Result<EntryFetch, CrawlError> {
-    let Some(id) = id_hint else {
-        ctx.warn(format!("slug page: {}", miss.message));
-        return Ok(EntryFetch::Unchanged);
+/// Records a failed fetch of an id or a slug permalink (queued for a retry pass when a later try
+/// may mend it); a slug still failed at the end is a gap `verify` names, like an id.
+fn settle_miss(ctx: &Ctx, entry: &EntryRef, miss: Miss) -> Result<EntryFetch, CrawlError> {
+    let id = match entry {
+        EntryRef::Id(id) => *id,
+        EntryRef::Slug(slug) => {
+            if miss.retryable {
+                ctx.retry.slug(slug);
+            }
+            tracing::info!("slug page {slug}: {}", miss.message);
+            ctx.db()
+                .record_slug_failed(slug, miss.http_status, &miss.message)?;
+            return Ok(EntryFetch::Unchanged);
+        }
     };
     if miss.retryable {
         ctx.retry.entry(id);
@@ -197,7 +215,7 @@ async fn archive_post(
         })
         .collect();
     if let EntryRef::Slug(slug) = entry {
-        ctx.db().record_slug(slug, post.id)?;
+        ctx.db().resolve_slug(slug, post.id)?;
     }
     let replaced = match super::merge::weigh_live_post(ctx, post, fetched.status).await? {
         super::merge::LivePost::KeepEarlier(state) => {
@@ -268,10 +286,10 @@ pub(super) async fn fetch_asset(ctx: &Ctx, url: &str, is_image: bool) -> Result<
             stored.content_type.as_deref(),
             stored.size,
         )?,
-        Err(super::assets::AssetError::Write(message)) => {
-            return Err(CrawlError::Archive {
+        Err(super::assets::AssetError::Write(source)) => {
+            return Err(CrawlError::Write {
                 path: ctx.out.clone(),
-                message,
+                source,
             });
         }
         Err(e) => {
@@ -378,18 +396,22 @@ pub(crate) async fn run_all(
 }
 
 /// Resolves slug permalinks (fetching each page once: it is the post itself) and records the
-/// sources that named them against the resolved id.
+/// sources that named them against the resolved id. Every slug found is recorded (pending) before
+/// any request; the ones fetched are those not yet resolved: found now, or left pending or failed
+/// by an earlier run (so `--retry-failed`, which discovers nothing, retries them too).
 pub(crate) async fn fetch_slugs(
     ctx: &Arc<Ctx>,
     slugs: &BTreeMap<String, BTreeSet<String>>,
     progress: &Progress,
 ) -> Result<(), CrawlError> {
-    let mut todo = Vec::new();
-    for slug in slugs.keys() {
-        if ctx.db().slug_id(slug)?.is_none() {
-            todo.push((EntryRef::Slug(slug.clone()), None));
-        }
-    }
+    ctx.db().record_slugs_found(slugs)?;
+    let todo = ctx
+        .db()
+        .slug_rows()?
+        .into_iter()
+        .filter(crate::archive::db::SlugRow::is_gap)
+        .map(|row| (EntryRef::Slug(row.slug), None))
+        .collect();
     run_all(ctx, todo, progress, "slugs").await?;
     let mut db = ctx.db();
     for (slug, sources) in slugs {

@@ -23,19 +23,25 @@ pub(crate) struct RetryQueue {
     /// Asset URL → true for an image.
     assets: Mutex<BTreeMap<String, bool>>,
     comments: Mutex<BTreeSet<EntryId>>,
+    /// Slug permalinks whose page failed.
+    slugs: Mutex<BTreeSet<String>>,
 }
 
 /// The queued items of one pass.
 #[derive(Debug, Default)]
 struct PassItems {
     entries: Vec<EntryId>,
+    slugs: Vec<String>,
     assets: Vec<(String, bool)>,
     comments: Vec<EntryId>,
 }
 
 impl PassItems {
     fn is_empty(&self) -> bool {
-        self.entries.is_empty() && self.assets.is_empty() && self.comments.is_empty()
+        self.entries.is_empty()
+            && self.slugs.is_empty()
+            && self.assets.is_empty()
+            && self.comments.is_empty()
     }
 }
 
@@ -45,6 +51,13 @@ impl RetryQueue {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(id);
+    }
+
+    pub(crate) fn slug(&self, slug: &str) {
+        self.slugs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(slug.to_owned());
     }
 
     pub(crate) fn asset(&self, url: &str, is_image: bool) {
@@ -68,6 +81,9 @@ impl RetryQueue {
             )
             .into_iter()
             .collect(),
+            slugs: std::mem::take(&mut *self.slugs.lock().unwrap_or_else(PoisonError::into_inner))
+                .into_iter()
+                .collect(),
             assets: std::mem::take(
                 &mut *self.assets.lock().unwrap_or_else(PoisonError::into_inner),
             )
@@ -101,6 +117,14 @@ pub(crate) async fn run_retry_passes(
             .map(|e| e.id)
             .collect();
         items.entries.retain(|id| still_failed.contains(id));
+        let unresolved: BTreeSet<String> = ctx
+            .db()
+            .slug_rows()?
+            .into_iter()
+            .filter(crate::archive::db::SlugRow::is_gap)
+            .map(|row| row.slug)
+            .collect();
+        items.slugs.retain(|slug| unresolved.contains(slug));
         if !comments {
             items.comments.clear();
         }
@@ -114,8 +138,9 @@ pub(crate) async fn run_retry_passes(
             ctx.fetcher.stats.longest_retry_after(),
         );
         tracing::info!(
-            "retry pass {pass}: {} pages, {} files, {} comment lists after {wait:?}",
+            "retry pass {pass}: {} pages, {} slug pages, {} files, {} comment lists after {wait:?}",
             items.entries.len(),
+            items.slugs.len(),
             items.assets.len(),
             items.comments.len()
         );
@@ -127,6 +152,7 @@ pub(crate) async fn run_retry_passes(
                 .entries
                 .into_iter()
                 .map(|id| (EntryRef::Id(id), None))
+                .chain(items.slugs.into_iter().map(|s| (EntryRef::Slug(s), None)))
                 .collect(),
             progress,
             &format!("retry pass {pass}"),

@@ -16,6 +16,7 @@ use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 use url::Url;
 
+use super::source_error::SourceError;
 use super::{CrawlError, CrawlOptions, CrawlReport};
 use crate::archive::db::{ArchiveDb, EntryState, PageOutcome};
 use crate::archive::layout::{ARCHIVE_DB, asset_rel, raw_page_rel, resolve};
@@ -30,6 +31,7 @@ use crate::extract::{Page, PageSource, extract_page};
 use crate::fetch::{FetchPolicy, Fetcher};
 use crate::model::{AssetKind, AssetState, EntryId, PageKind};
 use crate::provenance::{Origin, Provenance, Visibility};
+use crate::report::error_chain;
 
 /// Requests per second to the archive by default: one every four seconds on average.
 pub const DEFAULT_WAYBACK_RATE: f64 = 0.25;
@@ -95,10 +97,11 @@ struct Source<'a> {
     base: Url,
 }
 
-fn archive_error(out: &Path, e: &dyn std::error::Error) -> CrawlError {
-    CrawlError::Archive {
+/// A file of the archive that could not be written (the error names the file).
+fn write_error(out: &Path, source: crate::Error) -> CrawlError {
+    CrawlError::Write {
         path: out.to_path_buf(),
-        message: crate::report::error_chain(e),
+        source,
     }
 }
 
@@ -122,31 +125,31 @@ impl Source<'_> {
         &self,
         host: &str,
         report: &mut WaybackReport,
-    ) -> Result<Vec<CdxRow>, String> {
+    ) -> Result<Vec<CdxRow>, SourceError> {
         let mut rows = Vec::new();
         let mut key: Option<String> = None;
         for _ in 0..MAX_CDX_PAGES {
             let url = cdx_query(&self.way.endpoint, host, key.as_deref())?;
-            let fetched = self
-                .fetcher
-                .get(&url, None)
-                .await
-                .map_err(|e| e.to_string())?;
+            let fetched = self.fetcher.get(&url, None).await?;
             if fetched.status != 200 {
-                return Err(format!("{url} answered {}", fetched.status));
+                return Err(SourceError::Status {
+                    url,
+                    status: fetched.status,
+                });
             }
             report.cdx_pages += 1;
             let page = parse_cdx(&String::from_utf8_lossy(&fetched.body))
-                .map_err(|e| format!("{url}: {e}"))?;
+                .map_err(|source| SourceError::Unreadable { url, source })?;
             rows.extend(page.rows);
             match page.resume_key {
                 Some(k) if Some(&k) != key.as_ref() => key = Some(k),
                 _ => return Ok(rows),
             }
         }
-        Err(format!(
-            "the CDX listing of {host} did not end after {MAX_CDX_PAGES} pages"
-        ))
+        Err(SourceError::Unending {
+            host: host.to_owned(),
+            pages: MAX_CDX_PAGES,
+        })
     }
 
     /// Tries the captures of `id`, newest first; records the first that reads as an entry.
@@ -162,7 +165,7 @@ impl Source<'_> {
             {
                 Ok(u) => u,
                 Err(e) => {
-                    last = e;
+                    last = error_chain(&e);
                     continue;
                 }
             };
@@ -212,7 +215,7 @@ impl Source<'_> {
             };
             let raw = raw_page_rel(id);
             write_atomic(&resolve(self.out, &raw), &fetched.body)
-                .map_err(|e| archive_error(self.out, &e))?;
+                .map_err(|e| write_error(self.out, e))?;
             let mut assets: Vec<(String, AssetKind)> = Vec::new();
             if let Some(body) = &post.body {
                 assets.extend(
@@ -230,40 +233,36 @@ impl Source<'_> {
                 self.fetch_asset(&snap.timestamp, asset, *kind == AssetKind::Image, report)
                     .await?;
             }
-            let db_err = |e: crate::archive::db::DbError| archive_error(self.out, &e);
-            self.db
-                .record_page(&PageOutcome {
-                    id,
-                    state,
-                    url: Some(post.url.clone()),
-                    http_status: Some(200),
-                    error: None,
-                    etag: None,
-                    last_modified: None,
-                    page_sha256: Some(hex::encode(Sha256::digest(&fetched.body))),
-                    raw_file: Some(raw),
-                    assets,
-                })
-                .map_err(db_err)?;
-            self.db
-                .record_provenance(
-                    id,
-                    &Provenance {
-                        origin: Origin::Wayback {
-                            timestamp: snap.timestamp.clone(),
-                            url: url.to_string(),
-                        },
-                        visibility: (state == EntryState::Ok || state == EntryState::Notice)
-                            .then_some(Visibility::Public),
-                        choice: Some(
-                            "the live blog does not serve it; the newest capture that is its post page".into(),
-                        ),
-                        assets: Vec::new(),
+            self.db.record_page(&PageOutcome {
+                id,
+                state,
+                url: Some(post.url.clone()),
+                http_status: Some(200),
+                error: None,
+                etag: None,
+                last_modified: None,
+                page_sha256: Some(hex::encode(Sha256::digest(&fetched.body))),
+                raw_file: Some(raw),
+                assets,
+            })?;
+            self.db.record_provenance(
+                id,
+                &Provenance {
+                    origin: Origin::Wayback {
+                        timestamp: snap.timestamp.clone(),
+                        url: url.to_string(),
                     },
-                )
-                .map_err(db_err)?;
+                    visibility: (state == EntryState::Ok || state == EntryState::Notice)
+                        .then_some(Visibility::Public),
+                    choice: Some(
+                        "the live blog does not serve it; the newest capture that is its post page"
+                            .into(),
+                    ),
+                    assets: Vec::new(),
+                },
+            )?;
             // The live blog was asked first (or is gone): a later crawl need not compare again.
-            self.db.mark_live_checked(id).map_err(db_err)?;
+            self.db.mark_live_checked(id)?;
             report.restored.push(id);
             return Ok(());
         }
@@ -278,18 +277,16 @@ impl Source<'_> {
         is_image: bool,
         report: &mut WaybackReport,
     ) -> Result<(), CrawlError> {
-        let db_err = |e: crate::archive::db::DbError| archive_error(self.out, &e);
         if self
             .db
-            .asset(original)
-            .map_err(db_err)?
+            .asset(original)?
             .is_some_and(|a| a.state == AssetState::Ok)
         {
             return Ok(());
         }
         let flag = if is_image { "im_" } else { "id_" };
         let outcome = match snapshot_url(&self.way.endpoint, timestamp, flag, original) {
-            Err(e) => Err(e),
+            Err(e) => Err(error_chain(&e)),
             Ok(url) => match self.fetcher.get(&url, None).await {
                 Ok(mut f)
                     if f.status == 200
@@ -316,28 +313,24 @@ impl Source<'_> {
                 let sha = hex::encode(Sha256::digest(&f.body));
                 let rel = asset_rel(&sha, &asset_extension(f.content_type.as_deref(), original));
                 write_atomic(&resolve(self.out, &rel), &f.body)
-                    .map_err(|e| archive_error(self.out, &e))?;
-                self.db
-                    .record_asset_ok(
-                        original,
-                        &sha,
-                        &rel,
-                        f.content_type.as_deref(),
-                        f.body.len() as u64,
-                    )
-                    .map_err(db_err)?;
+                    .map_err(|e| write_error(self.out, e))?;
+                self.db.record_asset_ok(
+                    original,
+                    &sha,
+                    &rel,
+                    f.content_type.as_deref(),
+                    f.body.len() as u64,
+                )?;
                 let origin = Origin::Wayback {
                     timestamp: capture_timestamp(&f.final_url)
                         .unwrap_or_else(|| timestamp.to_string()),
                     url: f.final_url.to_string(),
                 };
-                self.db
-                    .record_asset_origin(original, &origin)
-                    .map_err(db_err)?;
+                self.db.record_asset_origin(original, &origin)?;
                 report.images_saved += 1;
             }
             Err(e) => {
-                self.db.record_asset_missing(original, &e).map_err(db_err)?;
+                self.db.record_asset_missing(original, &e)?;
                 report.images_missing += 1;
             }
         }
@@ -394,7 +387,10 @@ pub(crate) async fn complete_from_wayback(
     for host in &hosts {
         match src.cdx_rows(host, &mut report).await {
             Ok(r) => rows.extend(r),
-            Err(e) => warnings.push(format!("Wayback CDX listing of {host}: {e}")),
+            Err(e) => warnings.push(format!(
+                "Wayback CDX listing of {host}: {}",
+                error_chain(&e)
+            )),
         }
     }
     let snaps = post_snapshots(&rows, &hosts);

@@ -12,6 +12,8 @@
 //! - serve a file outside the bundle ([`files::resolve`]), or anything from another host: pages
 //!   inline their CSS and script, and a Content-Security-Policy forbids every other source;
 //! - offer a published post again, or any post once today's cap is reached ([`progress`]);
+//! - record into an archive whose folders lead outside it (a linked `naver/`): [`start`] refuses
+//!   as every archive command does ([`crate::archive::confine`]);
 //! - keep state of its own: everything is in the ledger, one transaction per record, so the desk
 //!   can be stopped at any moment and started again where it was.
 //!
@@ -156,6 +158,9 @@ pub enum DeskError {
         #[source]
         source: std::io::Error,
     },
+    /// A folder of the archive (its `naver/` bundle, …) leads outside it.
+    #[error(transparent)]
+    FolderOutside(#[from] crate::archive::confine::FolderOutside),
     /// The archive's database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -199,13 +204,21 @@ impl DeskServer {
 ///
 /// # Errors
 /// [`DeskError`]: a bundle that cannot be read or was changed, no archive, another blog's archive,
-/// a bad `--naver-blog`, an address other than 127.0.0.1, a port in use.
+/// a bad `--naver-blog`, an address other than 127.0.0.1, a port in use, an archive folder leading outside the archive.
 pub async fn start(bundle: &Path, options: DeskOptions) -> Result<DeskServer, DeskError> {
     if options.host != IpAddr::V4(Ipv4Addr::LOCALHOST) {
         return Err(DeskError::NotLoopback { addr: options.host });
     }
+    // The bundle as named (`ARCHIVE/naver`), before its links are resolved: a linked `naver/`
+    // inside an archive is refused like every other archive command refuses it.
+    if let Some(parent) = bundle.parent()
+        && parent.join(crate::archive::layout::ARCHIVE_DB).is_file()
+    {
+        crate::archive::confine::check_folders(parent)?;
+    }
     let bundle = load::load_bundle(bundle)?;
     let (archive, db) = load::open_archive(&bundle, options.archive.as_deref())?;
+    crate::archive::confine::check_folders(&archive)?;
     let naver_blog = state::check_naver_blog(options.naver_blog.as_deref(), &db.ledger()?)?;
     let wanted = SocketAddr::from((Ipv4Addr::LOCALHOST, options.port));
     let bind_error = |source| DeskError::Bind {

@@ -2,7 +2,8 @@
 //! [`Snapshot`] (progress, published posts, the Naver blog) and record one post's Naver URL. The
 //! blog every URL must belong to is `--naver-blog` when given, else the blog of the first URL
 //! recorded (the earliest row of the ledger), else any blog: the first URL fixes it. A record is
-//! checked (URL form, blog) before the ledger's own checks (one URL per post, one post per URL);
+//! checked (URL form, blog) before the ledger's own checks (one blog, one URL per post, one post per
+//! URL, all in the transaction that inserts, so a second desk on the same archive cannot slip by);
 //! a refused record changes nothing and comes back as a Korean message.
 
 use std::collections::HashMap;

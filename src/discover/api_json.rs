@@ -4,13 +4,15 @@
 
 use serde_json::Value;
 
+use super::error::DocumentError;
+
 /// Parses `json`; `what` names the document in errors ("entry list", "comment page").
-pub(crate) fn parse(json: &str, what: &str) -> Result<Value, String> {
+pub(crate) fn parse(json: &str, what: &'static str) -> Result<Value, DocumentError> {
     let json = json.trim_start_matches('\u{feff}');
     let value: Value =
-        serde_json::from_str(json).map_err(|e| format!("the {what} is not JSON: {e}"))?;
+        serde_json::from_str(json).map_err(|source| DocumentError::NotJson { what, source })?;
     if !value.is_object() {
-        return Err(format!("the {what} is not a JSON object"));
+        return Err(DocumentError::NotObject { what });
     }
     if let Some(code) = value
         .get("code")
@@ -20,9 +22,12 @@ pub(crate) fn parse(json: &str, what: &str) -> Result<Value, String> {
         let message = ["message", "msg", "error"]
             .iter()
             .find_map(|k| value.get(*k).and_then(Value::as_str))
-            .map(|m| format!(": {m}"))
-            .unwrap_or_default();
-        return Err(format!("the {what} answered code {code}{message}"));
+            .map(str::to_owned);
+        return Err(DocumentError::Refused {
+            what,
+            code,
+            message,
+        });
     }
     Ok(value)
 }
@@ -33,14 +38,20 @@ pub(crate) fn payload(value: &Value) -> &Value {
 }
 
 /// The item array: `data.items`, `items`, or `data` itself when it is an array.
-pub(crate) fn items<'a>(value: &'a Value, what: &str) -> Result<&'a [Value], String> {
+pub(crate) fn items<'a>(
+    value: &'a Value,
+    what: &'static str,
+) -> Result<&'a [Value], DocumentError> {
     payload(value)
         .get("items")
         .or_else(|| value.get("items"))
         .or_else(|| value.get("data").filter(|d| d.is_array()))
         .and_then(Value::as_array)
         .map(Vec::as_slice)
-        .ok_or_else(|| format!("the {what} has no items array (keys: {})", keys(value)))
+        .ok_or_else(|| DocumentError::NoItems {
+            what,
+            keys: keys(value),
+        })
 }
 
 /// The first of `names` found in the payload, then at the top level.
@@ -121,14 +132,14 @@ mod tests {
     #[case::array("[1]", "not a JSON object")]
     #[case::html("<html>", "not JSON")]
     fn errors(#[case] json: &str, #[case] needle: &str) {
-        let err = parse(json, "entry list").unwrap_err();
+        let err = crate::report::error_chain(&parse(json, "entry list").unwrap_err());
         assert!(err.contains(needle), "{err}");
     }
 
     #[test]
     fn missing_items_names_the_keys_found() {
         let value = parse(r#"{"code":200,"data":{"list":[]}}"#, "entry list").unwrap();
-        let err = items(&value, "entry list").unwrap_err();
+        let err = items(&value, "entry list").unwrap_err().to_string();
         assert!(err.contains("code, data, data.list"), "{err}");
     }
 }

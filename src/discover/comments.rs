@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use super::api_json::{self, lenient_bool, lenient_u64};
+use super::error::DocumentError;
 use crate::model::EntryId;
 
 /// One page of a post's comments.
@@ -38,7 +39,7 @@ pub fn comments_path(id: EntryId, start_id: Option<u64>) -> String {
 /// # Errors
 /// When the text is not a JSON object, carries a numeric `code` other than 200, or has no item
 /// array; the message names what was found instead.
-pub fn parse_comments(json: &str) -> Result<CommentsPage, String> {
+pub fn parse_comments(json: &str) -> Result<CommentsPage, DocumentError> {
     const WHAT: &str = "comment page";
     let value = api_json::parse(json, WHAT)?;
     let items = api_json::items(&value, WHAT)?.to_vec();
@@ -108,7 +109,7 @@ mod tests {
     #[case::no_items(r#"{"data":{"comments":[]}}"#, "data.comments")]
     #[case::error_code(r#"{"code":404}"#, "code 404")]
     fn errors(#[case] json: &str, #[case] needle: &str) {
-        let err = parse_comments(json).unwrap_err();
+        let err = crate::report::error_chain(&parse_comments(json).unwrap_err());
         assert!(err.contains(needle), "{err}");
     }
 }

@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::api_json::{self, lenient_u64};
+use super::error::DocumentError;
 use crate::model::EntryId;
 
 /// Entries per page requested from the mobile list API.
@@ -58,7 +59,7 @@ pub fn mobile_list_path(page: u64) -> String {
 /// # Errors
 /// When the text is not a JSON object, carries a numeric `code` other than 200, or has no item
 /// array; the message names what was found instead.
-pub fn parse_mobile_list(json: &str) -> Result<MobileListPage, String> {
+pub fn parse_mobile_list(json: &str) -> Result<MobileListPage, DocumentError> {
     const WHAT: &str = "entry list";
     let value = api_json::parse(json, WHAT)?;
     let items = api_json::items(&value, WHAT)?
@@ -207,7 +208,7 @@ mod tests {
     #[case::no_items(r#"{"code":200,"data":null}"#, "no items array")]
     #[case::error_code(r#"{"code":403,"message":"blocked"}"#, "code 403: blocked")]
     fn errors(#[case] json: &str, #[case] needle: &str) {
-        let err = parse_mobile_list(json).unwrap_err();
+        let err = crate::report::error_chain(&parse_mobile_list(json).unwrap_err());
         assert!(err.contains(needle), "{err}");
     }
 }

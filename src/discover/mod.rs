@@ -39,17 +39,19 @@
 
 mod api_json;
 pub mod comments;
+pub mod error;
 pub mod listing;
 pub mod mobile_api;
 pub mod normalize;
 pub mod rss;
 pub mod sitemap;
 #[cfg(test)]
-mod testdata;
+pub(crate) mod testdata;
 pub mod wayback;
 mod xml;
 
 pub use self::comments::{CommentsPage, comments_path, parse_comments};
+pub use self::error::{AddressError, DocumentError};
 pub use self::listing::{Listing, parse_listing};
 pub use self::mobile_api::{
     MOBILE_LIST_PAGE_SIZE, MobileItem, MobileListPage, mobile_list_path, parse_mobile_list,

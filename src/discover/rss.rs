@@ -7,6 +7,7 @@
 
 use roxmltree::Node;
 
+use super::error::DocumentError;
 use super::xml;
 
 /// What a feed lists.
@@ -27,7 +28,7 @@ pub struct Feed {
 /// # Errors
 /// When the text is not well-formed XML, or its root element is not `rss`, `RDF` or `feed`
 /// (an HTML error page, a sitemap); the message says which.
-pub fn parse_rss(xml: &str) -> Result<Feed, String> {
+pub fn parse_rss(xml: &str) -> Result<Feed, DocumentError> {
     let doc = xml::parse(xml, "feed")?;
     let root = doc.root_element();
     let mut feed = Feed::default();
@@ -54,9 +55,11 @@ pub fn parse_rss(xml: &str) -> Result<Feed, String> {
             }
         }
         other => {
-            return Err(format!(
-                "the feed's root element is <{other}>, expected <rss> or an Atom <feed>"
-            ));
+            return Err(DocumentError::WrongRoot {
+                what: "feed",
+                found: other.to_owned(),
+                expected: "<rss> or an Atom <feed>",
+            });
         }
     }
     Ok(feed)
@@ -237,7 +240,7 @@ mod tests {
         "not well-formed XML"
     )]
     fn errors_say_what_is_wrong(#[case] xml: &str, #[case] needle: &str) {
-        let err = parse_rss(xml).unwrap_err();
+        let err = crate::report::error_chain(&parse_rss(xml).unwrap_err());
         assert!(err.contains(needle), "{err}");
     }
 }

@@ -5,6 +5,7 @@
 //! A hint only: Tistory's sitemap is reported to also list `/category`, `/tag` and `/guestbook`,
 //! and to miss older posts on large blogs (anatomy note §2).
 
+use super::error::DocumentError;
 use super::xml;
 
 /// What one sitemap document lists.
@@ -22,7 +23,7 @@ pub struct Sitemap {
 /// # Errors
 /// When the text is not well-formed XML, or its root element is neither `urlset` nor
 /// `sitemapindex` (an HTML error page, a feed); the message says which.
-pub fn parse_sitemap(xml: &str) -> Result<Sitemap, String> {
+pub fn parse_sitemap(xml: &str) -> Result<Sitemap, DocumentError> {
     let doc = xml::parse(xml, "sitemap")?;
     let root = doc.root_element();
     let mut sitemap = Sitemap::default();
@@ -38,9 +39,11 @@ pub fn parse_sitemap(xml: &str) -> Result<Sitemap, String> {
                 .collect();
         }
         other => {
-            return Err(format!(
-                "the sitemap's root element is <{other}>, expected <urlset> or <sitemapindex>"
-            ));
+            return Err(DocumentError::WrongRoot {
+                what: "sitemap",
+                found: other.to_owned(),
+                expected: "<urlset> or <sitemapindex>",
+            });
         }
     }
     Ok(sitemap)
@@ -126,7 +129,7 @@ mod tests {
     #[case::broken("<urlset><url><loc>x</url></urlset>", "not well-formed XML")]
     #[case::text("Not Found", "not well-formed XML")]
     fn errors_say_what_is_wrong(#[case] xml: &str, #[case] needle: &str) {
-        let err = parse_sitemap(xml).unwrap_err();
+        let err = crate::report::error_chain(&parse_sitemap(xml).unwrap_err());
         assert!(err.contains(needle), "{err}");
     }
 

@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use url::Url;
 
+use super::error::{AddressError, DocumentError};
+
 use crate::model::EntryId;
 
 /// The public Wayback Machine.
@@ -50,11 +52,19 @@ pub struct CdxPage {
 /// The CDX query for every capture under `host`, from `resume_key` on.
 ///
 /// # Errors
-/// The message of a URL that cannot be built from `endpoint`.
-pub fn cdx_query(endpoint: &Url, host: &str, resume_key: Option<&str>) -> Result<Url, String> {
+/// [`AddressError`] when the URL cannot be built from `endpoint`.
+pub fn cdx_query(
+    endpoint: &Url,
+    host: &str,
+    resume_key: Option<&str>,
+) -> Result<Url, AddressError> {
     let mut url = endpoint
         .join("/cdx/search/cdx")
-        .map_err(|e| format!("{endpoint}: {e}"))?;
+        .map_err(|source| AddressError {
+            what: "the CDX query".to_owned(),
+            base: endpoint.clone(),
+            source,
+        })?;
     {
         let mut q = url.query_pairs_mut();
         q.append_pair("url", &format!("{host}/*"))
@@ -74,22 +84,23 @@ pub fn cdx_query(endpoint: &Url, host: &str, resume_key: Option<&str>) -> Result
 /// Reads one CDX JSON answer (an empty body is an empty page).
 ///
 /// # Errors
-/// A message when the body is not the CDX JSON table.
-pub fn parse_cdx(body: &str) -> Result<CdxPage, String> {
+/// [`DocumentError`] when the body is not the CDX JSON table.
+pub fn parse_cdx(body: &str) -> Result<CdxPage, DocumentError> {
     if body.trim().is_empty() {
         return Ok(CdxPage::default());
     }
     let table: Vec<Vec<String>> =
-        serde_json::from_str(body).map_err(|e| format!("not a CDX JSON table: {e}"))?;
+        serde_json::from_str(body).map_err(|source| DocumentError::NotJson {
+            what: "CDX table",
+            source,
+        })?;
     let mut rows = table.into_iter();
     let Some(header) = rows.next() else {
         return Ok(CdxPage::default());
     };
     let col = |name: &str| header.iter().position(|h| h == name);
     let (Some(ts), Some(orig)) = (col("timestamp"), col("original")) else {
-        return Err(format!(
-            "the CDX header {header:?} lacks timestamp or original"
-        ));
+        return Err(DocumentError::CdxHeader { header });
     };
     let (status, mime, digest) = (col("statuscode"), col("mimetype"), col("digest"));
     let mut page = CdxPage::default();
@@ -150,13 +161,13 @@ pub fn post_snapshots(rows: &[CdxRow], hosts: &[String]) -> BTreeMap<EntryId, Ve
 /// for pages and `im_` for images (the archive answers with the nearest capture of that URL).
 ///
 /// # Errors
-/// The message of a URL that cannot be built.
+/// [`AddressError`] when the URL cannot be built.
 pub fn snapshot_url(
     endpoint: &Url,
     timestamp: &str,
     flag: &str,
     original: &str,
-) -> Result<Url, String> {
+) -> Result<Url, AddressError> {
     let ts: String = timestamp
         .chars()
         .filter(char::is_ascii_digit)
@@ -164,7 +175,11 @@ pub fn snapshot_url(
         .collect();
     endpoint
         .join(&format!("/web/{ts}{flag}/{original}"))
-        .map_err(|e| format!("snapshot of {original}: {e}"))
+        .map_err(|source| AddressError {
+            what: format!("the capture of {original}"),
+            base: endpoint.clone(),
+            source,
+        })
 }
 
 #[cfg(test)]

@@ -4,22 +4,24 @@
 
 use roxmltree::{Document, Node, ParsingOptions};
 
+use super::error::DocumentError;
+
 /// At most this many XML nodes per document: far above any sitemap (50,000 URLs is the protocol's
 /// cap, about 250,000 nodes) or feed, low enough that hostile input cannot exhaust memory.
 const NODES_LIMIT: u32 = 4_000_000;
 
 /// Parses `xml`; `what` names the document in the error ("sitemap", "feed").
-pub(crate) fn parse<'a>(xml: &'a str, what: &str) -> Result<Document<'a>, String> {
+pub(crate) fn parse<'a>(xml: &'a str, what: &'static str) -> Result<Document<'a>, DocumentError> {
     let xml = xml.trim_start_matches('\u{feff}').trim_start();
     if xml.is_empty() {
-        return Err(format!("the {what} is empty"));
+        return Err(DocumentError::Empty { what });
     }
     let options = ParsingOptions {
         allow_dtd: true,
         nodes_limit: NODES_LIMIT,
     };
     Document::parse_with_options(xml, options)
-        .map_err(|e| format!("the {what} is not well-formed XML: {e}"))
+        .map_err(|source| DocumentError::NotXml { what, source })
 }
 
 /// The element children of `node` whose local name (namespace ignored) is `name`.

@@ -77,7 +77,9 @@ fn is_cloud_class(c: &str) -> bool {
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// True when at least [`POST_LIST_MIN_ITEMS`] child elements of `el` each link to an entry page.
+/// True when at least [`POST_LIST_MIN_ITEMS`] child elements of `el` each link to another entry
+/// page (a link to the page itself, as a post's own title is, does not count: the article holding
+/// its title, its prev/next links and related posts is not a list of other posts).
 pub(crate) fn is_post_list(el: ElementRef<'_>, base: Option<&Url>) -> bool {
     let mut items = 0;
     for child in el.children().filter_map(ElementRef::wrap) {
@@ -85,7 +87,7 @@ pub(crate) fn is_post_list(el: ElementRef<'_>, base: Option<&Url>) -> bool {
             .chain(child.descendants().filter_map(ElementRef::wrap))
             .filter(|d| d.value().name() == "a")
             .filter_map(|a| a.value().attr("href"))
-            .any(|href| is_entry_link(href, base));
+            .any(|href| is_entry_link(href, base) && !is_self_link(href, base));
         if links_entry {
             items += 1;
             if items >= POST_LIST_MIN_ITEMS {
@@ -94,6 +96,15 @@ pub(crate) fn is_post_list(el: ElementRef<'_>, base: Option<&Url>) -> bool {
         }
     }
     false
+}
+
+/// True when `href` points at the page itself (same host and path).
+fn is_self_link(href: &str, base: Option<&Url>) -> bool {
+    let Some(base) = base else { return false };
+    base.join(href.trim()).is_ok_and(|u| {
+        u.host_str() == base.host_str()
+            && u.path().trim_end_matches('/') == base.path().trim_end_matches('/')
+    })
 }
 
 /// True when `href` points at an entry page of the same blog.

@@ -81,6 +81,16 @@ pub fn parse_visible_date(text: &str) -> Option<DateTime<FixedOffset>> {
     None
 }
 
+/// `text` with every visible date (and every bare `HH:MM` time) replaced by a space: what is left
+/// of a meta line such as `살림꾼 2020.07.02 21:40` once its date is read.
+#[must_use]
+pub(crate) fn without_dates(text: &str) -> String {
+    static TIME: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b\d{1,2}:\d{2}(?::\d{2})?\b").expect("time regex is valid"));
+    let text = VISIBLE_DATE.replace_all(text, " ");
+    TIME.replace_all(&text, " ").into_owned()
+}
+
 fn in_kst(naive: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
     kst().from_local_datetime(&naive).single()
 }
@@ -120,6 +130,13 @@ mod tests {
     fn visible_dates(#[case] raw: &str, #[case] want: &str) {
         let got = parse_visible_date(raw).map(|d| to_rfc3339_kst(&d));
         assert_eq!(got.as_deref(), Some(want), "{raw}");
+    }
+
+    #[test]
+    fn dates_and_times_are_cut_out_of_meta_lines() {
+        assert_eq!(without_dates("살림꾼 2020.07.02 21:40").trim(), "살림꾼");
+        assert_eq!(without_dates("2009/01/18 20:45").trim(), "");
+        assert_eq!(without_dates("조회 12 · 09:30").trim(), "조회 12 ·");
     }
 
     #[rstest]

@@ -19,6 +19,7 @@
 mod chrome;
 pub(crate) mod classify;
 mod clean;
+mod container;
 pub mod dates;
 pub mod decode;
 pub mod images;
@@ -41,10 +42,11 @@ use url::Url;
 use self::classify::classify;
 pub(crate) use self::clean::TILDE;
 use self::clean::clean_body;
+use self::container::{Container, FoundBy, find_container, first_known};
 use self::dates::{parse_meta_date, parse_visible_date};
 use self::meta::{HeadMeta, read_head_meta};
-use self::selectors::{BODY, BODY_FALLBACKS, SelectorProfile, TITLE};
-use self::structure::{Region, body_after_title, locate};
+use self::selectors::{SelectorProfile, TITLE};
+use self::structure::{Region, locate};
 pub use self::text::normalize_whitespace;
 use crate::error::{Error, Result};
 use crate::model::{Body, EntryId, PageKind, Post};
@@ -52,7 +54,7 @@ use crate::model::{Body, EntryId, PageKind, Post};
 /// The version of the extraction rules. The archive keeps each extracted post keyed by it (and by
 /// the raw page's sha256): bump it whenever a change to `extract` changes what a page extracts to,
 /// so archives re-extract their pages instead of serving stale posts.
-pub const EXTRACTOR_VERSION: u32 = 1;
+pub const EXTRACTOR_VERSION: u32 = 2;
 
 /// What is known about a page besides its HTML.
 #[derive(Debug, Clone, Default)]
@@ -119,8 +121,8 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
         });
     }
     let meta = read_head_meta(&doc);
-    let mut container = find_body(&doc, profile);
-    if !is_tistory(&meta, html, container.is_some()) {
+    let known = first_known(&doc, profile);
+    if !is_tistory(&meta, html, known.is_some()) {
         return Err(Error::NotTistory {
             path: source.path.clone(),
         });
@@ -129,27 +131,37 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
     let notice_url = url.as_deref().is_some_and(|u| u.contains("/notice/"))
         || meta.entry_type.as_deref() == Some("NOTICE");
     let body_from_profile = profile.body.iter().any(|s| doc.select(s).next().is_some());
+    // What the page is, judged with the known containers; which block is the body, by structure.
     let mut verdict = classify(
         &doc,
         &meta,
-        container,
+        known,
         source.http_status,
         notice_url,
         body_from_profile,
     );
-    let mut found_by_structure = false;
-    if container.is_none()
-        && verdict.kind == PageKind::Other
-        && looks_like_entry(&meta, url.as_deref())
-        && let Some(body) = body_after_title(
+    let entry_like = looks_like_entry(&meta, url.as_deref());
+    let page_base = url.as_deref().and_then(|u| Url::parse(u).ok());
+    let read_structure = matches!(verdict.kind, PageKind::Post | PageKind::Notice)
+        || (known.is_none() && verdict.kind == PageKind::Other && entry_like);
+    let located = if read_structure {
+        find_container(
             &doc,
+            profile,
             title(&doc, &meta, profile).as_deref(),
-            url.as_deref().and_then(|u| Url::parse(u).ok()).as_ref(),
+            page_base.as_ref(),
+            entry_like,
         )
-    {
-        // A skin whose body container has no name we know: the largest block after the title.
-        container = Some(body);
-        found_by_structure = true;
+    } else {
+        known.map(|el| Container {
+            el,
+            found_by: FoundBy::Known,
+        })
+    };
+    let container = located.map(|c| c.el);
+    let found_by_structure = located.is_some_and(|c| c.found_by == FoundBy::Structure);
+    if known.is_none() && container.is_some() {
+        // A skin whose body container has no name we know: the page is judged again with it.
         verdict = classify(&doc, &meta, container, source.http_status, notice_url, true);
     }
     if !verdict.kind.is_entry() {
@@ -288,7 +300,7 @@ pub struct BlogFacts {
 pub fn blog_facts(html: &str) -> BlogFacts {
     let doc = Html::parse_document(html);
     let meta = read_head_meta(&doc);
-    let has_container = find_body(&doc, &SelectorProfile::default()).is_some();
+    let has_container = first_known(&doc, &SelectorProfile::default()).is_some();
     let canonical = meta.canonical.clone().or_else(|| meta.og_url.clone());
     BlogFacts {
         // Stricter than page extraction: a home page of a Tistory blog always carries T.config or a
@@ -309,15 +321,6 @@ fn is_tistory(meta: &HeadMeta, html: &str, has_container: bool) -> bool {
         || html.contains("data-ke-")
         || html.contains("tistory.com")
         || html.contains("daumcdn.net")
-}
-
-fn find_body<'a>(doc: &'a Html, profile: &SelectorProfile) -> Option<ElementRef<'a>> {
-    profile
-        .body
-        .iter()
-        .chain(std::iter::once(&*BODY))
-        .chain(BODY_FALLBACKS.iter())
-        .find_map(|s| doc.select(s).next())
 }
 
 fn page_url(meta: &HeadMeta, source: &PageSource) -> Option<String> {
@@ -450,7 +453,7 @@ fn author(
         .or_else(|| meta.og_author.clone())
         .or_else(|| meta.json_ld.as_ref().and_then(|j| j.author.clone()))
         .or_else(from_profile)
-        .or_else(|| region.author())
+        .or_else(|| region.author(meta.blog_nickname.as_deref()))
         .or_else(|| meta.blog_nickname.clone())
 }
 

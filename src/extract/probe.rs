@@ -1,6 +1,10 @@
 //! A probe that counts page parses, so a test can show that a run parses each raw page once
-//! (`extract_page` reports every parse here). Off unless a [`ParseProbe`] is alive: then each parse
-//! costs one relaxed atomic load and nothing is kept.
+//! (`extract_page` reports every parse here), and body parses after extraction (the bundle's
+//! sanitiser reports each post body it parses, counted per thread, so a test counts its own
+//! run's). Off unless a [`ParseProbe`] is alive: then each parse costs one relaxed atomic load and
+//! nothing is kept.
+
+use std::cell::Cell;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -19,11 +23,24 @@ pub(crate) fn record(source: &std::path::Path) {
     }
 }
 
+thread_local! {
+    static BODY_PARSES: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Records a parse of a post body (an HTML fragment) on this thread.
+pub(crate) fn record_body_parse() {
+    if ACTIVE.load(Ordering::Relaxed) == 0 {
+        return;
+    }
+    BODY_PARSES.with(|c| c.set(c.get() + 1));
+}
+
 /// While alive, every page parse in the process is recorded; [`ParseProbe::parses`] returns the
 /// ones since it started (other threads' parses too: filter by the names you expect).
 #[derive(Debug)]
 pub struct ParseProbe {
     start: usize,
+    body_start: usize,
 }
 
 impl ParseProbe {
@@ -36,7 +53,14 @@ impl ParseProbe {
         ACTIVE.fetch_add(1, Ordering::SeqCst);
         Self {
             start: events.len(),
+            body_start: BODY_PARSES.with(Cell::get),
         }
+    }
+
+    /// How many post bodies were parsed on this thread since this probe started.
+    #[must_use]
+    pub fn body_parses_on_this_thread(&self) -> usize {
+        BODY_PARSES.with(Cell::get) - self.body_start
     }
 
     /// The sources of the pages parsed since this probe started, in order.

@@ -32,15 +32,21 @@ selector!(
              .titleWrap h2, .title-article, h3.tit_blogview, .content__permalink .title, #head h2, .entry-title"
 );
 selector!(
-    /// The body container, most specific first: `.contents_style` (2019+ renders and old posts rendered
-    /// today), `.tt_article_useless_p_margin`, then skin containers (`#article-view`, `.area_view` of
-    /// 2016-17 skins, `.entry-content`, mobile `.blogview_content`, export `.article-view`).
+    /// The body container Tistory's own renderer writes around every post since 2019
+    /// (`.contents_style`, with `.tt_article_useless_p_margin` on the same element or inside it):
+    /// not a skin's class, so evidence wherever it stands.
     BODY = ".contents_style"
 );
-/// The body fallbacks, tried in order when `.contents_style` is absent.
+selector!(
+    /// The other mark of Tistory's renderer, on pages whose container lacks `.contents_style`.
+    BODY_RENDERED = ".tt_article_useless_p_margin"
+);
+/// Body containers of particular skins (`#article-view`, `.area_view` of 2016-17 skins,
+/// `.entry-content`, mobile `.blogview_content`, export `.article-view`, old `.entry .article`).
+/// They only confirm or refine the block the structure finds (see `container.rs`): an unseen skin
+/// is read the same way without them.
 pub(crate) static BODY_FALLBACKS: LazyLock<Vec<Selector>> = LazyLock::new(|| {
     [
-        ".tt_article_useless_p_margin",
         "#article-view",
         ".article_view",
         ".area_view",
@@ -170,6 +176,7 @@ mod tests {
         for s in [
             &TITLE,
             &BODY,
+            &BODY_RENDERED,
             &PASSWORD_INPUT,
             &HEAD_META,
             &HEAD_CANONICAL,
@@ -180,7 +187,7 @@ mod tests {
         ] {
             LazyLock::force(s);
         }
-        assert_eq!(BODY_FALLBACKS.len(), 9);
+        assert_eq!(BODY_FALLBACKS.len(), 8);
     }
 
     #[test]

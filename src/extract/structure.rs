@@ -15,6 +15,8 @@ use super::chrome::{Chrome, find_chrome, is_post_list};
 use super::dates::parse_visible_date;
 use super::text::normalize_whitespace;
 
+mod author;
+
 /// Where the post sits in its skin.
 pub(crate) struct Region<'a> {
     /// The element showing the post's title, when it could be located.
@@ -52,14 +54,57 @@ pub(crate) fn locate<'a>(
     }
 }
 
-/// The body of a page whose container has no name we know: the title is located (outside chrome,
-/// a heading preferred), and of the blocks that follow it, at every level of its ancestry, the one
-/// with the most text (outside chrome) is the body. `None` without a title or without any text after it.
-pub(crate) fn body_after_title<'a>(
+/// The blocks that follow the located title: the candidates for the body container.
+pub(crate) struct AfterTitle<'a> {
+    /// Every block after the title, at every level of its ancestry, outside chrome, in that order.
+    pub(crate) blocks: Vec<Block<'a>>,
+    chrome: Chrome,
+}
+
+/// One block after the title.
+#[derive(Clone, Copy)]
+pub(crate) struct Block<'a> {
+    pub(crate) el: ElementRef<'a>,
+    /// Its content: characters of text outside chrome, scripts and styles, plus
+    /// [`IMAGE_WEIGHT`] for each image, video or embed.
+    pub(crate) content_len: usize,
+}
+
+impl<'a> AfterTitle<'a> {
+    /// The blocks that may be the body, nearest the title first: those holding at least half
+    /// the content of the richest block. The body follows the title; comments, related posts and
+    /// footers come after it and may hold more text than a short post, so the first of these is
+    /// the structure's answer. Empty when no block holds anything.
+    pub(crate) fn eligible(&self) -> Vec<Block<'a>> {
+        let most = self.blocks.iter().map(|b| b.content_len).max().unwrap_or(0);
+        self.blocks
+            .iter()
+            .filter(|b| b.content_len > 0 && b.content_len * 2 >= most)
+            .copied()
+            .collect()
+    }
+
+    /// True when `el` is in the chrome found around the title.
+    pub(crate) fn in_chrome(&self, el: ElementRef<'_>) -> bool {
+        self.chrome.contains(el)
+    }
+
+    /// The content of `el` outside chrome, measured as [`Block::content_len`].
+    pub(crate) fn content_len(&self, el: ElementRef<'_>) -> usize {
+        content_len(el, &self.chrome)
+    }
+}
+
+/// Locates the title (outside chrome and lists of other posts, a heading preferred) and lists the
+/// blocks that follow it at every level of its ancestry; `rendered` are the containers Tistory's
+/// renderer marked, which no sidebar may swallow. `None` without a title, or when the page
+/// does not show it.
+pub(crate) fn blocks_after_title<'a>(
     doc: &'a Html,
     title: Option<&str>,
+    rendered: &[ElementRef<'a>],
     base: Option<&Url>,
-) -> Option<ElementRef<'a>> {
+) -> Option<AfterTitle<'a>> {
     let title = normalize_whitespace(title?);
     // A title repeated in a list of other posts is not the post's heading.
     let in_post_list = |e: &ElementRef<'_>| {
@@ -73,34 +118,77 @@ pub(crate) fn body_after_title<'a>(
             .chain(e.ancestors().filter_map(ElementRef::wrap).take(2))
             .any(|a| matches!(a.value().name(), "h1" | "h2" | "h3" | "h4"))
     };
-    let candidates: Vec<ElementRef<'a>> = doc
-        .root_element()
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| !is_outside_content(*e, None) && !in_post_list(e))
-        .filter(|e| normalize_whitespace(&e.text().collect::<String>()) == title)
-        .collect();
+    // Elements showing exactly the title: found from the text nodes holding its first word, so
+    // that no element's whole text is collected unless it may be the title.
+    let first_word = title.split(' ').next().unwrap_or_default();
+    let mut candidates: Vec<ElementRef<'a>> = Vec::new();
+    for node in doc.root_element().descendants() {
+        let Node::Text(t) = node.value() else {
+            continue;
+        };
+        if first_word.is_empty() || !t.contains(first_word) {
+            continue;
+        }
+        let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
+            continue;
+        };
+        let shows_title = std::iter::once(parent)
+            .chain(parent.ancestors().filter_map(ElementRef::wrap).take(3))
+            .find(|e| normalize_whitespace(&e.text().collect::<String>()) == title);
+        if let Some(el) = shows_title
+            && !candidates.iter().any(|c| c.id() == el.id())
+            && !is_outside_content(el, None)
+            && !in_post_list(&el)
+        {
+            candidates.push(el);
+        }
+    }
     let anchor = candidates
         .iter()
         .find(|e| heading(e))
         .or(candidates.first())
         .copied()?;
-    let chrome = find_chrome(doc, &[anchor], base);
-    let mut best: Option<(usize, ElementRef<'a>)> = None;
+    // A sidebar climbs up to, never into, what holds the title or a body Tistory rendered.
+    let keep: Vec<ElementRef<'a>> = std::iter::once(anchor)
+        .chain(rendered.iter().copied())
+        .collect();
+    let chrome = find_chrome(doc, &keep, base);
+    let mut blocks = Vec::new();
     let mut branch = anchor;
     for ancestor in anchor.ancestors().filter_map(ElementRef::wrap) {
         for sibling in branch.next_siblings().filter_map(ElementRef::wrap) {
             if chrome.contains(sibling) {
                 continue;
             }
-            let len = visible_len(sibling, &chrome);
-            if best.is_none_or(|(b, _)| len > b) {
-                best = Some((len, sibling));
-            }
+            blocks.push(Block {
+                el: sibling,
+                content_len: content_len(sibling, &chrome),
+            });
         }
         branch = ancestor;
     }
-    best.filter(|(len, _)| *len > 0).map(|(_, el)| el)
+    Some(AfterTitle { blocks, chrome })
+}
+
+/// What one image, video or embed counts for, in characters of text, when blocks are compared: a
+/// post of photographs is content even beside a longer tag box.
+pub(crate) const IMAGE_WEIGHT: usize = 40;
+
+/// The content of `el` outside chrome: its visible characters plus [`IMAGE_WEIGHT`] per image,
+/// video or embed.
+fn content_len(el: ElementRef<'_>, chrome: &Chrome) -> usize {
+    let media = el
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| {
+            matches!(
+                e.value().name(),
+                "img" | "video" | "iframe" | "embed" | "object"
+            )
+        })
+        .filter(|e| !chrome.contains(*e))
+        .count();
+    visible_len(el, chrome) + media * IMAGE_WEIGHT
 }
 
 /// Characters of text in `el` outside chrome, scripts and styles.
@@ -236,6 +324,12 @@ impl<'a> Region<'a> {
 
     /// The post's category: the full path of the `/category/…` link nearest the title.
     pub(crate) fn category(&self) -> Option<String> {
+        let link = self.category_link()?;
+        category_path(link.value().attr("href")?, self.base.as_ref())
+    }
+
+    /// The `/category/…` link nearest the title that names a category (not "uncategorised").
+    fn category_link(&self) -> Option<ElementRef<'a>> {
         let links: Vec<ElementRef<'a>> = self
             .candidates()
             .filter(|e| e.value().name() == "a")
@@ -246,9 +340,11 @@ impl<'a> Region<'a> {
                     .is_some()
             })
             .collect();
-        self.nearest_first(links).into_iter().find_map(|a| {
-            let path = category_path(a.value().attr("href")?, self.base.as_ref())?;
-            (!UNCATEGORISED.contains(&path.as_str())).then_some(path)
+        self.nearest_first(links).into_iter().find(|a| {
+            a.value()
+                .attr("href")
+                .and_then(|h| category_path(h, self.base.as_ref()))
+                .is_some_and(|path| !UNCATEGORISED.contains(&path.as_str()))
         })
     }
 
@@ -293,41 +389,17 @@ impl<'a> Region<'a> {
     /// The visible date nearest the title: the smallest element of the region whose own text is
     /// a date.
     pub(crate) fn date(&self) -> Option<DateTime<FixedOffset>> {
+        own_text(self.date_element()?).and_then(|t| parse_visible_date(&t))
+    }
+
+    /// The smallest element of the region, nearest the title, whose own text is a date.
+    fn date_element(&self) -> Option<ElementRef<'a>> {
         let dated: Vec<ElementRef<'a>> = self
             .candidates()
             .filter(|e| !matches!(e.value().name(), "script" | "style" | "a"))
             .filter(|e| own_text(*e).is_some_and(|t| parse_visible_date(&t).is_some()))
             .collect();
-        self.nearest_first(dated)
-            .into_iter()
-            .find_map(|e| own_text(e).and_then(|t| parse_visible_date(&t)))
-    }
-
-    /// The author: an element marked `rel=author` / `itemprop=author` in the region, else the
-    /// name after `by` on a line of the region nearest the title.
-    pub(crate) fn author(&self) -> Option<String> {
-        let marked: Vec<ElementRef<'a>> = self
-            .candidates()
-            .filter(|e| {
-                let v = e.value();
-                v.attr("rel")
-                    .is_some_and(|r| r.split_ascii_whitespace().any(|t| t == "author"))
-                    || v.attr("itemprop") == Some("author")
-            })
-            .collect();
-        if let Some(name) = self.nearest_first(marked).into_iter().find_map(|e| {
-            let t = normalize_whitespace(&e.text().collect::<String>());
-            (!t.is_empty()).then_some(t)
-        }) {
-            return Some(name);
-        }
-        let by_lines: Vec<ElementRef<'a>> = self
-            .candidates()
-            .filter(|e| own_text(*e).is_some_and(|t| by_name(&t).is_some()))
-            .collect();
-        self.nearest_first(by_lines)
-            .into_iter()
-            .find_map(|e| own_text(e).and_then(|t| by_name(&t)))
+        self.nearest_first(dated).into_iter().next()
     }
 }
 
@@ -342,25 +414,6 @@ fn own_text(el: ElementRef<'_>) -> Option<String> {
     }
     let s = normalize_whitespace(&s);
     (!s.is_empty()).then_some(s)
-}
-
-/// `by 닉네임` (the way skins print `[##_article_rep_author_##]`) → `닉네임`.
-fn by_name(text: &str) -> Option<String> {
-    let rest = text
-        .strip_prefix("by ")
-        .or_else(|| text.strip_prefix("By "))
-        .or_else(|| text.strip_prefix("BY "))?;
-    let name = rest.split(['|', '·', '•']).next()?.trim();
-    // The name ends where a date begins.
-    let name = match super::dates::parse_visible_date(name) {
-        Some(_) => name
-            .split_whitespace()
-            .take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit()))
-            .collect::<Vec<_>>()
-            .join(" "),
-        None => name.to_string(),
-    };
-    (!name.is_empty()).then_some(name)
 }
 
 /// The decoded path of a category link (`/category/A/B%20C` → `A/B C`); `None` for other links
@@ -427,15 +480,5 @@ mod tests {
             None
         );
         assert_eq!(category_path("/tag/A", Some(&base)), None);
-    }
-
-    #[test]
-    fn by_lines_give_the_name() {
-        assert_eq!(by_name("by 강변산책자").as_deref(), Some("강변산책자"));
-        assert_eq!(
-            by_name("by 강변 2012. 12. 11. 09:30").as_deref(),
-            Some("강변")
-        );
-        assert_eq!(by_name("bypass"), None);
     }
 }

@@ -21,7 +21,7 @@ pub mod zip_backup;
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub use crate::model::AssetKind;
 use crate::model::EntryId;
@@ -61,50 +61,7 @@ impl BackupFormat {
     }
 }
 
-/// Who could read a post on Tistory, as far as the backup tells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Visibility {
-    /// Public (공개).
-    Public,
-    /// Password-protected (보호).
-    Protected,
-    /// Private (비공개).
-    Private,
-    /// The backup does not say (the official zip holds private and protected posts unmarked).
-    Unknown,
-    /// A later crawl found the post gone from the live blog (its owner deleted it).
-    Deleted,
-}
-
-impl Visibility {
-    /// The stored name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Public => "public",
-            Self::Protected => "protected",
-            Self::Private => "private",
-            Self::Unknown => "unknown",
-            Self::Deleted => "deleted",
-        }
-    }
-
-    /// Reads a stored name back.
-    ///
-    /// # Errors
-    /// The unknown text, named, when it is none of the four.
-    pub fn parse(s: &str) -> Result<Self, String> {
-        match s {
-            "public" => Ok(Self::Public),
-            "protected" => Ok(Self::Protected),
-            "private" => Ok(Self::Private),
-            "unknown" => Ok(Self::Unknown),
-            "deleted" => Ok(Self::Deleted),
-            other => Err(format!("unknown visibility {other:?}")),
-        }
-    }
-}
+pub use crate::provenance::Visibility;
 
 /// One image or attachment of an imported post.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -41,12 +41,23 @@ pub enum MarkPublic {
     Ids(BTreeSet<EntryId>),
 }
 
+/// A part of `--mark-public` that is neither `all` nor an entry id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{part:?} is not an entry id; give `all` or ids like 3,12,40")]
+pub struct NotAnEntryId {
+    /// The part.
+    pub part: String,
+    /// The number parser's error.
+    #[source]
+    pub source: std::num::ParseIntError,
+}
+
 impl MarkPublic {
     /// Reads `all` or a comma-separated list of ids.
     ///
     /// # Errors
-    /// A message naming the part that is not an id.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    /// [`NotAnEntryId`] naming the part that is not an id.
+    pub fn parse(s: &str) -> Result<Self, NotAnEntryId> {
         if s.trim().eq_ignore_ascii_case("all") {
             return Ok(Self::All);
         }
@@ -54,8 +65,9 @@ impl MarkPublic {
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .map(|p| {
-                p.parse::<EntryId>().map_err(|_| {
-                    format!("{p:?} is not an entry id; give `all` or ids like 3,12,40")
+                p.parse::<EntryId>().map_err(|source| NotAnEntryId {
+                    part: p.to_owned(),
+                    source,
                 })
             })
             .collect::<Result<BTreeSet<_>, _>>()
@@ -571,6 +583,11 @@ mod tests {
             MarkPublic::parse("3, 12").unwrap(),
             MarkPublic::Ids([3, 12].into())
         );
-        assert!(MarkPublic::parse("3,x").unwrap_err().contains("\"x\""));
+        assert!(
+            MarkPublic::parse("3,x")
+                .unwrap_err()
+                .to_string()
+                .contains("\"x\"")
+        );
     }
 }

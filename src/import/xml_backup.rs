@@ -129,9 +129,22 @@ fn place_images(content: &str, names: &[String]) -> (String, Vec<bool>) {
     (out.into_owned(), shown)
 }
 
+/// A post of the XML backup without an `<id>` (skipped with a warning).
+#[derive(Debug, thiserror::Error)]
+#[error("a post without an <id>")]
+struct NoPostId;
+
+/// A text value over the cap (`ImportLimits::max_xml_value_bytes`); the file is refused.
+#[derive(Debug, thiserror::Error)]
+#[error("a value in <{element}> is over the cap of {cap} bytes")]
+struct ValueTooLarge {
+    element: String,
+    cap: u64,
+}
+
 impl PostBuilder {
-    fn build(self, source: &str) -> Result<ImportedPost, String> {
-        let id = self.id.ok_or("a post without an <id>")?;
+    fn build(self, source: &str) -> Result<ImportedPost, NoPostId> {
+        let id = self.id.ok_or(NoPostId)?;
         let mut warnings = self.warnings;
         let visibility = match self.visibility.as_deref().map(str::trim) {
             Some("public" | "syndicated" | "3" | "2") => Visibility::Public,
@@ -339,7 +352,7 @@ impl Scan<'_> {
         finished
     }
 
-    fn push_text(&mut self, s: &str) -> Result<(), String> {
+    fn push_text(&mut self, s: &str) -> Result<(), ValueTooLarge> {
         // Only leaf values of posts and settings are kept; statistics and the guestbook are
         // skipped without collecting their text.
         let wanted = self.post.is_some() || self.path.get(1).is_some_and(|p| p == "setting");
@@ -347,11 +360,10 @@ impl Scan<'_> {
             return Ok(());
         }
         if (self.text.len() + s.len()) as u64 > self.limits.max_xml_value_bytes {
-            return Err(format!(
-                "a value in <{}> is over the cap of {} bytes",
-                self.path.join("/"),
-                self.limits.max_xml_value_bytes
-            ));
+            return Err(ValueTooLarge {
+                element: self.path.join("/"),
+                cap: self.limits.max_xml_value_bytes,
+            });
         }
         self.text.push_str(s);
         Ok(())
@@ -452,23 +464,25 @@ fn scan<R: BufRead>(
                 let name = e.local_name().as_ref().to_string();
                 scan.start(&name, |_| None);
                 if let Some(done) = scan.end() {
-                    sink(done.build(&label).map_err(|w| (None, w)))?;
+                    sink(done.build(&label).map_err(|w| (None, w.to_string())))?;
                 }
             }
             Event::End(_) => {
                 if let Some(done) = scan.end() {
                     scan.summary.posts += 1;
                     let id = done.id;
-                    sink(done.build(&label).map_err(|w| (id, w)))?;
+                    sink(done.build(&label).map_err(|w| (id, w.to_string())))?;
                 }
             }
             Event::Text(t) => {
                 let s = t.xml10_content();
-                scan.push_text(&s).map_err(|w| refused(pos, w))?;
+                scan.push_text(&s)
+                    .map_err(|w| refused(pos, w.to_string()))?;
             }
             Event::CData(c) => {
                 let s = c.xml10_content();
-                scan.push_text(&s).map_err(|w| refused(pos, w))?;
+                scan.push_text(&s)
+                    .map_err(|w| refused(pos, w.to_string()))?;
             }
             Event::GeneralRef(r) => {
                 let resolved = if r.is_char_ref() {
@@ -486,7 +500,8 @@ fn scan<R: BufRead>(
                         ),
                     ));
                 };
-                scan.push_text(&s).map_err(|w| refused(pos, w))?;
+                scan.push_text(&s)
+                    .map_err(|w| refused(pos, w.to_string()))?;
             }
             Event::Eof => break,
             _ => {}

@@ -16,10 +16,12 @@
 mod charts;
 mod checks;
 mod content;
+pub mod naver;
 pub mod provenance;
 pub mod report_html;
 pub mod report_json;
 pub mod report_text;
+mod slugs;
 pub mod warc;
 mod witness;
 
@@ -28,7 +30,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::archive::db::{AssetRow, CommentsRow, EntryRow};
+use crate::archive::db::{AssetRow, CommentsRow, EntryRow, SlugRow};
 use crate::model::{EntryId, Fidelity, PostRecord};
 
 /// The version of the `--json` object; bumped only when a field changes meaning.
@@ -39,7 +41,7 @@ pub const REPORT_SCHEMA: u32 = 1;
 pub struct FileFacts {
     /// Size in bytes.
     pub size: u64,
-    /// sha256 of the content, hex (computed for `raw/` pages, `assets/` and `comments/`).
+    /// sha256 of the content, hex (computed for `raw/` pages, `assets/`, `posts/` and `comments/`).
     pub sha256: Option<String>,
 }
 
@@ -56,7 +58,8 @@ pub struct PostAssetRef {
     pub kind: AssetKind,
 }
 
-/// The render-back check of one post, measured now from its saved page and its Markdown file.
+/// The render-back check of one post: the score `posts.jsonl` holds while its Markdown file is the
+/// one it was measured on, else measured now from the saved page and the Markdown file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Measured {
     /// The score and some lost words.
@@ -80,6 +83,8 @@ pub struct VerifyInput {
     pub mobile_total: Option<u64>,
     /// Every entry row of `archive.db`, with its sources.
     pub entries: Vec<EntryRow>,
+    /// Every slug permalink discovery found, with what fetching it came to.
+    pub slugs: Vec<SlugRow>,
     /// Every asset row.
     pub assets: Vec<AssetRow>,
     /// What each post references, in body order.
@@ -406,6 +411,7 @@ pub const STATES: [&str; 8] = [
 #[must_use]
 pub fn verify(input: &VerifyInput) -> VerifyReport {
     let mut report = checks::entries_report(input);
+    slugs::check_slugs(input, &mut report);
     content::check_content(input, &mut report);
     provenance::check_provenance(input, &mut report);
     checks::check_totals(input, &mut report);
@@ -456,7 +462,7 @@ pub fn check_bundle(input: &VerifyInput, problems: &mut Vec<Problem>) -> Option<
     let held: Vec<EntryId> = input
         .rows
         .iter()
-        .filter(|r| crate::provenance::bundle_hold(r).is_some())
+        .filter(|r| r.bundle_hold().is_some())
         .map(|r| r.id)
         .collect();
     for e in input

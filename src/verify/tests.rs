@@ -56,6 +56,7 @@ fn row(id: EntryId, status: PostStatus, published: &str, images: &[&str]) -> Pos
             })
             .collect(),
         attachments: Vec::new(),
+        markdown_sha256: None,
         fidelity: Some(Fidelity {
             score: 1.0,
             lost: Vec::new(),
@@ -131,6 +132,7 @@ pub(crate) fn clean_input() -> VerifyInput {
             entry(3, EntryState::Deleted, &["scan"]),
             entry(4, EntryState::Protected, &["scan"]),
         ],
+        slugs: Vec::new(),
         assets: vec![
             AssetRow {
                 url: IMG.into(),

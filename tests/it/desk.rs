@@ -404,3 +404,45 @@ fn the_command_refuses_a_bad_cap_and_a_missing_bundle_with_exit_3() {
     let err = String::from_utf8_lossy(&out);
     assert!(err.contains("bundle.json"), "{err}");
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn issue_10_a_linked_naver_folder_is_refused_before_any_record() {
+    // The bundle moved out of the archive and a link left in its place: `desk ARCHIVE/naver`
+    // and `desk --archive ARCHIVE <moved bundle>` both refuse, naming the folder, and the
+    // ledger is untouched.
+    let f = fixture();
+    let outside = tempfile::tempdir().unwrap();
+    let moved = outside.path().join("naver");
+    std::fs::rename(&f.bundle, &moved).unwrap();
+    std::os::unix::fs::symlink(&moved, &f.bundle).unwrap();
+    for (bundle, archive) in [
+        (f.bundle.clone(), None),
+        (moved.clone(), Some(f.archive.clone())),
+    ] {
+        let e = desk::start(
+            &bundle,
+            DeskOptions {
+                port: 0,
+                archive,
+                ..DeskOptions::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, DeskError::FolderOutside(_)), "{e}");
+        let text = e.to_string();
+        assert!(
+            text.contains(&f.bundle.display().to_string()) && text.contains("leads outside"),
+            "{text}"
+        );
+    }
+    assert!(f.ledger().is_empty());
+    // The command says the same and exits 3.
+    crate::support::bin()
+        .args(["desk", "--port", "0"])
+        .arg(&f.bundle)
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("leads outside"));
+}

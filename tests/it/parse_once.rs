@@ -2,7 +2,8 @@
 //! parses every fetched page exactly once, in the crawl, and saves the extracted post beside the
 //! raw page; bundle and verify parse nothing after it; `verify --deep` parses every archived
 //! post's page again, once; a raw page that changed on disk is extracted again (its artifact is
-//! stale) and only it. The parses are counted by the extractor's probe, filtered to this test's
+//! stale) and only it; bundle parses each post's body once (the sanitiser's tree also gives the
+//! links between posts). The parses are counted by the extractor's probe, filtered to this test's
 //! server and archive (other tests run in the same process).
 
 use std::collections::BTreeMap;
@@ -95,7 +96,11 @@ async fn issue_8_each_page_is_parsed_once_per_run() {
         out: None,
         footer: tistory_migrate::bundle::footer::Footer::Default,
     };
-    run_bundle(&opts).unwrap();
+    let bundled = run_bundle(&opts).unwrap();
+    // ... and parse each post's body once (the sanitiser; the links between posts are read from
+    // the tree it builds): the 16 public posts and the notice.
+    assert_eq!(bundled.posts, 17);
+    assert_eq!(probe.body_parses_on_this_thread(), bundled.posts);
     assert_eq!(verify(&out, false), Exit::Ok);
     assert_eq!(parses_under(&probe, &out_prefix), BTreeMap::new());
     drop(probe);

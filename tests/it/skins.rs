@@ -57,6 +57,52 @@ fn pages_without_an_author_get_none() {
 }
 
 #[test]
+fn issue_9_a_bare_author_is_read_from_the_meta_line() {
+    // Poster prints the name alone beside the date; Black prints it alone beside the category
+    // link above the title, with the date below the body. Neither page names an author anywhere
+    // else (no `by`, no rel/itemprop, no head metadata, no T.config).
+    for (file, name) in [("poster/57.html", "살림꾼"), ("black/410.html", "암실지기")] {
+        let html = std::fs::read_to_string(skins().join(file)).unwrap();
+        assert!(
+            !html.contains(&format!("by {name}")),
+            "{file} prints a by-line"
+        );
+        assert!(!html.contains("itemprop") && !html.contains("name=\"by\""));
+        assert_eq!(post(file).author.as_deref(), Some(name), "{file}");
+    }
+    // A page whose meta line holds only a category link and a date has no author.
+    assert_eq!(post("tistory2009/3105.html").author, None);
+}
+
+#[test]
+fn issue_9_an_unknown_body_class_is_found_by_structure_not_by_a_listed_class() {
+    // Black's body container has a class no list knows; a sidebar notice box before the article
+    // carries a class the list does know (`area_view`). The structure wins.
+    let p = post("black/410.html");
+    let body = p.body.as_ref().unwrap();
+    assert!(body.text.starts_with("서랍에서 찾은"), "{}", body.text);
+    assert!(!body.text.contains("공지"), "{}", body.text);
+    assert!(
+        !body.text.contains("첫 롤치고"),
+        "comments are not the body"
+    );
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("no known body container")),
+        "{:?}",
+        p.warnings
+    );
+    // Where Tistory's renderer marked the body, no warning.
+    assert!(
+        !post("poster/57.html")
+            .warnings
+            .iter()
+            .any(|w| w.contains("body container"))
+    );
+}
+
+#[test]
 fn protocol_relative_images_take_the_pages_scheme() {
     let p = post("xhtml2012/1520.html");
     let urls: Vec<&str> = p
@@ -303,9 +349,21 @@ mod chrome_property {
         ]
     }
 
-    fn page(before: &[String], after: &[String], inside: &[String], wrappers: usize) -> String {
+    fn page(
+        before: &[String],
+        after: &[String],
+        inside: &[String],
+        wrappers: usize,
+        bare_author: bool,
+    ) -> String {
+        // The author after `by`, or printed bare in its own element beside the date.
+        let author = if bare_author {
+            "<span>고정작가</span>"
+        } else {
+            "by 고정작가"
+        };
         let article = format!(
-            r#"<article class="a"><header><div class="c"><a href="/category/%EC%97%AC%ED%96%89/%EA%B5%AD%EB%82%B4">국내</a></div><h2>고정된 글의 제목</h2><p class="m">by 고정작가 <span>2015. 6. 7. 08:09</span></p></header>
+            r#"<article class="a"><header><div class="c"><a href="/category/%EC%97%AC%ED%96%89/%EA%B5%AD%EB%82%B4">국내</a></div><h2>고정된 글의 제목</h2><p class="m">{author} <span>2015. 6. 7. 08:09</span></p></header>
 <div class="contents_style"><p>첫 문단은 바뀌지 않는다.</p><p>둘째 문단도 그대로다.</p></div>
 <footer class="af"><div class="t"><a href="/tag/%EA%B3%A0%EC%A0%95" rel="tag">고정</a> <a href="/tag/%ED%83%9C%EA%B7%B8" rel="tag">태그</a></div>{}</footer></article>"#,
             inside.concat()
@@ -328,8 +386,9 @@ mod chrome_property {
             after in proptest::collection::vec(outer_piece(), 0..4),
             inside in proptest::collection::vec(article_footer_piece(), 0..3),
             wrappers in 0usize..3,
+            bare_author in any::<bool>(),
         ) {
-            let html = page(&before, &after, &inside, wrappers);
+            let html = page(&before, &after, &inside, wrappers, bare_author);
             let Ok(Page::Entry(post)) = extract_page(&html, &PageSource::named("777.html"), &SelectorProfile::default()) else {
                 return Err(TestCaseError::fail("not a post"));
             };

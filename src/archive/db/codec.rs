@@ -8,7 +8,9 @@ use std::fmt::Display;
 use rusqlite::Row;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, Type, ValueRef};
 
-use crate::model::{AssetKind, AssetState, CommentsState, EntryState, PageKind, PostStatus};
+use crate::model::{
+    AssetKind, AssetState, CommentsState, EntryState, PageKind, PostStatus, SlugState,
+};
 
 macro_rules! text_sql {
     ($($ty:ty),+) => {$(
@@ -35,7 +37,8 @@ text_sql!(
     CommentsState,
     AssetKind,
     PageKind,
-    PostStatus
+    PostStatus,
+    SlugState
 );
 
 /// A stored value that cannot be read back: the database was changed by something else, or is

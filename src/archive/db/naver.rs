@@ -52,6 +52,20 @@ pub enum LedgerError {
         /// The URL given.
         url: String,
     },
+    /// The ledger already records posts on another Naver blog (one archive moves to one blog).
+    #[error(
+        "the ledger already records posts on the Naver blog {recorded:?}; {url} (blog {blog_id:?}) was not recorded for post {post_id}. Paste the address of the post on {recorded:?}, or use another archive for another blog"
+    )]
+    OtherBlog {
+        /// The post.
+        post_id: EntryId,
+        /// The URL given.
+        url: String,
+        /// The blog of the URL given.
+        blog_id: String,
+        /// The blog the ledger already records.
+        recorded: String,
+    },
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -70,6 +84,9 @@ impl LedgerError {
             Self::PostAlreadyRecorded { recorded, .. } => format!(
                 "이 글은 이미 {recorded}(으)로 발행 기록이 있습니다. 네이버에 두 번 올라갔다면 필요 없는 쪽을 네이버에서 지우세요. 기록은 바뀌지 않았습니다."
             ),
+            Self::OtherBlog { recorded, .. } => format!(
+                "이 보관함에는 이미 네이버 블로그 {recorded}의 글이 기록되어 있습니다. {recorded} 블로그에 발행한 글의 주소를 붙여 넣으세요. 기록은 바뀌지 않았습니다."
+            ),
             Self::Db(e) => format!("보관함 상태 파일 오류: {e}"),
         }
     }
@@ -81,9 +98,12 @@ fn id_param(id: EntryId) -> i64 {
 
 impl ArchiveDb {
     /// Records that `post_id` is published at `naver_url` (pass the canonical form), in one
-    /// transaction. Recording the same post with the same URL again is a no-op.
+    /// transaction. Recording the same post with the same URL again is a no-op. The ledger holds
+    /// one Naver blog: the blog of its earliest row, checked in the same transaction as the
+    /// insert, so two writers (two desks on one archive) cannot record two blogs.
     ///
     /// # Errors
+    /// [`LedgerError::OtherBlog`] when the ledger already records another blog,
     /// [`LedgerError::UrlAlreadyUsed`] when another post has this URL (or this blog id and post
     /// number), [`LedgerError::PostAlreadyRecorded`] when this post has another URL,
     /// [`LedgerError::Db`] on a database failure. Nothing is written in any of these cases.
@@ -104,6 +124,25 @@ impl ArchiveDb {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&e)?;
+        // The same order as the desk's reading of the ledger's blog: earliest row first.
+        let ledger_blog: Option<String> = tx
+            .query_row(
+                "SELECT blog_id FROM naver_ledger WHERE blog_id IS NOT NULL ORDER BY published_at, post_id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(&e)?;
+        if let Some(recorded) = ledger_blog
+            && recorded != blog_id
+        {
+            return Err(LedgerError::OtherBlog {
+                post_id,
+                url: naver_url.to_string(),
+                blog_id: blog_id.to_string(),
+                recorded,
+            });
+        }
         let recorded: Option<String> = tx
             .query_row(
                 "SELECT naver_url FROM naver_ledger WHERE post_id = ?1",
@@ -252,6 +291,50 @@ mod tests {
         assert_eq!(rows.iter().map(|r| r.post_id).collect::<Vec<_>>(), [10, 11]);
         assert_eq!(rows[1].log_no.as_deref(), Some("223000000002"));
         assert!(rows[1].published_at.is_some());
+    }
+
+    #[test]
+    fn issue_10_two_writers_racing_record_one_blog_and_the_loser_is_told_which() {
+        // Each round: two connections (two desks) start together, each recording a post on its
+        // own Naver blog. Exactly one may win; the other is refused naming the winner's blog.
+        for round in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("archive.db");
+            drop(ArchiveDb::open(&path).unwrap());
+            let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+            let writers: Vec<_> = [(1, "river"), (2, "ocean")]
+                .into_iter()
+                .map(|(post, blog)| {
+                    let (path, start) = (path.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        let mut db = ArchiveDb::open(&path).unwrap();
+                        start.wait();
+                        let url = format!("https://blog.naver.com/{blog}/22300000000{post}");
+                        (
+                            blog,
+                            db.record_published(post, &url, blog, &url[url.len() - 12..]),
+                        )
+                    })
+                })
+                .collect();
+            let outcomes: Vec<_> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+            let winners: Vec<&str> = outcomes
+                .iter()
+                .filter(|(_, r)| r.is_ok())
+                .map(|(b, _)| *b)
+                .collect();
+            assert_eq!(winners.len(), 1, "round {round}: {outcomes:?}");
+            let (_, loser) = outcomes.iter().find(|(_, r)| r.is_err()).unwrap();
+            let e = loser.as_ref().unwrap_err();
+            assert!(
+                matches!(e, LedgerError::OtherBlog { recorded, .. } if recorded == winners[0]),
+                "round {round}: {e}"
+            );
+            assert!(e.to_string().contains(&format!("{:?}", winners[0])), "{e}");
+            let rows = ArchiveDb::open(&path).unwrap().ledger().unwrap();
+            assert_eq!(rows.len(), 1, "round {round}: {rows:?}");
+            assert_eq!(rows[0].blog_id.as_deref(), Some(winners[0]));
+        }
     }
 
     #[test]

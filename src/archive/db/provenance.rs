@@ -142,7 +142,7 @@ impl ArchiveDb {
             .as_deref()
             .map(Visibility::parse)
             .transpose()
-            .map_err(bad)?;
+            .map_err(|e| bad(e.to_string()))?;
         Ok(Some(Provenance {
             origin,
             visibility,

@@ -178,3 +178,72 @@ fn redirects_cover_numeric_and_slug_addresses() {
     );
     assert!(page.contains("봄 벚꽃 산책"), "{page}");
 }
+
+#[cfg(unix)]
+#[test]
+fn issue_10_redirects_refuse_output_folders_that_lead_outside() {
+    use predicates::prelude::PredicateBooleanExt as _;
+    let (_tmp, archive) = sample_archive();
+    let mut db = ArchiveDb::open(&archive.join("archive.db")).unwrap();
+    record(
+        &mut db,
+        10,
+        "https://blog.naver.com/river_walker/223000000010",
+    )
+    .unwrap();
+    drop(db);
+    let outside = tempfile::tempdir().unwrap();
+    let nothing_written = |what: &str| {
+        assert_eq!(
+            std::fs::read_dir(outside.path()).unwrap().count(),
+            0,
+            "{what}: a file was written outside the archive"
+        );
+    };
+    // A linked `redirects/` (the default output folder).
+    let linked = archive.join("redirects");
+    std::os::unix::fs::symlink(outside.path(), &linked).unwrap();
+    bin()
+        .arg("redirects")
+        .arg(&archive)
+        .assert()
+        .failure()
+        .stderr(
+            predicates::str::contains("redirects").and(predicates::str::contains("leads outside")),
+        );
+    nothing_written("linked redirects/");
+    std::fs::remove_file(&linked).unwrap();
+
+    // A real `redirects/` whose page folder for one old path is a link: refused before any file.
+    std::fs::create_dir_all(linked.join("html/entry")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), linked.join("html/entry/봄-벚꽃-산책")).unwrap();
+    bin()
+        .arg("redirects")
+        .arg(&archive)
+        .assert()
+        .failure()
+        .stderr(
+            predicates::str::contains("봄-벚꽃-산책")
+                .and(predicates::str::contains("leads outside")),
+        );
+    nothing_written("linked html/entry/<slug>/");
+    assert!(
+        !linked.join("redirects.csv").exists(),
+        "nothing is written before the check"
+    );
+
+    // The same through --out.
+    let out = outside.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), out.join("html")).unwrap();
+    bin()
+        .arg("redirects")
+        .arg(&archive)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("leads outside"));
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+}

@@ -293,3 +293,33 @@ async fn links_to_published_posts_become_naver_links_and_the_rest_are_listed() {
     );
     desk.shutdown().await;
 }
+
+#[tokio::test]
+async fn issue_10_two_desks_on_one_archive_record_one_naver_blog() {
+    // Two desks on one archive (each with its own connection), both started while the ledger
+    // names no blog, record a post each on different Naver blogs at the same moment. One wins;
+    // the other is refused naming the blog already recorded, and the ledger holds one blog.
+    for round in 0..5 {
+        let f = fixture();
+        let a = f.start(DeskOptions::default()).await;
+        let b = f.start(DeskOptions::default()).await;
+        let (ra, rb) = tokio::join!(
+            publish(&a, 1, "https://blog.naver.com/hangangnotes/223000000001"),
+            publish(&b, 2, "https://blog.naver.com/riverwalker/223000000002"),
+        );
+        let rows = f.ledger();
+        assert_eq!(rows.len(), 1, "round {round}: {rows:?}");
+        let winner = rows[0].blog_id.clone().unwrap();
+        let loser = if winner == "hangangnotes" { &rb } else { &ra };
+        let won = if winner == "hangangnotes" { &ra } else { &rb };
+        assert_eq!(won.status, 303, "round {round}: {}", won.body);
+        assert_eq!(loser.status, 422, "round {round}: {}", loser.body);
+        assert!(
+            loser.body.contains(&winner) && loser.body.contains("기록은 바뀌지 않았습니다"),
+            "round {round}: the refusal names {winner}: {}",
+            loser.body
+        );
+        a.shutdown().await;
+        b.shutdown().await;
+    }
+}

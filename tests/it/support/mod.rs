@@ -48,7 +48,8 @@ pub fn extract_file(path: &Path) -> Page {
 /// Converts a post page to Markdown (no local images).
 pub fn markdown_of(page: &Page) -> Option<MarkdownPost> {
     match page {
-        Page::Entry(post) => to_markdown(post, &ImageMap::new()),
+        Page::Entry(post) => to_markdown(post, &ImageMap::new())
+            .unwrap_or_else(|e| panic!("{e}: {:?}", std::error::Error::source(&e))),
         Page::NotEntry { .. } => None,
     }
 }
@@ -123,16 +124,36 @@ pub fn without_fetch_times(bytes: &[u8]) -> Vec<u8> {
     };
     let json = regex::Regex::new(r#""fetched_at":"[^"]*""#).unwrap();
     let yaml = regex::Regex::new(r#"(?m)^(\s*fetched_at: )"[^"]*"$"#).unwrap();
+    // The hash of a Markdown file whose front matter holds the fetch time changes with it.
+    let md_hash = regex::Regex::new(r#""markdown_sha256":"[^"]*""#).unwrap();
     let text = json.replace_all(text, r#""fetched_at":"(run time)""#);
+    let text = md_hash.replace_all(
+        &text,
+        r#""markdown_sha256":"(hash of a file with the run time)""#,
+    );
     yaml.replace_all(&text, r#"$1"(run time)""#)
         .into_owned()
         .into_bytes()
 }
 
-/// A `posts.jsonl` row without its live fetch time (see [`without_fetch_times`]).
+/// A `posts.jsonl` row without its live fetch times (the post's and each file's) and the hash of
+/// its Markdown, whose front matter holds the fetch time (see [`without_fetch_times`]).
 pub fn row_without_fetch_time(mut row: serde_json::Value) -> serde_json::Value {
+    if let Some(r) = row.as_object_mut() {
+        r.remove("markdown_sha256");
+    }
     if let Some(p) = row.get_mut("provenance").and_then(|p| p.as_object_mut()) {
         p.remove("fetched_at");
+        for a in p
+            .get_mut("assets")
+            .and_then(|a| a.as_array_mut())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(a) = a.as_object_mut() {
+                a.remove("fetched_at");
+            }
+        }
     }
     row
 }
@@ -146,6 +167,7 @@ pub fn rows_without_provenance(jsonl: &Path) -> std::collections::BTreeMap<u64, 
         .map(|l| {
             let mut row: serde_json::Value = serde_json::from_str(l).unwrap();
             row.as_object_mut().unwrap().remove("provenance");
+            row.as_object_mut().unwrap().remove("markdown_sha256");
             (row["id"].as_u64().unwrap(), row)
         })
         .collect()
