@@ -64,14 +64,15 @@ pub fn key_of(bytes: &[u8], profile_key: &str) -> ExtractionKey {
 /// # Errors
 /// [`crate::Error::WriteArchive`] when it cannot be written.
 pub fn save(root: &Path, id: EntryId, key: ExtractionKey, post: &Post) -> crate::Result<()> {
-    extracted::write(
-        root,
-        id,
-        &ExtractedPost {
-            key,
-            post: post.clone(),
-        },
-    )
+    save_owned(root, id, key, post.clone())
+}
+
+/// [`save`], taking the post (the crawl has no further use for it: no copy of the body is made).
+///
+/// # Errors
+/// [`crate::Error::WriteArchive`] when it cannot be written.
+pub fn save_owned(root: &Path, id: EntryId, key: ExtractionKey, post: Post) -> crate::Result<()> {
+    extracted::write(root, id, &ExtractedPost { key, post })
 }
 
 /// What a [`PostReader`] does with the archive's artifacts.

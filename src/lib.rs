@@ -50,6 +50,7 @@ pub mod crawl;
 pub mod desk;
 pub mod discover;
 pub mod error;
+pub mod exit;
 pub mod extract;
 pub mod extracted;
 pub mod fetch;

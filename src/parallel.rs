@@ -7,9 +7,26 @@
 /// # Panics
 /// Re-raises the panic of any worker, with its original payload.
 pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(items.len().max(1));
+    par_map_on(items, cores(), f)
+}
+
+/// The cores there are (1 when unknown).
+#[must_use]
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// [`par_map`] on `workers` threads: more than the cores when `f` waits on the disk (each synced
+/// write waits for the device while another thread computes).
+///
+/// # Panics
+/// Re-raises the panic of any worker, with its original payload.
+pub fn par_map_on<T: Sync, R: Send>(
+    items: &[T],
+    workers: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let workers = workers.max(1).min(items.len().max(1));
     let chunk = items.len().div_ceil(workers).max(1);
     let f = &f;
     std::thread::scope(|scope| {
@@ -39,6 +56,18 @@ mod tests {
             items.iter().map(|n| n * 2).collect::<Vec<_>>()
         );
         assert!(par_map(&[] as &[u32], |n| *n).is_empty());
+    }
+
+    #[test]
+    fn more_workers_than_cores_keep_the_order() {
+        let items: Vec<u32> = (0..101).collect();
+        for workers in [0, 1, 3, 7, 200] {
+            assert_eq!(
+                par_map_on(&items, workers, |n| n + 1),
+                items.iter().map(|n| n + 1).collect::<Vec<_>>(),
+                "{workers} workers"
+            );
+        }
     }
 
     #[test]

@@ -15,6 +15,8 @@
 #   WORK=/tmp/tistory-crawl-bench   where the blog, archives, logs and results go (replaced)
 #   STEP_TIMEOUT=900   seconds allowed for each crawl / wget step
 #   BUILD=1            build first (0 = use the binaries already in target/release)
+#   TIMELINE=0         1 = log every request (fetch trace) and chart the requests in flight
+#                      (timeline.awk); the logging itself costs the client some CPU
 set -euo pipefail
 
 N=${N:-2000}
@@ -25,6 +27,7 @@ COMMENTS=${COMMENTS:-0}
 WORK=${WORK:-/tmp/tistory-crawl-bench}
 STEP_TIMEOUT=${STEP_TIMEOUT:-900}
 BUILD=${BUILD:-1}
+TIMELINE=${TIMELINE:-0}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export NO_COLOR=1 LC_ALL=C
 
@@ -46,7 +49,7 @@ mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 # Only what this script made is removed: its own subdirectories and files.
 rm -rf "$WORK/bin" "$WORK"/crawl[-_]c* "$WORK/wget" "$WORK/wget.log" "$WORK"/time-*.txt \
-    "$WORK/results.txt" "$WORK/phases.txt" "$WORK/summary.txt" "$WORK/serve.out" "$WORK/serve.err"
+    "$WORK/results.txt" "$WORK/needed.txt" "$WORK/phases.txt" "$WORK/summary.txt" "$WORK/serve.out" "$WORK/serve.err"
 mkdir -p "$WORK/bin"
 
 # --- 1. build (waits on cargo's lock when others are building) -----------------------------
@@ -97,6 +100,15 @@ wall_seconds() {
 rss_mb() {
     awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"
 }
+# CPU seconds (user + system) of the timed command.
+cpu_seconds() {
+    awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { s += $2 } END { printf "%.2f", s }' "$1"
+}
+# CPU seconds (user + system) the replay server has used so far.
+TICKS=$(getconf CLK_TCK 2>/dev/null || echo 100)
+server_cpu() {
+    awk -v hz="$TICKS" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$SERVER_PID/stat" 2>/dev/null || echo 0
+}
 # The number after a label in the crawl's summary ("  archived   2000").
 field() {
     awk -v k="$2" '$1 == k { print $2; exit }' "$1"
@@ -104,8 +116,11 @@ field() {
 
 RESULTS="$WORK/results.txt"
 PHASES="$WORK/phases.txt"
+NEEDED="$WORK/needed.txt"
 printf '%-26s %8s %8s %7s %8s %8s %8s %8s %7s %8s\n' \
     run wall_s crawl_s pages requests pages/s req/s ideal %ideal rss_MB >"$RESULTS"
+printf '%-26s %8s %8s %8s %8s %8s %8s %8s %8s %8s %9s\n' \
+    run needed ideal_s x_ideal crawl_x apart req/post disc% cpu_s cpu/1k srv_cpu/1k >"$NEEDED"
 : >"$PHASES"
 
 # --- 4. crawler runs -----------------------------------------------------------------------
@@ -177,15 +192,19 @@ crawl_run() { # NAME CONCURRENCY [extra crawl flags]
     rm -rf "$out"
     # Other work on the machine skews the numbers: the 1-minute load average is reported.
     load_before=$(cut -d' ' -f1 /proc/loadavg)
+    local server_before server_after log_filter=
+    server_before=$(server_cpu)
+    [ "$TIMELINE" = 1 ] && log_filter="tistory_migrate=info,tistory_migrate::fetch=trace"
     start=$(date +%s.%N)
     set +e
-    /usr/bin/time -v -o "$WORK/time-$tag.txt" \
+    env ${log_filter:+RUST_LOG=$log_filter} /usr/bin/time -v -o "$WORK/time-$tag.txt" \
         timeout "$STEP_TIMEOUT" "$BIN" crawl "$BASE" --out "$out" --rate 0 --concurrency "$c" \
         --asset-proxy "$BASE" --no-progress -v "$@" \
         >"$WORK/$tag.out" 2>"$WORK/$tag.log"
     rc=$?
     set -e
     load_after=$(cut -d' ' -f1 /proc/loadavg)
+    server_after=$(server_cpu)
     [ "$rc" = 124 ] && log "$name hit the $STEP_TIMEOUT s timeout"
     [ "$rc" != 0 ] && log "$name exited $rc (see $WORK/$tag.log)"
     wall=$(wall_seconds "$WORK/time-$tag.txt")
@@ -197,8 +216,28 @@ crawl_run() { # NAME CONCURRENCY [extra crawl flags]
         -v i="$ideal" -v m="$rss" 'BEGIN {
         printf "%-26s %8.2f %8.1f %7d %8d %8.1f %8.1f %8.1f %6.1f%% %8s\n",
             name, w, cs, p, r, p / w, r / w, i, 100 * (r / w) / i, m }' | tee -a "$RESULTS" >&2
+    # Against the ideal for the requests the archive needs (issue 10): entry pages + assets + comment
+    # requests, x latency / concurrency; crawl_x = the same for the crawl phases alone; apart = how
+    # much longer the whole command took than the crawl alone (issue 8); CPU seconds per 1,000 pages
+    # for the crawler and for the replay server.
+    local cpu assets n_comments
+    cpu=$(cpu_seconds "$WORK/time-$tag.txt")
+    assets=$(awk '$1 == "assets" { print $2 + $4; exit }' "$WORK/$tag.out")
+    n_comments=$(awk '$1 == "comments" { print $2 + $6; exit }' "$WORK/$tag.out")
+    awk -v name="$name" -v w="$wall" -v cs="$crawl_s" -v p="${pages:-0}" -v r="${requests:-0}" \
+        -v a="${assets:-0}" -v nc="${n_comments:-0}" -v c="$c" -v d="$DELAY_MS" -v cpu="$cpu" \
+        -v sb="$server_before" -v sa="$server_after" 'BEGIN {
+        needed = p + a + nc
+        ideal = needed * (d / 1000) / c
+        printf "%-26s %8d %8.2f %7.3fx %7.3fx %7.1f%% %8.2f %7.1f%% %8.2f %8.2f %9.2f\n",
+            name, needed, ideal, w / ideal, cs / ideal, 100 * (w - cs) / cs, r / p,
+            100 * (r - needed) / r, cpu, 1000 * cpu / p, 1000 * (sa - sb) / p }' | tee -a "$NEEDED" >&2
     phase_report "$name" "$out" "$WORK/$tag.out" "$start" "$wall" "$c" "$load_before" "$load_after" >&2 ||
         log "phase breakdown failed for $name"
+    if [ "$TIMELINE" = 1 ]; then
+        LC_ALL=C sort -s -k1,1 "$WORK/$tag.log" | awk -v c="$c" -f "$ROOT/benches/crawl/timeline.awk" |
+            tee -a "$PHASES" >&2
+    fi
 }
 
 ARCHIVES=${ARCHIVE_DIR:-$WORK}
@@ -247,6 +286,13 @@ fi
     echo "ideal = concurrency / latency; wall includes the extract stage that crawl runs at its end."
     echo
     cat "$RESULTS"
+    echo
+    echo "needed = entry pages + assets + comment requests; ideal_s = needed x latency / concurrency;"
+    echo "x_ideal = wall / ideal_s; crawl_x = crawl_s / ideal_s; apart = (wall - crawl_s) / crawl_s;"
+    echo "disc% = requests beyond the needed ones (discovery and scan) / requests; cpu/1k = CPU seconds"
+    echo "(user + system) per 1,000 entry pages, of the crawler and (srv_) of the replay server."
+    echo
+    cat "$NEEDED"
     echo
     cat "$PHASES"
     echo "logs, archives and timings: $WORK"

@@ -232,6 +232,25 @@ impl ArchiveDb {
         })
     }
 
+    /// Opens `archive.db` for a crawl, whose every row can be fetched again: with
+    /// `synchronous = NORMAL` instead of FULL. A commit is still atomic and survives a killed
+    /// process (even SIGKILL); only a power loss may take back the last commits, which leaves the
+    /// state as it was before them, still true: files are synced before the rows that point at
+    /// them are committed, so a row never outlives its file, and what was taken back is pending
+    /// again and fetched by the next run. FULL syncs the log at every commit, several times per
+    /// page under the lock all crawl tasks share. (The desk's ledger of what was published keeps
+    /// FULL: a lost row there could publish a post twice.)
+    ///
+    /// # Errors
+    /// As [`ArchiveDb::open`].
+    pub fn open_for_crawl(path: &Path) -> Result<Self, DbError> {
+        let db = Self::open(path)?;
+        db.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| db.err(e))?;
+        Ok(db)
+    }
+
     fn err(&self, source: rusqlite::Error) -> DbError {
         DbError {
             path: self.path.clone(),

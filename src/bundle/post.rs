@@ -188,72 +188,10 @@ pub fn build_post(src: &PostSource<'_>, ctx: &PostContext<'_>) -> BuiltPost {
         };
         body = body.with_footer(&text);
     }
-    let width = body.image_slots.len().to_string().len().max(2);
     let mut warnings = Vec::new();
-    let mut images = Vec::new();
     let mut copies = Vec::new();
-    for slot in &body.image_slots {
-        let found = slot
-            .file
-            .as_deref()
-            .filter(|_| !slot.missing)
-            .and_then(|f| (ctx.file_facts)(f).map(|facts| (f, facts)));
-        if !slot.missing && found.is_none() {
-            warnings.push(format!(
-                "image_missing: 사진 {} is recorded as archived but its file is gone; the body says [[사진 {}]] with nothing to upload",
-                slot.n, slot.n
-            ));
-        }
-        let file = found.as_ref().map(|(from, _)| {
-            let to = format!(
-                "images/{:0width$}.{}",
-                slot.n,
-                extension(from, slot.filename.as_deref())
-            );
-            copies.push(FileCopy {
-                from: (*from).to_string(),
-                to: to.clone(),
-            });
-            to
-        });
-        images.push(PostImage {
-            n: slot.n,
-            placeholder: super::blocks::placeholder(slot.n, slot.missing),
-            sha256: found.as_ref().map(|(_, f)| f.sha256.clone()),
-            bytes: found.as_ref().map(|(_, f)| f.bytes),
-            file,
-            source_url: slot.url.clone(),
-            caption: slot.caption.clone(),
-            missing: slot.missing,
-        });
-    }
-    let mut attachments = Vec::new();
-    for (i, a) in src.attachments.iter().enumerate() {
-        let from = a
-            .file
-            .as_deref()
-            .filter(|f| a.status == AssetStatus::Ok && (ctx.file_facts)(f).is_some());
-        let file = from.map(|from| {
-            let to = format!("files/{:02}_{}", i + 1, safe_name(&a.name));
-            copies.push(FileCopy {
-                from: from.to_string(),
-                to: to.clone(),
-            });
-            to
-        });
-        warnings.push(match &file {
-            Some(f) => format!(
-                "attachment: {:?} links to Tistory's server, which goes away with the blog; attach {f} with the editor's file button and remove the link",
-                a.name
-            ),
-            None => format!("attachment: {:?} was not archived; its link points to Tistory's server", a.name),
-        });
-        attachments.push(PostAttachment {
-            name: a.name.clone(),
-            source_url: a.url.clone(),
-            file,
-        });
-    }
+    let images = place_images(&body, ctx, &mut copies, &mut warnings);
+    let attachments = place_attachments(src.attachments, ctx, &mut copies, &mut warnings);
     let tags = naver_tags(src.tags);
     warnings.extend(tags.warnings);
     if src.notice {
@@ -266,16 +204,7 @@ pub fn build_post(src: &PostSource<'_>, ctx: &PostContext<'_>) -> BuiltPost {
     let image_file =
         |slot: &super::sanitize::ImageSlot| images.get(slot.n - 1).and_then(|i| i.file.clone());
     let preview = body.preview_html(&title, &image_file);
-    let content_sha256 = sha256_hex_parts(
-        [title.as_bytes(), b"\n", body.html.as_bytes()]
-            .into_iter()
-            .chain(images.iter().flat_map(|image| {
-                [
-                    &b"\n"[..],
-                    image.sha256.as_deref().unwrap_or("-").as_bytes(),
-                ]
-            })),
-    );
+    let content_sha256 = content_sha256(&title, &body, &images);
     let manifest = PostManifest {
         schema_version: BUNDLE_SCHEMA_VERSION,
         key: post_key(src.blog, src.id),
@@ -316,6 +245,106 @@ pub fn build_post(src: &PostSource<'_>, ctx: &PostContext<'_>) -> BuiltPost {
         manifest,
         copies,
     }
+}
+
+/// The image of each slot of the body: its file copied in as `images/NN.ext` when archived (a
+/// file recorded as archived but gone is a warning), its placeholder otherwise.
+fn place_images(
+    body: &SafeBody,
+    ctx: &PostContext<'_>,
+    copies: &mut Vec<FileCopy>,
+    warnings: &mut Vec<String>,
+) -> Vec<PostImage> {
+    let width = body.image_slots.len().to_string().len().max(2);
+    let mut images = Vec::new();
+    for slot in &body.image_slots {
+        let found = slot
+            .file
+            .as_deref()
+            .filter(|_| !slot.missing)
+            .and_then(|f| (ctx.file_facts)(f).map(|facts| (f, facts)));
+        if !slot.missing && found.is_none() {
+            warnings.push(format!(
+                "image_missing: 사진 {} is recorded as archived but its file is gone; the body says [[사진 {}]] with nothing to upload",
+                slot.n, slot.n
+            ));
+        }
+        let file = found.as_ref().map(|(from, _)| {
+            let to = format!(
+                "images/{:0width$}.{}",
+                slot.n,
+                extension(from, slot.filename.as_deref())
+            );
+            copies.push(FileCopy {
+                from: (*from).to_string(),
+                to: to.clone(),
+            });
+            to
+        });
+        images.push(PostImage {
+            n: slot.n,
+            placeholder: super::blocks::placeholder(slot.n, slot.missing),
+            sha256: found.as_ref().map(|(_, f)| f.sha256.clone()),
+            bytes: found.as_ref().map(|(_, f)| f.bytes),
+            file,
+            source_url: slot.url.clone(),
+            caption: slot.caption.clone(),
+            missing: slot.missing,
+        });
+    }
+    images
+}
+
+/// Each attachment copied in as `files/NN_name` when archived, with a warning either way (its
+/// link points to Tistory's server).
+fn place_attachments(
+    attachments: &[Attachment],
+    ctx: &PostContext<'_>,
+    copies: &mut Vec<FileCopy>,
+    warnings: &mut Vec<String>,
+) -> Vec<PostAttachment> {
+    let mut placed = Vec::new();
+    for (i, a) in attachments.iter().enumerate() {
+        let from = a
+            .file
+            .as_deref()
+            .filter(|f| a.status == AssetStatus::Ok && (ctx.file_facts)(f).is_some());
+        let file = from.map(|from| {
+            let to = format!("files/{:02}_{}", i + 1, safe_name(&a.name));
+            copies.push(FileCopy {
+                from: from.to_string(),
+                to: to.clone(),
+            });
+            to
+        });
+        warnings.push(match &file {
+            Some(f) => format!(
+                "attachment: {:?} links to Tistory's server, which goes away with the blog; attach {f} with the editor's file button and remove the link",
+                a.name
+            ),
+            None => format!("attachment: {:?} was not archived; its link points to Tistory's server", a.name),
+        });
+        placed.push(PostAttachment {
+            name: a.name.clone(),
+            source_url: a.url.clone(),
+            file,
+        });
+    }
+    placed
+}
+
+/// The post's content hash: its title, its pasted body and its images' hashes.
+fn content_sha256(title: &str, body: &SafeBody, images: &[PostImage]) -> String {
+    sha256_hex_parts(
+        [title.as_bytes(), b"\n", body.html.as_bytes()]
+            .into_iter()
+            .chain(images.iter().flat_map(|image| {
+                [
+                    &b"\n"[..],
+                    image.sha256.as_deref().unwrap_or("-").as_bytes(),
+                ]
+            })),
+    )
 }
 
 /// `paste.html`: `body.html` alone as a UTF-8 page, so that select-all and copy in a browser puts

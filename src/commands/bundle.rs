@@ -5,14 +5,14 @@
 //! interrupted run leaves no manifest and [`check_bundle`] says so.
 
 mod report;
+mod select;
 pub(crate) mod source;
+mod write;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context as _;
-use chrono::DateTime;
 
 pub use crate::bundle::check::{check_bundle, read_bundle_manifest};
 pub use report::BundleReport;
@@ -23,13 +23,9 @@ use crate::archive::store::write_atomic;
 use crate::bundle::categories::{CATEGORIES_JSON, CategoryMap, merge_categories};
 use crate::bundle::footer::Footer;
 use crate::bundle::guide::{GuideFacts, guide_markdown};
-use crate::bundle::manifest::{
-    BUNDLE_JSON, BUNDLE_SCHEMA_VERSION, BundleManifest, FooterInfo, GUIDE_MD, Limits, ManifestPost,
-    ORDERING, SkippedPost, SourceBlog, Totals,
-};
-use crate::bundle::post::{FileFacts, PostContext, PostSource, build_post, file_sha256};
-use crate::bundle::{is_post_dir_name, post_key, upload_order_key};
-use crate::model::{Post, PostRecord, PostStatus};
+use crate::bundle::is_post_dir_name;
+use crate::bundle::manifest::{BUNDLE_JSON, GUIDE_MD};
+use crate::bundle::post::{BuiltPost, FileFacts, PostContext, PostSource, build_post, file_sha256};
 
 /// The bundle directory's name inside an archive.
 pub const DEFAULT_BUNDLE_DIR: &str = "naver";
@@ -43,26 +39,6 @@ pub struct BundleOptions {
     pub out: Option<PathBuf>,
     /// The footer setting.
     pub footer: Footer,
-}
-
-fn skip_reason(status: PostStatus) -> &'static str {
-    match status {
-        PostStatus::Protected => {
-            "password-protected (보호글): the archive has no body, and Naver has no password posts"
-        }
-        PostStatus::Private => "private (비공개): not visible to a guest, so not archived",
-        PostStatus::Deleted => "deleted on Tistory",
-        PostStatus::Error | PostStatus::Ok => {
-            "not archived; run `tistory-migrate verify` for the repair command"
-        }
-    }
-}
-
-fn status_name(status: PostStatus) -> String {
-    serde_json::to_value(status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// Removes what an earlier bundle wrote (post directories, `GUIDE.md`, `bundle.json`); leaves
@@ -100,7 +76,9 @@ fn read_categories(out: &Path) -> anyhow::Result<Option<CategoryMap>> {
     }
 }
 
-/// Runs `bundle`.
+/// Runs `bundle`: picks the posts ([`select::select_posts`]), builds each one, then writes the
+/// post directories, `GUIDE.md` and `categories.json` ([`write::write_posts`]) and `bundle.json`
+/// last ([`write::write_manifest`]).
 ///
 /// # Errors
 /// When the archive cannot be read, `categories.json` is broken, or a file cannot be written.
@@ -113,56 +91,62 @@ pub fn run_bundle(opts: &BundleOptions) -> anyhow::Result<BundleReport> {
         .out
         .clone()
         .unwrap_or_else(|| opts.archive.join(DEFAULT_BUNDLE_DIR));
-    let mut skipped = Vec::new();
-    let mut failed = 0;
-    let mut posts: Vec<(&PostRecord, Post)> = Vec::new();
-    for row in &src.rows {
-        if row.status != PostStatus::Ok {
-            skipped.push(SkippedPost {
-                key: post_key(&src.blog, row.id),
-                id: row.id,
-                title: row.title.clone(),
-                status: status_name(row.status),
-                reason: skip_reason(row.status).into(),
-            });
-            continue;
-        }
-        if let Some(reason) = row.bundle_hold() {
-            skipped.push(SkippedPost {
-                key: post_key(&src.blog, row.id),
-                id: row.id,
-                title: row.title.clone(),
-                status: "visibility_unknown".into(),
-                reason,
-            });
-            continue;
-        }
-        match src.post(row) {
-            Ok(post) => posts.push((row, post)),
-            Err(reason) => {
-                failed += 1;
-                tracing::warn!(id = row.id, "{reason}");
-                skipped.push(SkippedPost {
-                    key: post_key(&src.blog, row.id),
-                    id: row.id,
-                    title: row.title.clone(),
-                    status: "error".into(),
-                    reason,
-                });
-            }
-        }
-    }
-    let published = |row: &PostRecord| {
-        row.published
-            .as_deref()
-            .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
-    };
-    posts.sort_by_key(|(row, _)| upload_order_key(published(row).as_ref(), row.id));
-
+    let selection = select::select_posts(&src);
     let merged = merge_categories(
         read_categories(&out)?,
-        posts.iter().filter_map(|(row, _)| row.category.as_deref()),
+        selection
+            .posts
+            .iter()
+            .filter_map(|p| p.row.category.as_deref()),
     );
+    let built = build_posts(&src, &selection.posts, &opts.footer, &merged.map);
+
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    clear_old_bundle(&out)?;
+    let mut writer = write::BundleWriter::new(&out);
+    let written = write::write_posts(&mut writer, &src.root, &built)?;
+    let guide = guide_markdown(&GuideFacts {
+        blog: &src.blog,
+        posts: built.len(),
+        skipped: selection.skipped.len(),
+        images: written.images,
+        images_missing: written.images_missing,
+        first_dir: built.first().map(|p| p.dir.as_str()),
+        footer: opts.footer != Footer::Off,
+    });
+    writer.write(GUIDE_MD, guide.as_bytes())?;
+    write_atomic(&out.join(CATEGORIES_JSON), merged.map.to_json().as_bytes())?;
+    let totals = write::write_manifest(writer, &src, &opts.footer, &built, &selection, &written)?;
+
+    Ok(BundleReport {
+        out_dir: out,
+        posts: built.len(),
+        first_last: built
+            .first()
+            .zip(built.last())
+            .map(|(a, b)| (a.dir.clone(), b.dir.clone())),
+        skipped: selection.skipped,
+        failed: selection.failed,
+        images: totals.images - totals.images_missing,
+        images_missing: totals.images_missing,
+        attachments: written.attachments,
+        warnings: totals.warnings,
+        most_warned: most_warned(&built),
+        categories_added: merged.added,
+        files: totals.files,
+        bytes: totals.bytes,
+        notes: src.bad_lines,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Builds every selected post, in upload order (1-based sequence numbers).
+fn build_posts(
+    src: &ArchiveSource,
+    posts: &[select::Bundled<'_>],
+    footer: &Footer,
+    categories: &CategoryMap,
+) -> Vec<BuiltPost> {
     let links = src.links();
     let file_facts = |rel: &str| -> Option<FileFacts> {
         let bytes = std::fs::read(layout::resolve(&src.root, rel)).ok()?;
@@ -171,9 +155,10 @@ pub fn run_bundle(opts: &BundleOptions) -> anyhow::Result<BundleReport> {
             bytes: bytes.len() as u64,
         })
     };
-    let mut built = Vec::new();
-    for (i, (row, post)) in posts.iter().enumerate() {
-        let date = published(row);
+    let mut built = Vec::with_capacity(posts.len());
+    for (i, p) in posts.iter().enumerate() {
+        let (row, post) = (p.row, &p.post);
+        let date = select::published(row);
         let restored = row
             .provenance
             .as_ref()
@@ -181,7 +166,7 @@ pub fn run_bundle(opts: &BundleOptions) -> anyhow::Result<BundleReport> {
         let body = post
             .body
             .as_ref()
-            .expect("ArchiveSource::post returns posts with a body");
+            .expect("select_posts keeps only posts with a body");
         let source = PostSource {
             blog: &src.blog,
             id: row.id,
@@ -198,126 +183,24 @@ pub fn run_bundle(opts: &BundleOptions) -> anyhow::Result<BundleReport> {
         };
         let ctx = PostContext {
             sequence: i + 1,
-            footer: &opts.footer,
-            categories: &merged.map,
+            footer,
+            categories,
             links: &links,
             file_facts: &file_facts,
         };
         built.push(build_post(&source, &ctx));
     }
+    built
+}
 
-    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-    clear_old_bundle(&out)?;
-    let mut checksums = BTreeMap::new();
-    let mut bytes_total = 0u64;
-    let mut write = |rel: String, bytes: &[u8]| -> anyhow::Result<()> {
-        write_atomic(&layout::resolve(&out, &rel), bytes)?;
-        bytes_total += bytes.len() as u64;
-        checksums.insert(rel, file_sha256(bytes));
-        Ok(())
-    };
-    let mut totals = Totals::default();
-    let mut attachments = 0;
-    for post in &built {
-        for (name, bytes) in &post.files {
-            write(format!("{}/{name}", post.dir), bytes)?;
-        }
-        for copy in &post.copies {
-            let from = layout::resolve(&src.root, &copy.from);
-            let bytes =
-                std::fs::read(&from).with_context(|| format!("cannot read {}", from.display()))?;
-            write(format!("{}/{}", post.dir, copy.to), &bytes)?;
-            attachments += usize::from(copy.to.starts_with("files/"));
-        }
-        totals.images += post.manifest.images.len();
-        totals.images_missing += post
-            .manifest
-            .images
-            .iter()
-            .filter(|i| i.file.is_none())
-            .count();
-        totals.warnings += post.manifest.warnings.len();
-    }
-    let guide = guide_markdown(&GuideFacts {
-        blog: &src.blog,
-        posts: built.len(),
-        skipped: skipped.len(),
-        images: totals.images,
-        images_missing: totals.images_missing,
-        first_dir: built.first().map(|p| p.dir.as_str()),
-        footer: opts.footer != Footer::Off,
-    });
-    write(GUIDE_MD.to_string(), guide.as_bytes())?;
-    write_atomic(&out.join(CATEGORIES_JSON), merged.map.to_json().as_bytes())?;
-
-    totals.posts = built.len();
-    totals.skipped = skipped.len();
-    totals.files = checksums.len();
-    totals.bytes = bytes_total;
-    let manifest = BundleManifest {
-        schema_version: BUNDLE_SCHEMA_VERSION,
-        generator: format!("tistory-migrate {}", env!("CARGO_PKG_VERSION")),
-        generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        source: SourceBlog {
-            platform: "tistory".into(),
-            blog: src.blog.clone(),
-            blog_url: Some(src.base_url.clone()),
-        },
-        target: "naver-blog".into(),
-        ordering: ORDERING.into(),
-        limits_assumed: Limits::default(),
-        footer: FooterInfo {
-            enabled: opts.footer != Footer::Off,
-            template: opts.footer.template().map(str::to_string),
-        },
-        posts: built
-            .iter()
-            .map(|p| ManifestPost {
-                key: p.manifest.key.clone(),
-                sequence: p.manifest.sequence,
-                id: p.manifest.id,
-                dir: p.dir.clone(),
-                title: p.manifest.title.clone(),
-                original_published_at: p.manifest.original_published_at.clone(),
-                content_sha256: p.manifest.content_sha256.clone(),
-                images: p.manifest.images.len(),
-                warnings: p.manifest.warnings.len(),
-            })
-            .collect(),
-        skipped: skipped.clone(),
-        totals: totals.clone(),
-        checksums,
-    };
-    let mut json =
-        serde_json::to_vec_pretty(&manifest).context("the manifest always serialises")?;
-    json.push(b'\n');
-    write_atomic(&out.join(BUNDLE_JSON), &json)?;
-
-    let mut most_warned: Vec<(String, usize)> = built
+/// The five posts with the most warnings: (directory, count), most first.
+fn most_warned(built: &[BuiltPost]) -> Vec<(String, usize)> {
+    let mut most: Vec<(String, usize)> = built
         .iter()
         .map(|p| (p.dir.clone(), p.manifest.warnings.len()))
         .filter(|(_, n)| *n > 0)
         .collect();
-    most_warned.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    most_warned.truncate(5);
-    Ok(BundleReport {
-        out_dir: out,
-        posts: built.len(),
-        first_last: built
-            .first()
-            .zip(built.last())
-            .map(|(a, b)| (a.dir.clone(), b.dir.clone())),
-        skipped,
-        failed,
-        images: totals.images - totals.images_missing,
-        images_missing: totals.images_missing,
-        attachments,
-        warnings: totals.warnings,
-        most_warned,
-        categories_added: merged.added,
-        files: totals.files,
-        bytes: totals.bytes,
-        notes: src.bad_lines,
-        elapsed: started.elapsed(),
-    })
+    most.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    most.truncate(5);
+    most
 }

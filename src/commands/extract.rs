@@ -384,6 +384,72 @@ impl ArchiveIndex {
     }
 }
 
+/// Posts converted and written at a time by the extract stage. Each write is synced to disk, and
+/// the disk's journal commits concurrent syncs together, so many writers wait about as long as one;
+/// the converting is spread over the cores among them.
+const WRITERS: usize = 32;
+
+/// What writing one post came to: its row, and whether it has a Markdown file.
+struct WrittenPost {
+    record: PostRecord,
+    markdown_written: bool,
+    /// A post whose Markdown could not be made.
+    problem: Option<FileProblem>,
+}
+
+/// Converts one post (its images and witness already applied), writes its Markdown file and
+/// returns its row.
+fn write_post(
+    out: &Path,
+    archive: &ArchiveIndex,
+    path: &Path,
+    post: &Post,
+    images: &ImageMap,
+) -> anyhow::Result<WrittenPost> {
+    let mut problem = None;
+    let mut md = match to_markdown(post, images) {
+        Ok(md) => md,
+        Err(e) => {
+            // Named, counted as a failure (exit 2); the row keeps no Markdown path, so verify
+            // reports the post as missing its Markdown until a later run converts it.
+            problem = Some(FileProblem::error(path, &crate::report::error_chain(&e)));
+            None
+        }
+    };
+    let md_rel = layout::markdown_rel(post.id);
+    let provenance = archive.provenance_of(post);
+    let provenance = provenance.as_ref();
+    if let (Some(md), Some(p)) = (md.as_mut(), provenance) {
+        md.document = insert_front_matter(&md.document, &p.front_matter());
+    }
+    if let Some(md) = &md {
+        let file = layout::resolve(out, &md_rel);
+        // A file that already holds these bytes is left as it is (a re-run, a resumed crawl).
+        let current = std::fs::read(&file).is_ok_and(|held| held == md.document.as_bytes());
+        if !current {
+            write_atomic(&file, md.document.as_bytes())
+                .with_context(|| format!("while writing the Markdown of post {}", post.id))?;
+        }
+    }
+    let mut record = to_record(
+        post,
+        md.as_ref(),
+        Some(md_rel),
+        Some(relative_to(path, out)),
+    );
+    record.markdown_sha256 = md.as_ref().map(|m| sha256_hex(m.document.as_bytes()));
+    record.comments = archive.comments.get(&post.id).cloned();
+    if let Some(p) = provenance {
+        record.apply_visibility(p);
+        record.provenance = Some(p.clone());
+    }
+    Ok(WrittenPost {
+        record,
+        markdown_written: md.is_some(),
+        problem,
+    })
+}
+
 /// Runs `extract`.
 ///
 /// # Errors
@@ -435,50 +501,30 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
     let archive = ArchiveIndex::load(&out).context("while reading the archive state")?;
     let jsonl_path = out.join(POSTS_JSONL);
     let mut rows = read_existing_rows(&jsonl_path, &mut problems);
-    let mut markdown_written = 0usize;
-    for (path, post) in posts.values_mut() {
-        let images = archive.apply(post);
+    let mut images = Vec::with_capacity(posts.len());
+    for (_, post) in posts.values_mut() {
+        images.push(archive.apply(post));
         if let Some(listed) = archive.listed.get(&post.id) {
             let saved = archive.comments.get(&post.id).map(|c| c.count);
             let witnessed = second_witness(post, listed, saved);
             post.warnings.extend(witnessed.warnings());
         }
-        let post = &*post;
-        let mut md = match to_markdown(post, &images) {
-            Ok(md) => md,
-            Err(e) => {
-                // Named, counted as a failure (exit 2); the row keeps no Markdown path, so verify
-                // reports the post as missing its Markdown until a later run converts it.
-                let problem = FileProblem::error(path, &crate::report::error_chain(&e));
-                warn!("{}: {}", problem.path.display(), problem.message);
-                problems.push(problem);
-                None
-            }
-        };
-        let md_rel = layout::markdown_rel(post.id);
-        let provenance = archive.provenance_of(post);
-        let provenance = provenance.as_ref();
-        if let (Some(md), Some(p)) = (md.as_mut(), provenance) {
-            md.document = insert_front_matter(&md.document, &p.front_matter());
+    }
+    let work: Vec<(&(PathBuf, Post), &ImageMap)> = posts.values().zip(&images).collect();
+    // Converting is pure and every file is synced as it is written: many posts at a time, so the
+    // writes wait on the disk together while others are converted.
+    let written = crate::parallel::par_map_on(&work, WRITERS, |((path, post), images)| {
+        write_post(&out, &archive, path, post, images)
+    });
+    let mut markdown_written = 0usize;
+    for done in written {
+        let done = done?;
+        markdown_written += usize::from(done.markdown_written);
+        if let Some(problem) = done.problem {
+            warn!("{}: {}", problem.path.display(), problem.message);
+            problems.push(problem);
         }
-        if let Some(md) = &md {
-            write_atomic(&layout::resolve(&out, &md_rel), md.document.as_bytes())
-                .with_context(|| format!("while writing the Markdown of post {}", post.id))?;
-            markdown_written += 1;
-        }
-        let mut record = to_record(
-            post,
-            md.as_ref(),
-            Some(md_rel),
-            Some(relative_to(path, &out)),
-        );
-        record.markdown_sha256 = md.as_ref().map(|m| sha256_hex(m.document.as_bytes()));
-        record.comments = archive.comments.get(&post.id).cloned();
-        if let Some(p) = provenance {
-            record.apply_visibility(p);
-            record.provenance = Some(p.clone());
-        }
-        rows.insert(post.id, record);
+        rows.insert(done.record.id, done.record);
     }
     let mut pageless_deleted = 0;
     for e in &archive.pageless {

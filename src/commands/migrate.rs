@@ -18,6 +18,44 @@ use crate::progress::Progress;
 use crate::report::Exit;
 use crate::serve::{Faults, start};
 
+/// Where `migrate` reads the blog from.
+#[derive(Debug, Clone)]
+pub enum MigrateSource {
+    /// A live blog.
+    Blog(Url),
+    /// Saved pages, an archive, or WARC files, replayed on 127.0.0.1.
+    Saved(PathBuf),
+}
+
+/// What `migrate` runs with, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct MigrateRequest {
+    /// The source.
+    pub source: MigrateSource,
+    /// The archive directory; `None` = `output/<name>/`.
+    pub out: Option<PathBuf>,
+    /// Politeness and what to fetch.
+    pub settings: CrawlSettings,
+}
+
+/// Runs `migrate`'s crawl and extract stages (the bundle and verify follow, see
+/// [`bundle_and_verify`]).
+///
+/// # Errors
+/// As [`migrate_blog`] and [`migrate_directory`].
+pub async fn run_migrate(
+    req: MigrateRequest,
+    progress: &Progress,
+) -> Result<CrawlOutcome, CrawlError> {
+    if !req.settings.policy.respect_robots {
+        super::crawl::warn_ignore_robots();
+    }
+    match req.source {
+        MigrateSource::Saved(dir) => migrate_directory(&dir, req.out, req.settings, progress).await,
+        MigrateSource::Blog(blog) => migrate_blog(blog, req.out, req.settings, progress).await,
+    }
+}
+
 /// Runs the pipeline on a live blog.
 ///
 /// # Errors
@@ -178,7 +216,11 @@ fn verify_only(out: &Path, prior: Exit) -> (String, Exit) {
         }
         Err(e) => (
             format!("\nverify: cannot check {}: {e}\n", out.display()),
-            if prior == Exit::Ok { e.exit() } else { prior },
+            if prior == Exit::Ok {
+                crate::exit::ToExit::exit(&e)
+            } else {
+                prior
+            },
         ),
     }
 }

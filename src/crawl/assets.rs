@@ -9,7 +9,7 @@ use url::Url;
 use super::sniff::{describe, sniff_image};
 use crate::archive::layout::{asset_rel, resolve};
 use crate::archive::store::write_atomic;
-use crate::fetch::{FetchError, Fetcher};
+use crate::fetch::{FetchError, Fetched, Fetcher};
 
 /// A stored asset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +124,19 @@ pub async fn download_asset(
     is_image: bool,
     proxy: Option<&Url>,
 ) -> Result<StoredAsset, AssetError> {
+    let fetched = fetch_asset_bytes(fetcher, original, proxy).await?;
+    store_asset(archive, original, is_image, &fetched)
+}
+
+/// The request half of [`download_asset`]: GETs the asset; a status other than 200 is an error.
+///
+/// # Errors
+/// An [`AssetError`] naming the URL.
+pub async fn fetch_asset_bytes(
+    fetcher: &Fetcher,
+    original: &str,
+    proxy: Option<&Url>,
+) -> Result<Fetched, AssetError> {
     let url = asset_fetch_url(original, proxy).ok_or_else(|| AssetError::BadUrl {
         url: original.to_string(),
     })?;
@@ -140,6 +153,21 @@ pub async fn download_asset(
             hint,
         });
     }
+    Ok(fetched)
+}
+
+/// The store half of [`download_asset`] (blocking: hashing and a synced write): checks that an
+/// image is one by its bytes, and stores the bytes by content hash under `archive`.
+///
+/// # Errors
+/// [`AssetError::NotAnImage`], or [`AssetError::Write`] when the file cannot be written;
+/// nothing is written then.
+pub fn store_asset(
+    archive: &std::path::Path,
+    original: &str,
+    is_image: bool,
+    fetched: &Fetched,
+) -> Result<StoredAsset, AssetError> {
     let content_type = fetched.content_type.clone();
     // An image is what its bytes say, whatever the Content-Type claims.
     let format = sniff_image(&fetched.body);

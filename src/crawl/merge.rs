@@ -15,7 +15,7 @@ use crate::archive::layout::resolve;
 use crate::completeness::{CopyMeasure, choose};
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::{Page, PageSource};
-use crate::model::{AssetKind, AssetState, EntryId, PageKind, Post};
+use crate::model::{AssetState, EntryId, PageKind, Post};
 use crate::provenance::{Origin, Provenance, Visibility};
 
 /// The entries of the archive whose copy is not from the live blog, read once per crawl.
@@ -43,7 +43,7 @@ struct Earlier {
     raw_file: Option<String>,
 }
 
-/// What to do with a live post page.
+/// What to do with a live post page, once weighed.
 pub(crate) enum LivePost {
     /// Archive it as usual; then, when `choice` is set, record that it replaced an earlier copy.
     Archive { choice: Option<String> },
@@ -200,9 +200,32 @@ fn measure(ctx: &Ctx, post: &Post) -> Result<CopyMeasure, CrawlError> {
     Ok(CopyMeasure::of(post, |u| saved.contains(u)))
 }
 
-/// A live post page for an entry: archive it as usual when the archive has no earlier copy;
-/// otherwise fetch its files, measure both copies, and keep the more complete one.
-pub(crate) async fn weigh_live_post(
+/// What to do with a live post page before its files are fetched.
+pub(crate) enum Weigh {
+    /// No earlier copy: archive it as usual.
+    Archive,
+    /// The live blog hides the post from a guest: the earlier copy stays, in this state.
+    Settled(EntryState),
+    /// Fetch its files, then weigh it against the earlier copy ([`weigh_live_post`]).
+    AfterFiles,
+}
+
+/// The first look at a live post page of an entry (blocking).
+pub(crate) fn before_files(ctx: &Ctx, post: &Post, http_status: u16) -> Result<Weigh, CrawlError> {
+    if earlier(ctx, post.id)?.is_none() {
+        return Ok(Weigh::Archive);
+    }
+    if matches!(post.kind, PageKind::Private | PageKind::Protected) {
+        let state = EntryState::from(post.kind);
+        return settle_final(ctx, post.id, state, Some(http_status))
+            .map(|s| Weigh::Settled(s.unwrap_or(state)));
+    }
+    Ok(Weigh::AfterFiles)
+}
+
+/// A live post page whose files have been fetched, for an entry with an earlier copy: measures
+/// both copies and keeps the more complete one (blocking).
+pub(crate) fn weigh_live_post(
     ctx: &Ctx,
     post: &Post,
     http_status: u16,
@@ -210,11 +233,6 @@ pub(crate) async fn weigh_live_post(
     let Some(e) = earlier(ctx, post.id)? else {
         return Ok(LivePost::Archive { choice: None });
     };
-    if matches!(post.kind, PageKind::Private | PageKind::Protected) {
-        let state = EntryState::from(post.kind);
-        return settle_final(ctx, post.id, state, Some(http_status))
-            .map(|s| LivePost::KeepEarlier(s.unwrap_or(state)));
-    }
     let name = copy_name(&e.provenance.origin);
     let Some(old) = e
         .raw_file
@@ -227,19 +245,6 @@ pub(crate) async fn weigh_live_post(
             )),
         });
     };
-    // The live copy's files first: whether they can be had is part of its measure.
-    let mut files: Vec<(String, AssetKind)> = Vec::new();
-    if let Some(b) = &post.body {
-        files.extend(b.images.iter().map(|i| (i.url.clone(), AssetKind::Image)));
-        files.extend(
-            b.attachments
-                .iter()
-                .map(|a| (a.url.clone(), AssetKind::Attachment)),
-        );
-    }
-    for (url, kind) in files {
-        super::pages::fetch_asset(ctx, &url, kind == AssetKind::Image).await?;
-    }
     let (kept, live) = (measure(ctx, &old)?, measure(ctx, post)?);
     let choice = choose(name, kept, "live copy", live);
     if choice.take_new {

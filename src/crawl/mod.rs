@@ -5,7 +5,9 @@
 //! that point at them, so a killed crawl resumes to the archive a clean run makes.
 
 pub mod assets;
+mod comment_count;
 pub mod comments;
+mod comments_plan;
 mod discovery;
 pub mod integrity;
 pub mod lock;
@@ -235,7 +237,7 @@ fn prepare_archive(out: &Path) -> Result<ArchiveDb, CrawlError> {
         source,
     })?;
     remove_stale_temp_files(out);
-    Ok(ArchiveDb::open(
+    Ok(ArchiveDb::open_for_crawl(
         &out.join(crate::archive::layout::ARCHIVE_DB),
     )?)
 }
@@ -385,13 +387,9 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         pages::fetch_slugs(&ctx, &found.slugs, progress).await?;
         found
     };
-    pages::fetch_pending(&ctx, opts.refresh, progress).await?;
-    if !opts.retry_failed {
-        scan::scan_gaps(&ctx, progress).await?;
-        scan::scan_past_highest(&ctx, opts.scan_margin, progress).await?;
-    }
+    fetch_pages_and_scan(&ctx, opts, progress).await?;
     if opts.comments {
-        pages::fetch_all_comments(&ctx, progress).await?;
+        pages::fetch_all_comments(&ctx, false, progress).await?;
     }
     passes::run_retry_passes(&ctx, opts.comments, progress).await?;
     let mut report = summarize(&ctx)?;
@@ -400,6 +398,33 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
     report.sidebar_total = found.sidebar_total;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Fetches the pending entries, then (unless `--retry-failed`) scans the ids no source named.
+/// When the scan's bounds do not wait on any page (no named id is an outlier whose page decides
+/// whether the ids below it are probed), the scan runs alongside the pages, sharing the request
+/// slots, instead of after them: the same requests, no idle slots at the end of the page phase.
+async fn fetch_pages_and_scan(
+    ctx: &Arc<Ctx>,
+    opts: &CrawlOptions,
+    progress: &Progress,
+) -> Result<(), CrawlError> {
+    let todo = pages::plan_pending(ctx, opts.refresh).await?;
+    let fetch = pages::run_all(ctx, todo, progress, "pages");
+    if opts.retry_failed {
+        return fetch.await.map(drop);
+    }
+    let scan = async {
+        scan::scan_gaps(ctx, progress).await?;
+        scan::scan_past_highest(ctx, opts.scan_margin, progress).await
+    };
+    if scan::bounds_are_settled(ctx)? {
+        tokio::try_join!(fetch, scan)?;
+    } else {
+        fetch.await?;
+        scan.await?;
+    }
+    Ok(())
 }
 
 fn summarize(ctx: &Ctx) -> Result<CrawlReport, CrawlError> {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::assets::download_asset;
+use super::assets::{fetch_asset_bytes, store_asset};
 use super::comments::{count_comments, fetch_comments};
 use super::verdict::{Verdict, judge};
 use super::{CrawlError, Ctx};
@@ -17,7 +17,7 @@ use crate::archive::layout::{raw_page_rel, resolve};
 use crate::archive::store::write_atomic;
 use crate::discover::normalize::{EntryRef, entry_url};
 use crate::fetch::Validators;
-use crate::model::{AssetKind, AssetState, CommentsState, EntryId, Post};
+use crate::model::{AssetKind, AssetState, EntryId, Post};
 use crate::progress::Progress;
 
 /// What fetching one entry came to.
@@ -44,9 +44,11 @@ fn failed(id: EntryId, http_status: Option<u16>, error: String) -> PageOutcome {
     }
 }
 
-/// Fetches, saves and records one entry (by id or slug); then its assets.
+/// Fetches, saves and records one entry (by id or slug); then its assets. The requests are made
+/// here; judging the page, writing its files and recording it run on the blocking pool
+/// ([`off_runtime`]).
 pub(crate) async fn fetch_entry(
-    ctx: &Ctx,
+    ctx: &Arc<Ctx>,
     entry: &EntryRef,
     validators: Option<Validators>,
 ) -> Result<EntryFetch, CrawlError> {
@@ -57,37 +59,136 @@ pub(crate) async fn fetch_entry(
     };
     let fetched = match request_page(ctx, &url, validators.as_ref()).await {
         Ok(f) => f,
-        Err(miss) => return settle_miss(ctx, entry, miss),
+        Err(miss) => {
+            let entry = entry.clone();
+            return off_runtime(ctx, move |ctx| settle_miss(ctx, &entry, miss)).await;
+        }
     };
     if fetched.status == 304 {
         return Ok(EntryFetch::Unchanged);
     }
-    match judge(url.as_str(), fetched.status, &fetched.body, id_hint) {
-        Verdict::Entry(post) => archive_post(ctx, entry, &post, &fetched).await,
+    let page = LandedPage {
+        entry: entry.clone(),
+        url,
+        id_hint,
+        fetched,
+    };
+    let settled = off_runtime(ctx, move |ctx| settle_page(ctx, &page)).await?;
+    // Right after the page: signed image URLs expire.
+    for asset in &settled.assets {
+        fetch_asset(ctx, &asset.0, asset.1 == AssetKind::Image).await?;
+    }
+    if let Some(candidate) = settled.compare {
+        // The archive holds a copy from elsewhere: with the live files fetched, keep the fuller.
+        return off_runtime(ctx, move |ctx| settle_candidate(ctx, *candidate)).await;
+    }
+    Ok(settled.fetch)
+}
+
+/// Runs `work` on tokio's blocking pool and waits for it. Decoding and extracting a page, hashing,
+/// writing files (each is synced to disk) and the state database are blocking work: on a runtime
+/// worker they would stall every request that worker drives. A panic in `work` is the caller's.
+pub(crate) async fn off_runtime<T, F>(ctx: &Arc<Ctx>, work: F) -> Result<T, CrawlError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Ctx) -> Result<T, CrawlError> + Send + 'static,
+{
+    let task_ctx = Arc::clone(ctx);
+    match tokio::task::spawn_blocking(move || work(&task_ctx)).await {
+        Ok(done) => done,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(CrawlError::Step {
+            step: "a page's archive work",
+            path: ctx.out.clone(),
+            source: Box::new(e),
+        }),
+    }
+}
+
+/// A page as served, with what it was asked for as.
+struct LandedPage {
+    entry: EntryRef,
+    url: url::Url,
+    id_hint: Option<EntryId>,
+    fetched: crate::fetch::Fetched,
+}
+
+/// What recording a page came to, and the assets of the post to download next.
+struct Settled {
+    fetch: EntryFetch,
+    assets: Vec<(String, AssetKind)>,
+    /// A live post to weigh against the archive's copy from elsewhere once its files are in.
+    compare: Option<Box<Candidate>>,
+}
+
+impl From<EntryFetch> for Settled {
+    fn from(fetch: EntryFetch) -> Self {
+        Self {
+            fetch,
+            assets: Vec::new(),
+            compare: None,
+        }
+    }
+}
+
+/// A live post page not yet archived, because the archive holds a copy from a backup, a snapshot
+/// or a WARC ([`super::merge`]).
+struct Candidate {
+    post: Post,
+    fetched: crate::fetch::Fetched,
+    assets: Vec<(String, AssetKind)>,
+}
+
+/// Keeps the more complete of a live post and the archive's earlier copy (blocking).
+fn settle_candidate(ctx: &Ctx, c: Candidate) -> Result<EntryFetch, CrawlError> {
+    match super::merge::weigh_live_post(ctx, &c.post, c.fetched.status)? {
+        super::merge::LivePost::KeepEarlier(state) => Ok(EntryFetch::Recorded(c.post.id, state)),
+        super::merge::LivePost::Archive { choice } => {
+            let id = c.post.id;
+            let state = write_post_page(ctx, c.post, &c.fetched, c.assets)?;
+            if let Some(choice) = choice {
+                super::merge::record_live_taken(ctx, id, choice)?;
+            }
+            Ok(EntryFetch::Recorded(id, state))
+        }
+    }
+}
+
+/// Judges a served page and records what it is (blocking: the extraction and the writes).
+fn settle_page(ctx: &Ctx, page: &LandedPage) -> Result<Settled, CrawlError> {
+    let fetched = &page.fetched;
+    match judge(
+        page.url.as_str(),
+        fetched.status,
+        &fetched.body,
+        page.id_hint,
+    ) {
+        Verdict::Entry(post) => archive_post(ctx, &page.entry, *post, fetched),
         Verdict::Final {
             id,
             state,
             keep_page,
         } => {
-            if let EntryRef::Slug(slug) = entry {
+            if let EntryRef::Slug(slug) = &page.entry {
                 ctx.db().resolve_slug(slug, id)?;
             }
-            record_final(ctx, id, state, keep_page.then_some(&fetched))
+            record_final(ctx, id, state, keep_page.then_some(fetched)).map(Settled::from)
         }
         Verdict::Failed { message, retryable } => settle_miss(
             ctx,
-            entry,
+            &page.entry,
             Miss {
                 http_status: Some(fetched.status),
                 message,
                 retryable,
             },
-        ),
+        )
+        .map(Settled::from),
         Verdict::Nothing => {
-            if let EntryRef::Slug(slug) = entry {
+            if let EntryRef::Slug(slug) = &page.entry {
                 ctx.db().record_slug_no_entry(slug)?;
             }
-            Ok(EntryFetch::Unchanged)
+            Ok(EntryFetch::Unchanged.into())
         }
     }
 }
@@ -193,13 +294,14 @@ fn record_final(
     Ok(EntryFetch::Recorded(id, state))
 }
 
-/// Saves a post's page, records it with its asset list, then downloads the assets.
-async fn archive_post(
+/// Saves a post's page and its extracted post, and records it with its asset list; the assets
+/// are downloaded next, by the caller.
+fn archive_post(
     ctx: &Ctx,
     entry: &EntryRef,
-    post: &Post,
+    post: Post,
     fetched: &crate::fetch::Fetched,
-) -> Result<EntryFetch, CrawlError> {
+) -> Result<Settled, CrawlError> {
     let assets: Vec<(String, AssetKind)> = post
         .body
         .iter()
@@ -217,68 +319,104 @@ async fn archive_post(
     if let EntryRef::Slug(slug) = entry {
         ctx.db().resolve_slug(slug, post.id)?;
     }
-    let replaced = match super::merge::weigh_live_post(ctx, post, fetched.status).await? {
-        super::merge::LivePost::KeepEarlier(state) => {
-            return Ok(EntryFetch::Recorded(post.id, state));
+    match super::merge::before_files(ctx, &post, fetched.status)? {
+        super::merge::Weigh::Archive => {}
+        super::merge::Weigh::Settled(state) => {
+            return Ok(EntryFetch::Recorded(post.id, state).into());
         }
-        super::merge::LivePost::Archive { choice } => choice,
-    };
+        super::merge::Weigh::AfterFiles => {
+            return Ok(Settled {
+                fetch: EntryFetch::Unchanged,
+                assets: assets.clone(),
+                compare: Some(Box::new(Candidate {
+                    post,
+                    fetched: fetched.clone(),
+                    assets,
+                })),
+            });
+        }
+    }
+    let id = post.id;
+    let state = write_post_page(ctx, post, fetched, assets.clone())?;
+    Ok(Settled {
+        fetch: EntryFetch::Recorded(id, state),
+        assets,
+        compare: None,
+    })
+}
+
+/// Saves a post's page and its extracted post, and records it with its asset list.
+fn write_post_page(
+    ctx: &Ctx,
+    post: Post,
+    fetched: &crate::fetch::Fetched,
+    assets: Vec<(String, AssetKind)>,
+) -> Result<EntryState, CrawlError> {
     let state = EntryState::from(post.kind);
     let raw_rel = raw_page_rel(post.id);
     write_atomic(&resolve(&ctx.out, &raw_rel), &fetched.body).map_err(|e| archive_error(ctx, e))?;
-    save_extracted(ctx, post, &fetched.body)?;
+    let page_sha256 = crate::archive::hash::sha256_hex(&fetched.body);
+    let (id, url) = (post.id, post.url.clone());
+    save_extracted(ctx, post, page_sha256.clone())?;
     ctx.db().record_page(&PageOutcome {
-        id: post.id,
+        id,
         state,
-        url: Some(post.url.clone()),
+        url: Some(url),
         http_status: Some(fetched.status),
         error: None,
         etag: fetched.etag.clone(),
         last_modified: fetched.last_modified.clone(),
-        page_sha256: Some(crate::archive::hash::sha256_hex(&fetched.body)),
+        page_sha256: Some(page_sha256),
         raw_file: Some(raw_rel),
-        assets: assets.clone(),
+        assets,
     })?;
-    if let Some(choice) = replaced {
-        super::merge::record_live_taken(ctx, post.id, choice)?;
-    }
-    // Right after the page: signed image URLs expire.
-    for (asset_url, kind) in &assets {
-        fetch_asset(ctx, asset_url, *kind == AssetKind::Image).await?;
-    }
-    Ok(EntryFetch::Recorded(post.id, state))
+    Ok(state)
 }
 
-/// Keeps the crawl's extraction of the page as the archive's extracted post, so later stages do
-/// not parse the page again. The decoder's warnings go first, as `extract` reports them.
-fn save_extracted(ctx: &Ctx, post: &Post, body: &[u8]) -> Result<(), CrawlError> {
-    let mut post = post.clone();
-    if let Ok(decoded) = crate::extract::decode::decode_page(body, std::path::Path::new(&post.url))
-    {
-        post.warnings.splice(0..0, decoded.warnings);
-    }
+/// Keeps the crawl's extraction of the page (the decoder's warnings first, as `extract` reports
+/// them: see [`judge`]) as the archive's extracted post, so later stages do not parse the page
+/// again. `page_sha256` is the hash of the page as saved.
+fn save_extracted(ctx: &Ctx, post: Post, page_sha256: String) -> Result<(), CrawlError> {
     let profile = crate::extract::selectors::SelectorProfile::default();
-    let key = crate::extracted::key_of(body, &crate::extracted::profile_key(&profile));
-    crate::extracted::save(&ctx.out, post.id, key, &post).map_err(|e| archive_error(ctx, e))
+    let key = crate::archive::extracted::ExtractionKey {
+        raw_sha256: page_sha256,
+        extractor: crate::extract::EXTRACTOR_VERSION,
+        profile: crate::extracted::profile_key(&profile),
+    };
+    crate::extracted::save_owned(&ctx.out, post.id, key, post).map_err(|e| archive_error(ctx, e))
 }
 
-pub(super) async fn fetch_asset(ctx: &Ctx, url: &str, is_image: bool) -> Result<(), CrawlError> {
-    if ctx
-        .db()
-        .asset(url)?
-        .is_some_and(|a| a.state == AssetState::Ok)
-    {
+/// Downloads one asset unless it is saved already: the request here, the check, the store and
+/// the record on the blocking pool.
+async fn fetch_asset(ctx: &Arc<Ctx>, url: &str, is_image: bool) -> Result<(), CrawlError> {
+    let asked = url.to_owned();
+    let saved = off_runtime(ctx, move |ctx| {
+        Ok(ctx
+            .db()
+            .asset(&asked)?
+            .is_some_and(|a| a.state == AssetState::Ok))
+    })
+    .await?;
+    if saved {
         return Ok(());
     }
-    match download_asset(
-        &ctx.fetcher,
-        &ctx.out,
-        url,
-        is_image,
-        ctx.asset_proxy.as_ref(),
-    )
+    let fetched = fetch_asset_bytes(&ctx.fetcher, url, ctx.asset_proxy.as_ref()).await;
+    let url = url.to_owned();
+    off_runtime(ctx, move |ctx| {
+        let stored = fetched.and_then(|f| store_asset(&ctx.out, &url, is_image, &f));
+        record_asset(ctx, &url, is_image, stored)
+    })
     .await
-    {
+}
+
+/// Records what downloading an asset came to (blocking).
+fn record_asset(
+    ctx: &Ctx,
+    url: &str,
+    is_image: bool,
+    stored: Result<super::assets::StoredAsset, super::assets::AssetError>,
+) -> Result<(), CrawlError> {
+    match stored {
         Ok(stored) => ctx.db().record_asset_ok(
             url,
             &stored.sha256,
@@ -336,8 +474,14 @@ pub(crate) async fn retry_comments(
     Ok(())
 }
 
-/// Runs `task` on every item with at most `--concurrency` in flight, ticking `bar` as each ends;
-/// the first archive error stops the rest.
+/// How many items are worked on at once per request slot: the fetcher caps the requests in
+/// flight at `--concurrency`, and a second item per slot keeps every slot busy while the other
+/// item's page is judged and saved (off the runtime) instead of leaving that slot idle.
+const ITEMS_PER_SLOT: usize = 2;
+
+/// Runs `task` on every item, `ITEMS_PER_SLOT × --concurrency` at a time (the fetcher keeps the
+/// requests in flight at `--concurrency`), ticking `bar` as each ends; the first archive error
+/// stops the rest.
 async fn run_bounded<I, T, F, Fut>(
     ctx: &Arc<Ctx>,
     items: Vec<I>,
@@ -350,7 +494,9 @@ where
     F: Fn(Arc<Ctx>, I) -> Fut,
     Fut: std::future::Future<Output = Result<T, CrawlError>> + Send + 'static,
 {
-    let permits = Arc::new(Semaphore::new(ctx.fetcher.policy().concurrency.get()));
+    let permits = Arc::new(Semaphore::new(
+        ctx.fetcher.policy().concurrency.get() * ITEMS_PER_SLOT,
+    ));
     let mut set = JoinSet::new();
     for item in items {
         let permits = Arc::clone(&permits);
@@ -424,14 +570,15 @@ pub(crate) async fn fetch_slugs(
     Ok(())
 }
 
-/// Fetches every entry that is pending or failed, every entry whose saved page was deleted or
+/// The entries to fetch: every entry that is pending or failed, every entry whose saved page was deleted or
 /// changed on disk, every archived post whose assets are not all saved or were damaged on disk
 /// (its page again: signed URLs expire), and with `refresh` every saved page conditionally.
-pub(crate) async fn fetch_pending(
+/// The list is taken as the archive stands now, before anything else is fetched, so work started
+/// later (the id scan) is not in it.
+pub(crate) async fn plan_pending(
     ctx: &Arc<Ctx>,
     refresh: bool,
-    progress: &Progress,
-) -> Result<(), CrawlError> {
+) -> Result<Vec<(EntryRef, Option<Validators>)>, CrawlError> {
     let check = Arc::clone(ctx);
     let damage =
         tokio::task::spawn_blocking(move || super::integrity::check_files(&check.db(), &check.out))
@@ -475,14 +622,25 @@ pub(crate) async fn fetch_pending(
             ));
         }
     }
-    run_all(ctx, todo, progress, "pages").await?;
-    Ok(())
+    Ok(todo)
 }
 
 /// Fetches and saves one post's comments; a fetch failure is recorded, not returned. A failure a
 /// later pass may mend is queued for it (and warned about only when `last`).
-async fn save_comments(ctx: &Ctx, id: EntryId, last: bool) -> Result<(), CrawlError> {
-    match fetch_comments(&ctx.fetcher, &ctx.identity.base, id).await {
+async fn save_comments(ctx: &Arc<Ctx>, id: EntryId, last: bool) -> Result<(), CrawlError> {
+    let fetched = fetch_comments(&ctx.fetcher, &ctx.identity.base, id).await;
+    off_runtime(ctx, move |ctx| record_comments(ctx, id, fetched, last)).await
+}
+
+/// Writes and records a post's fetched comments, or records why they could not be fetched
+/// (blocking).
+fn record_comments(
+    ctx: &Ctx,
+    id: EntryId,
+    fetched: Result<super::comments::PostComments, super::comments::CommentsError>,
+    last: bool,
+) -> Result<(), CrawlError> {
+    match fetched {
         Ok(c) => write_comments(ctx, id, &c.items)?,
         Err(e) => {
             if e.retryable && !last {
@@ -513,36 +671,22 @@ fn write_comments(ctx: &Ctx, id: EntryId, items: &[serde_json::Value]) -> Result
     Ok(())
 }
 
-/// Fetches comments of every archived post that has none saved yet, with bounded concurrency.
-/// A post the mobile list counts no comments for is recorded as having none, without a request;
-/// an unknown count is fetched.
+/// Fetches comments of every archived post that has none saved yet (with `unrecorded_only`, of
+/// posts archived since the comments pass), with bounded concurrency. A post the list and its
+/// own page agree has no comments is recorded as having none, without a request
+/// ([`super::comments_plan`]).
 pub(crate) async fn fetch_all_comments(
     ctx: &Arc<Ctx>,
+    unrecorded_only: bool,
     progress: &Progress,
 ) -> Result<(), CrawlError> {
-    let no_comments: BTreeSet<EntryId> = ctx
-        .db()
-        .api_entries()?
-        .into_iter()
-        .filter(|a| a.comment_count == Some(0))
-        .map(|a| a.id)
-        .collect();
-    let posts: Vec<EntryId> = {
-        let db = ctx.db();
-        let mut v = Vec::new();
-        for e in db.entries()? {
-            if matches!(e.state, EntryState::Ok | EntryState::Notice)
-                && db
-                    .comments(e.id)?
-                    .is_none_or(|c| c.state != CommentsState::Ok)
-            {
-                v.push(e.id);
-            }
-        }
-        v
-    };
-    let (empty, posts): (Vec<EntryId>, Vec<EntryId>) =
-        posts.into_iter().partition(|id| no_comments.contains(id));
+    let plan = super::comments_plan::plan_comments(
+        &ctx.db(),
+        &ctx.out,
+        &ctx.identity.base,
+        unrecorded_only,
+    )?;
+    let (empty, posts) = (plan.none, plan.fetch);
     // No request, so no file either: a file would claim a fetch (and a WARC capture) that
     // never happened. `ok` with a count of 0 and no file is what verify accepts as "none".
     for id in empty {

@@ -158,6 +158,10 @@ pub(crate) async fn run_retry_passes(
             &format!("retry pass {pass}"),
         )
         .await?;
+        if comments {
+            // A post this pass archived has had no comments pass yet.
+            pages::fetch_all_comments(ctx, true, progress).await?;
+        }
         pages::retry_assets(ctx, items.assets, progress).await?;
         pages::retry_comments(ctx, items.comments, last, progress).await?;
     }

@@ -100,6 +100,12 @@ fn current_ceiling(ctx: &Ctx) -> Result<Ceiling, CrawlError> {
     Ok(c)
 }
 
+/// True when no named id lies above the ceiling: then no page fetch can move the scan's bounds
+/// (only a found outlier raises the ceiling), and the scan may run while the pages are fetched.
+pub(crate) fn bounds_are_settled(ctx: &Ctx) -> Result<bool, CrawlError> {
+    Ok(current_ceiling(ctx)?.outliers.is_empty())
+}
+
 /// Probes every id up to the ceiling that no source named, `GAP_CHUNK` at a time, raising the
 /// ceiling as probes of outliers find entries.
 pub(crate) async fn scan_gaps(ctx: &Arc<Ctx>, progress: &Progress) -> Result<(), CrawlError> {

@@ -72,11 +72,12 @@ fn says_blocked(text: &str) -> bool {
 }
 
 /// Judges the page served for `url` with `status` and `body`. `id_hint` is the id the URL
-/// names (`None` for a slug URL).
+/// names (`None` for a slug URL). A post comes back as `extract` would read it from the saved
+/// page (the decoder's warnings first), ready to keep as the archive's extracted post.
 pub(crate) fn judge(url: &str, status: u16, body: &[u8], id_hint: Option<EntryId>) -> Verdict {
     let gone = matches!(status, 404 | 410);
-    let html = match decode_page(body, Path::new(url)) {
-        Ok(d) => d.html,
+    let (html, decoder_warnings) = match decode_page(body, Path::new(url)) {
+        Ok(d) => (d.html, d.warnings),
         Err(e) if gone => {
             tracing::debug!("{url}: {e}");
             return id_hint.map_or(Verdict::Nothing, |id| Verdict::Final {
@@ -95,7 +96,12 @@ pub(crate) fn judge(url: &str, status: u16, body: &[u8], id_hint: Option<EntryId
     };
     // One extraction decides the common case: a whole post served 200 is a post, whatever its
     // text quotes (a post about HTTP 429 says "too many requests"; one may quote "비공개 글입니다").
-    let extracted = extract_page(&html, &source, &SelectorProfile::default());
+    let mut extracted = extract_page(&html, &source, &SelectorProfile::default());
+    // The decoder's warnings first, as `extract` reports them (`crate::extracted::extract_bytes`):
+    // the post is kept as the archive's extracted post.
+    if let Ok(Page::Entry(post)) = &mut extracted {
+        post.warnings.splice(0..0, decoder_warnings);
+    }
     let whole_post = matches!(&extracted, Ok(Page::Entry(post))
         if post.body.is_some() && matches!(post.kind, PageKind::Post | PageKind::Notice));
     if whole_post

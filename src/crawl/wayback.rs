@@ -133,13 +133,17 @@ impl Source<'_> {
             let fetched = self.fetcher.get(&url, None).await?;
             if fetched.status != 200 {
                 return Err(SourceError::Status {
-                    url,
+                    url: url.to_string(),
                     status: fetched.status,
                 });
             }
             report.cdx_pages += 1;
-            let page = parse_cdx(&String::from_utf8_lossy(&fetched.body))
-                .map_err(|source| SourceError::Unreadable { url, source })?;
+            let page = parse_cdx(&String::from_utf8_lossy(&fetched.body)).map_err(|source| {
+                SourceError::Unreadable {
+                    url: url.to_string(),
+                    source,
+                }
+            })?;
             rows.extend(page.rows);
             match page.resume_key {
                 Some(k) if Some(&k) != key.as_ref() => key = Some(k),

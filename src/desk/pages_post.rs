@@ -33,10 +33,8 @@ pub(crate) fn served_body(
     bundle: &DeskBundle,
     post: &DeskPost,
     snap: &Snapshot,
-) -> Result<RewrittenBody, String> {
-    let html = bundle
-        .read_post_file(post, "body.html")
-        .map_err(|e| e.to_string())?;
+) -> Result<RewrittenBody, super::DeskError> {
+    let html = bundle.read_post_file(post, "body.html")?;
     let text = bundle.read_post_file(post, "body.txt").unwrap_or_default();
     let targets: Vec<(String, u64)> = post
         .meta
@@ -179,45 +177,22 @@ fn attachments(post: &DeskPost) -> String {
     out
 }
 
-/// The page of one post.
+/// The page of one post: banners, its heading, then either where it was published, why it is not
+/// offered today, or the six steps to publish it, with its warnings and the clipboard data.
 pub(crate) fn post_page(input: &PostPageInput<'_>) -> Response {
     let (bundle, post, snap) = (input.bundle, input.post, input.snapshot);
     let p = &snap.progress;
     let id = post.entry.id;
     let mut main = String::new();
-    if let Some(f) = input.flash {
-        let _ = write!(
-            main,
-            "<div class=\"banner ok\" id=\"saved\">「{}」의 네이버 주소를 기록했습니다: {}. 이어서 다음 글입니다.</div>",
-            esc(&f.title),
-            esc(&f.naver_url)
-        );
-    }
-    if let Some(e) = input.error {
-        let _ = write!(
-            main,
-            "<div class=\"banner error\" id=\"error\" role=\"alert\">{}</div>",
-            esc(e)
-        );
-    }
-    let _ = write!(
-        main,
-        "<h1 id=\"post-title\" data-post=\"{id}\">{} <span class=\"muted\">({} / {}번째 글)</span></h1><p class=\"muted\">원래 작성일 {} · 원래 주소 <code>{}</code></p>",
-        esc(&post.entry.title),
-        post.entry.sequence,
-        bundle.posts.len(),
-        date_ko(post.entry.original_published_at.as_deref()),
-        esc(&crate::markup::percent_decode_lossy(
-            &post.meta.original_url
-        ))
-    );
+    banners(&mut main, input);
+    heading(&mut main, bundle, post);
     let body = match served_body(bundle, post, snap) {
         Ok(b) => b,
         Err(e) => {
             let _ = write!(
                 main,
                 "<div class=\"banner error\">본문 파일을 읽지 못했습니다: {}</div>",
-                esc(&e)
+                esc(&e.to_string())
             );
             return render(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -241,6 +216,51 @@ pub(crate) fn post_page(input: &PostPageInput<'_>) -> Response {
         return render(input.status, &post.entry.title, Some(p), &main);
     }
     main.push_str(&links_box(bundle, &body));
+    publishing_steps(&mut main, input, &body);
+    warnings_box(&mut main, post);
+    clipboard_data(&mut main, post, &body);
+    render(input.status, &post.entry.title, Some(p), &main)
+}
+
+/// The banner of a post just recorded and of a refused record.
+fn banners(main: &mut String, input: &PostPageInput<'_>) {
+    if let Some(f) = input.flash {
+        let _ = write!(
+            main,
+            "<div class=\"banner ok\" id=\"saved\">「{}」의 네이버 주소를 기록했습니다: {}. 이어서 다음 글입니다.</div>",
+            esc(&f.title),
+            esc(&f.naver_url)
+        );
+    }
+    if let Some(e) = input.error {
+        let _ = write!(
+            main,
+            "<div class=\"banner error\" id=\"error\" role=\"alert\">{}</div>",
+            esc(e)
+        );
+    }
+}
+
+/// The post's title, position, original date and address.
+fn heading(main: &mut String, bundle: &DeskBundle, post: &DeskPost) {
+    let id = post.entry.id;
+    let _ = write!(
+        main,
+        "<h1 id=\"post-title\" data-post=\"{id}\">{} <span class=\"muted\">({} / {}번째 글)</span></h1><p class=\"muted\">원래 작성일 {} · 원래 주소 <code>{}</code></p>",
+        esc(&post.entry.title),
+        post.entry.sequence,
+        bundle.posts.len(),
+        date_ko(post.entry.original_published_at.as_deref()),
+        esc(&crate::markup::percent_decode_lossy(
+            &post.meta.original_url
+        ))
+    );
+}
+
+/// The six steps: open the editor, title, body, images and files, publish settings, record the URL.
+fn publishing_steps(main: &mut String, input: &PostPageInput<'_>, body: &RewrittenBody) {
+    let (bundle, post, snap) = (input.bundle, input.post, input.snapshot);
+    let id = post.entry.id;
     let write_url = snap.blog_id.as_deref().map_or_else(
         || "https://blog.naver.com/".to_string(),
         |b| format!("https://blog.naver.com/{b}/postwrite"),
@@ -298,6 +318,10 @@ pub(crate) fn post_page(input: &PostPageInput<'_>) -> Response {
         esc(input.token),
         esc(input.entered.unwrap_or(""))
     )));
+}
+
+/// What the conversion changed, folded.
+fn warnings_box(main: &mut String, post: &DeskPost) {
     if !post.meta.warnings.is_empty() {
         let _ = write!(
             main,
@@ -309,6 +333,10 @@ pub(crate) fn post_page(input: &PostPageInput<'_>) -> Response {
         }
         main.push_str("</ul></details>");
     }
+}
+
+/// The status line the copy buttons write to and the JSON block their script reads.
+fn clipboard_data(main: &mut String, post: &DeskPost, body: &RewrittenBody) {
     main.push_str("<div id=\"copy-status\" role=\"status\" aria-live=\"polite\"></div>");
     let tags_text = post
         .meta
@@ -328,5 +356,4 @@ pub(crate) fn post_page(input: &PostPageInput<'_>) -> Response {
         "<script type=\"application/json\" id=\"desk-data\">{}</script>",
         json_block(&data)
     );
-    render(input.status, &post.entry.title, Some(p), &main)
 }

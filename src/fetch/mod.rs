@@ -2,6 +2,13 @@
 //! ([`limiter`]), retries transient failures with backoff and `Retry-After` ([`retry`]), caps
 //! body sizes, detects truncated bodies, and honours the blog's robots.txt. It returns bytes and
 //! facts; deciding what a response means is the crawler's job.
+//!
+//! It also holds the cap on requests in flight (`--concurrency`): every attempt takes one of its
+//! request slots for as long as it is on the wire, so the crawler may keep more pages in hand than
+//! it has requests out (one page is decoded and saved while the next is fetched) and still never
+//! has more than `--concurrency` requests open. Each attempt is logged at trace level as
+//! `request sent` / `request done` (target `tistory_migrate::fetch`): the crawl benchmark reads
+//! them to chart how many requests were in flight over the run.
 
 pub mod limiter;
 pub mod policy;
@@ -18,8 +25,8 @@ use reqwest::header::{
     CONTENT_LENGTH, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
     RETRY_AFTER,
 };
-use tokio::sync::{Mutex, OnceCell};
-use tracing::debug;
+use tokio::sync::{Mutex, OnceCell, Semaphore};
+use tracing::{debug, trace};
 use url::Url;
 
 pub use self::limiter::HostLimiter;
@@ -141,6 +148,10 @@ pub struct FetchStats {
     /// The longest `Retry-After` served, in milliseconds (0 when none): retry passes cool down
     /// at least this long.
     pub longest_retry_after_ms: AtomicU64,
+    /// Requests on the wire now.
+    pub in_flight: AtomicU64,
+    /// The most requests that were on the wire at once (never above `--concurrency`).
+    pub max_in_flight: AtomicU64,
 }
 
 impl FetchStats {
@@ -154,6 +165,24 @@ impl FetchStats {
     }
 }
 
+/// Counts one request on the wire in [`FetchStats`] for as long as it lives (an aborted request
+/// is counted off too).
+struct OnWire<'s>(&'s FetchStats);
+
+impl<'s> OnWire<'s> {
+    fn count(stats: &'s FetchStats) -> Self {
+        let now = stats.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+        stats.max_in_flight.fetch_max(now, Ordering::Relaxed);
+        Self(stats)
+    }
+}
+
+impl Drop for OnWire<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// One origin's robots.txt rules, fetched once (`None` = no usable robots.txt: all allowed).
 type RobotsCell = OnceCell<Option<Arc<texting_robots::Robot>>>;
 
@@ -162,6 +191,8 @@ pub struct Fetcher {
     client: reqwest::Client,
     policy: FetchPolicy,
     limiter: HostLimiter,
+    /// One permit per request that may be in flight (`policy.concurrency`).
+    slots: Semaphore,
     robots: Mutex<HashMap<String, Arc<RobotsCell>>>,
     /// Where every exchange is recorded (`--warc`), if anywhere.
     tap: Option<ExchangeTap>,
@@ -232,6 +263,7 @@ impl Fetcher {
         Ok(Self {
             client: build_client(&policy, false)?,
             limiter: HostLimiter::new(policy.rate),
+            slots: Semaphore::new(policy.concurrency.get()),
             policy,
             robots: Mutex::new(HashMap::new()),
             tap: None,
@@ -277,16 +309,7 @@ impl Fetcher {
             if attempt > 1 {
                 self.stats.retries.fetch_add(1, Ordering::Relaxed);
             }
-            self.limiter.wait(&host).await;
-            self.stats.requests.fetch_add(1, Ordering::Relaxed);
-            let once =
-                tokio::time::timeout(self.policy.request_deadline, self.try_once(url, validators))
-                    .await
-                    .unwrap_or_else(|_| {
-                        Err(FetchError::Timeout {
-                            url: url.to_string(),
-                        })
-                    });
+            let once = self.attempt(url, &host, validators).await;
             let wait = match once {
                 Ok((mut fetched, retry_after)) if is_transient_status(fetched.status) => {
                     if let Some(asked) = retry_after {
@@ -320,6 +343,36 @@ impl Fetcher {
             };
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// One attempt, in a request slot: the slot is taken before the rate limiter is asked (so
+    /// requests released together are still spaced) and given back when the answer is in (a
+    /// retry's backoff holds none).
+    async fn attempt(
+        &self,
+        url: &Url,
+        host: &str,
+        validators: Option<&Validators>,
+    ) -> Result<(Fetched, Option<Duration>), FetchError> {
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .expect("the request slots are never closed");
+        self.limiter.wait(host).await;
+        self.stats.requests.fetch_add(1, Ordering::Relaxed);
+        let _on_wire = OnWire::count(&self.stats);
+        trace!(%url, "request sent");
+        let once =
+            tokio::time::timeout(self.policy.request_deadline, self.try_once(url, validators))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(FetchError::Timeout {
+                        url: url.to_string(),
+                    })
+                });
+        trace!(%url, "request done");
+        once
     }
 
     async fn try_once(
@@ -381,9 +434,13 @@ impl Fetcher {
             // Recorded as received even when it cannot be decoded: the bytes did arrive whole.
             let decoded = tap::decode_content(&exchange);
             tap.record(exchange).await;
-            body = decoded.map_err(|message| FetchError::Truncated {
+            body = decoded.map_err(|e| FetchError::Truncated {
                 url: url.to_string(),
-                message,
+                // The whole chain (`report::error_chain` is a layer above).
+                message: std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(": "),
             })?;
         }
         Ok((

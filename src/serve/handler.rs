@@ -25,6 +25,7 @@ pub(crate) struct AppState {
     pub(crate) site: Site,
     pub(crate) faults: FaultState,
     pub(crate) log: RequestLog,
+    pub(crate) in_flight: super::in_flight::InFlight,
     pub(crate) delay: Option<Duration>,
 }
 
@@ -34,6 +35,7 @@ pub(crate) async fn handle(State(state): State<Arc<AppState>>, request: Request)
     let uri = request.uri().clone();
     let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str());
     state.log.record(&method, path_and_query);
+    let _answering = state.in_flight.enter();
     let fault = state.faults.take(path_and_query);
     if let Some(FaultKind::Delay(delay)) = fault {
         tokio::time::sleep(delay).await;

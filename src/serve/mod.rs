@@ -46,6 +46,7 @@ mod assets;
 mod blog;
 mod faults;
 mod handler;
+pub mod in_flight;
 mod layouts;
 pub mod listing;
 pub mod render;
@@ -95,6 +96,8 @@ pub struct ReplayServer {
     pub addr: SocketAddr,
     /// Every request received, logged before faults apply.
     pub log: RequestLog,
+    /// How many requests are being answered at once, and the most so far.
+    pub in_flight: in_flight::InFlight,
     faults: FaultState,
     running: crate::serve::running::Running,
 }
@@ -147,10 +150,12 @@ pub async fn start(site: Site, faults: Faults, port: u16) -> Result<ReplayServer
     let addr = listener.local_addr().map_err(bind_error)?;
     let log = RequestLog::new();
     let fault_state = FaultState::new(faults.rules);
+    let in_flight = in_flight::InFlight::default();
     let state = Arc::new(AppState {
         site,
         faults: fault_state.clone(),
         log: log.clone(),
+        in_flight: in_flight.clone(),
         delay: faults.delay,
     });
     let app = Router::new().fallback(handle).with_state(state);
@@ -159,6 +164,7 @@ pub async fn start(site: Site, faults: Faults, port: u16) -> Result<ReplayServer
     Ok(ReplayServer {
         addr,
         log,
+        in_flight,
         faults: fault_state,
         running,
     })

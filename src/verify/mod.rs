@@ -16,6 +16,7 @@
 mod charts;
 mod checks;
 mod content;
+mod error;
 pub mod naver;
 pub mod provenance;
 pub mod report_html;
@@ -46,6 +47,7 @@ pub struct FileFacts {
 }
 
 pub use crate::model::AssetKind;
+pub use error::VerifyError;
 
 /// One image or attachment a post references (from `post_assets`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -140,6 +140,18 @@ fn problem_row(s: &mut String, p: &Problem, archive_href: &str) {
 #[must_use]
 pub fn render(r: &VerifyReport, archive_href: &str) -> String {
     let mut s = String::with_capacity(16 * 1024);
+    head_and_verdict(&mut s, r);
+    post_rows(&mut s, r);
+    file_rows(&mut s, r);
+    asset_rows(&mut s, r);
+    check_rows(&mut s, r);
+    charts_and_sections(&mut s, r);
+    problems_and_repairs(&mut s, r, archive_href);
+    s
+}
+
+/// The page's head, the blog and archive, and the verdict.
+fn head_and_verdict(s: &mut String, r: &VerifyReport) {
     let blog = r.blog.as_deref().unwrap_or("?");
     let _ = write!(
         s,
@@ -164,6 +176,10 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
             r.gaps
         );
     }
+}
+
+/// The summary table's start: posts expected, archived, and the ids in each other state.
+fn post_rows(s: &mut String, r: &VerifyReport) {
     s.push_str("\n<h2>요약 <small>Summary</small></h2>\n<table class=\"summary\">\n");
     let sources = r
         .sources
@@ -172,7 +188,7 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     summary_row(
-        &mut s,
+        s,
         "찾은 글",
         "posts expected",
         "posts_expected",
@@ -180,7 +196,7 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
         &sources,
     );
     summary_row(
-        &mut s,
+        s,
         "보관된 글",
         "posts archived",
         "posts_archived",
@@ -195,7 +211,7 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
         ("미수집", "never fetched", "missing_ids", &r.missing_ids),
     ] {
         summary_row(
-            &mut s,
+            s,
             ko,
             en,
             &format!("{field}_count"),
@@ -203,8 +219,12 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
             &ids_detail("", field, list),
         );
     }
+}
+
+/// Saved pages, Markdown files and `posts.jsonl` rows.
+fn file_rows(s: &mut String, r: &VerifyReport) {
     summary_row(
-        &mut s,
+        s,
         "저장된 페이지",
         "saved pages ok",
         "raw_pages_ok",
@@ -212,7 +232,7 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
         &format!("of {} expected", r.raw_pages.expected),
     );
     summary_row(
-        &mut s,
+        s,
         "마크다운",
         "Markdown ok",
         "markdown_ok",
@@ -220,7 +240,7 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
         &format!("of {} expected", r.markdown.expected),
     );
     summary_row(
-        &mut s,
+        s,
         "posts.jsonl 행",
         "rows missing",
         "rows_missing_count",
@@ -231,8 +251,12 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
             ids_detail("; missing: ", "rows_missing", &r.rows.missing)
         ),
     );
+}
+
+/// Images, attachments and comments.
+fn asset_rows(s: &mut String, r: &VerifyReport) {
     summary_row(
-        &mut s,
+        s,
         "이미지",
         "images",
         "images_total",
@@ -240,7 +264,7 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
         &format!("{} on disk", r.images_ok),
     );
     summary_row(
-        &mut s,
+        s,
         "없는 이미지",
         "images missing",
         "images_missing_count",
@@ -251,7 +275,7 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
         ),
     );
     summary_row(
-        &mut s,
+        s,
         "첨부 파일",
         "attachments",
         "attachments_total",
@@ -259,7 +283,7 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
         &format!("{} on disk", r.attachments_ok),
     );
     summary_row(
-        &mut s,
+        s,
         "없는 첨부 파일",
         "attachments missing",
         "attachments_missing_count",
@@ -267,15 +291,19 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
         "",
     );
     summary_row(
-        &mut s,
+        s,
         "댓글",
         "comments saved",
         "comments_saved",
         &r.comments.saved.to_string(),
         "",
     );
+}
+
+/// The render-back check, the ids one source alone named, the Naver bundle; the table's end.
+fn check_rows(s: &mut String, r: &VerifyReport) {
     summary_row(
-        &mut s,
+        s,
         "충실도 미달",
         "fidelity below threshold",
         "fidelity_below_threshold_count",
@@ -292,7 +320,7 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
         ),
     );
     summary_row(
-        &mut s,
+        s,
         "한 출처에서만",
         "named by one source only",
         "single_source_count",
@@ -314,7 +342,7 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
         ),
     };
     summary_row(
-        &mut s,
+        s,
         "네이버 번들",
         "Naver bundle",
         "bundle",
@@ -322,7 +350,10 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
         &esc(&bundle_words),
     );
     s.push_str("</table>\n");
+}
 
+/// The provenance section, the charts and the Naver check.
+fn charts_and_sections(s: &mut String, r: &VerifyReport) {
     s.push_str(&super::provenance::html_section(&r.provenance));
     let _ = write!(
         s,
@@ -334,6 +365,10 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
     if let Some(n) = &r.naver {
         s.push_str(&crate::naver_check::report::render_html(n));
     }
+}
+
+/// The problem table, the repair commands and the footer.
+fn problems_and_repairs(s: &mut String, r: &VerifyReport, archive_href: &str) {
     let _ = writeln!(
         s,
         "<h2>문제 <small>Problems</small> (<span data-field=\"problems_count\">{}</span>)</h2>",
@@ -344,7 +379,7 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
     } else {
         s.push_str("<table class=\"problems\"><thead><tr><th>구분 <small>level</small></th><th>글 <small>id</small></th><th>내용 <small>what</small></th><th>원본 <small>original</small></th><th>로컬 파일 <small>local file</small></th><th>복구 <small>repair</small></th></tr></thead><tbody>\n");
         for p in &r.problems {
-            problem_row(&mut s, p, archive_href);
+            problem_row(s, p, archive_href);
         }
         s.push_str("</tbody></table>\n");
     }
@@ -360,5 +395,4 @@ pub fn render(r: &VerifyReport, archive_href: &str) -> String {
         "<footer>tistory-migrate verify · schema {} · <code>tistory-migrate verify --json</code> prints the same numbers</footer>\n</body></html>\n",
         r.schema
     );
-    s
 }

@@ -96,10 +96,22 @@ fn problem_line(s: &mut String, p: &Problem) {
     }
 }
 
-/// The summary.
+/// The summary: the verdict, the table of counts, the problems and the repair commands.
 #[must_use]
 pub fn render(r: &VerifyReport) -> String {
     let mut s = String::new();
+    verdict_lines(&mut s, r);
+    post_rows(&mut s, r);
+    file_rows(&mut s, r);
+    asset_rows(&mut s, r);
+    fidelity_rows(&mut s, r);
+    bundle_rows(&mut s, r);
+    problem_lines(&mut s, r);
+    s
+}
+
+/// The archive, the blog and the verdict (COMPLETE or GAPS FOUND).
+fn verdict_lines(s: &mut String, r: &VerifyReport) {
     let _ = writeln!(
         s,
         "verify: {} ({}{})",
@@ -123,20 +135,19 @@ pub fn render(r: &VerifyReport) -> String {
             if r.gaps == 1 { "" } else { "s" }
         );
     }
+}
+
+/// Posts: expected by source, archived, their provenance, and the ids in each other state.
+fn post_rows(s: &mut String, r: &VerifyReport) {
     let sources = r
         .sources
         .iter()
         .map(|(k, v)| format!("{k} {v}"))
         .collect::<Vec<_>>()
         .join(", ");
+    row(s, "posts expected", &r.posts_expected.to_string(), &sources);
     row(
-        &mut s,
-        "posts expected",
-        &r.posts_expected.to_string(),
-        &sources,
-    );
-    row(
-        &mut s,
+        s,
         "archived",
         &r.posts_archived.to_string(),
         &format!("{}; {}", archived_words(r), blog_total_words(r)),
@@ -149,16 +160,20 @@ pub fn render(r: &VerifyReport) -> String {
         ("failed", &r.failed_ids),
         ("never fetched", &r.missing_ids),
     ] {
-        row(&mut s, label, &list.len().to_string(), &ids(list));
+        row(s, label, &list.len().to_string(), &ids(list));
     }
     if !r.not_post_ids.is_empty() {
         row(
-            &mut s,
+            s,
             "not posts",
             &r.not_post_ids.len().to_string(),
             &ids(&r.not_post_ids),
         );
     }
+}
+
+/// The saved pages, the Markdown files and the `posts.jsonl` rows.
+fn file_rows(s: &mut String, r: &VerifyReport) {
     let file_detail = |missing: &[EntryId], damaged: &[EntryId]| {
         let mut d = Vec::new();
         if !missing.is_empty() {
@@ -170,20 +185,20 @@ pub fn render(r: &VerifyReport) -> String {
         d.join("; ")
     };
     row(
-        &mut s,
+        s,
         "saved pages",
         &ratio(r.raw_pages.ok, r.raw_pages.expected),
         &file_detail(&r.raw_pages.missing, &r.raw_pages.damaged),
     );
     row(
-        &mut s,
+        s,
         "Markdown",
         &ratio(r.markdown.ok, r.markdown.expected),
         &file_detail(&r.markdown.missing, &[]),
     );
     let rows_ok = r.rows.expected - r.rows.missing.len() - r.rows.stale.len();
     row(
-        &mut s,
+        s,
         "posts.jsonl rows",
         &ratio(rows_ok, r.rows.expected),
         &[
@@ -196,6 +211,10 @@ pub fn render(r: &VerifyReport) -> String {
         .collect::<Vec<_>>()
         .join("; "),
     );
+}
+
+/// Images, attachments and comments.
+fn asset_rows(s: &mut String, r: &VerifyReport) {
     for (label, ok, total, missing) in [
         ("images", r.images_ok, r.images_total, &r.images_missing),
         (
@@ -214,10 +233,10 @@ pub fn render(r: &VerifyReport) -> String {
         if gone > 0 {
             d.push(format!("{gone} gone at the source (404)"));
         }
-        row(&mut s, label, &ratio(ok, total), &d.join(", "));
+        row(s, label, &ratio(ok, total), &d.join(", "));
     }
     row(
-        &mut s,
+        s,
         "comments",
         &r.comments.saved.to_string(),
         &if r.comments.missing.is_empty() {
@@ -226,8 +245,12 @@ pub fn render(r: &VerifyReport) -> String {
             format!("posts saved; missing for {}", ids(&r.comments.missing))
         },
     );
+}
+
+/// The render-back check, and the ids one source alone named.
+fn fidelity_rows(s: &mut String, r: &VerifyReport) {
     row(
-        &mut s,
+        s,
         "fidelity",
         &ratio(
             r.fidelity_checked - r.fidelity_below_threshold.len(),
@@ -245,15 +268,19 @@ pub fn render(r: &VerifyReport) -> String {
     );
     if !r.single_source_ids.is_empty() {
         row(
-            &mut s,
+            s,
             "one source only",
             &r.single_source_ids.len().to_string(),
             &single_source_words(r),
         );
     }
+}
+
+/// The Naver bundle, the WARC files and the Naver check.
+fn bundle_rows(s: &mut String, r: &VerifyReport) {
     match &r.bundle {
         Some(b) => row(
-            &mut s,
+            s,
             "Naver bundle",
             &b.posts.to_string(),
             &if b.problems == 0 {
@@ -263,7 +290,7 @@ pub fn render(r: &VerifyReport) -> String {
             },
         ),
         None => row(
-            &mut s,
+            s,
             "Naver bundle",
             "-",
             "no bundle yet (tistory-migrate bundle makes one)",
@@ -271,7 +298,7 @@ pub fn render(r: &VerifyReport) -> String {
     }
     if let Some(w) = &r.warc {
         row(
-            &mut s,
+            s,
             "WARC",
             &w.files.to_string(),
             &format!(
@@ -293,6 +320,10 @@ pub fn render(r: &VerifyReport) -> String {
     if let Some(n) = &r.naver {
         s.push_str(&crate::naver_check::report::render_text(n));
     }
+}
+
+/// Every problem, then the repair commands.
+fn problem_lines(s: &mut String, r: &VerifyReport) {
     if !r.problems.is_empty() {
         let notes = r.problems.len() - r.gaps;
         let _ = writeln!(
@@ -303,7 +334,7 @@ pub fn render(r: &VerifyReport) -> String {
             if notes == 1 { "" } else { "s" }
         );
         for p in &r.problems {
-            problem_line(&mut s, p);
+            problem_line(s, p);
         }
     }
     if !r.repair_commands.is_empty() {
@@ -313,5 +344,4 @@ pub fn render(r: &VerifyReport) -> String {
         }
         let _ = writeln!(s, "then run verify again.");
     }
-    s
 }

@@ -21,6 +21,7 @@ pub mod capture_dates;
 pub mod cdxj;
 pub mod facts;
 pub mod http;
+pub mod load_error;
 pub mod reader;
 pub mod record;
 pub mod recorder;

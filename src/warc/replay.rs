@@ -247,7 +247,11 @@ fn read_captures(files: &[PathBuf], blobs: &Path, notes: &mut Vec<String>) -> Ve
                 let entity = match http.entity() {
                     Ok(e) => e,
                     Err(why) => {
-                        notes.push(format!("{}: {url}: {why}; skipped", file.display()));
+                        notes.push(format!(
+                            "{}: {url}: {}; skipped",
+                            file.display(),
+                            crate::report::error_chain(&why)
+                        ));
                         continue;
                     }
                 };

@@ -16,6 +16,40 @@ use crate::extract::{Page, PageSource};
 use crate::extracted::{ArtifactUse, PostReader};
 use crate::model::{AssetState, AssetStatus, EntryId, Post, PostRecord};
 
+/// Why a post of the archive cannot go into the bundle (it is listed as skipped, with this).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum PostSourceError {
+    /// Neither `raw/<id>.html` nor the row's source page exists.
+    #[error("no saved page (raw/<id>.html) to read the body from")]
+    NoPage,
+    /// The saved page cannot be read.
+    #[error("cannot read {}", path.display())]
+    Read {
+        /// The page.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The page reads as an entry without a body (protected, say).
+    #[error("{} has no post body", path.display())]
+    NoBody {
+        /// The page.
+        path: PathBuf,
+    },
+    /// The page is not a post.
+    #[error("{} is not a post: {reason}", path.display())]
+    NotAPost {
+        /// The page.
+        path: PathBuf,
+        /// What it is instead.
+        reason: String,
+    },
+    /// The page cannot be extracted (the error names it).
+    #[error(transparent)]
+    Extract(crate::Error),
+}
+
 /// What the bundle and the redirects read from an archive.
 pub(crate) struct ArchiveSource {
     pub root: PathBuf,
@@ -137,7 +171,11 @@ impl ArchiveSource {
     }
 
     /// Re-extracts a post from its saved page, with the archive's files filled in.
-    pub(crate) fn post(&self, row: &PostRecord) -> Result<Post, String> {
+    ///
+    /// # Errors
+    /// [`PostSourceError`] naming the page when there is none, it cannot be read, or it holds no
+    /// post body.
+    pub(crate) fn post(&self, row: &PostRecord) -> Result<Post, PostSourceError> {
         let raw = self.root.join(layout::raw_page_rel(row.id));
         let path = if raw.is_file() {
             raw
@@ -145,11 +183,13 @@ impl ArchiveSource {
             match &row.source {
                 Some(s) if Path::new(s).is_absolute() => PathBuf::from(s),
                 Some(s) => self.root.join(s),
-                None => return Err("no saved page (raw/<id>.html) to read the body from".into()),
+                None => return Err(PostSourceError::NoPage),
             }
         };
-        let bytes =
-            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(source) => return Err(PostSourceError::Read { path, source }),
+        };
         let source = PageSource {
             path: path.clone(),
             url: Some(row.url.clone()),
@@ -164,11 +204,9 @@ impl ArchiveSource {
                 self.fill_files(&mut post, row);
                 Ok(post)
             }
-            Ok(Page::Entry(_)) => Err(format!("{} has no post body", path.display())),
-            Ok(Page::NotEntry { reason, .. }) => {
-                Err(format!("{} is not a post: {reason}", path.display()))
-            }
-            Err(e) => Err(e.to_string()),
+            Ok(Page::Entry(_)) => Err(PostSourceError::NoBody { path }),
+            Ok(Page::NotEntry { reason, .. }) => Err(PostSourceError::NotAPost { path, reason }),
+            Err(e) => Err(PostSourceError::Extract(e)),
         }
     }
 
