@@ -11,6 +11,7 @@ mod comments_plan;
 mod discovery;
 pub mod integrity;
 pub mod lock;
+mod merge;
 mod pages;
 mod passes;
 pub mod scan;
@@ -197,6 +198,8 @@ pub(crate) struct Ctx {
     pub warnings: Mutex<Vec<String>>,
     /// What failed in a way a later pass may mend.
     pub retry: passes::RetryQueue,
+    /// Entries whose archived copy is not from the live blog ([`merge`]).
+    pub copies: merge::Copies,
 }
 
 impl Ctx {
@@ -363,7 +366,9 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         crate::verify::COMMENTS_META,
         if opts.comments { "fetched" } else { "skipped" },
     )?;
+    let copies = merge::Copies::load(&db)?;
     let ctx = Arc::new(Ctx {
+        copies,
         fetcher,
         db: Mutex::new(db),
         out: opts.out.clone(),
