@@ -124,7 +124,13 @@ pub fn without_fetch_times(bytes: &[u8]) -> Vec<u8> {
     };
     let json = regex::Regex::new(r#""fetched_at":"[^"]*""#).unwrap();
     let yaml = regex::Regex::new(r#"(?m)^(\s*fetched_at: )"[^"]*"$"#).unwrap();
+    // A row's `markdown_sha256` hashes its Markdown file, front matter (and so fetch time) included.
+    let md_hash = regex::Regex::new(r#""markdown_sha256":"[^"]*""#).unwrap();
     let text = json.replace_all(text, r#""fetched_at":"(run time)""#);
+    let text = md_hash.replace_all(
+        &text,
+        r#""markdown_sha256":"(hash of a file with the run time)""#,
+    );
     yaml.replace_all(&text, r#"$1"(run time)""#)
         .into_owned()
         .into_bytes()
@@ -134,6 +140,10 @@ pub fn without_fetch_times(bytes: &[u8]) -> Vec<u8> {
 pub fn row_without_fetch_time(mut row: serde_json::Value) -> serde_json::Value {
     if let Some(p) = row.get_mut("provenance").and_then(|p| p.as_object_mut()) {
         p.remove("fetched_at");
+    }
+    // The hash of the Markdown file, whose front matter holds the fetch time.
+    if let Some(r) = row.as_object_mut() {
+        r.remove("markdown_sha256");
     }
     row
 }
