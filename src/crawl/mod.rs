@@ -363,7 +363,7 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
     // Whether this run asks for comments: verify then expects a comments record for every post
     // archived from the live blog (a run stopped before its comments pass left none).
     db.set_meta(
-        crate::verify::COMMENTS_META,
+        crate::archive::COMMENTS_META,
         if opts.comments { "fetched" } else { "skipped" },
     )?;
     let copies = merge::Copies::load(&db)?;

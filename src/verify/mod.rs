@@ -35,9 +35,7 @@ use serde::Serialize;
 use crate::archive::db::{AssetRow, CommentsRow, EntryRow, SlugRow};
 use crate::model::{EntryId, Fidelity, PostRecord};
 
-/// The `meta` key a crawl sets to `fetched` when it asks for comments (`skipped` under
-/// `--no-comments`).
-pub const COMMENTS_META: &str = "comments";
+pub use crate::archive::COMMENTS_META;
 
 /// The version of the `--json` object; bumped only when a field changes meaning.
 pub const REPORT_SCHEMA: u32 = 1;
