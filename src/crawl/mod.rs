@@ -86,7 +86,7 @@ pub enum CrawlError {
         why: String,
     },
     /// A folder of the archive is a link or leads outside it.
-    #[error("cannot use the archive directory")]
+    #[error(transparent)]
     FolderOutside(#[from] crate::archive::confine::FolderOutside),
     /// `--retry-failed` on an archive that holds no entry yet.
     #[error(
