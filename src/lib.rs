@@ -43,6 +43,7 @@ pub mod archive;
 pub mod bundle;
 pub mod cli;
 pub mod commands;
+pub mod completeness;
 pub mod config;
 pub mod convert;
 pub mod crawl;

@@ -7,3 +7,7 @@ pub mod extracted;
 pub mod hash;
 pub mod layout;
 pub mod store;
+
+/// The `meta` key a crawl sets to `fetched` when it asks for comments (`skipped` under
+/// `--no-comments`); `verify` then expects a comments record for every post archived live.
+pub const COMMENTS_META: &str = "comments";

@@ -19,6 +19,8 @@ pub struct LoadedSite {
     pub unpacked: Option<Unpacked>,
     /// Problems met while loading a WARC, one line each.
     pub notes: Vec<String>,
+    /// For a WARC: the capture each page and asset is served from.
+    pub captured: Option<crate::warc::capture_dates::CaptureDates>,
 }
 
 /// Loads a replay source: WARC files (a `.warc`/`.warc.gz` file, or a folder of them), else a
@@ -31,17 +33,20 @@ pub fn load_site(source: &Path) -> Result<LoadedSite, LoadSiteError> {
         let warc = load_warc_site(source)?;
         tracing::info!(origin = %warc.origin, "replaying the blog captured from {}", warc.origin);
         let notes = warc.notes.clone();
+        let captured = Some(warc.captured.clone());
         let (site, unpacked) = warc.into_parts();
         return Ok(LoadedSite {
             site,
             unpacked: Some(unpacked),
             notes,
+            captured,
         });
     }
     Ok(LoadedSite {
         site: Site::load(source)?,
         unpacked: None,
         notes: Vec::new(),
+        captured: None,
     })
 }
 

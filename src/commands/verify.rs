@@ -215,6 +215,7 @@ pub fn read_archive_with(
         assets: db.assets()?,
         post_assets,
         comments,
+        comments_fetched: db.meta(crate::verify::COMMENTS_META)?.as_deref() == Some("fetched"),
         posts_jsonl_present: jsonl.is_some(),
         rows,
         unreadable_rows,

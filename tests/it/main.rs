@@ -22,6 +22,7 @@ mod fixtures;
 mod help_defaults;
 mod import;
 mod import_hostile;
+mod import_then_crawl;
 mod import_vs_crawl;
 mod naver;
 mod parse_once;
