@@ -2,6 +2,9 @@
 //! reads off a page; a `PostRecord` is the row of `posts.jsonl` that users and later stages read.
 //! Nothing here does I/O.
 
+pub mod blog;
+pub mod body;
+
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 

@@ -623,6 +623,7 @@ fn asset_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AssetRow> {
 }
 
 mod api_entries;
+mod blog;
 mod asset_origin;
 mod codec;
 mod naver;

@@ -280,7 +280,7 @@ impl ArchiveIndex {
         Ok(Self {
             listed,
             pageless,
-            base_url: db.meta("canonical_base")?.or(db.meta("base_url")?),
+            base_url: db.blog()?.base_url,
             assets,
             comments,
             provenance,

@@ -155,6 +155,7 @@ pub fn read_archive_with(
         });
     }
     let db = ArchiveDb::open(&db_path)?;
+    let blog = db.blog()?;
     let entries = db.entries()?;
     let mut post_assets = Vec::new();
     let mut comments = BTreeMap::new();
@@ -205,8 +206,8 @@ pub fn read_archive_with(
     let warc = read_warc(archive, &comments, recorded);
     Ok(VerifyInput {
         archive: archive.to_path_buf(),
-        blog: db.meta("blog")?,
-        blog_url: db.meta("canonical_base")?.or(db.meta("base_url")?),
+        blog: blog.name,
+        blog_url: blog.base_url,
         sidebar_total: number("sidebar_total")?,
         mobile_total: number("mobile_total")?,
         entries,
@@ -214,6 +215,7 @@ pub fn read_archive_with(
         assets: db.assets()?,
         post_assets,
         comments,
+        comments_fetched: db.meta(crate::verify::COMMENTS_META)?.as_deref() == Some("fetched"),
         posts_jsonl_present: jsonl.is_some(),
         rows,
         unreadable_rows,

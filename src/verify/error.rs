@@ -23,7 +23,7 @@ pub enum VerifyError {
     #[error(transparent)]
     Db(#[from] DbError),
     /// The HTML report could not be written.
-    #[error("cannot write the HTML report: {0}")]
+    #[error("cannot write the HTML report")]
     Html(#[source] crate::error::Error),
     /// `--naver` could not run: no bundle to compare with, or the check itself failed.
     #[error(

@@ -1,6 +1,7 @@
 //! The one integration-test binary (ripgrep's layout): shared support code, one module per feature.
 
 mod bad_input;
+mod body_contract;
 mod bundle;
 mod cli;
 mod corpus;

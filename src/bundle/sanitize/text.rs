@@ -6,7 +6,7 @@ use ego_tree::NodeRef;
 use scraper::Node;
 
 use crate::bundle::blocks::Inline;
-use crate::extract::TILDE;
+use crate::model::body::TILDE;
 
 /// The text of a code block: text nodes as they are, `<br>` as a newline, scripts left out.
 pub(super) fn code_text(node: NodeRef<'_, Node>) -> String {

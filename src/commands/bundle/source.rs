@@ -14,6 +14,7 @@ use crate::bundle::links::{BlogLinks, slug_of};
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::{Page, PageSource};
 use crate::extracted::{ArtifactUse, PostReader};
+use crate::model::blog::ArchivedBlog;
 use crate::model::{AssetState, AssetStatus, EntryId, Post, PostRecord};
 
 /// Why a post of the archive cannot go into the bundle (it is listed as skipped, with this).
@@ -104,13 +105,13 @@ impl ArchiveSource {
         } else {
             None
         };
-        let meta = |key: &str| -> anyhow::Result<Option<String>> {
-            Ok(match &db {
-                Some(db) => db.meta(key)?,
-                None => None,
-            })
+        let stored = match &db {
+            Some(db) => db.blog().context("while reading the archive state")?,
+            None => ArchivedBlog::default(),
         };
-        let blog = meta("blog")?
+        let blog = stored
+            .name
+            .clone()
             .or_else(|| {
                 rows.iter().find_map(|r| {
                     host_of(&r.url)?
@@ -122,11 +123,7 @@ impl ArchiveSource {
                 root.file_name()
                     .map_or_else(|| "blog".into(), |n| n.to_string_lossy().into_owned())
             });
-        let mut base_url =
-            meta("canonical_base")?.unwrap_or_else(|| format!("https://{blog}.tistory.com/"));
-        if !base_url.ends_with('/') {
-            base_url.push('/');
-        }
+        let base_url = stored.base_url_or_tistory(&blog);
         let (slugs, assets) = match &db {
             Some(db) => (
                 db.slugs()?,
