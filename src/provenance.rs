@@ -77,8 +77,9 @@ pub struct AssetSource {
     /// The asset's URL (as the post's body names it; `asset`, since a snapshot's own `url` is
     /// beside it).
     pub asset: String,
-    /// `image` or `attachment`.
-    pub kind: crate::model::AssetKind,
+    /// `image` or `attachment` (the asset kind's stored name; the kind itself lives a layer up,
+    /// in `model`).
+    pub kind: String,
     /// Where its saved file came from.
     #[serde(flatten)]
     pub origin: Origin,

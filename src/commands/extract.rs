@@ -307,7 +307,7 @@ impl ArchiveIndex {
                 {
                     p.assets.push(crate::provenance::AssetSource {
                         asset: url.clone(),
-                        kind,
+                        kind: kind.as_str().to_string(),
                         origin: origin.clone(),
                     });
                 }

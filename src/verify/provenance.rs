@@ -45,7 +45,7 @@ pub struct AssetProvenance {
     /// Its URL.
     pub url: String,
     /// `image` or `attachment`.
-    pub kind: &'static str,
+    pub kind: String,
     /// `live`, `backup`, `wayback` or `warc`.
     pub origin: &'static str,
     /// Where exactly (`live, fetched …`, `backup x.zip (x-1-1/3/img/a.jpg)`, `Wayback snapshot …`).
@@ -102,7 +102,7 @@ pub(super) fn check_provenance(input: &VerifyInput, report: &mut VerifyReport) {
             check.assets.push(AssetProvenance {
                 post_id: row.id,
                 url: a.asset.clone(),
-                kind: a.kind.as_str(),
+                kind: a.kind.clone(),
                 origin: name,
                 source: a.origin.summary(),
             });

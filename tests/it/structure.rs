@@ -30,6 +30,7 @@ const LAYERS: &[&str] = &[
     "extract",
     "convert",
     "extracted",
+    "completeness",
     "discover",
     // The replay server (the crawl and WARC replay use its asset proxy path and site).
     "serve",
