@@ -4,6 +4,9 @@
 //!
 //! Group `pages` (throughput: bytes of the post pages):
 //! - `parse_only`: `scraper::Html::parse_document` alone, the floor (a bare html5ever parse);
+//! - `structure_only`: the parse plus the structural pass alone (`extract::structural_pass`: the
+//!   title located, the blocks after it, the body container decided, the region's fields); minus
+//!   `parse_only`, the cost of the structural pass;
 //! - `extract_only`: `extract_page`;
 //! - `extract_convert`: `extract_page` + `to_markdown` (which runs the render-back fidelity check);
 //! - `to_markdown_only`: `to_markdown` on posts extracted beforehand, to see which half dominates;
@@ -244,6 +247,11 @@ fn benches(c: &mut Criterion) {
         bench_pass(&mut group, "parse_only", &inputs, |i| {
             scraper::Html::parse_document(&i.html)
         }),
+        bench_pass(&mut group, "structure_only", &inputs, |i| {
+            // Parse + the structural pass (title, blocks after it, body container, region fields).
+            let doc = scraper::Html::parse_document(&i.html);
+            tistory_migrate::extract::structural_pass(&doc).tags
+        }),
         bench_pass(&mut group, "extract_only", &inputs, |i| {
             extract_page(&i.html, &i.source(), &profile)
         }),
@@ -266,6 +274,20 @@ fn benches(c: &mut Criterion) {
     .collect();
     group.finish();
     print_summary("pages", &results, pages, page_bytes);
+    let mean = |n: &str| results.iter().find(|m| m.name == n).map(|m| m.mean);
+    if let (Some(s), Some(p), Some(e)) = (
+        mean("structure_only"),
+        mean("parse_only"),
+        mean("extract_only"),
+    ) {
+        let structural = s.saturating_sub(p);
+        println!(
+            "  structural pass: {:.3} ms/pass = {:.1} µs/page, {:.0}% of extract_only",
+            structural.as_secs_f64() * 1e3,
+            structural.as_secs_f64() * 1e6 / pages as f64,
+            structural.as_secs_f64() / e.as_secs_f64() * 100.0
+        );
+    }
     if let Some(r) = ratio(&results, "extract_convert", "parse_only") {
         println!("  extract_convert / parse_only = {r:.2}x (aim: at most 2.0x)");
     }

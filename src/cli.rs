@@ -1,10 +1,58 @@
-//! The command line, as clap derive types. No I/O here: `main` parses, `commands` act.
+//! The command line, as clap derive types. No I/O here: `main` parses, [`resolve`] turns the
+//! values into each command's options once, and `commands` act. Nothing past `main` and
+//! [`resolve`] sees these types. Every default shown in `--help` is the library's own constant
+//! (`default_value_t`, or a help text built from the constants), never typed here by hand.
+
+pub mod resolve;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
 pub use crate::extract::decode::DEFAULT_MAX_PAGE_BYTES;
+use crate::fetch::policy::{
+    DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE,
+    DEFAULT_REQUEST_DEADLINE, DEFAULT_RETRY_PASSES, default_user_agent,
+};
+
+/// `--rate`'s help: its default depends on the source (a replay on 127.0.0.1 is not limited).
+fn rate_help() -> String {
+    format!(
+        "Requests per second to one host, with jitter; 0 = no limit [default: {DEFAULT_RATE}; none when replaying a saved blog]"
+    )
+}
+
+/// `--scan-margin`'s help: the margin is proportionate to the blog unless given.
+fn scan_margin_help() -> String {
+    format!(
+        "Stop the id scan after this many missing ids past the highest known one [default: 5 % of the ids known, at least 5, at most {}]",
+        crate::crawl::DEFAULT_SCAN_MARGIN
+    )
+}
+
+/// `--daily-cap`'s help: the range comes from the desk's constant.
+fn daily_cap_help() -> String {
+    format!(
+        "Posts a day (Korean calendar day) after which no next post is offered, 1 to {}",
+        crate::desk::MAX_DAILY_CAP
+    )
+}
+
+/// `--footer`'s help: the default wording is the bundle's constant.
+fn footer_help() -> String {
+    format!(
+        "The footer's wording, with the placeholders {{url}}, {{date}}, {{title}} and {{blog}} [default: \"{}\"]",
+        crate::bundle::footer::DEFAULT_FOOTER
+    )
+}
+
+/// `--warc-max-bytes`'s help.
+fn warc_max_bytes_help() -> String {
+    format!(
+        "Start a new WARC file past this size, in bytes [default: {}]",
+        crate::warc::DEFAULT_WARC_MAX_BYTES
+    )
+}
 
 /// Archive a Tistory blog, turn its posts into Markdown, move them to Naver Blog, and prove nothing was lost.
 #[derive(Debug, Parser)]
@@ -50,42 +98,41 @@ pub enum Command {
 /// Politeness and fetching options, shared by `crawl` and `migrate`.
 #[derive(Debug, Args, Clone)]
 pub struct FetchArgs {
-    /// Requests per second to one host, with jitter; 0 = no limit [default: 1].
-    #[arg(long, value_name = "PER_SECOND")]
+    /// Requests per second to one host, with jitter; 0 = no limit (default: see `--help`).
+    #[arg(long, value_name = "PER_SECOND", help = rate_help())]
     pub rate: Option<f64>,
-    /// Requests in flight at once [default: 4].
-    #[arg(long, value_name = "N")]
-    pub concurrency: Option<usize>,
-    /// Attempts per URL, the first included [default: 5].
-    #[arg(long, value_name = "N")]
-    pub max_attempts: Option<u32>,
-    /// The User-Agent header [default: tistory-migrate/VERSION (+contact)].
-    #[arg(long, value_name = "TEXT")]
-    pub user_agent: Option<String>,
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY)]
+    pub concurrency: usize,
+    /// Attempts per URL, the first included.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTEMPTS)]
+    pub max_attempts: u32,
+    /// The User-Agent header.
+    #[arg(long, value_name = "TEXT", default_value_t = default_user_agent())]
+    pub user_agent: String,
     /// Ignore the blog's robots.txt. ONLY for your own blog: it makes the crawler impolite.
     #[arg(long)]
     pub ignore_robots: bool,
-    /// Largest page or file to download, in bytes [default: 52428800].
-    #[arg(long, value_name = "BYTES")]
-    pub max_body_bytes: Option<u64>,
+    /// Largest page or file to download, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: u64,
     /// Re-check saved pages with conditional requests (ETag / Last-Modified).
     #[arg(long)]
     pub refresh: bool,
     /// Do not fetch comments.
     #[arg(long)]
     pub no_comments: bool,
-    /// Stop the id scan after this many missing ids past the highest known one [default: 5 % of
-    /// the ids known, at least 5, at most 30].
-    #[arg(long, value_name = "N")]
+    /// Stop the id scan after this many missing ids past the highest known one (default: a
+    /// margin proportionate to the blog, see `--help`).
+    #[arg(long, value_name = "N", help = scan_margin_help())]
     pub scan_margin: Option<u64>,
     /// Later passes over failed pages, files and comments, each after a longer cool-down; a URL
-    /// gets at most max-attempts × (1 + N) attempts per run [default: 3].
-    #[arg(long, value_name = "N")]
-    pub retry_passes: Option<u32>,
-    /// Total seconds one request may take, body included (a server dripping bytes is cut off)
-    /// [default: 120].
-    #[arg(long, value_name = "SECONDS")]
-    pub request_deadline: Option<f64>,
+    /// gets at most max-attempts × (1 + N) attempts per run.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_RETRY_PASSES)]
+    pub retry_passes: u32,
+    /// Total seconds one request may take, body included (a server dripping bytes is cut off).
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_REQUEST_DEADLINE.as_secs_f64())]
+    pub request_deadline: f64,
     /// Walk every listing, category and paging page even when the mobile list already named every
     /// post the blog counts (by default they are walked only when it did not).
     #[arg(long)]
@@ -94,19 +141,19 @@ pub struct FetchArgs {
     /// ARCHIVE/warc/, for web-archiving tools (warcio, pywb).
     #[arg(long)]
     pub warc: bool,
-    /// Start a new WARC file past this size, in bytes [default: 1000000000].
-    #[arg(long, value_name = "BYTES", requires = "warc")]
+    /// Start a new WARC file past this size, in bytes (default: see `--help`).
+    #[arg(long, value_name = "BYTES", requires = "warc", help = warc_max_bytes_help())]
     pub warc_max_bytes: Option<u64>,
     /// Also ask the Wayback Machine (CDX API) for the blog's captures and restore the posts the
     /// live blog no longer serves. Used alone, with a notice, when the blog's home page is gone.
     #[arg(long)]
     pub wayback: bool,
-    /// The Wayback Machine to ask (a local mirror, a test server) [default: the public one, web.archive.org].
-    #[arg(long, value_name = "URL")]
-    pub wayback_endpoint: Option<String>,
-    /// Requests per second to the Wayback Machine [default: 0.25].
-    #[arg(long, value_name = "PER_SECOND")]
-    pub wayback_rate: Option<f64>,
+    /// The Wayback Machine to ask (the public one, a local mirror, a test server).
+    #[arg(long, value_name = "URL", default_value_t = crate::discover::wayback::DEFAULT_WAYBACK_ENDPOINT.to_string())]
+    pub wayback_endpoint: String,
+    /// Requests per second to the Wayback Machine.
+    #[arg(long, value_name = "PER_SECOND", default_value_t = crate::crawl::wayback::DEFAULT_WAYBACK_RATE)]
+    pub wayback_rate: f64,
 }
 
 /// `crawl` options.
@@ -177,9 +224,9 @@ pub struct VerifyArgs {
     /// Also write the report as one self-contained HTML page to FILE.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
-    /// Posts whose Markdown keeps less than this share of the page's words are gaps [default: 0.99].
-    #[arg(long, value_name = "F")]
-    pub threshold: Option<f64>,
+    /// Posts whose Markdown keeps less than this share of the page's words are gaps.
+    #[arg(long, value_name = "F", default_value_t = crate::convert::DEFAULT_FIDELITY_THRESHOLD)]
+    pub threshold: f64,
     /// Print only the commands that repair the gaps, one per line.
     #[arg(long, conflicts_with = "json")]
     pub repair: bool,
@@ -197,17 +244,17 @@ pub struct VerifyArgs {
 }
 
 /// How the Naver-side check runs (`verify --naver`, the desk's check button).
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone)]
 pub struct NaverArgs {
     /// Read Naver from this base URL instead (a proxy, a test server): PostView.naver, m/, rss/ under it.
     #[arg(long, value_name = "URL")]
     pub naver_endpoint: Option<String>,
-    /// Seconds between two requests to Naver [default: 2].
-    #[arg(long, value_name = "SECONDS")]
-    pub naver_interval: Option<f64>,
-    /// Posts keeping less than this share of the body's text on Naver are text_lost [default: 0.98].
-    #[arg(long, value_name = "F")]
-    pub naver_threshold: Option<f64>,
+    /// Seconds between two requests to Naver.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::naver_check::DEFAULT_NAVER_INTERVAL.as_secs_f64())]
+    pub naver_interval: f64,
+    /// Posts keeping less than this share of the body's text on Naver are text_lost.
+    #[arg(long, value_name = "F", default_value_t = crate::naver_check::DEFAULT_NAVER_THRESHOLD)]
+    pub naver_threshold: f64,
 }
 
 /// `bundle` options.
@@ -222,9 +269,9 @@ pub struct BundleArgs {
     /// Leave out the footer that gives each post's original address and date.
     #[arg(long, conflicts_with = "footer")]
     pub no_footer: bool,
-    /// The footer's wording, with the placeholders {url}, {date}, {title} and {blog}
-    /// [default: "이 글은 {date} 티스토리({url})에 처음 발행되었습니다."].
-    #[arg(long, value_name = "TEXT")]
+    /// The footer's wording, with the placeholders {url}, {date}, {title} and {blog} (default:
+    /// see `--help`).
+    #[arg(long, value_name = "TEXT", help = footer_help())]
     pub footer: Option<String>,
 }
 
@@ -245,12 +292,12 @@ pub struct DeskArgs {
     /// The bundle directory (made by `bundle`, by default ARCHIVE/naver/).
     #[arg(value_name = "BUNDLE")]
     pub bundle: PathBuf,
-    /// The port on 127.0.0.1 (0 = any free port) [default: 8700].
-    #[arg(long, short, value_name = "PORT")]
-    pub port: Option<u16>,
-    /// Posts a day (Korean calendar day) after which no next post is offered, 1 to 199 [default: 20].
-    #[arg(long, value_name = "N")]
-    pub daily_cap: Option<u32>,
+    /// The port on 127.0.0.1 (0 = any free port).
+    #[arg(long, short, value_name = "PORT", default_value_t = crate::desk::DEFAULT_DESK_PORT)]
+    pub port: u16,
+    /// Posts a day (Korean calendar day) after which no next post is offered (see `--help`).
+    #[arg(long, value_name = "N", default_value_t = crate::desk::DEFAULT_DAILY_CAP, help = daily_cap_help())]
+    pub daily_cap: u32,
     /// The Naver blog id every pasted URL must belong to [default: the blog of the first URL recorded].
     #[arg(long, value_name = "ID")]
     pub naver_blog: Option<String>,
@@ -268,9 +315,9 @@ pub struct ServeArgs {
     /// A directory of saved pages, an archive, or WARC files (a .warc/.warc.gz file or a folder).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// The port on 127.0.0.1 (0 = any free port) [default: 8080].
-    #[arg(long, short, value_name = "PORT")]
-    pub port: Option<u16>,
+    /// The port on 127.0.0.1 (0 = any free port).
+    #[arg(long, short, value_name = "PORT", default_value_t = crate::commands::serve::DEFAULT_SERVE_PORT)]
+    pub port: u16,
     /// Add this much latency to every response, in milliseconds (for benchmarks).
     #[arg(long, value_name = "MS", hide = true)]
     pub delay_ms: Option<u64>,
@@ -288,9 +335,9 @@ pub struct ExtractArgs {
     /// A selector profile (TOML) for custom skins; see tistory-migrate.selectors.example.toml.
     #[arg(long, value_name = "FILE")]
     pub selectors: Option<PathBuf>,
-    /// Skip pages larger than this many bytes [default: 33554432].
-    #[arg(long, value_name = "BYTES")]
-    pub max_page_bytes: Option<u64>,
+    /// Skip pages larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_PAGE_BYTES)]
+    pub max_page_bytes: u64,
     /// Print the summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,

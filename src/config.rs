@@ -1,11 +1,11 @@
-//! Turning raw command-line values into typed settings, once, with errors that say what to fix.
-//! Nothing past `main` sees clap types.
+//! The typed settings the commands run with, and the one error type for a bad option. The
+//! command line is turned into these once, by [`crate::cli::resolve`]; nothing here (and nothing
+//! past `main`) sees clap types. Every error names the flag and says what a good value is.
 
-use std::num::NonZeroUsize;
+use std::path::PathBuf;
 
 use url::Url;
 
-use crate::cli::FetchArgs;
 use crate::fetch::FetchPolicy;
 
 /// Crawl settings from the command line.
@@ -29,108 +29,96 @@ pub struct CrawlSettings {
     pub exhaustive_discovery: bool,
 }
 
-/// Resolves fetch flags. `local` (a replay on 127.0.0.1) drops the rate limit unless one is given.
-///
-/// # Errors
-/// A message naming the bad flag.
-pub fn crawl_settings(args: &FetchArgs, local: bool) -> Result<CrawlSettings, String> {
-    let mut policy = FetchPolicy::default();
-    match args.rate {
-        Some(r) if !r.is_finite() || r < 0.0 => {
-            return Err(format!("--rate {r}: give requests per second, 0 or more"));
+/// A command-line value that cannot be used (exit code 3). The message names the flag or the
+/// argument and says what to give instead.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OptionError {
+    /// A value outside the range the flag accepts.
+    #[error("{flag} {value}: give {expected}")]
+    OutOfRange {
+        /// The flag (`--rate`).
+        flag: &'static str,
+        /// The value given.
+        value: String,
+        /// What it should be, in words (`requests per second, 0 or more`).
+        expected: String,
+    },
+    /// A value that should be an address and is not one.
+    #[error("{flag} {value:?} is not an address; give {expected}")]
+    NotAnAddress {
+        /// The flag.
+        flag: &'static str,
+        /// The value given.
+        value: String,
+        /// An example of a good one.
+        expected: &'static str,
+        /// The URL parser's error, when it got that far.
+        #[source]
+        source: Option<url::ParseError>,
+    },
+    /// The blog argument is not a blog address.
+    #[error("{input:?} is not a blog address{}; use e.g. https://name.tistory.com", if *.not_a_directory { " (nor is it a directory)" } else { "" })]
+    BlogAddress {
+        /// What was given.
+        input: String,
+        /// True for `migrate`, whose source may also be a directory.
+        not_a_directory: bool,
+        /// The URL parser's error, when it got that far.
+        #[source]
+        source: Option<url::ParseError>,
+    },
+    /// A directory argument that is not a directory.
+    #[error("{} is not a directory", path.display())]
+    NotADirectory {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// A value that a library type refused (the source says why; it names the flag).
+    #[error("{flag}")]
+    Refused {
+        /// The flag.
+        flag: &'static str,
+        /// Why.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl OptionError {
+    /// A value outside the flag's range.
+    pub(crate) fn range(
+        flag: &'static str,
+        value: impl ToString,
+        expected: impl Into<String>,
+    ) -> Self {
+        Self::OutOfRange {
+            flag,
+            value: value.to_string(),
+            expected: expected.into(),
         }
-        Some(r) if r.abs() < f64::EPSILON => policy.rate = None,
-        Some(r) => policy.rate = Some(r),
-        None if local => policy.rate = None,
-        None => {}
     }
-    if let Some(c) = args.concurrency {
-        policy.concurrency = NonZeroUsize::new(c).ok_or("--concurrency must be at least 1")?;
-    }
-    if let Some(a) = args.max_attempts {
-        if a == 0 {
-            return Err("--max-attempts must be at least 1".into());
-        }
-        policy.max_attempts = a;
-    }
-    if let Some(ua) = &args.user_agent {
-        if ua.trim().is_empty() {
-            return Err("--user-agent cannot be empty".into());
-        }
-        policy.user_agent.clone_from(ua);
-    }
-    if let Some(b) = args.max_body_bytes {
-        policy.max_body_bytes = b;
-    }
-    if let Some(n) = args.retry_passes {
-        policy.retry_passes = n;
-    }
-    if let Some(secs) = args.request_deadline {
-        if !secs.is_finite() || secs <= 0.0 {
-            return Err(format!(
-                "--request-deadline {secs}: give the seconds one request may take, more than 0"
-            ));
-        }
-        policy.request_deadline = std::time::Duration::from_secs_f64(secs.min(86_400.0));
-    }
-    policy.respect_robots = !args.ignore_robots;
-    let mut wayback = crate::crawl::wayback::WaybackOptions {
-        forced: args.wayback,
-        ..crate::crawl::wayback::WaybackOptions::default()
-    };
-    if let Some(e) = &args.wayback_endpoint {
-        wayback.endpoint = url::Url::parse(e)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https"))
-            .ok_or_else(|| {
-                format!(
-                    "--wayback-endpoint {e}: give an http(s) address, e.g. https://web.archive.org"
-                )
-            })?;
-    }
-    match args.wayback_rate {
-        Some(r) if !r.is_finite() || r <= 0.0 => {
-            return Err(format!(
-                "--wayback-rate {r}: give requests per second, more than 0"
-            ));
-        }
-        Some(r) => wayback.rate = r,
-        None => {}
-    }
-    Ok(CrawlSettings {
-        wayback,
-        policy,
-        refresh: args.refresh,
-        comments: !args.no_comments,
-        scan_margin: args.scan_margin,
-        exhaustive_discovery: args.exhaustive_discovery,
-        retry_failed: false,
-        warc_max_bytes: match args.warc_max_bytes {
-            Some(0) => return Err("--warc-max-bytes must be at least 1".into()),
-            Some(n) => Some(n),
-            None => args.warc.then_some(crate::warc::DEFAULT_WARC_MAX_BYTES),
-        },
-    })
 }
 
 /// Parses a blog address: `https://name.tistory.com`, `name.tistory.com`, a custom domain or a post URL.
 ///
 /// # Errors
-/// A message saying what a valid address looks like.
-pub fn parse_blog(input: &str) -> Result<Url, String> {
+/// [`OptionError::BlogAddress`] saying what a valid address looks like.
+pub fn parse_blog(input: &str) -> Result<Url, OptionError> {
     let s = input.trim();
     let with_scheme = if s.contains("://") {
         s.to_string()
     } else {
         format!("https://{s}")
     };
-    let url = Url::parse(&with_scheme).map_err(|e| {
-        format!("{input:?} is not a blog address ({e}); use e.g. https://name.tistory.com")
-    })?;
+    let bad = |source| OptionError::BlogAddress {
+        input: input.to_string(),
+        not_a_directory: false,
+        source,
+    };
+    let url = Url::parse(&with_scheme).map_err(|e| bad(Some(e)))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
-        return Err(format!(
-            "{input:?} is not a blog address; use e.g. https://name.tistory.com"
-        ));
+        return Err(bad(None));
     }
     Ok(url)
 }
@@ -151,6 +139,14 @@ mod tests {
         );
         assert!(parse_blog("ftp://x").is_err());
         assert!(parse_blog("http://").is_err());
-        assert!(parse_blog("not a url at all").is_err());
+        let err = parse_blog("not a url at all").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "\"not a url at all\" is not a blog address; use e.g. https://name.tistory.com"
+        );
+        assert!(
+            std::error::Error::source(&err).is_some(),
+            "keeps the URL error"
+        );
     }
 }

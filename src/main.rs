@@ -1,30 +1,19 @@
-//! The `tistory-migrate` binary: parse arguments, set up logging and progress, run the command,
-//! map the outcome to an exit code. Everything else lives in the library.
+//! The `tistory-migrate` binary: parse arguments, set up logging and progress, resolve the
+//! options once (`cli::resolve`), run the command, print its report, and map the outcome to an
+//! exit code (`exit::exit_for` for errors, the report's own code otherwise). Everything else
+//! lives in the library.
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
+use anyhow::Result;
 use clap::Parser as _;
-use tistory_migrate::bundle::footer::Footer;
-use tistory_migrate::cli::{Cli, Command, DEFAULT_MAX_PAGE_BYTES};
-use tistory_migrate::commands::bundle::{BundleOptions, run_bundle};
-use tistory_migrate::commands::crawl::{
-    CrawlOutcome, crawl_and_extract, default_archive_dir, exit_for,
-};
-use tistory_migrate::commands::desk::{desk_options, run_desk};
-use tistory_migrate::commands::extract::{ExtractOptions, run_extract};
-use tistory_migrate::commands::import::{ImportOptions, exit_for_error, run_import};
-use tistory_migrate::commands::migrate::{bundle_and_verify, migrate_blog, migrate_directory};
-use tistory_migrate::commands::redirects::{RedirectsOptions, run_redirects};
-use tistory_migrate::commands::serve::serve_dir;
-use tistory_migrate::commands::verify::{VerifyOptions, run_verify};
-use tistory_migrate::config::{crawl_settings, parse_blog};
+use tistory_migrate::cli::{self, Cli, Command, resolve};
+use tistory_migrate::commands::crawl::{CrawlOutcome, run_crawl};
+use tistory_migrate::commands::{bundle, desk, extract, import, migrate, redirects, serve, verify};
 use tistory_migrate::crawl::CrawlError;
-use tistory_migrate::extract::selectors::SelectorProfile;
-use tistory_migrate::import::ImportLimits;
-use tistory_migrate::import::writer::MarkPublic;
+use tistory_migrate::exit::{Exit, exit_for};
 use tistory_migrate::progress::{LogWriter, Progress};
-use tistory_migrate::report::Exit;
 
 fn init_logging(verbose: u8, quiet: u8, writer: LogWriter) {
     let level = match (verbose, quiet) {
@@ -48,213 +37,107 @@ fn print_stdout(text: &str) {
     let _ = std::io::stdout().write_all(text.as_bytes());
 }
 
-fn bad_args(message: &str) -> anyhow::Result<Exit> {
-    eprintln!("tistory-migrate: error: {message}");
-    Ok(Exit::BadArgs)
+/// A report as pretty JSON (`--json`) or as its text summary.
+fn print_report<R: serde::Serialize>(
+    report: &R,
+    json: bool,
+    text: impl FnOnce(&R) -> String,
+) -> Result<()> {
+    if json {
+        print_stdout(&(serde_json::to_string_pretty(report)? + "\n"));
+    } else {
+        print_stdout(&text(report));
+    }
+    Ok(())
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?)
 }
 
-fn finish(result: Result<CrawlOutcome, CrawlError>) -> Exit {
-    match result {
-        Ok(outcome) => {
-            print_stdout(&outcome.crawl.render());
-            print_stdout(&outcome.extract.render());
-            if let Some(warc) = &outcome.warc {
-                print_stdout(&warc.render());
-            }
-            outcome.exit()
-        }
-        Err(e) => {
-            eprintln!("tistory-migrate: error: {e}");
-            exit_for(&e)
-        }
+/// Prints what crawl + extract did; the outcome's code.
+fn print_crawl(outcome: &CrawlOutcome) -> Exit {
+    print_stdout(&outcome.crawl.render());
+    print_stdout(&outcome.extract.render());
+    if let Some(warc) = &outcome.warc {
+        print_stdout(&warc.render());
     }
+    outcome.exit()
 }
 
-/// `migrate` ends with a verify summary; its gaps make the exit code 4 (an earlier 2 stays).
-fn finish_migrate(result: Result<CrawlOutcome, CrawlError>) -> Exit {
-    let out = result.as_ref().ok().map(|o| o.out.clone());
-    let exit = finish(result);
-    let Some(out) = out else { return exit };
-    let (summary, exit) = bundle_and_verify(&out, exit);
+fn run_extract(args: &cli::ExtractArgs) -> Result<Exit> {
+    let report = extract::run_extract(&resolve::extract(args)?)?;
+    print_report(&report, args.json, |r| r.render())?;
+    Ok(report.exit())
+}
+
+fn run_import(args: &cli::ImportArgs) -> Result<Exit> {
+    let report = import::run_import(&resolve::import(args)?)?;
+    print_report(&report, args.json, |r| r.render())?;
+    Ok(report.exit())
+}
+
+fn run_crawl_command(args: &cli::CrawlArgs, progress: &Progress) -> Result<Exit> {
+    let request = resolve::crawl(args)?;
+    let outcome = runtime()?.block_on(run_crawl(request, progress))?;
+    Ok(print_crawl(&outcome))
+}
+
+/// `migrate` ends with the bundle and a verify summary; gaps make the code 4 (an earlier 2 stays).
+fn run_migrate(args: &cli::MigrateArgs, progress: &Progress) -> Result<Exit> {
+    let request = resolve::migrate(args)?;
+    let outcome: Result<CrawlOutcome, CrawlError> =
+        runtime()?.block_on(migrate::run_migrate(request, progress));
+    let outcome = outcome?;
+    let exit = print_crawl(&outcome);
+    let (summary, exit) = migrate::bundle_and_verify(&outcome.out, exit);
     print_stdout(&summary);
-    exit
+    Ok(exit)
 }
 
-fn run(cli: Cli, progress: &Progress) -> anyhow::Result<Exit> {
-    match cli.command {
-        Command::Extract(args) => {
-            let profile = match &args.selectors {
-                Some(path) => match SelectorProfile::load(path) {
-                    Ok(p) => p,
-                    Err(e) => return bad_args(&e.to_string()),
-                },
-                None => SelectorProfile::default(),
-            };
-            let opts = ExtractOptions {
-                inputs: args.inputs,
-                out: args.out,
-                profile,
-                max_page_bytes: args.max_page_bytes.unwrap_or(DEFAULT_MAX_PAGE_BYTES),
-            };
-            let report = run_extract(&opts)?;
-            if args.json {
-                print_stdout(&(serde_json::to_string_pretty(&report)? + "\n"));
-            } else {
-                print_stdout(&report.render());
-            }
-            Ok(report.exit())
-        }
-        Command::Import(args) => {
-            let mark_public = match args.mark_public.as_deref().map(MarkPublic::parse) {
-                None => MarkPublic::None,
-                Some(Ok(m)) => m,
-                Some(Err(e)) => return bad_args(&format!("--mark-public: {e}")),
-            };
-            let opts = ImportOptions {
-                file: args.file,
-                out: args.out,
-                blog: args.blog,
-                mark_public,
-                limits: ImportLimits::default(),
-                max_page_bytes: DEFAULT_MAX_PAGE_BYTES,
-            };
-            match run_import(&opts) {
-                Ok(report) => {
-                    if args.json {
-                        print_stdout(&(serde_json::to_string_pretty(&report)? + "\n"));
-                    } else {
-                        print_stdout(&report.render());
-                    }
-                    Ok(report.exit())
-                }
-                Err(e) => {
-                    eprintln!("tistory-migrate: error: {e:#}");
-                    Ok(exit_for_error(&e))
-                }
-            }
-        }
-        Command::Crawl(args) => {
-            let blog = match parse_blog(&args.blog) {
-                Ok(b) => b,
-                Err(e) => return bad_args(&e),
-            };
-            let proxy = match args.asset_proxy.as_deref().map(url::Url::parse).transpose() {
-                Ok(p) => p,
-                Err(e) => return bad_args(&format!("--asset-proxy: {e}")),
-            };
-            if args.fetch.ignore_robots {
-                eprintln!(
-                    "tistory-migrate: warning: --ignore-robots: the blog's robots.txt is NOT honoured"
-                );
-            }
-            let mut settings = match crawl_settings(&args.fetch, false) {
-                Ok(s) => s,
-                Err(e) => return bad_args(&e),
-            };
-            settings.retry_failed = args.retry_failed;
-            let out = args.out.unwrap_or_else(|| default_archive_dir(&blog));
-            Ok(finish(runtime()?.block_on(crawl_and_extract(
-                blog, out, settings, proxy, progress,
-            ))))
-        }
-        Command::Migrate(args) => {
-            let dir = std::path::Path::new(&args.source);
-            let local = dir.is_dir() || tistory_migrate::warc::replay::is_warc_source(dir);
-            if args.fetch.ignore_robots {
-                eprintln!(
-                    "tistory-migrate: warning: --ignore-robots: the blog's robots.txt is NOT honoured"
-                );
-            }
-            let settings = match crawl_settings(&args.fetch, local) {
-                Ok(s) => s,
-                Err(e) => return bad_args(&e),
-            };
-            if local {
-                return Ok(finish_migrate(
-                    runtime()?.block_on(migrate_directory(dir, args.out, settings, progress)),
-                ));
-            }
-            let blog = match parse_blog(&args.source) {
-                Ok(b) => b,
-                Err(e) => return bad_args(&format!("{e} (nor is it a directory)")),
-            };
-            Ok(finish_migrate(runtime()?.block_on(migrate_blog(
-                blog, args.out, settings, progress,
-            ))))
-        }
-        Command::Verify(args) => {
-            let opts = match VerifyOptions::resolve(&args) {
-                Ok(o) => o,
-                Err(e) => return bad_args(&e),
-            };
-            match run_verify(&opts) {
-                Ok(report) => {
-                    print_stdout(&report.render_as(opts.format));
-                    Ok(report.exit())
-                }
-                Err(e) => {
-                    eprintln!("tistory-migrate: error: {e}");
-                    Ok(e.exit())
-                }
-            }
-        }
-        Command::Bundle(args) => {
-            let footer = match Footer::from_flags(args.no_footer, args.footer) {
-                Ok(f) => f,
-                Err(e) => return bad_args(&format!("--footer: {e}")),
-            };
-            if !args.archive.is_dir() {
-                return bad_args(&format!("{} is not a directory", args.archive.display()));
-            }
-            let opts = BundleOptions {
-                archive: args.archive,
-                out: args.out,
-                footer,
-            };
-            let report = run_bundle(&opts)?;
-            print_stdout(&report.render());
-            Ok(report.exit())
-        }
-        Command::Redirects(args) => {
-            if !args.archive.is_dir() {
-                return bad_args(&format!("{} is not a directory", args.archive.display()));
-            }
-            let opts = RedirectsOptions {
-                archive: args.archive,
-                out: args.out,
-            };
-            print_stdout(&run_redirects(&opts)?.render());
-            Ok(Exit::Ok)
-        }
-        Command::Desk(args) => {
-            let options = match desk_options(&args) {
-                Ok(o) => o,
-                Err(e) => return bad_args(&e),
-            };
-            match runtime()?.block_on(run_desk(args.bundle, options)) {
-                Ok(()) => Ok(Exit::Ok),
-                Err(e) => {
-                    eprintln!("tistory-migrate: error: {e}");
-                    Ok(tistory_migrate::commands::desk::exit_for(&e))
-                }
-            }
-        }
-        Command::Serve(args) => {
-            match runtime()?.block_on(serve_dir(
-                &args.dir,
-                args.port.unwrap_or(8080),
-                args.delay_ms.map(std::time::Duration::from_millis),
-            )) {
-                Ok(()) => Ok(Exit::Ok),
-                Err(e) => bad_args(&tistory_migrate::report::error_chain(&e)),
-            }
-        }
+fn run_verify(args: &cli::VerifyArgs) -> Result<Exit> {
+    let opts = resolve::verify(args)?;
+    let report = verify::run_verify(&opts)?;
+    print_stdout(&report.render_as(opts.format));
+    Ok(report.exit())
+}
+
+fn run_bundle(args: &cli::BundleArgs) -> Result<Exit> {
+    let report = bundle::run_bundle(&resolve::bundle(args)?)?;
+    print_stdout(&report.render());
+    Ok(report.exit())
+}
+
+fn run_redirects(args: &cli::RedirectsArgs) -> Result<Exit> {
+    print_stdout(&redirects::run_redirects(&resolve::redirects(args)?)?.render());
+    Ok(Exit::Ok)
+}
+
+fn run_desk(args: &cli::DeskArgs) -> Result<Exit> {
+    let request = resolve::desk(args)?;
+    runtime()?.block_on(desk::run_desk(request))?;
+    Ok(Exit::Ok)
+}
+
+fn run_serve(args: &cli::ServeArgs) -> Result<Exit> {
+    runtime()?.block_on(serve::serve_dir(&resolve::serve(args)))?;
+    Ok(Exit::Ok)
+}
+
+/// One dispatch per subcommand.
+fn run(cli: &Cli, progress: &Progress) -> Result<Exit> {
+    match &cli.command {
+        Command::Extract(args) => run_extract(args),
+        Command::Import(args) => run_import(args),
+        Command::Crawl(args) => run_crawl_command(args, progress),
+        Command::Migrate(args) => run_migrate(args, progress),
+        Command::Verify(args) => run_verify(args),
+        Command::Bundle(args) => run_bundle(args),
+        Command::Redirects(args) => run_redirects(args),
+        Command::Desk(args) => run_desk(args),
+        Command::Serve(args) => run_serve(args),
     }
 }
 
@@ -273,11 +156,11 @@ fn main() -> ExitCode {
     };
     let progress = Progress::new(!cli.no_progress && cli.verbose == 0 && cli.quiet == 0);
     init_logging(cli.verbose, cli.quiet, progress.log_writer());
-    match run(cli, &progress) {
+    match run(&cli, &progress) {
         Ok(exit) => exit.into(),
         Err(e) => {
             eprintln!("tistory-migrate: error: {e:#}");
-            Exit::Unexpected.into()
+            exit_for(&e).into()
         }
     }
 }

@@ -2,6 +2,9 @@
 //! reads off a page; a `PostRecord` is the row of `posts.jsonl` that users and later stages read.
 //! Nothing here does I/O.
 
+pub mod blog;
+pub mod body;
+
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
@@ -236,16 +239,25 @@ impl PostRecord {
     }
 
     /// Why this row is held out of the Naver bundle for its visibility, if it is: a post from the
-    /// backup zip whose visibility nobody has confirmed (it may have been private or protected).
+    /// backup zip whose visibility nobody has confirmed (it may have been private or protected),
+    /// or a post the live blog no longer has (its owner deleted it).
     #[must_use]
     pub fn bundle_hold(&self) -> Option<String> {
+        use crate::provenance::Visibility;
         let p = self.provenance.as_ref()?;
-        (p.visibility == Some(crate::provenance::Visibility::Unknown)).then(|| {
-            format!(
+        match p.visibility {
+            Some(Visibility::Unknown) => Some(format!(
                 "visibility unknown: the backup zip holds private and protected posts unmarked; if post {} was public, run `tistory-migrate import <FILE> --mark-public {}` (or `all`), then bundle again",
                 self.id, self.id
-            )
-        })
+            )),
+            Some(Visibility::Deleted) => Some(format!(
+                "deleted on the live blog: post {} is kept in the archive from its {} copy, but not bundled; to bundle it anyway, run `tistory-migrate import <FILE> --mark-public {}`, then bundle again",
+                self.id,
+                p.origin.name(),
+                self.id
+            )),
+            _ => None,
+        }
     }
 }
 

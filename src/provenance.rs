@@ -1,5 +1,6 @@
-//! Where a post came from: a live crawl (with the fetch time), a backup file, or a Wayback Machine
-//! snapshot. One typed value, written to `posts.jsonl`, the Markdown front matter, the verify
+//! Where a post came from: a live crawl (with the fetch time), a backup file, a Wayback Machine
+//! snapshot, or a WARC file's capture; and where each of its images and attachments came from.
+//! One typed value, written to `posts.jsonl`, the Markdown front matter, the verify
 //! report and the Naver footer, each through the functions here so they all say the same thing.
 //! Pure.
 
@@ -34,6 +35,53 @@ pub enum Origin {
         /// The snapshot URL.
         url: String,
     },
+    /// Replayed from a capture in a WARC file (`migrate <file.warc.gz>`).
+    Warc {
+        /// The WARC file's name.
+        file: String,
+        /// The capture's `WARC-Date` (RFC 3339, UTC).
+        warc_date: String,
+    },
+}
+
+impl Origin {
+    /// The origin's stored name: `live`, `backup`, `wayback` or `warc`.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Live { .. } => "live",
+            Self::Backup { .. } => "backup",
+            Self::Wayback { .. } => "wayback",
+            Self::Warc { .. } => "warc",
+        }
+    }
+
+    /// A one-line English description (`backup hangang.zip (hangang-1-1/12/12.html)`).
+    #[must_use]
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Live { fetched_at } => match fetched_at {
+                Some(t) => format!("live, fetched {t}"),
+                None => "live".to_string(),
+            },
+            Self::Backup { file, entry, .. } => format!("backup {file} ({entry})"),
+            Self::Wayback { timestamp, url } => format!("Wayback snapshot {timestamp} ({url})"),
+            Self::Warc { file, warc_date } => format!("WARC {file}, captured {warc_date}"),
+        }
+    }
+}
+
+/// Where one image or attachment of a post came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetSource {
+    /// The asset's URL (as the post's body names it; `asset`, since a snapshot's own `url` is
+    /// beside it).
+    pub asset: String,
+    /// `image` or `attachment`.
+    pub kind: crate::model::AssetKind,
+    /// Where its saved file came from.
+    #[serde(flatten)]
+    pub origin: Origin,
 }
 
 /// The provenance of one post.
@@ -48,6 +96,9 @@ pub struct Provenance {
     /// Why this copy was kept when several sources had the post.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choice: Option<String>,
+    /// Where each saved image and attachment came from, in body order (filled in by extract).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assets: Vec<AssetSource>,
 }
 
 /// Who could read a post on Tistory, as far as the backup tells.
@@ -62,6 +113,8 @@ pub enum Visibility {
     Private,
     /// The backup does not say (the official zip holds private and protected posts unmarked).
     Unknown,
+    /// A later crawl found the post gone from the live blog (its owner deleted it).
+    Deleted,
 }
 
 impl Visibility {
@@ -73,25 +126,27 @@ impl Visibility {
             Self::Protected => "protected",
             Self::Private => "private",
             Self::Unknown => "unknown",
+            Self::Deleted => "deleted",
         }
     }
 
     /// Reads a stored name back.
     ///
     /// # Errors
-    /// [`UnknownVisibility`] naming the text when it is none of the four.
+    /// [`UnknownVisibility`] naming the text when it is none of the five.
     pub fn parse(s: &str) -> Result<Self, UnknownVisibility> {
         match s {
             "public" => Ok(Self::Public),
             "protected" => Ok(Self::Protected),
             "private" => Ok(Self::Private),
             "unknown" => Ok(Self::Unknown),
+            "deleted" => Ok(Self::Deleted),
             other => Err(UnknownVisibility(other.to_owned())),
         }
     }
 }
 
-/// A stored visibility that is none of `public`, `protected`, `private`, `unknown`.
+/// A stored visibility that is none of `public`, `protected`, `private`, `unknown`, `deleted`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown visibility {0:?}")]
 pub struct UnknownVisibility(pub String);
@@ -100,14 +155,7 @@ impl Provenance {
     /// A one-line English summary for reports (`backup hangang.zip (hangang-1-1/12/12.html)`).
     #[must_use]
     pub fn summary(&self) -> String {
-        let mut s = match &self.origin {
-            Origin::Live { fetched_at } => match fetched_at {
-                Some(t) => format!("live, fetched {t}"),
-                None => "live".to_string(),
-            },
-            Origin::Backup { file, entry, .. } => format!("backup {file} ({entry})"),
-            Origin::Wayback { timestamp, url } => format!("Wayback snapshot {timestamp} ({url})"),
-        };
+        let mut s = self.origin.summary();
         if let Some(v) = self.visibility.filter(|v| *v != Visibility::Public) {
             let _ = write!(s, "; visibility {}", v.as_str());
         }
@@ -141,6 +189,11 @@ impl Provenance {
                 let _ = writeln!(out, "  timestamp: {}", q(timestamp));
                 let _ = writeln!(out, "  url: {}", q(url));
             }
+            Origin::Warc { file, warc_date } => {
+                out.push_str("  origin: \"warc\"\n");
+                let _ = writeln!(out, "  file: {}", q(file));
+                let _ = writeln!(out, "  warc_date: {}", q(warc_date));
+            }
         }
         if let Some(v) = self.visibility {
             let _ = writeln!(out, "  visibility: {}", q(v.as_str()));
@@ -168,6 +221,17 @@ impl Provenance {
                 ),
                 None => "인터넷 아카이브 사본에서 복원되었습니다".to_string(),
             }),
+            Origin::Warc { file, warc_date } => {
+                Some(match chrono::DateTime::parse_from_rfc3339(warc_date) {
+                    Ok(d) => format!(
+                        "{}년 {}월 {}일에 보관된 웹 아카이브 파일({file})에서 복원되었습니다",
+                        d.year(),
+                        d.month(),
+                        d.day()
+                    ),
+                    Err(_) => format!("웹 아카이브 파일({file})에서 복원되었습니다"),
+                })
+            }
         }
     }
 }
@@ -223,6 +287,7 @@ mod tests {
             },
             visibility: None,
             choice: None,
+            assets: Vec::new(),
         }
     }
 
@@ -248,6 +313,7 @@ mod tests {
             origin: Origin::Live { fetched_at: None },
             visibility: None,
             choice: None,
+            assets: Vec::new(),
         };
         assert_eq!(live.footer_clause(), None);
     }
@@ -262,6 +328,7 @@ mod tests {
             },
             visibility: Some(Visibility::Unknown),
             choice: None,
+            assets: Vec::new(),
         };
         let json = serde_json::to_string(&p).unwrap();
         assert_eq!(

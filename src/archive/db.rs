@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS naver_ledger (
     published_at TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS naver_ledger_post ON naver_ledger (blog_id, log_no);
+CREATE TABLE IF NOT EXISTS asset_origins (url TEXT PRIMARY KEY, detail TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS api_entries (
     id INTEGER PRIMARY KEY,
     title TEXT,
@@ -454,6 +455,10 @@ impl ArchiveDb {
                     attempts = attempts + 1, last_error = NULL, fetched_at = ?6",
                 params![url, sha256, file, content_type, i64::try_from(size).unwrap_or(i64::MAX), now(), AssetState::Ok],
             )
+            .map_err(|e| self.err(e))?;
+        // A file downloaded here replaces whatever copy a backup or a snapshot gave.
+        self.conn
+            .execute("DELETE FROM asset_origins WHERE url = ?1", params![url])
             .map(|_| ())
             .map_err(|e| self.err(e))
     }
@@ -618,6 +623,8 @@ fn asset_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AssetRow> {
 }
 
 mod api_entries;
+mod blog;
+mod asset_origin;
 mod codec;
 mod naver;
 mod provenance;

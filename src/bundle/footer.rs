@@ -31,8 +31,8 @@ impl Footer {
     /// The setting the command-line flags ask for (`--no-footer`, `--footer TEXT`).
     ///
     /// # Errors
-    /// The message of [`check_template`] for a bad custom text.
-    pub fn from_flags(no_footer: bool, text: Option<String>) -> Result<Self, String> {
+    /// [`FooterError`] from [`check_template`] for a bad custom text.
+    pub fn from_flags(no_footer: bool, text: Option<String>) -> Result<Self, FooterError> {
         match (no_footer, text) {
             (true, _) => Ok(Self::Off),
             (false, None) => Ok(Self::Default),
@@ -64,13 +64,24 @@ pub struct FooterFacts<'a> {
     pub blog: &'a str,
 }
 
+/// A custom footer text that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FooterError {
+    /// Blank.
+    #[error("the footer text is empty; use --no-footer to leave the footer out")]
+    Empty,
+    /// A `{…}` that is none of [`PLACEHOLDERS`].
+    #[error("unknown placeholder {0} in the footer text; use {placeholders}", placeholders = PLACEHOLDERS.join(", "))]
+    UnknownPlaceholder(String),
+}
+
 /// Checks a custom template: every `{…}` must be one of [`PLACEHOLDERS`].
 ///
 /// # Errors
-/// A message naming the unknown placeholder, or saying the template is empty.
-pub fn check_template(template: &str) -> Result<(), String> {
+/// [`FooterError`] naming the unknown placeholder, or saying the template is empty.
+pub fn check_template(template: &str) -> Result<(), FooterError> {
     if template.trim().is_empty() {
-        return Err("the footer text is empty; use --no-footer to leave the footer out".into());
+        return Err(FooterError::Empty);
     }
     let mut rest = template;
     while let Some(start) = rest.find('{') {
@@ -78,10 +89,7 @@ pub fn check_template(template: &str) -> Result<(), String> {
         let end = after.find('}').map_or(after.len(), |e| e + 1);
         let placeholder = &after[..end];
         if !PLACEHOLDERS.contains(&placeholder) {
-            return Err(format!(
-                "unknown placeholder {placeholder} in the footer text; use {}",
-                PLACEHOLDERS.join(", ")
-            ));
+            return Err(FooterError::UnknownPlaceholder(placeholder.to_owned()));
         }
         rest = &after[end..];
     }
@@ -167,7 +175,7 @@ mod tests {
             "https://b.tistory.com/entry/봄-x"
         );
         assert!(check_template("원문 {url}, {date}").is_ok());
-        let e = check_template("원문 {link}").unwrap_err();
+        let e = check_template("원문 {link}").unwrap_err().to_string();
         assert!(e.contains("{link}") && e.contains("{url}"), "{e}");
         assert!(check_template("  ").is_err());
         assert!(check_template("열린 괄호 {url").is_err());

@@ -38,6 +38,35 @@ impl CrawlOutcome {
     }
 }
 
+/// What `crawl` runs with, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct CrawlRequest {
+    /// The blog's address.
+    pub blog: Url,
+    /// The archive directory.
+    pub out: PathBuf,
+    /// Politeness and what to fetch.
+    pub settings: CrawlSettings,
+    /// Fetch assets through this replay server's asset proxy.
+    pub asset_proxy: Option<Url>,
+}
+
+/// Runs `crawl`: the crawl, then the extract stage over the archive.
+///
+/// # Errors
+/// As [`crawl_and_extract`].
+pub async fn run_crawl(req: CrawlRequest, progress: &Progress) -> Result<CrawlOutcome, CrawlError> {
+    if !req.settings.policy.respect_robots {
+        warn_ignore_robots();
+    }
+    crawl_and_extract(req.blog, req.out, req.settings, req.asset_proxy, progress).await
+}
+
+/// The warning `--ignore-robots` prints before any request.
+pub(crate) fn warn_ignore_robots() {
+    eprintln!("tistory-migrate: warning: --ignore-robots: the blog's robots.txt is NOT honoured");
+}
+
 /// The default archive directory for a blog address: `output/<name>` for `name.tistory.com`, else
 /// `output/<host>`.
 #[must_use]
@@ -165,14 +194,4 @@ async fn finish_warc(
             path: dir,
             source: Box::new(e),
         })
-}
-
-/// Maps a crawl error to an exit code: a bad address is a bad argument (3), the rest 1.
-#[must_use]
-pub fn exit_for(e: &CrawlError) -> Exit {
-    match e {
-        CrawlError::NotTistory { .. }
-        | CrawlError::Locked(crate::crawl::lock::LockError::Held { .. }) => Exit::BadArgs,
-        _ => Exit::Unexpected,
-    }
 }

@@ -4,44 +4,23 @@
 
 use std::path::PathBuf;
 
-use crate::cli::DeskArgs;
-use crate::desk::{self, DEFAULT_DESK_PORT, DailyCap, DeskError, DeskOptions};
-use crate::report::Exit;
+use crate::desk::{self, DeskError, DeskOptions};
 
-/// Checks the `desk` arguments.
-///
-/// # Errors
-/// A message for the command line (exit 3) when `--daily-cap` or a `--naver-*` flag is out of range.
-pub fn desk_options(args: &DeskArgs) -> Result<DeskOptions, String> {
-    let daily_cap = match args.daily_cap {
-        Some(n) => DailyCap::new(n)?,
-        None => DailyCap::default(),
-    };
-    Ok(DeskOptions {
-        port: args.port.unwrap_or(DEFAULT_DESK_PORT),
-        daily_cap,
-        naver_blog: args.naver_blog.clone(),
-        archive: args.archive.clone(),
-        naver_check: crate::naver_check::options::resolve(&args.naver_check)?,
-        ..DeskOptions::default()
-    })
+/// What `desk` runs with, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct DeskRequest {
+    /// The bundle directory.
+    pub bundle: PathBuf,
+    /// The desk's settings.
+    pub options: DeskOptions,
 }
 
-/// The exit code for a desk that could not start: 3 for what the user passed (a bundle, an
-/// archive, a blog id, a port), 1 for a failing database.
-#[must_use]
-pub fn exit_for(e: &DeskError) -> Exit {
-    match e {
-        DeskError::Db(_) => Exit::Unexpected,
-        _ => Exit::BadArgs,
-    }
-}
-
-/// Runs the desk on `bundle` until Ctrl-C.
+/// Runs the desk on the request's bundle until Ctrl-C.
 ///
 /// # Errors
 /// [`DeskError`] when it cannot start.
-pub async fn run_desk(bundle: PathBuf, options: DeskOptions) -> Result<(), DeskError> {
+pub async fn run_desk(req: DeskRequest) -> Result<(), DeskError> {
+    let DeskRequest { bundle, options } = req;
     let cap = options.daily_cap.get();
     let server = desk::start(&bundle, options).await?;
     for file in &server.unlisted {

@@ -201,6 +201,8 @@ struct ArchiveIndex {
     comments: HashMap<u64, CommentsRef>,
     /// Where each entry's saved copy came from (live when `archive.db` records nothing else).
     provenance: HashMap<u64, Provenance>,
+    /// Where each saved asset's file came from.
+    asset_origins: HashMap<String, Origin>,
     /// What the mobile list API said about each entry (the second witness).
     listed: HashMap<u64, ListFields>,
 }
@@ -230,6 +232,19 @@ impl ArchiveIndex {
             // A live copy says when it was fetched (`entries.fetched_at`); tests that compare two
             // runs leave that one field out.
             let p = match db.provenance(e.id)? {
+                Some(Provenance {
+                    origin: Origin::Live { fetched_at: None },
+                    visibility,
+                    choice,
+                    assets,
+                }) => Provenance {
+                    origin: Origin::Live {
+                        fetched_at: db.fetched_at(e.id)?,
+                    },
+                    visibility,
+                    choice,
+                    assets,
+                },
                 Some(p) => p,
                 None => Provenance {
                     origin: Origin::Live {
@@ -237,6 +252,7 @@ impl ArchiveIndex {
                     },
                     visibility: None,
                     choice: None,
+                    assets: Vec::new(),
                 },
             };
             provenance.insert(e.id, p);
@@ -264,11 +280,40 @@ impl ArchiveIndex {
         Ok(Self {
             listed,
             pageless,
-            base_url: db.meta("canonical_base")?.or(db.meta("base_url")?),
+            base_url: db.blog()?.base_url,
             assets,
             comments,
             provenance,
+            asset_origins: db.asset_origins()?,
         })
+    }
+
+    /// The post's provenance with where each of its saved files came from, in body order.
+    fn provenance_of(&self, post: &Post) -> Option<Provenance> {
+        let mut p = self.provenance.get(&post.id)?.clone();
+        if let Some(body) = &post.body {
+            let named = body
+                .images
+                .iter()
+                .map(|i| (&i.url, crate::model::AssetKind::Image))
+                .chain(
+                    body.attachments
+                        .iter()
+                        .map(|a| (&a.url, crate::model::AssetKind::Attachment)),
+                );
+            for (url, kind) in named {
+                if let Some(origin) = self.asset_origins.get(url)
+                    && !p.assets.iter().any(|a| &a.asset == url)
+                {
+                    p.assets.push(crate::provenance::AssetSource {
+                        asset: url.clone(),
+                        kind,
+                        origin: origin.clone(),
+                    });
+                }
+            }
+        }
+        Some(p)
     }
 
     /// The row of an entry that has no saved page: deleted, failed, or never fetched.
@@ -372,7 +417,8 @@ fn write_post(
         }
     };
     let md_rel = layout::markdown_rel(post.id);
-    let provenance = archive.provenance.get(&post.id);
+    let provenance = archive.provenance_of(post);
+    let provenance = provenance.as_ref();
     if let (Some(md), Some(p)) = (md.as_mut(), provenance) {
         md.document = insert_front_matter(&md.document, &p.front_matter());
     }

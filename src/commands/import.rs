@@ -229,13 +229,3 @@ fn out_dir(opts: &ImportOptions, blog: &str) -> PathBuf {
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(crate::archive::layout::safe_name(blog)))
 }
-
-/// The exit code for an error of [`run_import`]: 3 when the backup itself was refused (bad
-/// input), 1 otherwise.
-#[must_use]
-pub fn exit_for_error(e: &anyhow::Error) -> Exit {
-    match e.downcast_ref::<ImportError>() {
-        Some(ImportError::Archive { .. }) | None => Exit::Unexpected,
-        Some(_) => Exit::BadArgs,
-    }
-}

@@ -18,6 +18,44 @@ use crate::progress::Progress;
 use crate::report::Exit;
 use crate::serve::{Faults, start};
 
+/// Where `migrate` reads the blog from.
+#[derive(Debug, Clone)]
+pub enum MigrateSource {
+    /// A live blog.
+    Blog(Url),
+    /// Saved pages, an archive, or WARC files, replayed on 127.0.0.1.
+    Saved(PathBuf),
+}
+
+/// What `migrate` runs with, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct MigrateRequest {
+    /// The source.
+    pub source: MigrateSource,
+    /// The archive directory; `None` = `output/<name>/`.
+    pub out: Option<PathBuf>,
+    /// Politeness and what to fetch.
+    pub settings: CrawlSettings,
+}
+
+/// Runs `migrate`'s crawl and extract stages (the bundle and verify follow, see
+/// [`bundle_and_verify`]).
+///
+/// # Errors
+/// As [`migrate_blog`] and [`migrate_directory`].
+pub async fn run_migrate(
+    req: MigrateRequest,
+    progress: &Progress,
+) -> Result<CrawlOutcome, CrawlError> {
+    if !req.settings.policy.respect_robots {
+        super::crawl::warn_ignore_robots();
+    }
+    match req.source {
+        MigrateSource::Saved(dir) => migrate_directory(&dir, req.out, req.settings, progress).await,
+        MigrateSource::Blog(blog) => migrate_blog(blog, req.out, req.settings, progress).await,
+    }
+}
+
 /// Runs the pipeline on a live blog.
 ///
 /// # Errors
@@ -52,7 +90,7 @@ pub async fn migrate_directory(
         tracing::warn!("{note}");
     }
     // The unpacked WARC (if any) must outlive the replay server.
-    let (site, _unpacked) = (loaded.site, loaded.unpacked);
+    let (site, _unpacked, captured) = (loaded.site, loaded.unpacked, loaded.captured);
     let name = site.blog.name.clone();
     let server = start(site, Faults::default(), 0)
         .await
@@ -71,7 +109,44 @@ pub async fn migrate_directory(
     tracing::info!("replaying {} at {base}", dir.display());
     let result = crawl_and_extract(base.clone(), out, settings, Some(base), progress).await;
     server.shutdown().await;
-    result
+    match (result, captured) {
+        (Ok(outcome), Some(captured)) => record_captures(outcome, &captured).await,
+        (result, _) => result,
+    }
+}
+
+/// A WARC replay's copies are captures, not live fetches: records each entry's and asset's WARC
+/// file and `WARC-Date` as its provenance, then extracts again so `posts.jsonl` and the front
+/// matter say so (the extraction itself is read back from the archive's artifacts).
+async fn record_captures(
+    mut outcome: CrawlOutcome,
+    captured: &crate::warc::capture_dates::CaptureDates,
+) -> Result<CrawlOutcome, CrawlError> {
+    let out = outcome.out.clone();
+    let step = |source: Box<dyn std::error::Error + Send + Sync>| CrawlError::Step {
+        step: "recording the WARC captures",
+        path: out.clone(),
+        source,
+    };
+    let _lock = crate::crawl::lock::ArchiveLock::acquire(&out)?;
+    let recorded = crate::warc::capture_dates::record_capture_provenance(&out, captured)?;
+    tracing::info!(
+        entries = recorded.entries,
+        assets = recorded.assets,
+        "recorded the WARC captures as provenance"
+    );
+    let opts = crate::commands::extract::ExtractOptions {
+        inputs: vec![out.clone()],
+        out: Some(out.clone()),
+        profile: crate::extract::selectors::SelectorProfile::default(),
+        max_page_bytes: crate::extract::decode::DEFAULT_MAX_PAGE_BYTES,
+    };
+    outcome.extract =
+        tokio::task::spawn_blocking(move || crate::commands::extract::run_extract(&opts))
+            .await
+            .map_err(|e| step(Box::new(e)))?
+            .map_err(|e| step(e.into()))?;
+    Ok(outcome)
 }
 
 /// The last stage of `migrate`: verify the archive in `out`. Returns the summary to print after
@@ -141,7 +216,11 @@ fn verify_only(out: &Path, prior: Exit) -> (String, Exit) {
         }
         Err(e) => (
             format!("\nverify: cannot check {}: {e}\n", out.display()),
-            if prior == Exit::Ok { e.exit() } else { prior },
+            if prior == Exit::Ok {
+                crate::exit::ToExit::exit(&e)
+            } else {
+                prior
+            },
         ),
     }
 }

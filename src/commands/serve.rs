@@ -3,30 +3,13 @@
 
 use std::path::Path;
 
-use crate::serve::{Faults, ServeError, Site, SiteError, start};
-use crate::warc::replay::{Unpacked, WarcSourceError, is_warc_source, load_warc_site};
+/// The port `serve` listens on unless `--port` says otherwise.
+pub const DEFAULT_SERVE_PORT: u16 = 8080;
 
-/// Why a saved blog could not be loaded for replay (the source error names the file).
-#[derive(Debug, thiserror::Error)]
-pub enum LoadSiteError {
-    /// WARC files that could not be read.
-    #[error(transparent)]
-    Warc(#[from] WarcSourceError),
-    /// A folder of saved pages or an archive that could not be read.
-    #[error(transparent)]
-    Site(#[from] SiteError),
-}
+use crate::serve::{Faults, Site, start};
+use crate::warc::replay::{Unpacked, is_warc_source, load_warc_site};
 
-/// Why `serve` stopped.
-#[derive(Debug, thiserror::Error)]
-pub enum ServeDirError {
-    /// The source could not be loaded.
-    #[error(transparent)]
-    Load(#[from] LoadSiteError),
-    /// The replay server could not start.
-    #[error(transparent)]
-    Start(#[from] ServeError),
-}
+pub use crate::warc::load_error::{LoadSiteError, ServeDirError};
 
 /// A site to replay and what must live as long as it is served.
 pub struct LoadedSite {
@@ -36,6 +19,8 @@ pub struct LoadedSite {
     pub unpacked: Option<Unpacked>,
     /// Problems met while loading a WARC, one line each.
     pub notes: Vec<String>,
+    /// For a WARC: the capture each page and asset is served from.
+    pub captured: Option<crate::warc::capture_dates::CaptureDates>,
 }
 
 /// Loads a replay source: WARC files (a `.warc`/`.warc.gz` file, or a folder of them), else a
@@ -48,29 +33,40 @@ pub fn load_site(source: &Path) -> Result<LoadedSite, LoadSiteError> {
         let warc = load_warc_site(source)?;
         tracing::info!(origin = %warc.origin, "replaying the blog captured from {}", warc.origin);
         let notes = warc.notes.clone();
+        let captured = Some(warc.captured.clone());
         let (site, unpacked) = warc.into_parts();
         return Ok(LoadedSite {
             site,
             unpacked: Some(unpacked),
             notes,
+            captured,
         });
     }
     Ok(LoadedSite {
         site: Site::load(source)?,
         unpacked: None,
         notes: Vec::new(),
+        captured: None,
     })
 }
 
-/// Serves `dir` on 127.0.0.1:`port` until interrupted.
+/// What `serve` runs with, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Saved pages, an archive, or WARC files.
+    pub dir: std::path::PathBuf,
+    /// The port on 127.0.0.1 (0 = any free port).
+    pub port: u16,
+    /// Latency added to every response (benchmarks).
+    pub delay: Option<std::time::Duration>,
+}
+
+/// Serves the options' directory on 127.0.0.1 until interrupted.
 ///
 /// # Errors
 /// [`ServeDirError`] when the directory cannot be loaded or the port cannot be bound.
-pub async fn serve_dir(
-    dir: &Path,
-    port: u16,
-    delay: Option<std::time::Duration>,
-) -> Result<(), ServeDirError> {
+pub async fn serve_dir(opts: &ServeOptions) -> Result<(), ServeDirError> {
+    let (dir, port, delay) = (opts.dir.as_path(), opts.port, opts.delay);
     let loaded = load_site(dir)?;
     for note in &loaded.notes {
         eprintln!("tistory-migrate: note: {note}");

@@ -10,8 +10,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::archive::db::{ArchiveDb, CommentsRow, DbError, EntryState};
 use crate::archive::layout::{self, ARCHIVE_DB, ASSETS_DIR, POSTS_DIR, POSTS_JSONL, RAW_DIR};
 use crate::archive::store::write_atomic;
-use crate::cli::VerifyArgs;
-use crate::convert::{DEFAULT_FIDELITY_THRESHOLD, check_fidelity};
+use crate::convert::check_fidelity;
 use crate::crawl::integrity::file_sha256;
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::{Page, PageSource};
@@ -52,73 +51,7 @@ pub struct VerifyOptions {
     pub naver: Option<crate::naver_check::NaverCheckOptions>,
 }
 
-impl VerifyOptions {
-    /// Resolves the command line.
-    ///
-    /// # Errors
-    /// A message naming the bad flag.
-    pub fn resolve(args: &VerifyArgs) -> Result<Self, String> {
-        let threshold = match args.threshold {
-            None => DEFAULT_FIDELITY_THRESHOLD,
-            Some(t) if (0.0..=1.0).contains(&t) => t,
-            Some(t) => {
-                return Err(format!(
-                    "--threshold {t}: give a share from 0 to 1, e.g. 0.99"
-                ));
-            }
-        };
-        let format = if args.json {
-            VerifyFormat::Json
-        } else if args.repair {
-            VerifyFormat::Repair
-        } else {
-            VerifyFormat::Text
-        };
-        let naver = crate::naver_check::options::resolve(&args.naver_check)?;
-        Ok(Self {
-            archive: args.archive.clone(),
-            html: args.html.clone(),
-            threshold,
-            format,
-            deep: args.deep,
-            naver: args.naver.then_some(naver),
-        })
-    }
-}
-
-/// Why verify could not run.
-#[derive(Debug, thiserror::Error)]
-pub enum VerifyError {
-    /// The directory has no `archive.db`.
-    #[error(
-        "{} is not an archive (no {ARCHIVE_DB}): verify checks what crawl or migrate made; for saved pages run `tistory-migrate migrate <DIR> --out <ARCHIVE>` first",
-        path.display()
-    )]
-    NotAnArchive {
-        /// The directory.
-        path: PathBuf,
-    },
-    /// The state database could not be read.
-    #[error(transparent)]
-    Db(#[from] DbError),
-    /// The HTML report could not be written.
-    #[error("cannot write the HTML report: {0}")]
-    Html(#[source] crate::error::Error),
-    /// `--naver` could not run (no bundle, no ledger, no HTTP client).
-    #[error("verify --naver: {0}")]
-    Naver(String),
-}
-
-impl VerifyError {
-    /// The exit code: 3 for a directory that is not an archive, else 1.
-    #[must_use]
-    pub fn exit(&self) -> Exit {
-        match self {
-            Self::NotAnArchive { .. } | Self::Naver(_) => Exit::BadArgs,
-            _ => Exit::Unexpected,
-        }
-    }
-}
+pub use crate::verify::VerifyError;
 
 impl VerifyReport {
     /// The exit code: 0 when complete, 4 when gaps were found.
@@ -177,11 +110,11 @@ fn check_on_naver(
     options: &crate::naver_check::NaverCheckOptions,
 ) -> Result<crate::naver_check::NaverReport, VerifyError> {
     let dir = archive.join("naver");
-    let bundle = crate::naver_check::bundle_read::read_bundle(&dir).map_err(|e| {
-        VerifyError::Naver(format!(
-            "{e} (the check compares Naver with the bundle; make it with `tistory-migrate bundle {}`)",
-            archive.display()
-        ))
+    let bundle = crate::naver_check::bundle_read::read_bundle(&dir).map_err(|source| {
+        VerifyError::NaverBundle {
+            archive: archive.to_path_buf(),
+            source,
+        }
     })?;
     let db_path = archive.join(ARCHIVE_DB);
     if !db_path.is_file() {
@@ -191,9 +124,7 @@ fn check_on_naver(
     }
     let ledger = ArchiveDb::open(&db_path)?.ledger()?;
     if ledger.is_empty() {
-        return Err(VerifyError::Naver(
-            "the ledger records no published post yet: publish posts with `tistory-migrate desk` first".into(),
-        ));
+        return Err(VerifyError::NothingPublished);
     }
     crate::naver_check::check_naver_blocking(&bundle, &ledger, options).map_err(VerifyError::Naver)
 }
@@ -224,6 +155,7 @@ pub fn read_archive_with(
         });
     }
     let db = ArchiveDb::open(&db_path)?;
+    let blog = db.blog()?;
     let entries = db.entries()?;
     let mut post_assets = Vec::new();
     let mut comments = BTreeMap::new();
@@ -274,8 +206,8 @@ pub fn read_archive_with(
     let warc = read_warc(archive, &comments, recorded);
     Ok(VerifyInput {
         archive: archive.to_path_buf(),
-        blog: db.meta("blog")?,
-        blog_url: db.meta("canonical_base")?.or(db.meta("base_url")?),
+        blog: blog.name,
+        blog_url: blog.base_url,
         sidebar_total: number("sidebar_total")?,
         mobile_total: number("mobile_total")?,
         entries,
@@ -283,6 +215,7 @@ pub fn read_archive_with(
         assets: db.assets()?,
         post_assets,
         comments,
+        comments_fetched: db.meta(crate::verify::COMMENTS_META)?.as_deref() == Some("fetched"),
         posts_jsonl_present: jsonl.is_some(),
         rows,
         unreadable_rows,

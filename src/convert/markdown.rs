@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use crate::model::body::{TABLE_MODE_ATTR, TILDE, TableMode};
 use htmd::element_handler::{HandlerResult, Handlers};
 use htmd::{Element, HtmlToMarkdown};
 use markup5ever_rcdom::{Node, NodeData};
@@ -53,9 +54,7 @@ pub(crate) fn html_to_markdown_with(
     let (html, drawings) = lift_svg(html);
     let html = mark_literals(&html);
     let md = engine(&converter, &html).map_err(|source| ConvertError { source })?;
-    let mut md = tidy(&md)
-        .replace(crate::extract::TILDE, "\\~")
-        .replace(MD_ESCAPE, "\\");
+    let mut md = tidy(&md).replace(TILDE, "\\~").replace(MD_ESCAPE, "\\");
     for (n, svg) in drawings.iter().enumerate() {
         md = md.replacen(&svg_marker(n), svg, 1);
     }
@@ -75,13 +74,17 @@ const INLINE_CONTEXT: &[&str] = &[
 /// Marks, in the text of cleaned body HTML (our own writer: attributes quoted and escaped), what
 /// CommonMark would read as markup but htmd leaves bare: a character reference (`&copy;` written
 /// as `&amp;copy;`) anywhere in prose, and an ordered-list marker of the `N)` form where text
-/// starts a line (htmd already escapes `N.`, `-`, `+`, `#`, `>`, `=`, `~`). Code is left alone.
+/// starts a line (htmd already escapes `N.`, `-`, `+`, `#`, `>`, `=`, `~`), and every `|` of
+/// prose outside tables (text lines such as `a | b` over `--- | ---` would form a GFM table).
+/// Code is left alone.
 fn mark_literals(html: &str) -> std::borrow::Cow<'_, str> {
-    if !html.contains("&amp;") && !html.contains(')') {
+    if !html.contains("&amp;") && !html.contains(')') && !html.contains('|') {
         return std::borrow::Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len() + 16);
     let mut code_depth = 0usize;
+    // Tables are written by `table` (GFM cells escape their own `|`) or as HTML.
+    let mut table_depth = 0usize;
     let mut line_start = true;
     let mut rest = html;
     while !rest.is_empty() {
@@ -100,6 +103,13 @@ fn mark_literals(html: &str) -> std::borrow::Cow<'_, str> {
                     code_depth = code_depth.saturating_sub(1);
                 } else {
                     code_depth += 1;
+                }
+            }
+            if name == "table" {
+                if closing {
+                    table_depth = table_depth.saturating_sub(1);
+                } else {
+                    table_depth += 1;
                 }
             }
             line_start = !INLINE_CONTEXT.contains(&name.as_str());
@@ -122,7 +132,13 @@ fn mark_literals(html: &str) -> std::borrow::Cow<'_, str> {
         } else {
             text
         };
-        out.push_str(&CHARACTER_REFERENCE.replace_all(text, format!("{MD_ESCAPE}$0")));
+        let text = CHARACTER_REFERENCE.replace_all(text, format!("{MD_ESCAPE}$0"));
+        if table_depth == 0 && text.contains('|') {
+            // Lines of text such as `a | b` over `--- | ---` would form a GFM table.
+            out.push_str(&text.replace('|', &format!("{MD_ESCAPE}|")));
+        } else {
+            out.push_str(&text);
+        }
         line_start = false;
     }
     std::borrow::Cow::Owned(out)
@@ -285,8 +301,8 @@ fn emphasis(h: &dyn Handlers, e: &Element, marker: &str, html_tag: &str) -> Opti
     // punctuation, which we cannot see from here: HTML is always right.
     let safe = !is_punctuation(first)
         && !is_punctuation(last)
-        && first != crate::extract::TILDE
-        && last != crate::extract::TILDE
+        && first != TILDE
+        && last != TILDE
         && first != MD_ESCAPE
         && !trimmed.contains('\n')
         && !next_to_emphasis(e.node);
@@ -363,7 +379,8 @@ fn details(h: &dyn Handlers, e: Element) -> Option<HandlerResult> {
 }
 
 fn table(h: &dyn Handlers, e: Element) -> Option<HandlerResult> {
-    if attr(&e, "data-tm").as_deref() == Some("gfm") {
+    let mode = TableMode::from_attr(attr(&e, TABLE_MODE_ATTR).as_deref());
+    if mode == Some(TableMode::Gfm) {
         let rows = collect_rows(e.node);
         let width = rows.iter().map(Vec::len).max().unwrap_or(0);
         if width > 0 {
@@ -445,11 +462,11 @@ use crate::markup::escape_html as html_escape;
 
 /// Text for an HTML context: the Markdown-only stand-ins restored to what they stand for.
 fn without_placeholders(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains([MD_ESCAPE, crate::extract::TILDE]) {
+    if s.contains([MD_ESCAPE, TILDE]) {
         std::borrow::Cow::Owned(
             s.chars()
                 .filter(|c| *c != MD_ESCAPE)
-                .map(|c| if c == crate::extract::TILDE { '~' } else { c })
+                .map(|c| if c == TILDE { '~' } else { c })
                 .collect(),
         )
     } else {
@@ -638,6 +655,47 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Text lines that would form a GFM table (a header row, a delimiter row, body rows) stay
+    /// text, in one paragraph or in several; a real table still becomes a GFM table.
+    #[test]
+    fn text_that_forms_a_gfm_table_stays_text() {
+        for html in [
+            "<p>a | b<br>--- | ---<br>1 | 2</p>",
+            "<p>a | b</p><p>--- | ---</p>",
+            "<p>| 이름 | 값 |<br>|:---|---:|<br>| 가 | 나 |</p>",
+            "<p>앞 줄<br>a|b<br>-|-</p>",
+        ] {
+            let out = md(html);
+            let mut rendered = String::new();
+            pulldown_cmark::html::push_html(
+                &mut rendered,
+                pulldown_cmark::Parser::new_ext(&out, pulldown_cmark::Options::all()),
+            );
+            assert!(
+                !rendered.contains("<table"),
+                "{html}: {out:?} -> {rendered}"
+            );
+            let want = crate::extract::normalize_whitespace(
+                &scraper::Html::parse_fragment(html)
+                    .root_element()
+                    .text()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            let text = crate::convert::fidelity::rendered_text(&out);
+            assert_eq!(
+                text.split_whitespace().collect::<String>(),
+                want.split_whitespace().collect::<String>(),
+                "{html}: {out:?}"
+            );
+        }
+        // A cell's own `|` is escaped once, by the table writer.
+        let out = md(
+            r#"<table data-tm="gfm"><tbody><tr><td>a|b</td><td>c</td></tr><tr><td>1</td><td>2</td></tr></tbody></table>"#,
+        );
+        assert!(out.contains(r"a\|b") && !out.contains(r"\\|"), "{out}");
     }
 
     #[test]

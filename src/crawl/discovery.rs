@@ -168,12 +168,14 @@ async fn get_mobile_page(ctx: &Ctx, page: u64) -> Result<String, SourceError> {
 
 async fn get_served(ctx: &Ctx, url: &Url) -> Result<ServedText, SourceError> {
     if !ctx.fetcher.allowed(url).await {
-        return Err(SourceError::Disallowed { url: url.clone() });
+        return Err(SourceError::Disallowed {
+            url: url.to_string(),
+        });
     }
     let f = ctx.fetcher.get(url, None).await?;
     if f.status != 200 {
         return Err(SourceError::Status {
-            url: url.clone(),
+            url: url.to_string(),
             status: f.status,
         });
     }

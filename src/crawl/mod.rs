@@ -11,6 +11,7 @@ mod comments_plan;
 mod discovery;
 pub mod integrity;
 pub mod lock;
+mod merge;
 mod pages;
 mod passes;
 pub mod scan;
@@ -72,7 +73,7 @@ pub struct CrawlOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum CrawlError {
     /// The blog could not be reached.
-    #[error("cannot reach the blog: {0}")]
+    #[error("cannot reach the blog")]
     Unreachable(#[from] FetchError),
     /// The address answered, but not as a Tistory blog.
     #[error(
@@ -85,7 +86,7 @@ pub enum CrawlError {
         why: String,
     },
     /// A folder of the archive is a link or leads outside it.
-    #[error("cannot use the archive directory: {0}")]
+    #[error("cannot use the archive directory")]
     FolderOutside(#[from] crate::archive::confine::FolderOutside),
     /// `--retry-failed` on an archive that holds no entry yet.
     #[error(
@@ -197,6 +198,8 @@ pub(crate) struct Ctx {
     pub warnings: Mutex<Vec<String>>,
     /// What failed in a way a later pass may mend.
     pub retry: passes::RetryQueue,
+    /// Entries whose archived copy is not from the live blog ([`merge`]).
+    pub copies: merge::Copies,
 }
 
 impl Ctx {
@@ -357,7 +360,15 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         .and_then(|c| Url::parse(c).ok())
         .map_or_else(|| base.clone(), |u| blog_base(&u));
     db.set_meta("canonical_base", canonical_base.as_str())?;
+    // Whether this run asks for comments: verify then expects a comments record for every post
+    // archived from the live blog (a run stopped before its comments pass left none).
+    db.set_meta(
+        crate::verify::COMMENTS_META,
+        if opts.comments { "fetched" } else { "skipped" },
+    )?;
+    let copies = merge::Copies::load(&db)?;
     let ctx = Arc::new(Ctx {
+        copies,
         fetcher,
         db: Mutex::new(db),
         out: opts.out.clone(),

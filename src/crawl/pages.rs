@@ -78,6 +78,10 @@ pub(crate) async fn fetch_entry(
     for asset in &settled.assets {
         fetch_asset(ctx, &asset.0, asset.1 == AssetKind::Image).await?;
     }
+    if let Some(candidate) = settled.compare {
+        // The archive holds a copy from elsewhere: with the live files fetched, keep the fuller.
+        return off_runtime(ctx, move |ctx| settle_candidate(ctx, *candidate)).await;
+    }
     Ok(settled.fetch)
 }
 
@@ -113,6 +117,8 @@ struct LandedPage {
 struct Settled {
     fetch: EntryFetch,
     assets: Vec<(String, AssetKind)>,
+    /// A live post to weigh against the archive's copy from elsewhere once its files are in.
+    compare: Option<Box<Candidate>>,
 }
 
 impl From<EntryFetch> for Settled {
@@ -120,6 +126,30 @@ impl From<EntryFetch> for Settled {
         Self {
             fetch,
             assets: Vec::new(),
+            compare: None,
+        }
+    }
+}
+
+/// A live post page not yet archived, because the archive holds a copy from a backup, a snapshot
+/// or a WARC ([`super::merge`]).
+struct Candidate {
+    post: Post,
+    fetched: crate::fetch::Fetched,
+    assets: Vec<(String, AssetKind)>,
+}
+
+/// Keeps the more complete of a live post and the archive's earlier copy (blocking).
+fn settle_candidate(ctx: &Ctx, c: Candidate) -> Result<EntryFetch, CrawlError> {
+    match super::merge::weigh_live_post(ctx, &c.post, c.fetched.status)? {
+        super::merge::LivePost::KeepEarlier(state) => Ok(EntryFetch::Recorded(c.post.id, state)),
+        super::merge::LivePost::Archive { choice } => {
+            let id = c.post.id;
+            let state = write_post_page(ctx, c.post, &c.fetched, c.assets)?;
+            if let Some(choice) = choice {
+                super::merge::record_live_taken(ctx, id, choice)?;
+            }
+            Ok(EntryFetch::Recorded(id, state))
         }
     }
 }
@@ -216,6 +246,13 @@ fn settle_miss(ctx: &Ctx, entry: &EntryRef, miss: Miss) -> Result<EntryFetch, Cr
     if miss.retryable {
         ctx.retry.entry(id);
     }
+    if super::merge::keeps_copy_on_failure(ctx, id)? {
+        ctx.warn(format!(
+            "post {id}: the live blog could not be compared with the archived copy ({}); the copy is kept",
+            miss.message
+        ));
+        return Ok(EntryFetch::Unchanged);
+    }
     ctx.db()
         .record_page(&failed(id, miss.http_status, miss.message))?;
     Ok(EntryFetch::Recorded(id, EntryState::Failed))
@@ -236,6 +273,9 @@ fn record_final(
     state: EntryState,
     page: Option<&crate::fetch::Fetched>,
 ) -> Result<EntryFetch, CrawlError> {
+    if let Some(kept) = super::merge::settle_final(ctx, id, state, page.map(|f| f.status))? {
+        return Ok(EntryFetch::Recorded(id, kept));
+    }
     let raw_rel = raw_page_rel(id);
     if let Some(f) = page {
         write_atomic(&resolve(&ctx.out, &raw_rel), &f.body).map_err(|e| archive_error(ctx, e))?;
@@ -279,6 +319,39 @@ fn archive_post(
     if let EntryRef::Slug(slug) = entry {
         ctx.db().resolve_slug(slug, post.id)?;
     }
+    match super::merge::before_files(ctx, &post, fetched.status)? {
+        super::merge::Weigh::Archive => {}
+        super::merge::Weigh::Settled(state) => {
+            return Ok(EntryFetch::Recorded(post.id, state).into());
+        }
+        super::merge::Weigh::AfterFiles => {
+            return Ok(Settled {
+                fetch: EntryFetch::Unchanged,
+                assets: assets.clone(),
+                compare: Some(Box::new(Candidate {
+                    post,
+                    fetched: fetched.clone(),
+                    assets,
+                })),
+            });
+        }
+    }
+    let id = post.id;
+    let state = write_post_page(ctx, post, fetched, assets.clone())?;
+    Ok(Settled {
+        fetch: EntryFetch::Recorded(id, state),
+        assets,
+        compare: None,
+    })
+}
+
+/// Saves a post's page and its extracted post, and records it with its asset list.
+fn write_post_page(
+    ctx: &Ctx,
+    post: Post,
+    fetched: &crate::fetch::Fetched,
+    assets: Vec<(String, AssetKind)>,
+) -> Result<EntryState, CrawlError> {
     let state = EntryState::from(post.kind);
     let raw_rel = raw_page_rel(post.id);
     write_atomic(&resolve(&ctx.out, &raw_rel), &fetched.body).map_err(|e| archive_error(ctx, e))?;
@@ -295,12 +368,9 @@ fn archive_post(
         last_modified: fetched.last_modified.clone(),
         page_sha256: Some(page_sha256),
         raw_file: Some(raw_rel),
-        assets: assets.clone(),
-    })?;
-    Ok(Settled {
-        fetch: EntryFetch::Recorded(id, state),
         assets,
-    })
+    })?;
+    Ok(state)
 }
 
 /// Keeps the crawl's extraction of the page (the decoder's warnings first, as `extract` reports
@@ -519,6 +589,8 @@ pub(crate) async fn plan_pending(
                 source: Box::new(e),
             })??;
     let entries = ctx.db().entries()?;
+    // Posts whose copy came from a backup or a snapshot: the live blog is asked about each once.
+    let unchecked: BTreeSet<EntryId> = super::merge::unchecked(ctx)?.into_iter().collect();
     let mut todo = Vec::new();
     for e in entries {
         let incomplete_assets = matches!(e.state, EntryState::Ok | EntryState::Notice) && {
@@ -534,7 +606,11 @@ pub(crate) async fn plan_pending(
             incomplete
         };
         let has_page = e.raw_file.is_some();
-        if !e.state.is_final() || incomplete_assets || damage.pages.contains(&e.id) {
+        if !e.state.is_final()
+            || incomplete_assets
+            || damage.pages.contains(&e.id)
+            || unchecked.contains(&e.id)
+        {
             todo.push((EntryRef::Id(e.id), None));
         } else if refresh && has_page {
             todo.push((

@@ -2,8 +2,6 @@
 //! nothing. Never fatal: the crawler logs it as a warning naming the address and goes on with the
 //! other sources. Each variant keeps the cause (the fetch, the page decoder, the document parser).
 
-use url::Url;
-
 use crate::discover::{AddressError, DocumentError};
 use crate::fetch::FetchError;
 
@@ -14,7 +12,7 @@ pub(crate) enum SourceError {
     #[error("{url} is disallowed by robots.txt")]
     Disallowed {
         /// The address.
-        url: Url,
+        url: String,
     },
     /// The request failed.
     #[error(transparent)]
@@ -23,7 +21,7 @@ pub(crate) enum SourceError {
     #[error("{url} answered {status}")]
     Status {
         /// The address.
-        url: Url,
+        url: String,
         /// The HTTP status.
         status: u16,
     },
@@ -37,7 +35,7 @@ pub(crate) enum SourceError {
     #[error("{url} cannot be read")]
     Unreadable {
         /// The address.
-        url: Url,
+        url: String,
         /// Why.
         #[source]
         source: DocumentError,

@@ -133,13 +133,17 @@ impl Source<'_> {
             let fetched = self.fetcher.get(&url, None).await?;
             if fetched.status != 200 {
                 return Err(SourceError::Status {
-                    url,
+                    url: url.to_string(),
                     status: fetched.status,
                 });
             }
             report.cdx_pages += 1;
-            let page = parse_cdx(&String::from_utf8_lossy(&fetched.body))
-                .map_err(|source| SourceError::Unreadable { url, source })?;
+            let page = parse_cdx(&String::from_utf8_lossy(&fetched.body)).map_err(|source| {
+                SourceError::Unreadable {
+                    url: url.to_string(),
+                    source,
+                }
+            })?;
             rows.extend(page.rows);
             match page.resume_key {
                 Some(k) if Some(&k) != key.as_ref() => key = Some(k),
@@ -258,8 +262,11 @@ impl Source<'_> {
                         "the live blog does not serve it; the newest capture that is its post page"
                             .into(),
                     ),
+                    assets: Vec::new(),
                 },
             )?;
+            // The live blog was asked first (or is gone): a later crawl need not compare again.
+            self.db.mark_live_checked(id)?;
             report.restored.push(id);
             return Ok(());
         }
@@ -285,13 +292,17 @@ impl Source<'_> {
         let outcome = match snapshot_url(&self.way.endpoint, timestamp, flag, original) {
             Err(e) => Err(error_chain(&e)),
             Ok(url) => match self.fetcher.get(&url, None).await {
-                Ok(f)
+                Ok(mut f)
                     if f.status == 200
                         && !(is_image
                             && f.content_type
                                 .as_deref()
                                 .is_some_and(|c| c.starts_with("text/html"))) =>
                 {
+                    // The archive answers with the nearest capture: its own address says which.
+                    if capture_timestamp(&f.final_url).is_none() {
+                        f.final_url = url;
+                    }
                     Ok(f)
                 }
                 Ok(f) if matches!(f.status, 404 | 410) => Err(format!(
@@ -314,6 +325,12 @@ impl Source<'_> {
                     f.content_type.as_deref(),
                     f.body.len() as u64,
                 )?;
+                let origin = Origin::Wayback {
+                    timestamp: capture_timestamp(&f.final_url)
+                        .unwrap_or_else(|| timestamp.to_string()),
+                    url: f.final_url.to_string(),
+                };
+                self.db.record_asset_origin(original, &origin)?;
                 report.images_saved += 1;
             }
             Err(e) => {
@@ -323,6 +340,13 @@ impl Source<'_> {
         }
         Ok(())
     }
+}
+
+/// The 14-digit timestamp in a snapshot address (`/web/20190304123000im_/…`).
+fn capture_timestamp(url: &Url) -> Option<String> {
+    let rest = url.path().strip_prefix("/web/")?;
+    let ts: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    (ts.len() == 14).then_some(ts)
 }
 
 /// Lists the blog's captures and restores every entry not archived live.

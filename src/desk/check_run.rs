@@ -8,15 +8,13 @@ use super::check::{CheckStatus, DeskCheck};
 use super::state::DeskState;
 use crate::naver_check::bundle_read::{ExpectedBundle, expected_post};
 use crate::naver_check::check_naver;
+use crate::report::error_chain;
 
 /// The bundle as the check needs it (each post's `post.json` and `body.txt`).
-fn expected(state: &DeskState) -> Result<ExpectedBundle, String> {
+fn expected(state: &DeskState) -> Result<ExpectedBundle, super::DeskError> {
     let mut posts = Vec::with_capacity(state.bundle.posts.len());
     for post in &state.bundle.posts {
-        let body = state
-            .bundle
-            .read_post_file(post, "body.txt")
-            .map_err(|e| e.to_string())?;
+        let body = state.bundle.read_post_file(post, "body.txt")?;
         posts.push(expected_post(&post.meta, body));
     }
     Ok(ExpectedBundle {
@@ -46,7 +44,7 @@ pub(crate) fn start(state: &Arc<DeskState>) -> bool {
     tokio::spawn(async move {
         let status = Arc::clone(&state.check.status);
         let outcome = async {
-            let bundle = expected(&state)?;
+            let bundle = expected(&state).map_err(|e| error_chain(&e))?;
             let ledger = state.ledger_rows().map_err(|e| e.to_string())?;
             if ledger.is_empty() {
                 return Err(
@@ -71,6 +69,7 @@ pub(crate) fn start(state: &Arc<DeskState>) -> bool {
                 },
             )
             .await
+            .map_err(|e| error_chain(&e))
         }
         .await;
         DeskCheck::set(

@@ -142,7 +142,7 @@ pub fn open_archive(
         });
     }
     let db = ArchiveDb::open(&db_path)?;
-    let blog = db.meta("blog")?;
+    let blog = db.blog()?.name;
     if let Some(blog) = blog
         && blog != bundle.manifest.source.blog
     {

@@ -33,10 +33,8 @@ pub(crate) fn served_body(
     bundle: &DeskBundle,
     post: &DeskPost,
     snap: &Snapshot,
-) -> Result<RewrittenBody, String> {
-    let html = bundle
-        .read_post_file(post, "body.html")
-        .map_err(|e| e.to_string())?;
+) -> Result<RewrittenBody, super::DeskError> {
+    let html = bundle.read_post_file(post, "body.html")?;
     let text = bundle.read_post_file(post, "body.txt").unwrap_or_default();
     let targets: Vec<(String, u64)> = post
         .meta
@@ -194,7 +192,7 @@ pub(crate) fn post_page(input: &PostPageInput<'_>) -> Response {
             let _ = write!(
                 main,
                 "<div class=\"banner error\">본문 파일을 읽지 못했습니다: {}</div>",
-                esc(&e)
+                esc(&e.to_string())
             );
             return render(
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -15,6 +15,13 @@ pub const DEFAULT_DAILY_CAP: u32 = 20;
 /// The highest daily cap accepted: Naver allows about 200 posts a day per blog.
 pub const MAX_DAILY_CAP: u32 = 199;
 
+/// A daily cap of 0 or above [`MAX_DAILY_CAP`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the daily cap must be between 1 and {MAX_DAILY_CAP} (Naver allows about 200 posts a day); got {0}"
+)]
+pub struct DailyCapOutOfRange(pub u32);
+
 /// A daily cap between 1 and [`MAX_DAILY_CAP`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DailyCap(u32);
@@ -23,14 +30,12 @@ impl DailyCap {
     /// Checks `n`.
     ///
     /// # Errors
-    /// A message (English, for the command line) when `n` is 0 or above [`MAX_DAILY_CAP`].
-    pub fn new(n: u32) -> Result<Self, String> {
+    /// [`DailyCapOutOfRange`] when `n` is 0 or above [`MAX_DAILY_CAP`].
+    pub fn new(n: u32) -> Result<Self, DailyCapOutOfRange> {
         if (1..=MAX_DAILY_CAP).contains(&n) {
             Ok(Self(n))
         } else {
-            Err(format!(
-                "--daily-cap must be between 1 and {MAX_DAILY_CAP} (Naver allows about 200 posts a day); got {n}"
-            ))
+            Err(DailyCapOutOfRange(n))
         }
     }
 

@@ -170,41 +170,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "debugging aid"]
-    fn debug_corpus_page() {
-        let path = std::env::var("DEBUG_PAGE").unwrap();
-        let html = std::fs::read_to_string(path).unwrap();
-        let doc = Html::parse_document(&html);
-        let meta = super::super::meta::read_head_meta(&doc);
-        let base = meta.canonical.as_deref().and_then(|u| Url::parse(u).ok());
-        let rendered: Vec<ElementRef<'_>> = [&*BODY, &*BODY_RENDERED]
-            .into_iter()
-            .flat_map(|s| doc.select(s))
-            .collect();
-        let after =
-            blocks_after_title(&doc, meta.og_title.as_deref(), &rendered, base.as_ref()).unwrap();
-        for b in &after.blocks {
-            eprintln!(
-                "{} {:?} {}",
-                b.content_len,
-                b.el.value(),
-                after.in_chrome(b.el)
-            );
-        }
-        for k in &rendered {
-            eprintln!("rendered {:?} chrome {}", k.value(), after.in_chrome(*k));
-        }
-        let c = find_container(
-            &doc,
-            &SelectorProfile::default(),
-            meta.og_title.as_deref(),
-            base.as_ref(),
-            true,
-        );
-        eprintln!("{:?}", c.map(|c| (c.el.value().clone(), c.found_by)));
-    }
-
-    #[test]
     fn an_unknown_class_is_found_by_structure() {
         let html = r#"<html><body><div><h2>제목</h2><div class="meta">2021.3.4</div>
             <div id="b" class="never-seen-before"><p>본문 첫 문장이 여기 있다.</p><p>둘째 문장.</p></div></div></body></html>"#;

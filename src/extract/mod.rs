@@ -40,7 +40,6 @@ use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use self::classify::classify;
-pub(crate) use self::clean::TILDE;
 use self::clean::clean_body;
 use self::container::{Container, FoundBy, find_container, first_known};
 use self::dates::{parse_meta_date, parse_visible_date};
@@ -249,6 +248,48 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
         body,
         warnings,
     })))
+}
+
+/// What the structural pass found on one page, for the benchmark (`benches/extract_convert.rs`).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct StructuralPass {
+    /// The body container was found.
+    pub body: bool,
+    /// The category, tag count, date and author the article region gives.
+    pub category: Option<String>,
+    /// How many tags.
+    pub tags: usize,
+    /// A date was found.
+    pub date: bool,
+    /// The author.
+    pub author: Option<String>,
+}
+
+/// The structural pass alone on a parsed page (title located, blocks after it, the body container
+/// decided, the article region and its fields), so the benchmark can measure what it costs. Not
+/// part of the stable API.
+#[doc(hidden)]
+#[must_use]
+pub fn structural_pass(doc: &Html) -> StructuralPass {
+    let meta = read_head_meta(doc);
+    let profile = SelectorProfile::default();
+    let title = title(doc, &meta, &profile);
+    let base = page_url(&meta, &PageSource::default()).and_then(|u| Url::parse(&u).ok());
+    let container = find_container(doc, &profile, title.as_deref(), base.as_ref(), true);
+    let region = locate(
+        doc,
+        title.as_deref(),
+        container.map(|c| c.el),
+        base.as_ref(),
+    );
+    StructuralPass {
+        body: container.is_some(),
+        category: region.category(),
+        tags: region.tags().len(),
+        date: region.date().is_some(),
+        author: region.author(meta.blog_nickname.as_deref()),
+    }
 }
 
 /// True when the page says it is one entry: post metadata, or an entry URL (`/123`, `/entry/slug`).

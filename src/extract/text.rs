@@ -2,7 +2,8 @@
 //! [`super::noise`]), hidden 더보기 text included, whitespace collapsed. The fidelity check compares
 //! this with the text of the rendered Markdown.
 
-use ego_tree::NodeRef;
+use ego_tree::iter::Edge;
+use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Node};
 
 use super::images::EDITOR_TOKEN;
@@ -63,24 +64,73 @@ pub fn normalize_whitespace(s: &str) -> String {
     out
 }
 
-fn walk(node: NodeRef<'_, Node>, out: &mut String) {
-    for child in node.children() {
-        match child.value() {
-            Node::Text(t) => out.push_str(t),
-            Node::Element(e) => {
-                if is_noise(e) || e.name() == "iframe" {
-                    continue;
+/// Appends the text under `root` to `out`, a space around each block. Iterative (a page may nest
+/// thousands of elements; the crawl reads pages extraction refused as too deep).
+fn walk(root: NodeRef<'_, Node>, out: &mut String) {
+    // The noise element whose subtree is being skipped.
+    let mut skipping: Option<NodeId> = None;
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(n) if n.id() != root.id() && skipping.is_none() => match n.value() {
+                Node::Text(t) => out.push_str(t),
+                Node::Element(e) if is_noise(e) || e.name() == "iframe" => skipping = Some(n.id()),
+                Node::Element(e) if BLOCKS.contains(&e.name()) => out.push(' '),
+                _ => {}
+            },
+            Edge::Close(n) if n.id() != root.id() => match skipping {
+                Some(id) if id == n.id() => skipping = None,
+                Some(_) => {}
+                None => {
+                    if let Node::Element(e) = n.value()
+                        && BLOCKS.contains(&e.name())
+                    {
+                        out.push(' ');
+                    }
                 }
-                let block = BLOCKS.contains(&e.name());
-                if block {
-                    out.push(' ');
-                }
-                walk(child, out);
-                if block {
-                    out.push(' ');
-                }
-            }
+            },
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A document whose body nests `levels` elements around one sentence.
+    pub(crate) fn nested(levels: usize) -> String {
+        let mut html = String::from("<html><body>");
+        for i in 0..levels {
+            html.push_str(["<div>", "<span>", "<script>x</script><b>"][i % 3]);
+        }
+        html.push_str("깊은 문장");
+        for i in (0..levels).rev() {
+            html.push_str(["</div>", "</span>", "</b>"][i % 3]);
+        }
+        html.push_str("</body></html>");
+        html
+    }
+
+    #[test]
+    fn text_is_read_without_recursion() {
+        // On a thread with a small stack, a walk of one frame per level would overflow.
+        let text = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(|| {
+                let doc = scraper::Html::parse_document(&nested(6000));
+                visible_text(doc.root_element())
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(text, "깊은 문장");
+    }
+
+    #[test]
+    fn noise_is_skipped_and_blocks_separate_words() {
+        let doc = scraper::Html::parse_fragment(
+            "<div>가<script>var x;</script><p>나</p>다<style>p{}</style><iframe>라</iframe></div>",
+        );
+        assert_eq!(visible_text(doc.root_element()), "가 나 다");
     }
 }

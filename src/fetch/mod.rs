@@ -434,9 +434,13 @@ impl Fetcher {
             // Recorded as received even when it cannot be decoded: the bytes did arrive whole.
             let decoded = tap::decode_content(&exchange);
             tap.record(exchange).await;
-            body = decoded.map_err(|message| FetchError::Truncated {
+            body = decoded.map_err(|e| FetchError::Truncated {
                 url: url.to_string(),
-                message,
+                // The whole chain (`report::error_chain` is a layer above).
+                message: std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(": "),
             })?;
         }
         Ok((

@@ -173,8 +173,8 @@ pub(crate) fn request_headers(
 /// `Content-Encoding` (gzip, x-gzip or deflate), else the bytes as received.
 ///
 /// # Errors
-/// A message when the encoding is unknown or the encoded body is broken.
-pub(crate) fn decode_content(exchange: &Exchange) -> Result<Vec<u8>, String> {
+/// [`ContentDecodeError`] when the encoding is unknown or the encoded body is broken.
+pub(crate) fn decode_content(exchange: &Exchange) -> Result<Vec<u8>, ContentDecodeError> {
     use std::io::Read as _;
     let encoding = exchange
         .response_headers
@@ -191,12 +191,19 @@ pub(crate) fn decode_content(exchange: &Exchange) -> Result<Vec<u8>, String> {
             flate2::read::ZlibDecoder::new(exchange.body.as_slice()).read_to_end(&mut out)
         }
         Some(other) => {
-            return Err(format!(
-                "the server sent Content-Encoding {other}, which tistory-migrate cannot decode"
-            ));
+            return Err(ContentDecodeError::Unknown(other.to_owned()));
         }
     };
-    result
-        .map(|_| out)
-        .map_err(|e| format!("the encoded body cannot be decoded: {e}"))
+    result.map(|_| out).map_err(ContentDecodeError::Broken)
+}
+
+/// A recorded body that cannot be decoded to what the crawler reads.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ContentDecodeError {
+    /// An encoding other than gzip, x-gzip, deflate or identity.
+    #[error("the server sent Content-Encoding {0}, which tistory-migrate cannot decode")]
+    Unknown(String),
+    /// The encoded body is broken.
+    #[error("the encoded body cannot be decoded")]
+    Broken(#[source] std::io::Error),
 }

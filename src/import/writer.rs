@@ -4,7 +4,10 @@
 //! serves, and in `archive.db` the entry, its source (`backup-zip` / `backup-xml`), its assets and
 //! its provenance. A file the backup lacks is recorded as missing with [`NOT_IN_BACKUP_HINT`], so
 //! verify lists it by name (it is not a gap that a command could fill). When the archive already
-//! holds a live copy of a post, the live copy is kept and the choice recorded.
+//! holds a copy of a post from the live blog, a snapshot or a WARC, the more complete copy by
+//! measure ([`crate::completeness`]) is kept and the choice recorded; each saved file records the
+//! backup and its name inside it as its origin. A visibility the live blog showed (learnt by a
+//! crawl) is kept when the same backup is imported again.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -15,6 +18,7 @@ use sha2::{Digest as _, Sha256};
 use crate::archive::db::{ArchiveDb, EntryState, PageOutcome};
 use crate::archive::layout::{asset_rel, raw_page_rel, resolve};
 use crate::archive::store::write_atomic;
+use crate::completeness::CopyMeasure;
 use crate::crawl::assets::asset_extension;
 use crate::import::page::{asset_url, permalink, render_page};
 use crate::import::{BackupFormat, ImportError, ImportedComment, ImportedPost, Visibility};
@@ -106,12 +110,46 @@ pub struct ArchiveWriter {
     format: BackupFormat,
     file_label: String,
     mark_public: MarkPublic,
-    /// What the archive held before this import: (state, live copy?).
-    before: BTreeMap<EntryId, (EntryState, bool)>,
-    /// Entries whose copy came from a Wayback snapshot, with its timestamp.
-    from_wayback: BTreeMap<EntryId, String>,
+    /// What the archive held before this import.
+    before: BTreeMap<EntryId, Before>,
     /// What was done.
     pub counts: WriteCounts,
+}
+
+/// One entry as the archive held it before this import.
+#[derive(Debug, Clone)]
+struct Before {
+    state: EntryState,
+    /// The saved page, when there is one.
+    raw_file: Option<String>,
+    /// Its recorded provenance (`None`: a live crawl's copy, recorded before provenance was).
+    provenance: Option<Provenance>,
+}
+
+impl Before {
+    fn origin(&self) -> Origin {
+        self.provenance
+            .as_ref()
+            .map_or(Origin::Live { fetched_at: None }, |p| p.origin.clone())
+    }
+
+    /// A copy of the post from somewhere else than a backup file (live, a snapshot, a WARC).
+    fn other_copy(&self) -> bool {
+        self.raw_file.is_some() && !matches!(self.origin(), Origin::Backup { .. })
+    }
+
+    fn live(&self) -> bool {
+        self.raw_file.is_some() && matches!(self.origin(), Origin::Live { .. })
+    }
+}
+
+fn copy_name(origin: &Origin) -> &'static str {
+    match origin {
+        Origin::Live { .. } => "live copy",
+        Origin::Backup { .. } => "backup copy",
+        Origin::Wayback { .. } => "Wayback copy",
+        Origin::Warc { .. } => "WARC copy",
+    }
 }
 
 fn archive_err(path: &Path, e: &dyn std::error::Error) -> ImportError {
@@ -195,18 +233,16 @@ impl ArchiveWriter {
         db.set_meta(&format!("import_{}", format.source_name()), file_label)
             .map_err(|e| archive_err(out, &e))?;
         let mut before = BTreeMap::new();
-        let mut from_wayback = BTreeMap::new();
         for e in db.entries().map_err(|e| archive_err(out, &e))? {
             let provenance = db.provenance(e.id).map_err(|err| archive_err(out, &err))?;
-            if let Some(Provenance {
-                origin: Origin::Wayback { timestamp, .. },
-                ..
-            }) = &provenance
-            {
-                from_wayback.insert(e.id, timestamp.clone());
-            }
-            let live = provenance.is_none_or(|p| matches!(p.origin, Origin::Live { .. }));
-            before.insert(e.id, (e.state, live && e.raw_file.is_some()));
+            before.insert(
+                e.id,
+                Before {
+                    state: e.state,
+                    raw_file: e.raw_file,
+                    provenance,
+                },
+            );
         }
         Ok(Self {
             out: out.to_path_buf(),
@@ -216,7 +252,6 @@ impl ArchiveWriter {
             file_label: file_label.to_string(),
             mark_public,
             before,
-            from_wayback,
             counts: WriteCounts::default(),
         })
     }
@@ -239,7 +274,37 @@ impl ArchiveWriter {
             },
             visibility: Some(visibility),
             choice,
+            assets: Vec::new(),
         }
+    }
+
+    /// How complete the copy the archive holds is (its page read back, its files as recorded).
+    fn measure_archived(&self, id: EntryId, raw_file: &str) -> Option<CopyMeasure> {
+        let path = resolve(&self.out, raw_file);
+        let bytes = std::fs::read(&path).ok()?;
+        let post = read_post(&bytes, path, id)?;
+        let db = &self.db;
+        Some(CopyMeasure::of(&post, |url| {
+            db.asset(url)
+                .ok()
+                .flatten()
+                .is_some_and(|a| a.state == crate::model::AssetState::Ok)
+        }))
+    }
+
+    /// How complete the backup's copy is (its page as this import writes it, its files present).
+    fn measure_backup(&self, post: &ImportedPost) -> CopyMeasure {
+        let html = render_page(post, &self.base);
+        let present: BTreeSet<String> = post
+            .assets
+            .iter()
+            .filter(|a| a.bytes.is_some())
+            .map(|a| asset_url(&self.base, post.id, &a.name))
+            .collect();
+        read_post(html.as_bytes(), PathBuf::from(&post.source_file), post.id)
+            .map_or_else(CopyMeasure::default, |p| {
+                CopyMeasure::of(&p, |url| present.contains(url))
+            })
     }
 
     /// Records a post whose page could not be read: a failed entry (verify names it).
@@ -259,7 +324,7 @@ impl ArchiveWriter {
         if self
             .before
             .get(&id)
-            .is_some_and(|(s, live)| *live && s.is_final())
+            .is_some_and(|b| b.live() && b.state.is_final())
         {
             // A live copy is already archived: the damaged backup copy takes nothing from it.
             self.counts.kept_live.push(id);
@@ -290,31 +355,82 @@ impl ArchiveWriter {
     /// as they were).
     pub fn write_post(&mut self, mut post: ImportedPost) -> Result<(), ImportError> {
         let id = post.id;
-        if post.visibility == Visibility::Unknown && self.mark_public.includes(id) {
+        let earlier = self.before.get(&id).cloned();
+        // What a crawl of the live blog learnt about the post stays when the backup says nothing.
+        if post.visibility == Visibility::Unknown
+            && let Some(v) = earlier
+                .as_ref()
+                .and_then(|b| b.provenance.as_ref())
+                .and_then(|p| p.visibility)
+        {
+            post.visibility = v;
+        }
+        if matches!(post.visibility, Visibility::Unknown | Visibility::Deleted)
+            && self.mark_public.includes(id)
+        {
             post.visibility = Visibility::Public;
         }
         self.db
             .record_sources(self.format.source_name(), &[id])
             .map_err(|e| self.err(&e))?;
         let mut choice = None;
-        match self.before.get(&id).copied() {
-            Some((EntryState::Ok | EntryState::Notice, true)) => {
-                let fetched_at = self.db.fetched_at(id).map_err(|e| self.err(&e))?;
-                let kept = Provenance {
-                    origin: Origin::Live { fetched_at },
-                    visibility: Some(Visibility::Public),
-                    choice: Some(format!(
-                        "kept the live copy; the backup {} also holds this post ({})",
-                        self.file_label, post.source_file
-                    )),
-                };
-                self.db
-                    .record_provenance(id, &kept)
-                    .map_err(|e| self.err(&e))?;
-                self.counts.kept_live.push(id);
-                return Ok(());
+        match earlier {
+            Some(b) if b.other_copy() && matches!(b.state, EntryState::Ok | EntryState::Notice) => {
+                let origin = b.origin();
+                let name = copy_name(&origin);
+                let kept = b
+                    .raw_file
+                    .as_deref()
+                    .and_then(|r| self.measure_archived(id, r));
+                let decision = kept.map(|kept| {
+                    crate::completeness::choose(
+                        name,
+                        kept,
+                        "backup copy",
+                        self.measure_backup(&post),
+                    )
+                });
+                match decision {
+                    Some(d) if !d.take_new => {
+                        let kept = Provenance {
+                            origin,
+                            visibility: b
+                                .provenance
+                                .as_ref()
+                                .and_then(|p| p.visibility)
+                                .or(Some(Visibility::Public)),
+                            choice: Some(format!(
+                                "{} (the backup {} also holds this post: {})",
+                                d.why, self.file_label, post.source_file
+                            )),
+                            assets: Vec::new(),
+                        };
+                        self.db
+                            .record_provenance(id, &kept)
+                            .map_err(|e| self.err(&e))?;
+                        if b.live() {
+                            self.counts.kept_live.push(id);
+                        }
+                        return Ok(());
+                    }
+                    Some(d) => {
+                        if b.live() && post.visibility == Visibility::Unknown {
+                            // The live blog showed the post to a guest: it is public.
+                            post.visibility = Visibility::Public;
+                        }
+                        choice = Some(d.why);
+                    }
+                    None => {
+                        choice = Some(format!(
+                            "the backup copy replaced the {name}, whose page could not be read"
+                        ));
+                    }
+                }
             }
-            Some((state @ (EntryState::Private | EntryState::Protected), true)) => {
+            Some(Before {
+                state: state @ (EntryState::Private | EntryState::Protected),
+                ..
+            }) if earlier_live(self.before.get(&id)) => {
                 post.visibility = if state == EntryState::Private {
                     Visibility::Private
                 } else {
@@ -325,14 +441,7 @@ impl ArchiveWriter {
                     post.visibility.as_str()
                 ));
             }
-            _ => {
-                if let Some(ts) = self.from_wayback.get(&id) {
-                    // The owner's backup is the fuller copy: it holds the files, not links to them.
-                    choice = Some(format!(
-                        "the backup copy replaced the Wayback snapshot {ts} (a backup holds the post's own files)"
-                    ));
-                }
-            }
+            _ => {}
         }
         let mut assets = Vec::with_capacity(post.assets.len());
         for asset in &post.assets {
@@ -351,6 +460,16 @@ impl ArchiveWriter {
                             &rel,
                             asset.mime.as_deref(),
                             bytes.len() as u64,
+                        )
+                        .map_err(|e| self.err(&e))?;
+                    self.db
+                        .record_asset_origin(
+                            &url,
+                            &Origin::Backup {
+                                file: self.file_label.clone(),
+                                format: self.format.source_name().to_string(),
+                                entry: asset_entry(&post.source_file, &asset.name),
+                            },
                         )
                         .map_err(|e| self.err(&e))?;
                     self.counts.assets_saved += 1;
@@ -388,8 +507,10 @@ impl ArchiveWriter {
         let raw = raw_page_rel(id);
         write_atomic(&resolve(&self.out, &raw), html.as_bytes()).map_err(|e| self.err(&e))?;
         let state = match post.visibility {
-            Visibility::Public | Visibility::Unknown if post.notice => EntryState::Notice,
-            Visibility::Public | Visibility::Unknown => EntryState::Ok,
+            Visibility::Public | Visibility::Unknown | Visibility::Deleted if post.notice => {
+                EntryState::Notice
+            }
+            Visibility::Public | Visibility::Unknown | Visibility::Deleted => EntryState::Ok,
             Visibility::Protected => EntryState::Protected,
             Visibility::Private => EntryState::Private,
         };
@@ -420,6 +541,34 @@ impl ArchiveWriter {
             self.counts.warnings.push((id, w));
         }
         Ok(())
+    }
+}
+
+fn earlier_live(b: Option<&Before>) -> bool {
+    b.is_some_and(Before::live)
+}
+
+/// An asset's place in the backup: beside its post's page for the zip (`blog-1-1/3/img/a.jpg`),
+/// the attachment's name for the XML backup (whose posts are `post 3`).
+fn asset_entry(source_file: &str, name: &str) -> String {
+    match source_file.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/{name}"),
+        None => name.to_string(),
+    }
+}
+
+/// Reads a page as a post, for measuring; `None` when it is not one.
+fn read_post(bytes: &[u8], path: PathBuf, id: EntryId) -> Option<crate::model::Post> {
+    let source = crate::extract::PageSource {
+        path,
+        url: None,
+        id_hint: Some(id),
+        http_status: None,
+    };
+    let profile = crate::extract::selectors::SelectorProfile::default();
+    match crate::extracted::extract_bytes(bytes, &source, &profile) {
+        Ok(crate::extract::Page::Entry(p)) => Some(*p),
+        _ => None,
     }
 }
 

@@ -218,24 +218,62 @@ pub enum ZipItem {
     },
 }
 
+/// Why one entry of the zip cannot be read (the post is failed, or the file is missing).
+#[derive(Debug, thiserror::Error)]
+enum EntryError {
+    /// The entry cannot be opened.
+    #[error("{name}")]
+    Open {
+        /// The entry.
+        name: String,
+        /// Why.
+        #[source]
+        source: zip::result::ZipError,
+    },
+    /// Its compressed data is damaged.
+    #[error("{name} is damaged")]
+    Damaged {
+        /// The entry.
+        name: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// It holds more than it declared (a zip bomb's trick).
+    #[error("{name} holds more bytes than its declared {declared}: refused")]
+    Oversized {
+        /// The entry.
+        name: String,
+        /// Its declared size.
+        declared: u64,
+    },
+}
+
 /// Reads one entry, never more than it declared nor than the cap.
 fn read_entry(
     zip: &mut ZipArchive<BufReader<File>>,
     name: &str,
     limits: &ImportLimits,
-) -> Result<Vec<u8>, String> {
-    let entry = zip.by_name(name).map_err(|e| format!("{name}: {e}"))?;
+) -> Result<Vec<u8>, EntryError> {
+    let entry = zip.by_name(name).map_err(|source| EntryError::Open {
+        name: name.to_owned(),
+        source,
+    })?;
     let declared = entry.size();
     let cap = declared.min(limits.max_entry_bytes);
     let mut bytes = Vec::with_capacity(usize::try_from(cap.min(64 * 1024 * 1024)).unwrap_or(0));
     let read = entry
         .take(cap + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("{name} is damaged: {e}"))?;
+        .map_err(|source| EntryError::Damaged {
+            name: name.to_owned(),
+            source,
+        })?;
     if read as u64 > cap {
-        return Err(format!(
-            "{name} holds more bytes than its declared {declared}: refused"
-        ));
+        return Err(EntryError::Oversized {
+            name: name.to_owned(),
+            declared,
+        });
     }
     Ok(bytes)
 }
@@ -266,7 +304,7 @@ fn read_post(
     };
     let bytes = match read_entry(zip, page_entry, limits) {
         Ok(b) => b,
-        Err(e) => return failed(e),
+        Err(e) => return failed(crate::report::error_chain(&e)),
     };
     let decoded = match decode_page(&bytes, Path::new(page_entry)) {
         Ok(d) => d,
@@ -287,7 +325,11 @@ fn read_post(
             Some(entry) => match read_entry(zip, entry, limits) {
                 Ok(b) => Some(b),
                 Err(e) => {
-                    warnings.push(format!("the file {} could not be read: {e}", r.path));
+                    warnings.push(format!(
+                        "the file {} could not be read: {}",
+                        r.path,
+                        crate::report::error_chain(&e)
+                    ));
                     None
                 }
             },

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use super::error::NaverError;
 use crate::bundle::manifest::{BUNDLE_JSON, BundleManifest, POST_JSON, PostManifest};
 use crate::model::EntryId;
 
@@ -44,8 +45,11 @@ impl ExpectedBundle {
     }
 }
 
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+fn read(path: &Path) -> Result<String, NaverError> {
+    std::fs::read_to_string(path).map_err(|source| NaverError::ReadBundle {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// One post from its `post.json` and `body.txt`.
@@ -65,25 +69,20 @@ pub fn expected_post(meta: &PostManifest, body_text: String) -> ExpectedPost {
 /// Reads the bundle in `dir`.
 ///
 /// # Errors
-/// A message naming the file that cannot be read or parsed, and what to do.
-pub fn read_bundle(dir: &Path) -> Result<ExpectedBundle, String> {
+/// [`NaverError`] naming the file that cannot be read or parsed, and what to do.
+pub fn read_bundle(dir: &Path) -> Result<ExpectedBundle, NaverError> {
     let path = dir.join(BUNDLE_JSON);
-    let manifest: BundleManifest = serde_json::from_str(&read(&path)?).map_err(|e| {
-        format!(
-            "{}: {e}; rebuild the bundle with `tistory-migrate bundle`",
-            path.display()
-        )
-    })?;
+    let manifest: BundleManifest = serde_json::from_str(&read(&path)?)
+        .map_err(|source| NaverError::BadManifest { path, source })?;
     let mut posts = Vec::with_capacity(manifest.posts.len());
     for entry in &manifest.posts {
         let post_dir = dir.join(&entry.dir);
         let meta_path = post_dir.join(POST_JSON);
-        let meta: PostManifest = serde_json::from_str(&read(&meta_path)?).map_err(|e| {
-            format!(
-                "{}: {e}; rebuild the bundle with `tistory-migrate bundle`",
-                meta_path.display()
-            )
-        })?;
+        let meta: PostManifest =
+            serde_json::from_str(&read(&meta_path)?).map_err(|source| NaverError::BadManifest {
+                path: meta_path.clone(),
+                source,
+            })?;
         let body = read(&post_dir.join("body.txt"))?;
         posts.push(expected_post(&meta, body));
     }

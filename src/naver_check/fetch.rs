@@ -10,6 +10,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use url::Url;
 
+use super::error::NaverError;
 use super::{DEFAULT_NAVER_ATTEMPTS, DEFAULT_NAVER_INTERVAL};
 use crate::bundle::NaverPostRef;
 
@@ -40,29 +41,37 @@ impl Default for NaverEndpoint {
     }
 }
 
+/// A Naver endpoint that is not an http(s) base URL.
+#[derive(Debug, thiserror::Error)]
+#[error("{base:?} is not an http or https base URL; give one like http://127.0.0.1:8800")]
+pub struct NaverEndpointError {
+    /// The value given.
+    pub base: String,
+    /// The URL parser's error, when it got that far.
+    #[source]
+    pub source: Option<url::ParseError>,
+}
+
 impl NaverEndpoint {
     /// One base URL for everything (`--naver-endpoint`): the desktop pages at `BASE/PostView.naver`,
     /// the mobile pages at `BASE/m/<blogId>/<logNo>`, the feed at `BASE/rss/<blogId>.xml`.
     ///
     /// # Errors
-    /// A message naming the value when it is not an http(s) URL.
-    pub fn single(base: &str) -> Result<Self, String> {
-        let mut url = Url::parse(base.trim()).map_err(|e| {
-            format!("--naver-endpoint {base:?}: {e}; give a URL like http://127.0.0.1:8800")
-        })?;
+    /// [`NaverEndpointError`] naming the value when it is not an http(s) URL.
+    pub fn single(base: &str) -> Result<Self, NaverEndpointError> {
+        let bad = |source| NaverEndpointError {
+            base: base.to_owned(),
+            source,
+        };
+        let mut url = Url::parse(base.trim()).map_err(|e| bad(Some(e)))?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-            return Err(format!(
-                "--naver-endpoint {base:?}: give an http or https URL like http://127.0.0.1:8800"
-            ));
+            return Err(bad(None));
         }
         if !url.path().ends_with('/') {
             let path = format!("{}/", url.path());
             url.set_path(&path);
         }
-        let join = |p: &str| {
-            url.join(p)
-                .map_err(|e| format!("--naver-endpoint {base:?}: {e}"))
-        };
+        let join = |p: &str| url.join(p).map_err(|e| bad(Some(e)));
         Ok(Self {
             blog: url.clone(),
             mobile: join("m/")?,
@@ -166,8 +175,8 @@ impl NaverClient {
     /// Builds the client.
     ///
     /// # Errors
-    /// A message when the HTTP client cannot be set up.
-    pub fn new(options: NaverFetchOptions) -> Result<Self, String> {
+    /// [`NaverError::Client`] when the HTTP client cannot be set up.
+    pub fn new(options: NaverFetchOptions) -> Result<Self, NaverError> {
         // Idempotent: a second call finds the provider installed.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
@@ -175,7 +184,7 @@ impl NaverClient {
             .timeout(options.timeout)
             .redirect(reqwest::redirect::Policy::limited(5))
             .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+            .map_err(NaverError::Client)?;
         Ok(Self {
             http,
             options,
@@ -205,8 +214,8 @@ impl NaverClient {
     /// GETs `url`, paced and retried. A final 429/5xx comes back as an answer, not an error.
     ///
     /// # Errors
-    /// A message when no answer came (connection refused, timeout) after every attempt.
-    pub async fn get(&mut self, url: &Url) -> Result<Fetched, String> {
+    /// [`NaverError`] when no answer came (connection refused, timeout) after every attempt.
+    pub async fn get(&mut self, url: &Url) -> Result<Fetched, NaverError> {
         let mut wait = self.options.interval;
         let attempts = self.options.attempts.max(1);
         let mut attempt = 0;
@@ -241,9 +250,15 @@ impl NaverClient {
                     let final_url = resp.url().clone();
                     let bytes = resp.bytes().await;
                     self.last = Some(Instant::now());
-                    let bytes = bytes.map_err(|e| format!("reading {url}: {e}"))?;
+                    let bytes = bytes.map_err(|source| NaverError::Body {
+                        url: url.to_string(),
+                        source,
+                    })?;
                     if bytes.len() > MAX_PAGE_BYTES {
-                        return Err(format!("{url}: the page is over {MAX_PAGE_BYTES} bytes"));
+                        return Err(NaverError::TooLarge {
+                            url: url.to_string(),
+                            limit: MAX_PAGE_BYTES,
+                        });
                     }
                     return Ok(Fetched {
                         status,
@@ -255,10 +270,12 @@ impl NaverClient {
                     tracing::debug!(%url, attempt, "naver: {e}");
                     wait = backoff;
                 }
-                Err(e) => {
-                    return Err(format!(
-                        "no answer from {url} after {attempts} attempts: {e}"
-                    ));
+                Err(source) => {
+                    return Err(NaverError::NoAnswer {
+                        url: url.to_string(),
+                        attempts,
+                        source,
+                    });
                 }
             }
         }
@@ -306,7 +323,8 @@ mod tests {
         assert!(
             NaverEndpoint::single("ftp://x")
                 .unwrap_err()
-                .contains("--naver-endpoint")
+                .to_string()
+                .contains("\"ftp://x\" is not an http or https base URL")
         );
         assert!(NaverEndpoint::single("nonsense").is_err());
     }

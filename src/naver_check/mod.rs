@@ -14,8 +14,8 @@
 
 pub mod bundle_read;
 pub mod compare;
+pub mod error;
 pub mod fetch;
-pub mod options;
 pub mod page;
 pub mod report;
 pub mod rss;
@@ -28,7 +28,12 @@ use serde::Serialize;
 
 use crate::model::EntryId;
 
-pub use self::fetch::{NaverEndpoint, NaverFetchOptions};
+pub use self::error::NaverError;
+pub use self::fetch::{NaverEndpoint, NaverEndpointError, NaverFetchOptions};
+
+/// The longest pause accepted between two requests to Naver (a typo guard: 600 s a request is
+/// no check).
+pub const MAX_NAVER_INTERVAL_SECONDS: f64 = 600.0;
 pub use self::run::{NaverCheckOptions, check_naver, check_naver_blocking};
 
 /// Posts whose Naver text keeps less than this share of the bundle's character bigrams lost text.

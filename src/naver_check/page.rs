@@ -74,23 +74,38 @@ const BLOCKS: &[&str] = &[
     "section",
 ];
 
+/// Appends the text under `el` to `out`, a space around each block. Iterative: a Naver page is
+/// input from the network and may nest as deep as it likes.
 fn push_text(el: ElementRef<'_>, out: &mut String) {
-    for child in el.children() {
-        if let Some(t) = child.value().as_text() {
-            out.push_str(t);
-        } else if let Some(e) = ElementRef::wrap(child) {
-            let name = e.value().name();
-            if matches!(name, "script" | "style" | "noscript" | "template") {
-                continue;
+    use ego_tree::iter::Edge;
+    // The script-like element whose subtree is being skipped.
+    let mut skipping: Option<ego_tree::NodeId> = None;
+    for edge in el.traverse() {
+        match edge {
+            Edge::Open(n) if n.id() != el.id() && skipping.is_none() => {
+                if let Some(t) = n.value().as_text() {
+                    out.push_str(t);
+                } else if let Some(e) = n.value().as_element() {
+                    if matches!(e.name(), "script" | "style" | "noscript" | "template") {
+                        skipping = Some(n.id());
+                    } else if BLOCKS.contains(&e.name()) {
+                        out.push(' ');
+                    }
+                }
             }
-            let block = BLOCKS.contains(&name);
-            if block {
-                out.push(' ');
-            }
-            push_text(e, out);
-            if block {
-                out.push(' ');
-            }
+            Edge::Close(n) if n.id() != el.id() => match skipping {
+                Some(id) if id == n.id() => skipping = None,
+                Some(_) => {}
+                None => {
+                    if n.value()
+                        .as_element()
+                        .is_some_and(|e| BLOCKS.contains(&e.name()))
+                    {
+                        out.push(' ');
+                    }
+                }
+            },
+            _ => {}
         }
     }
 }
@@ -187,6 +202,27 @@ pub fn read_page(html: &str) -> PageRead {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deeply_nested_page_is_read_without_recursion() {
+        // On a thread with a small stack, a walk of one frame per level would overflow.
+        let text = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(|| {
+                let mut html = String::from("<html><body><div id=\"postViewArea\">");
+                html.push_str(&"<div><span>".repeat(3000));
+                html.push_str("깊은 문장<script>x()</script>");
+                html.push_str(&"</span></div>".repeat(3000));
+                html.push_str("</div></body></html>");
+                let doc = Html::parse_document(&html);
+                let body = doc.select(&sel("#postViewArea")).next().unwrap();
+                text_of(body)
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(text, "깊은 문장");
+    }
 
     #[test]
     fn a_smarteditor_one_post() {

@@ -3,6 +3,7 @@
 //! `trackingCode`, as public readers of the feed strip them), `category`, `tag` (comma-separated),
 //! `description` and `pubDate`. Items whose link is not a post of the blog are skipped. Pure.
 
+use super::error::NaverError;
 use crate::bundle::{NaverPostRef, parse_naver_url};
 
 use super::text::normalize;
@@ -23,13 +24,12 @@ pub struct RssItem {
 /// Reads a feed.
 ///
 /// # Errors
-/// A message when the text is not an RSS document.
-pub fn read_rss(xml: &str, blog_id: &str) -> Result<Vec<RssItem>, String> {
-    let doc = roxmltree::Document::parse(xml).map_err(|e| format!("not XML: {e}"))?;
+/// [`NaverError`] when the text is not an RSS document.
+pub fn read_rss(xml: &str, blog_id: &str) -> Result<Vec<RssItem>, NaverError> {
+    let doc = roxmltree::Document::parse(xml).map_err(NaverError::FeedNotXml)?;
     if !doc.root_element().has_tag_name("rss") {
-        return Err(format!(
-            "not an RSS feed (the root element is <{}>)",
-            doc.root_element().tag_name().name()
+        return Err(NaverError::NotRss(
+            doc.root_element().tag_name().name().to_owned(),
         ));
     }
     let child = |item: roxmltree::Node<'_, '_>, name: &str| {
@@ -82,7 +82,12 @@ mod tests {
         assert_eq!(items[0].title, "봄 산책");
         assert_eq!(items[0].tags, Some(vec!["산책".into(), "봄".into()]));
         assert_eq!(items[1].category, None);
-        assert!(read_rss("<html/>", "river").unwrap_err().contains("<html>"));
+        assert!(
+            read_rss("<html/>", "river")
+                .unwrap_err()
+                .to_string()
+                .contains("<html>")
+        );
         assert!(read_rss("not xml", "river").is_err());
     }
 }

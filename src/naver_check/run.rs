@@ -7,12 +7,14 @@ use url::Url;
 
 use super::bundle_read::ExpectedBundle;
 use super::compare::{AssessInput, LedgerPost, OtherPost, PageOutcome, assess};
+use super::error::NaverError;
 use super::fetch::{NaverClient, NaverFetchOptions};
 use super::page::{PageRead, read_page};
 use super::rss::{RssItem, read_rss};
 use super::{DEFAULT_NAVER_THRESHOLD, NaverReport, RssOutcome};
 use crate::archive::db::LedgerRow;
 use crate::bundle::{NaverPostRef, parse_naver_url};
+use crate::report::error_chain;
 
 /// How the check runs.
 #[derive(Debug, Clone)]
@@ -40,7 +42,7 @@ async fn fetch_post(client: &mut NaverClient, post: &NaverPostRef) -> PageOutcom
     let mut followed = false;
     let first = loop {
         match client.get(&url).await {
-            Err(e) => break PageOutcome::Unreadable(e),
+            Err(e) => break PageOutcome::Unreadable(error_chain(&e)),
             Ok(f) if matches!(f.status, 404 | 410) => return PageOutcome::NotFound,
             Ok(f) if f.status == 403 || f.status == 401 => return PageOutcome::Private,
             Ok(f) if f.status != 200 => {
@@ -85,13 +87,14 @@ async fn fetch_post(client: &mut NaverClient, post: &NaverPostRef) -> PageOutcom
 /// Checks every ledger row against the bundle on Naver.
 ///
 /// # Errors
-/// A message when the HTTP client cannot be built. Pages that fail are findings, not errors.
+/// [`NaverError::Client`] when the HTTP client cannot be built. Pages that fail are findings,
+/// not errors.
 pub async fn check_naver(
     bundle: &ExpectedBundle,
     ledger: &[LedgerRow],
     options: &NaverCheckOptions,
     on_progress: OnProgress<'_>,
-) -> Result<NaverReport, String> {
+) -> Result<NaverReport, NaverError> {
     let mut client = NaverClient::new(options.fetch.clone())?;
     let refs: Vec<(LedgerRow, Option<NaverPostRef>)> = ledger
         .iter()
@@ -114,10 +117,10 @@ pub async fn check_naver(
                         rss_items = items;
                         None
                     }
-                    Err(e) => Some(e),
+                    Err(e) => Some(error_chain(&e)),
                 },
                 Ok(f) => Some(format!("Naver answered {}", f.status)),
-                Err(e) => Some(e),
+                Err(e) => Some(error_chain(&e)),
             };
             Some(RssOutcome {
                 url: url.to_string(),
@@ -182,10 +185,10 @@ pub fn check_naver_blocking(
     bundle: &ExpectedBundle,
     ledger: &[LedgerRow],
     options: &NaverCheckOptions,
-) -> Result<NaverReport, String> {
+) -> Result<NaverReport, NaverError> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        .map_err(NaverError::Runtime)?;
     rt.block_on(check_naver(bundle, ledger, options, &|_, _, _| {}))
 }

@@ -250,14 +250,28 @@ fn read_head(path: &Path) -> Vec<u8> {
 /// a bare `{"items":[…]}` (made into one last page).
 ///
 /// # Errors
-/// A message when the file cannot be read or is none of these shapes.
-pub(crate) fn read_comment_pages(path: &Path) -> Result<Vec<Value>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
+/// [`CommentFileError`] when the file cannot be read or is none of these shapes.
+pub(crate) fn read_comment_pages(path: &Path) -> Result<Vec<Value>, CommentFileError> {
+    let text = std::fs::read_to_string(path).map_err(CommentFileError::Read)?;
+    let value: Value = serde_json::from_str(&text).map_err(CommentFileError::NotJson)?;
     comment_pages(value)
 }
 
-fn comment_pages(value: Value) -> Result<Vec<Value>, String> {
+/// Why a saved comments file is skipped by the replay (the caller names the file).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CommentFileError {
+    /// The file cannot be read.
+    #[error("cannot read")]
+    Read(#[source] std::io::Error),
+    /// The file is not JSON.
+    #[error("not JSON")]
+    NotJson(#[source] serde_json::Error),
+    /// JSON of another shape.
+    #[error("not a comment page (expected {{\"data\":{{\"items\":[…]}}}})")]
+    NotCommentPage,
+}
+
+fn comment_pages(value: Value) -> Result<Vec<Value>, CommentFileError> {
     match value {
         Value::Array(pages) if pages.iter().all(|p| p.get("data").is_some()) => Ok(pages),
         page @ Value::Object(_) if page.get("data").is_some() => Ok(vec![page]),
@@ -267,7 +281,7 @@ fn comment_pages(value: Value) -> Result<Vec<Value>, String> {
                 json!({"data": {"items": items, "isLast": true, "nextId": null}}),
             ])
         }
-        _ => Err("not a comment page (expected {\"data\":{\"items\":[…]}})".to_string()),
+        _ => Err(CommentFileError::NotCommentPage),
     }
 }
 
@@ -290,10 +304,12 @@ mod tests {
     #[test]
     fn comment_shapes() {
         let one = json!({"data": {"items": [], "isLast": true, "nextId": null}});
-        assert_eq!(comment_pages(one.clone()).map(|p| p.len()), Ok(1));
+        assert_eq!(comment_pages(one.clone()).map(|p| p.len()).ok(), Some(1));
         assert_eq!(
-            comment_pages(json!([one.clone(), one])).map(|p| p.len()),
-            Ok(2)
+            comment_pages(json!([one.clone(), one]))
+                .map(|p| p.len())
+                .ok(),
+            Some(2)
         );
         let bare = comment_pages(json!({"items": [{"id": 1}]})).expect("bare items");
         assert_eq!(bare[0]["data"]["isLast"], json!(true));

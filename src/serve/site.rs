@@ -172,9 +172,11 @@ impl Site {
                 Ok(pages) => {
                     site.comments.insert(*id, pages);
                 }
-                Err(why) => site
-                    .notes
-                    .push(format!("{}: skipped: {why}", path.display())),
+                Err(why) => site.notes.push(format!(
+                    "{}: skipped: {}",
+                    path.display(),
+                    crate::report::error_chain(&why)
+                )),
             }
         }
         site.blog = votes.finish();

@@ -15,7 +15,9 @@
 
 mod charts;
 mod checks;
+mod comments_expected;
 mod content;
+mod error;
 pub mod naver;
 pub mod provenance;
 pub mod report_html;
@@ -33,6 +35,10 @@ use serde::Serialize;
 use crate::archive::db::{AssetRow, CommentsRow, EntryRow, SlugRow};
 use crate::model::{EntryId, Fidelity, PostRecord};
 
+/// The `meta` key a crawl sets to `fetched` when it asks for comments (`skipped` under
+/// `--no-comments`).
+pub const COMMENTS_META: &str = "comments";
+
 /// The version of the `--json` object; bumped only when a field changes meaning.
 pub const REPORT_SCHEMA: u32 = 1;
 
@@ -46,6 +52,7 @@ pub struct FileFacts {
 }
 
 pub use crate::model::AssetKind;
+pub use error::VerifyError;
 
 /// One image or attachment a post references (from `post_assets`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +98,9 @@ pub struct VerifyInput {
     pub post_assets: Vec<PostAssetRef>,
     /// The comment state of each post that has one.
     pub comments: BTreeMap<EntryId, CommentsRow>,
+    /// The last crawl asked for comments (`meta.comments` is `fetched`): every post archived from
+    /// the live blog must have a comments record.
+    pub comments_fetched: bool,
     /// Whether `posts.jsonl` exists.
     pub posts_jsonl_present: bool,
     /// The rows of `posts.jsonl` that parsed.
@@ -413,6 +423,7 @@ pub fn verify(input: &VerifyInput) -> VerifyReport {
     let mut report = checks::entries_report(input);
     slugs::check_slugs(input, &mut report);
     content::check_content(input, &mut report);
+    comments_expected::check_comments_recorded(input, &mut report);
     provenance::check_provenance(input, &mut report);
     checks::check_totals(input, &mut report);
     if let Some(bundle) = check_bundle(input, &mut report.problems) {

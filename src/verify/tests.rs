@@ -165,6 +165,7 @@ pub(crate) fn clean_input() -> VerifyInput {
             },
         ],
         comments,
+        comments_fetched: false,
         posts_jsonl_present: true,
         rows: vec![
             row(1, PostStatus::Ok, "2019-03-01T10:00:00+09:00", &[IMG]),

@@ -63,8 +63,8 @@ impl HttpResponse {
     /// The entity: de-chunked when the payload is chunked, decoded when it is gzip or deflate.
     ///
     /// # Errors
-    /// A message when the framing or the encoding is broken or unknown.
-    pub fn entity(&self) -> Result<Vec<u8>, String> {
+    /// [`PayloadError`] when the framing or the encoding is broken or unknown.
+    pub fn entity(&self) -> Result<Vec<u8>, PayloadError> {
         let chunked = self
             .header("Transfer-Encoding")
             .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
@@ -84,14 +84,47 @@ impl HttpResponse {
             Some("gzip" | "x-gzip") => flate2::read::MultiGzDecoder::new(body.as_slice())
                 .read_to_end(&mut out)
                 .map(|_| out)
-                .map_err(|e| format!("gzip body: {e}")),
+                .map_err(|source| PayloadError::Encoded {
+                    encoding: "gzip",
+                    source,
+                }),
             Some("deflate") => flate2::read::ZlibDecoder::new(body.as_slice())
                 .read_to_end(&mut out)
                 .map(|_| out)
-                .map_err(|e| format!("deflate body: {e}")),
-            Some(other) => Err(format!("Content-Encoding {other} is not supported")),
+                .map_err(|source| PayloadError::Encoded {
+                    encoding: "deflate",
+                    source,
+                }),
+            Some(other) => Err(PayloadError::UnknownEncoding(other.to_owned())),
         }
     }
+}
+
+/// A recorded HTTP payload that cannot be turned into its entity.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PayloadError {
+    /// A chunk size line without its end.
+    #[error("a chunk size line has no end")]
+    ChunkLine,
+    /// A chunk size that is not hexadecimal.
+    #[error("bad chunk size {0:?}")]
+    ChunkSize(String),
+    /// A chunk shorter than its size.
+    #[error("a chunk is cut off")]
+    ChunkCut,
+    /// A gzip or deflate body that does not decode.
+    #[error("{encoding} body")]
+    Encoded {
+        /// The encoding.
+        encoding: &'static str,
+        /// The decoder's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An encoding the reader does not know.
+    #[error("Content-Encoding {0} is not supported")]
+    UnknownEncoding(String),
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -101,21 +134,21 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// Removes chunked transfer framing.
 ///
 /// # Errors
-/// A message when a chunk size is unreadable or a chunk is cut off.
-pub fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, String> {
+/// [`PayloadError`] when a chunk size is unreadable or a chunk is cut off.
+pub fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, PayloadError> {
     let mut out = Vec::new();
     loop {
-        let line_end = find(data, b"\r\n").ok_or("a chunk size line has no end")?;
+        let line_end = find(data, b"\r\n").ok_or(PayloadError::ChunkLine)?;
         let size_text = String::from_utf8_lossy(&data[..line_end]);
         let size_text = size_text.split(';').next().unwrap_or_default().trim();
         let size = usize::from_str_radix(size_text, 16)
-            .map_err(|_| format!("bad chunk size {size_text:?}"))?;
+            .map_err(|_| PayloadError::ChunkSize(size_text.to_owned()))?;
         data = &data[line_end + 2..];
         if size == 0 {
             return Ok(out);
         }
         if data.len() < size {
-            return Err("a chunk is cut off".into());
+            return Err(PayloadError::ChunkCut);
         }
         out.extend_from_slice(&data[..size]);
         data = data.get(size + 2..).unwrap_or_default();

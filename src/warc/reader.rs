@@ -173,7 +173,7 @@ impl Iterator for RecordReader {
                         block: p.block,
                     }),
                     Ok(None) => break,
-                    Err(message) => return self.damaged(start, message),
+                    Err(e) => return self.damaged(start, crate::report::error_chain(&e)),
                 }
             }
             if self.pending.is_empty() {
@@ -195,7 +195,7 @@ impl Iterator for RecordReader {
                     self.done = true;
                     None
                 }
-                Err(message) => self.damaged(start, message),
+                Err(e) => self.damaged(start, crate::report::error_chain(&e)),
             }
         }
     }
@@ -208,14 +208,42 @@ struct Parsed {
     used: u64,
 }
 
+/// Why one record cannot be read (the reader names the file and offset).
+#[derive(Debug, thiserror::Error)]
+enum RecordError {
+    /// Reading failed.
+    #[error("cannot read")]
+    Io(#[from] std::io::Error),
+    /// No `WARC/` line where a record starts.
+    #[error("no WARC version line")]
+    NoVersion,
+    /// The header has no blank line after it.
+    #[error("the header ends early")]
+    HeaderCut,
+    /// The header has no usable `Content-Length`.
+    #[error("no Content-Length")]
+    NoLength,
+    /// The block is not followed by the two CRLFs that end a record.
+    #[error("the record does not end in two CRLFs")]
+    NoEnd,
+    /// The block is shorter than its length.
+    #[error("the block has {got} of {length} bytes")]
+    BlockCut {
+        /// Bytes present.
+        got: usize,
+        /// Bytes declared.
+        length: u64,
+    },
+}
+
 /// Reads one uncompressed record; `None` at the end.
-fn read_one(r: &mut impl BufRead) -> Result<Option<Parsed>, String> {
+fn read_one(r: &mut impl BufRead) -> Result<Option<Parsed>, RecordError> {
     let mut used = 0u64;
     let mut line = Vec::new();
     // Skip blank lines before the version line.
     loop {
         line.clear();
-        let n = r.read_until(b'\n', &mut line).map_err(|e| e.to_string())?;
+        let n = r.read_until(b'\n', &mut line)?;
         if n == 0 {
             return Ok(None);
         }
@@ -225,14 +253,14 @@ fn read_one(r: &mut impl BufRead) -> Result<Option<Parsed>, String> {
         }
     }
     if !line.starts_with(b"WARC/") {
-        return Err("no WARC version line".into());
+        return Err(RecordError::NoVersion);
     }
     let mut fields = Vec::new();
     loop {
         line.clear();
-        let n = r.read_until(b'\n', &mut line).map_err(|e| e.to_string())?;
+        let n = r.read_until(b'\n', &mut line)?;
         if n == 0 {
-            return Err("the header ends early".into());
+            return Err(RecordError::HeaderCut);
         }
         used += n as u64;
         let text = String::from_utf8_lossy(&line);
@@ -252,22 +280,18 @@ fn read_one(r: &mut impl BufRead) -> Result<Option<Parsed>, String> {
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("Content-Length"))
         .and_then(|(_, v)| v.parse().ok())
-        .ok_or("no Content-Length")?;
+        .ok_or(RecordError::NoLength)?;
     let mut block = Vec::with_capacity(usize::try_from(length.min(1 << 24)).unwrap_or(0));
-    let got = r
-        .by_ref()
-        .take(length)
-        .read_to_end(&mut block)
-        .map_err(|e| e.to_string())?;
+    let got = r.by_ref().take(length).read_to_end(&mut block)?;
     if (got as u64) < length {
-        return Err(format!("the block has {got} of {length} bytes"));
+        return Err(RecordError::BlockCut { got, length });
     }
     used += length;
     // The two CRLFs after the block.
     let mut tail = [0u8; 4];
     let mut have = 0;
     while have < 4 {
-        let buf = r.fill_buf().map_err(|e| e.to_string())?;
+        let buf = r.fill_buf()?;
         if buf.is_empty() {
             break;
         }
@@ -280,7 +304,7 @@ fn read_one(r: &mut impl BufRead) -> Result<Option<Parsed>, String> {
         have += 1;
     }
     if have < 4 {
-        return Err("the record does not end in two CRLFs".into());
+        return Err(RecordError::NoEnd);
     }
     used += 4;
     Ok(Some(Parsed {

@@ -56,6 +56,8 @@ pub struct WarcSite {
     pub origin: String,
     /// Records skipped or files read with problems, one line each.
     pub notes: Vec<String>,
+    /// The file and `WARC-Date` of the capture each page and asset is served from.
+    pub captured: super::capture_dates::CaptureDates,
     /// The temporary folder the bodies were unpacked to (kept alive with the site).
     unpacked: Unpacked,
 }
@@ -97,6 +99,8 @@ struct Capture {
     status: u16,
     content_type: Option<String>,
     blob: PathBuf,
+    /// The WARC file and the record's `WARC-Date`.
+    captured: super::capture_dates::CaptureDate,
 }
 
 /// Where a capture goes in the site.
@@ -243,7 +247,11 @@ fn read_captures(files: &[PathBuf], blobs: &Path, notes: &mut Vec<String>) -> Ve
                 let entity = match http.entity() {
                     Ok(e) => e,
                     Err(why) => {
-                        notes.push(format!("{}: {url}: {why}; skipped", file.display()));
+                        notes.push(format!(
+                            "{}: {url}: {}; skipped",
+                            file.display(),
+                            crate::report::error_chain(&why)
+                        ));
                         continue;
                     }
                 };
@@ -265,6 +273,13 @@ fn read_captures(files: &[PathBuf], blobs: &Path, notes: &mut Vec<String>) -> Ve
                 status: http.status,
                 content_type: http.header("Content-Type").map(str::to_string),
                 blob,
+                captured: super::capture_dates::CaptureDate {
+                    file: file.file_name().map_or_else(
+                        || file.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    ),
+                    date: record.get("WARC-Date").unwrap_or("unknown").to_string(),
+                },
             });
         }
     }
@@ -327,6 +342,7 @@ pub fn load_warc_site(path: &Path) -> Result<WarcSite, WarcSourceError> {
     let mut comments: BTreeMap<EntryId, BTreeMap<Option<u64>, PathBuf>> = BTreeMap::new();
     let mut assets: BTreeMap<String, &Capture> = BTreeMap::new();
     let mut page_files: BTreeMap<String, &Capture> = BTreeMap::new();
+    let mut captured = super::capture_dates::CaptureDates::default();
     for c in &captures {
         if c.status != 200 {
             continue;
@@ -334,7 +350,10 @@ pub fn load_warc_site(path: &Path) -> Result<WarcSite, WarcSourceError> {
         match place(&c.url, &origin) {
             Place::Listing(1) => drop(page_files.insert("index.html".into(), c)),
             Place::Listing(n) => drop(page_files.insert(format!("page-{n}.html"), c)),
-            Place::Entry(id) => drop(page_files.insert(format!("{id}.html"), c)),
+            Place::Entry(id) => {
+                captured.entries.insert(id, c.captured.clone());
+                page_files.insert(format!("{id}.html"), c);
+            }
             Place::Category => drop(page_files.insert("category.html".into(), c)),
             Place::Comments(id, start) => {
                 comments
@@ -342,7 +361,10 @@ pub fn load_warc_site(path: &Path) -> Result<WarcSite, WarcSourceError> {
                     .or_default()
                     .insert(start, c.blob.clone());
             }
-            Place::Asset(url) => drop(assets.insert(url, c)),
+            Place::Asset(url) => {
+                captured.assets.insert(url.clone(), c.captured.clone());
+                assets.insert(url, c);
+            }
         }
     }
     for (name, c) in &page_files {
@@ -377,6 +399,7 @@ pub fn load_warc_site(path: &Path) -> Result<WarcSite, WarcSourceError> {
         site,
         origin,
         notes,
+        captured,
         unpacked: Unpacked(dir),
     })
 }

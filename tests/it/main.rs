@@ -1,6 +1,7 @@
 //! The one integration-test binary (ripgrep's layout): shared support code, one module per feature.
 
 mod bad_input;
+mod body_contract;
 mod bundle;
 mod cli;
 mod corpus;
@@ -16,9 +17,12 @@ mod crawl_slots;
 mod crawl_slugs;
 mod deep_nesting;
 mod desk;
+mod discovery_share;
 mod fixtures;
+mod help_defaults;
 mod import;
 mod import_hostile;
+mod import_then_crawl;
 mod import_vs_crawl;
 mod naver;
 mod parse_once;

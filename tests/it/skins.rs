@@ -1,4 +1,4 @@
-//! The skin test bed `fixtures/skins/`: pages of our own writing in eight skin families (modern
+//! The skin test bed `fixtures/skins/`: pages of our own writing in nine skin families (modern
 //! official skins, 2016-17 skins, 2009-2013 XHTML layouts), with fields written by reading each
 //! page (`expected.toml`). None of them is a skin the extractor has a class name for: every field
 //! must come from structure.
@@ -140,6 +140,7 @@ const LITERALS: &[&str] = &[
     "[참고] 공식 문서를 보라.",
     "&lt;b&gt; 와 &#65; 와 &#x41; 도 글자다.",
     "1) 환경 세팅",
+    "열 | 값 --- | --- 가 | 나",
     "- 끝 -",
 ];
 
@@ -157,8 +158,20 @@ fn literals_stay_text_after_rendering() {
     }
     // Rendered as HTML, no line became a list, a heading or a code block.
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&md.body));
-    for tag in ["<ol", "<ul", "<li", "<h1", "<h2", "<pre", "<blockquote"] {
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(&md.body, pulldown_cmark::Options::all()),
+    );
+    for tag in [
+        "<ol",
+        "<ul",
+        "<li",
+        "<h1",
+        "<h2",
+        "<pre",
+        "<blockquote",
+        "<table",
+    ] {
         assert!(!html.contains(tag), "{tag} in\n{html}\nfrom\n{}", md.body);
     }
 }

@@ -28,7 +28,6 @@ const LAYERS: &[&str] = &[
     "report",
     // Pure stages and what they read.
     "extract",
-    "cli",
     "convert",
     "extracted",
     "discover",
@@ -41,9 +40,12 @@ const LAYERS: &[&str] = &[
     "naver_check",
     "verify",
     "desk",
-    // The edges: options and the commands that run the stages against the disk.
+    // The edges: options, the one error -> exit code mapping, the commands that run the stages
+    // against the disk, and the command line resolved into the commands' options.
     "config",
+    "exit",
     "commands",
+    "cli",
 ];
 
 /// The longest a function in the files the issue named may be, signature to closing brace.

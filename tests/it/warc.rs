@@ -10,7 +10,10 @@ use predicates::prelude::PredicateBooleanExt as _;
 use tistory_migrate::serve::{Faults, ReplayServer};
 
 use crate::crawl::serve_sample;
-use crate::support::{bin, sample_blog, without_fetch_times};
+use crate::support::{
+    assert_rows_are_captures, bin, markdown_without_provenance, rows_without_provenance,
+    sample_blog, without_fetch_times,
+};
 
 /// An external tool: `$ENV`, else `target/warcio-venv/bin/<name>` (what `.ci/run` makes), else
 /// `<name>` on PATH. Under CI=true a missing tool fails the test; otherwise it is skipped with a
@@ -196,13 +199,22 @@ async fn issue_12_crawl_warc_passes_warcio_and_its_index_lists_every_request() {
 }
 
 fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    read_tree_with(dir, without_fetch_times)
+}
+
+/// Markdown files without their provenance block: a replay's copies are captures.
+fn read_markdown_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    read_tree_with(dir, |b| markdown_without_provenance(b).into_bytes())
+}
+
+fn read_tree_with(dir: &Path, clean: impl Fn(&[u8]) -> Vec<u8>) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
-            (rel, without_fetch_times(&std::fs::read(e.path()).unwrap()))
+            (rel, clean(&std::fs::read(e.path()).unwrap()))
         })
         .collect()
 }
@@ -228,13 +240,60 @@ fn issue_12_a_warc_rebuilds_the_same_posts_jsonl_and_markdown() {
         .arg(&second)
         .assert()
         .success();
+    // The same rows and Markdown but for provenance: the first run's copies are live, the
+    // replay's are the WARC's captures.
     assert_eq!(
-        without_fetch_times(&std::fs::read(first.join("posts.jsonl")).unwrap()),
-        without_fetch_times(&std::fs::read(second.join("posts.jsonl")).unwrap())
+        rows_without_provenance(&first.join("posts.jsonl")),
+        rows_without_provenance(&second.join("posts.jsonl"))
+    );
+    assert_rows_are_captures(&second.join("posts.jsonl"));
+    // Each copy names the very record it was replayed from: its file and WARC-Date.
+    let mut records = BTreeMap::new();
+    for file in finished_warcs(&warc_only) {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        for r in tistory_migrate::warc::reader::RecordReader::open(&file).unwrap() {
+            let r = r.unwrap();
+            if r.kind() == "response"
+                && let Some(uri) = r.get("WARC-Target-URI")
+            {
+                let date = r.get("WARC-Date").unwrap().to_string();
+                records.insert(
+                    uri.trim_matches(['<', '>']).to_string(),
+                    (name.clone(), date),
+                );
+            }
+        }
+    }
+    let replayed = crate::import::rows(&second);
+    let mut checked_assets = 0;
+    for row in replayed.iter().filter(|r| r["status"] == "ok") {
+        let p = &row["provenance"];
+        let page = records
+            .iter()
+            .filter(|(uri, _)| uri.ends_with(&format!("/{}", row["id"])))
+            .map(|(_, v)| v)
+            .next_back()
+            .unwrap_or_else(|| panic!("no record of post {}", row["id"]));
+        assert_eq!(
+            (
+                p["file"].as_str().unwrap(),
+                p["warc_date"].as_str().unwrap()
+            ),
+            (page.0.as_str(), page.1.as_str()),
+            "{row}"
+        );
+        for a in p["assets"].as_array().into_iter().flatten() {
+            assert_eq!(a["origin"], "warc", "{row}");
+            checked_assets += 1;
+        }
+    }
+    assert!(
+        checked_assets > 0,
+        "the sample blog's images are captures too"
     );
     let (a, b) = (
-        read_tree(&first.join("posts")),
-        read_tree(&second.join("posts")),
+        read_markdown_tree(&first.join("posts")),
+        read_markdown_tree(&second.join("posts")),
     );
     assert!(a.len() >= 17, "{} Markdown files", a.len());
     assert_eq!(a, b);
@@ -254,9 +313,10 @@ fn issue_12_a_warc_rebuilds_the_same_posts_jsonl_and_markdown() {
         .assert()
         .success();
     assert_eq!(
-        without_fetch_times(&std::fs::read(first.join("posts.jsonl")).unwrap()),
-        without_fetch_times(&std::fs::read(third.join("posts.jsonl")).unwrap())
+        rows_without_provenance(&first.join("posts.jsonl")),
+        rows_without_provenance(&third.join("posts.jsonl"))
     );
+    assert_rows_are_captures(&third.join("posts.jsonl"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -333,11 +393,16 @@ async fn issue_12_a_wget_warc_of_the_replay_server_replays_through_migrate() {
             && let (Some(a), Some(b)) = (row["markdown"].as_str(), d["markdown"].as_str())
         {
             assert_eq!(
-                String::from_utf8(without_fetch_times(
-                    &std::fs::read(rebuilt.join(a)).unwrap()
-                )),
-                String::from_utf8(without_fetch_times(&std::fs::read(direct.join(b)).unwrap())),
+                markdown_without_provenance(&std::fs::read(rebuilt.join(a)).unwrap()),
+                markdown_without_provenance(&std::fs::read(direct.join(b)).unwrap()),
                 "post {id}: the same Markdown"
+            );
+            let md = std::fs::read_to_string(rebuilt.join(a)).unwrap();
+            assert!(
+                md.contains(
+                    "provenance:\n  origin: \"warc\"\n  file: \"wget.warc.gz\"\n  warc_date: \""
+                ),
+                "post {id}: the copy is wget's capture: {md}"
             );
         }
         compared += 1;

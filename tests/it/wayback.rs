@@ -177,6 +177,19 @@ fn assert_restored(out: &Path, host: &str) {
         std::fs::read(out.join(r2["images"][0]["file"].as_str().unwrap())).unwrap(),
         PNG
     );
+    // The image says which capture it came from (the archive served it at that address).
+    let image = &r2["provenance"]["assets"][0];
+    assert_eq!(image["asset"], "https://cdn.example/ferry.png", "{r2}");
+    assert_eq!(image["kind"], "image");
+    assert_eq!(image["origin"], "wayback");
+    assert_eq!(image["timestamp"], "20190304123000");
+    assert!(
+        image["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/web/20190304123000im_/https://cdn.example/ferry.png"),
+        "{image}"
+    );
     let r3 = by_id(3);
     assert_eq!(r3["title"], "오래된 다리");
     assert_eq!(
@@ -202,6 +215,17 @@ fn assert_restored(out: &Path, host: &str) {
         .map(|r| r["id"].as_u64().unwrap())
         .collect();
     assert!(restored.contains(&2) && restored.contains(&3), "{report:#}");
+    let files = report["provenance"]["assets"].as_array().unwrap();
+    assert!(
+        files.iter().any(|f| f["post_id"] == 2
+            && f["url"] == "https://cdn.example/ferry.png"
+            && f["origin"] == "wayback"
+            && f["source"]
+                .as_str()
+                .unwrap()
+                .starts_with("Wayback snapshot 20190304123000 (")),
+        "{report:#}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -306,34 +330,62 @@ async fn issue_11_a_blog_that_is_gone_is_rebuilt_from_captures_alone() {
             body.contains("2019년 3월 4일 인터넷 아카이브 사본에서 복원되었습니다"),
             "{body}"
         );
-        // A backup found later replaces the snapshot of post 2, and says so; post 3 stays as it is.
-        let zip = out2.parent().unwrap().join("test-blog.zip");
-        let mut w = zip::ZipWriter::new(std::fs::File::create(&zip).unwrap());
-        w.start_file("test-blog-1-1/2/2.html", zip::write::SimpleFileOptions::default())
-            .unwrap();
-        std::io::Write::write_all(
-            &mut w,
-            r#"<html><body><h2 class="title-article">사라진 나루터</h2><div class="box-info"><p class="category">일상/메모</p><p class="date">2020-05-01 14:30:00</p></div><div class="article-view"><div class="contents_style"><p>나루터는 2015년에 없어졌다.</p></div></div></body></html>"#.as_bytes(),
-        )
-        .unwrap();
-        w.finish().unwrap();
-        let o = crate::support::bin()
-            .args(["import", "--mark-public", "all", "--out"])
-            .arg(&out2)
-            .arg(&zip)
-            .output()
-            .unwrap();
-        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
-        let after = crate::import::rows(&out2);
+        // A backup found later that lacks post 2's image: the snapshot is more complete and stays.
+        let zip_page = |extra: &str, img: &str| {
+            format!(
+                r#"<html><body><h2 class="title-article">사라진 나루터</h2><div class="box-info"><p class="category">일상/메모</p><p class="date">2020-05-01 14:30:00</p></div><div class="article-view"><div class="contents_style"><p>나루터는 2015년에 없어졌다.</p>{extra}{img}</div></div></body></html>"#
+            )
+        };
+        let import = |name: &str, page: String, image: Option<&[u8]>| {
+            let zip = out2.parent().unwrap().join(name);
+            let mut w = zip::ZipWriter::new(std::fs::File::create(&zip).unwrap());
+            let opts = zip::write::SimpleFileOptions::default();
+            w.start_file("test-blog-1-1/2/2.html", opts).unwrap();
+            std::io::Write::write_all(&mut w, page.as_bytes()).unwrap();
+            if let Some(bytes) = image {
+                w.start_file("test-blog-1-1/2/img/ferry.png", opts).unwrap();
+                std::io::Write::write_all(&mut w, bytes).unwrap();
+            }
+            w.finish().unwrap();
+            let o = crate::support::bin()
+                .args(["import", "--mark-public", "all", "--out"])
+                .arg(&out2)
+                .arg(&zip)
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+            crate::import::rows(&out2)
+        };
+        let after = import("test-blog.zip", zip_page("", ""), None);
         let r2 = after.iter().find(|r| r["id"] == 2).unwrap();
-        assert_eq!(r2["provenance"]["origin"], "backup");
+        assert_eq!(r2["provenance"]["origin"], "wayback", "{r2}");
+        let why = r2["provenance"]["choice"].as_str().unwrap();
         assert!(
-            r2["provenance"]["choice"]
-                .as_str()
-                .unwrap()
-                .contains("replaced the Wayback snapshot 20190304123000"),
-            "{r2}"
+            why.starts_with("kept the Wayback copy: more complete than the backup copy")
+                && why.contains("Wayback copy: 3 words, 1/1 images saved")
+                && why.contains("backup copy: 3 words, 0/0 images saved"),
+            "{why}"
         );
+        // A fuller backup (the image and a second paragraph) replaces the snapshot, and says so;
+        // the image's own provenance becomes the backup file.
+        let second = "<p>그 자리에는 지금 자전거 길이 있고, 여름이면 사람들이 모인다.</p>";
+        let after = import(
+            "test-blog-full.zip",
+            zip_page(second, r#"<p><img src="./img/ferry.png"></p>"#),
+            Some(PNG),
+        );
+        let r2 = after.iter().find(|r| r["id"] == 2).unwrap();
+        assert_eq!(r2["provenance"]["origin"], "backup", "{r2}");
+        assert_eq!(r2["provenance"]["file"], "test-blog-full.zip");
+        let why = r2["provenance"]["choice"].as_str().unwrap();
+        assert!(
+            why.starts_with("kept the backup copy: more complete than the Wayback copy"),
+            "{why}"
+        );
+        let image = &r2["provenance"]["assets"][0];
+        assert_eq!(image["origin"], "backup", "{r2}");
+        assert_eq!(image["file"], "test-blog-full.zip");
+        assert_eq!(image["entry"], "test-blog-1-1/2/img/ferry.png");
         let r3 = after.iter().find(|r| r["id"] == 3).unwrap();
         assert_eq!(r3["provenance"]["origin"], "wayback");
         let (code, report) = verify_json(&out2);

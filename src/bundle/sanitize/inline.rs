@@ -14,8 +14,8 @@ use super::{EMBEDS, REMOVED, Sanitizer, is_block};
 use crate::bundle::blocks::{Inline, Mark};
 use crate::bundle::sanitize::ImageSlot;
 use crate::bundle::warnings::Warnings;
-use crate::extract::TILDE;
 use crate::model::AssetStatus;
+use crate::model::body::{CODE_LANGUAGE_PREFIX, TABLE_MODE_ATTR, TILDE};
 
 fn mark_of(name: &str) -> Option<Mark> {
     Some(match name {
@@ -86,10 +86,10 @@ impl Sanitizer<'_> {
                     ("a", "href")
                         | ("td" | "th", "colspan" | "rowspan")
                         | ("img", "src" | "alt")
-                        | ("table", "data-tm")
+                        | ("table", TABLE_MODE_ATTR)
                         | ("iframe" | "embed" | "video" | "audio" | "source", "src")
                         | ("object", "data")
-                ) || (name == "code" && attr == "class" && value.starts_with("language-"))
+                ) || (name == "code" && attr == "class" && value.starts_with(CODE_LANGUAGE_PREFIX))
                     || (name == "ol" && attr == "start" && value.trim() == "1");
             if !handled {
                 let key = if attr.starts_with("data-") {

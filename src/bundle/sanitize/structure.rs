@@ -10,12 +10,13 @@ use scraper::node::Element;
 use super::Sanitizer;
 use super::text::{code_text, trimmed};
 use crate::bundle::blocks::{Block, Cell, Inline, Item, List};
+use crate::model::body::CODE_LANGUAGE_PREFIX;
 
 fn language(pre: &Element, node: NodeRef<'_, Node>) -> String {
     let from_code = node.children().find_map(|c| match c.value() {
         Node::Element(e) if e.name() == "code" => e
             .classes()
-            .find_map(|c| c.strip_prefix("language-"))
+            .find_map(|c| c.strip_prefix(CODE_LANGUAGE_PREFIX))
             .map(str::to_string),
         _ => None,
     });

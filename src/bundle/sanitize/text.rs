@@ -6,23 +6,29 @@ use ego_tree::NodeRef;
 use scraper::Node;
 
 use crate::bundle::blocks::Inline;
-use crate::extract::TILDE;
+use crate::model::body::TILDE;
 
 /// The text of a code block: text nodes as they are, `<br>` as a newline, scripts left out.
 pub(super) fn code_text(node: NodeRef<'_, Node>) -> String {
-    fn walk(node: NodeRef<'_, Node>, out: &mut String) {
-        for child in node.children() {
-            match child.value() {
-                Node::Text(t) => out.push_str(t),
-                Node::Element(e) if e.name() == "br" => out.push('\n'),
-                Node::Element(e) if matches!(e.name(), "script" | "style") => {}
-                Node::Element(_) => walk(child, out),
-                _ => {}
+    // Iterative: one frame per level would overflow on deeply nested input.
+    let mut text = String::new();
+    let mut skipping: Option<ego_tree::NodeId> = None;
+    for edge in node.traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) if n.id() != node.id() && skipping.is_none() => {
+                match n.value() {
+                    Node::Text(t) => text.push_str(t),
+                    Node::Element(e) if e.name() == "br" => text.push('\n'),
+                    Node::Element(e) if matches!(e.name(), "script" | "style") => {
+                        skipping = Some(n.id());
+                    }
+                    _ => {}
+                }
             }
+            ego_tree::iter::Edge::Close(n) if skipping == Some(n.id()) => skipping = None,
+            _ => {}
         }
     }
-    let mut text = String::new();
-    walk(node, &mut text);
     text.chars()
         .filter(|&c| c != '\u{feff}')
         .map(|c| match c {

@@ -77,7 +77,8 @@ pub(super) fn select_posts(src: &ArchiveSource) -> Selection<'_> {
         }
         match src.post(row) {
             Ok(post) => selection.posts.push(Bundled { row, post }),
-            Err(reason) => {
+            Err(e) => {
+                let reason = crate::report::error_chain(&e);
                 selection.failed += 1;
                 tracing::warn!(id = row.id, "{reason}");
                 selection.skipped.push(skip(row, "error".into(), reason));

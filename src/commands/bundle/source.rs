@@ -14,7 +14,42 @@ use crate::bundle::links::{BlogLinks, slug_of};
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::{Page, PageSource};
 use crate::extracted::{ArtifactUse, PostReader};
+use crate::model::blog::ArchivedBlog;
 use crate::model::{AssetState, AssetStatus, EntryId, Post, PostRecord};
+
+/// Why a post of the archive cannot go into the bundle (it is listed as skipped, with this).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum PostSourceError {
+    /// Neither `raw/<id>.html` nor the row's source page exists.
+    #[error("no saved page (raw/<id>.html) to read the body from")]
+    NoPage,
+    /// The saved page cannot be read.
+    #[error("cannot read {}", path.display())]
+    Read {
+        /// The page.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The page reads as an entry without a body (protected, say).
+    #[error("{} has no post body", path.display())]
+    NoBody {
+        /// The page.
+        path: PathBuf,
+    },
+    /// The page is not a post.
+    #[error("{} is not a post: {reason}", path.display())]
+    NotAPost {
+        /// The page.
+        path: PathBuf,
+        /// What it is instead.
+        reason: String,
+    },
+    /// The page cannot be extracted (the error names it).
+    #[error(transparent)]
+    Extract(crate::Error),
+}
 
 /// What the bundle and the redirects read from an archive.
 pub(crate) struct ArchiveSource {
@@ -70,13 +105,13 @@ impl ArchiveSource {
         } else {
             None
         };
-        let meta = |key: &str| -> anyhow::Result<Option<String>> {
-            Ok(match &db {
-                Some(db) => db.meta(key)?,
-                None => None,
-            })
+        let stored = match &db {
+            Some(db) => db.blog().context("while reading the archive state")?,
+            None => ArchivedBlog::default(),
         };
-        let blog = meta("blog")?
+        let blog = stored
+            .name
+            .clone()
             .or_else(|| {
                 rows.iter().find_map(|r| {
                     host_of(&r.url)?
@@ -88,11 +123,7 @@ impl ArchiveSource {
                 root.file_name()
                     .map_or_else(|| "blog".into(), |n| n.to_string_lossy().into_owned())
             });
-        let mut base_url =
-            meta("canonical_base")?.unwrap_or_else(|| format!("https://{blog}.tistory.com/"));
-        if !base_url.ends_with('/') {
-            base_url.push('/');
-        }
+        let base_url = stored.base_url_or_tistory(&blog);
         let (slugs, assets) = match &db {
             Some(db) => (
                 db.slugs()?,
@@ -137,7 +168,11 @@ impl ArchiveSource {
     }
 
     /// Re-extracts a post from its saved page, with the archive's files filled in.
-    pub(crate) fn post(&self, row: &PostRecord) -> Result<Post, String> {
+    ///
+    /// # Errors
+    /// [`PostSourceError`] naming the page when there is none, it cannot be read, or it holds no
+    /// post body.
+    pub(crate) fn post(&self, row: &PostRecord) -> Result<Post, PostSourceError> {
         let raw = self.root.join(layout::raw_page_rel(row.id));
         let path = if raw.is_file() {
             raw
@@ -145,11 +180,13 @@ impl ArchiveSource {
             match &row.source {
                 Some(s) if Path::new(s).is_absolute() => PathBuf::from(s),
                 Some(s) => self.root.join(s),
-                None => return Err("no saved page (raw/<id>.html) to read the body from".into()),
+                None => return Err(PostSourceError::NoPage),
             }
         };
-        let bytes =
-            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(source) => return Err(PostSourceError::Read { path, source }),
+        };
         let source = PageSource {
             path: path.clone(),
             url: Some(row.url.clone()),
@@ -164,11 +201,9 @@ impl ArchiveSource {
                 self.fill_files(&mut post, row);
                 Ok(post)
             }
-            Ok(Page::Entry(_)) => Err(format!("{} has no post body", path.display())),
-            Ok(Page::NotEntry { reason, .. }) => {
-                Err(format!("{} is not a post: {reason}", path.display()))
-            }
-            Err(e) => Err(e.to_string()),
+            Ok(Page::Entry(_)) => Err(PostSourceError::NoBody { path }),
+            Ok(Page::NotEntry { reason, .. }) => Err(PostSourceError::NotAPost { path, reason }),
+            Err(e) => Err(PostSourceError::Extract(e)),
         }
     }
 

@@ -20,7 +20,12 @@ impl Cleaner<'_> {
         self.out.code_languages.push(lang.clone());
         self.out.html.push_str("<pre><code");
         if !lang.is_empty() {
-            let _ = write!(self.out.html, " class=\"language-{}\"", escape_attr(&lang));
+            let _ = write!(
+                self.out.html,
+                " class=\"{}{}\"",
+                crate::model::body::CODE_LANGUAGE_PREFIX,
+                escape_attr(&lang)
+            );
         }
         self.out.html.push('>');
         escape_text(&text, &mut self.out.html);

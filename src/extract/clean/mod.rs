@@ -113,10 +113,8 @@ struct Cleaner<'a> {
     code_depth: usize,
 }
 
-/// Stands for a literal `~` in prose until conversion: GFM reads `~x~` as strikethrough, and the
-/// converter cannot tell literal tildes from markup. [`crate::convert::markdown`] turns it into `\~`.
-/// (U+FDD0 is a Unicode noncharacter: it never occurs in real text.)
-pub(crate) const TILDE: char = '\u{FDD0}';
+/// Stands for a literal `~` in prose until conversion (the body contract, [`crate::model::body`]).
+pub(crate) use crate::model::body::TILDE;
 
 /// Escapes prose text: like [`escape_text`], with `~` replaced by [`TILDE`].
 fn escape_prose(s: &str, out: &mut String) {

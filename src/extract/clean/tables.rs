@@ -1,5 +1,5 @@
 //! Tables: kept with only colspan/rowspan, marked `data-tm=gfm` when they fit a GFM table and
-//! `data-tm=html` when they do not.
+//! `data-tm=html` when they do not ([`TableMode`], the body contract).
 
 use std::fmt::Write as _;
 
@@ -7,15 +7,16 @@ use ego_tree::NodeRef;
 use scraper::Node;
 
 use super::{Cleaner, escape_attr};
+use crate::model::body::TableMode;
 
 impl Cleaner<'_> {
     pub(super) fn table(&mut self, node: NodeRef<'_, Node>) {
-        let simple = is_simple_table(node);
-        self.out.html.push_str(if simple {
-            "<table data-tm=\"gfm\">"
+        let mode = if is_simple_table(node) {
+            TableMode::Gfm
         } else {
-            "<table data-tm=\"html\">"
-        });
+            TableMode::Html
+        };
+        self.out.html.push_str(mode.open_tag());
         self.table_children(node);
         self.out.html.push_str("</table>");
     }

@@ -124,7 +124,7 @@ pub fn without_fetch_times(bytes: &[u8]) -> Vec<u8> {
     };
     let json = regex::Regex::new(r#""fetched_at":"[^"]*""#).unwrap();
     let yaml = regex::Regex::new(r#"(?m)^(\s*fetched_at: )"[^"]*"$"#).unwrap();
-    // A row's `markdown_sha256` hashes its Markdown file, front matter (and so fetch time) included.
+    // The hash of a Markdown file whose front matter holds the fetch time changes with it.
     let md_hash = regex::Regex::new(r#""markdown_sha256":"[^"]*""#).unwrap();
     let text = json.replace_all(text, r#""fetched_at":"(run time)""#);
     let text = md_hash.replace_all(
@@ -136,14 +136,76 @@ pub fn without_fetch_times(bytes: &[u8]) -> Vec<u8> {
         .into_bytes()
 }
 
-/// A `posts.jsonl` row without its live fetch time (see [`without_fetch_times`]).
+/// A `posts.jsonl` row without its live fetch times (the post's and each file's) and the hash of
+/// its Markdown, whose front matter holds the fetch time (see [`without_fetch_times`]).
 pub fn row_without_fetch_time(mut row: serde_json::Value) -> serde_json::Value {
-    if let Some(p) = row.get_mut("provenance").and_then(|p| p.as_object_mut()) {
-        p.remove("fetched_at");
-    }
-    // The hash of the Markdown file, whose front matter holds the fetch time.
     if let Some(r) = row.as_object_mut() {
         r.remove("markdown_sha256");
     }
+    if let Some(p) = row.get_mut("provenance").and_then(|p| p.as_object_mut()) {
+        p.remove("fetched_at");
+        for a in p
+            .get_mut("assets")
+            .and_then(|a| a.as_array_mut())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(a) = a.as_object_mut() {
+                a.remove("fetched_at");
+            }
+        }
+    }
     row
+}
+
+/// `posts.jsonl` rows without their `provenance` (a WARC replay's copies say they are captures;
+/// the crawl of the blog they were captured from says live), by id.
+pub fn rows_without_provenance(jsonl: &Path) -> std::collections::BTreeMap<u64, serde_json::Value> {
+    std::fs::read_to_string(jsonl)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut row: serde_json::Value = serde_json::from_str(l).unwrap();
+            row.as_object_mut().unwrap().remove("provenance");
+            row.as_object_mut().unwrap().remove("markdown_sha256");
+            (row["id"].as_u64().unwrap(), row)
+        })
+        .collect()
+}
+
+/// A Markdown file's text without the `provenance:` block of its front matter (see
+/// [`rows_without_provenance`]).
+pub fn markdown_without_provenance(bytes: &[u8]) -> String {
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    let mut out = String::new();
+    let mut in_block = false;
+    for line in text.split_inclusive('\n') {
+        if line == "provenance:\n" {
+            in_block = true;
+            continue;
+        }
+        if in_block && line.starts_with("  ") {
+            continue;
+        }
+        in_block = false;
+        out.push_str(line);
+    }
+    out
+}
+
+/// Asserts every row of `jsonl` with a page says it came from a capture in a WARC file
+/// named `*.warc.gz` with an RFC 3339 `WARC-Date`.
+pub fn assert_rows_are_captures(jsonl: &Path) {
+    for line in std::fs::read_to_string(jsonl).unwrap().lines() {
+        let row: serde_json::Value = serde_json::from_str(line).unwrap();
+        if row["source"].is_null() {
+            continue;
+        }
+        let p = &row["provenance"];
+        assert_eq!(p["origin"], "warc", "{row}");
+        assert!(p["file"].as_str().unwrap().ends_with(".warc.gz"), "{row}");
+        let date = p["warc_date"].as_str().unwrap();
+        assert!(chrono::DateTime::parse_from_rfc3339(date).is_ok(), "{date}");
+        assert!(p.get("fetched_at").is_none(), "{row}");
+    }
 }
