@@ -223,7 +223,8 @@ crawl_run() { # NAME CONCURRENCY [extra crawl flags]
     local cpu assets n_comments
     cpu=$(cpu_seconds "$WORK/time-$tag.txt")
     assets=$(awk '$1 == "assets" { print $2 + $4; exit }' "$WORK/$tag.out")
-    n_comments=$(awk '$1 == "comments" { print $2 + $6; exit }' "$WORK/$tag.out")
+    # Comment lists fetched (a post the list counts no comments for is recorded without a request).
+    n_comments=$(find "$out/comments" -type f -name '*.json' 2>/dev/null | wc -l)
     awk -v name="$name" -v w="$wall" -v cs="$crawl_s" -v p="${pages:-0}" -v r="${requests:-0}" \
         -v a="${assets:-0}" -v nc="${n_comments:-0}" -v c="$c" -v d="$DELAY_MS" -v cpu="$cpu" \
         -v sb="$server_before" -v sa="$server_after" 'BEGIN {
