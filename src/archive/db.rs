@@ -623,8 +623,8 @@ fn asset_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AssetRow> {
 }
 
 mod api_entries;
-mod blog;
 mod asset_origin;
+mod blog;
 mod codec;
 mod naver;
 mod provenance;
