@@ -24,6 +24,7 @@ const LAYERS: &[&str] = &[
     // The data: where a post came from, the domain types, the archive on disk.
     "provenance",
     "model",
+    "completeness",
     "archive",
     "report",
     // Pure stages and what they read.
