@@ -224,7 +224,8 @@ crawl_run() { # NAME CONCURRENCY [extra crawl flags]
     cpu=$(cpu_seconds "$WORK/time-$tag.txt")
     assets=$(awk '$1 == "assets" { print $2 + $4; exit }' "$WORK/$tag.out")
     # Comment lists fetched (a post the list counts no comments for is recorded without a request).
-    n_comments=$(find "$out/comments" -type f -name '*.json' 2>/dev/null | wc -l)
+    # (`--no-comments` leaves no comments/ folder: count nothing rather than fail the pipeline.)
+    n_comments=$({ find "$out/comments" -type f -name '*.json' 2>/dev/null || true; } | wc -l)
     awk -v name="$name" -v w="$wall" -v cs="$crawl_s" -v p="${pages:-0}" -v r="${requests:-0}" \
         -v a="${assets:-0}" -v nc="${n_comments:-0}" -v c="$c" -v d="$DELAY_MS" -v cpu="$cpu" \
         -v sb="$server_before" -v sa="$server_after" 'BEGIN {
