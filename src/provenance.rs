@@ -45,6 +45,16 @@ pub enum Origin {
 }
 
 impl Origin {
+    /// How a report names a copy from this origin ("backup copy", "Wayback copy", …).
+    pub fn copy_name(&self) -> &'static str {
+        match self {
+            Origin::Live { .. } => "live copy",
+            Origin::Backup { .. } => "backup copy",
+            Origin::Wayback { .. } => "Wayback copy",
+            Origin::Warc { .. } => "WARC copy",
+        }
+    }
+
     /// The origin's stored name: `live`, `backup`, `wayback` or `warc`.
     #[must_use]
     pub fn name(&self) -> &'static str {

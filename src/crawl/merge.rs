@@ -72,15 +72,6 @@ fn earlier(ctx: &Ctx, id: EntryId) -> Result<Option<Earlier>, CrawlError> {
     }))
 }
 
-fn copy_name(origin: &Origin) -> &'static str {
-    match origin {
-        Origin::Live { .. } => "live copy",
-        Origin::Backup { .. } => "backup copy",
-        Origin::Wayback { .. } => "Wayback copy",
-        Origin::Warc { .. } => "WARC copy",
-    }
-}
-
 /// Records what the live blog said about an earlier copy that stays: its new visibility (when
 /// the live page tells one), the reason, the entry's state; and that it was checked.
 fn keep_earlier(
@@ -122,7 +113,7 @@ pub(crate) fn settle_final(
     let Some(e) = earlier(ctx, id)? else {
         return Ok(None);
     };
-    let name = copy_name(&e.provenance.origin);
+    let name = e.provenance.origin.copy_name();
     let kept_state = e.state;
     let settled = match state {
         EntryState::Private | EntryState::Protected => {
@@ -233,7 +224,7 @@ pub(crate) fn weigh_live_post(
     let Some(e) = earlier(ctx, post.id)? else {
         return Ok(LivePost::Archive { choice: None });
     };
-    let name = copy_name(&e.provenance.origin);
+    let name = e.provenance.origin.copy_name();
     let Some(old) = e
         .raw_file
         .as_deref()

@@ -143,15 +143,6 @@ impl Before {
     }
 }
 
-fn copy_name(origin: &Origin) -> &'static str {
-    match origin {
-        Origin::Live { .. } => "live copy",
-        Origin::Backup { .. } => "backup copy",
-        Origin::Wayback { .. } => "Wayback copy",
-        Origin::Warc { .. } => "WARC copy",
-    }
-}
-
 fn archive_err(path: &Path, e: &dyn std::error::Error) -> ImportError {
     ImportError::Archive {
         path: path.to_path_buf(),
@@ -377,7 +368,7 @@ impl ArchiveWriter {
         match earlier {
             Some(b) if b.other_copy() && matches!(b.state, EntryState::Ok | EntryState::Notice) => {
                 let origin = b.origin();
-                let name = copy_name(&origin);
+                let name = origin.copy_name();
                 let kept = b
                     .raw_file
                     .as_deref()
