@@ -76,9 +76,9 @@ fn read_categories(out: &Path) -> anyhow::Result<Option<CategoryMap>> {
     }
 }
 
-/// Runs `bundle`: picks the posts ([`select::select_posts`]), builds each one, then writes the
-/// post directories, `GUIDE.md` and `categories.json` ([`write::write_posts`]) and `bundle.json`
-/// last ([`write::write_manifest`]).
+/// Runs `bundle`: picks the posts (`select::select_posts`), builds each one, then writes the
+/// post directories, `GUIDE.md` and `categories.json` (`write::write_posts`) and `bundle.json`
+/// last (`write::write_manifest`).
 ///
 /// # Errors
 /// When the archive cannot be read, `categories.json` is broken, or a file cannot be written.
