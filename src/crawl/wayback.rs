@@ -1,13 +1,14 @@
 //! The Wayback Machine as a source for posts the live blog no longer serves: the CDX API lists the
 //! captures of the blog's hosts ([`crate::discover::wayback`]); their entry ids join discovery as
-//! the source `wayback`; each entry that is not archived live gets the newest capture that reads
+//! the source `wayback` (a slug permalink's captures through its id: the archive's slug map, else
+//! the id its newest post-page capture names); each entry that is not archived live gets the newest capture that reads
 //! as a post page (`id_`: as captured), and its images from their own captures (`im_`: the archive
 //! answers with the nearest one). Runs after a live crawl with `--wayback`, or alone when the live
 //! blog answers "not found" for its home page. archive.org is treated more gently than Tistory:
 //! its own fetcher, one request in flight, [`DEFAULT_WAYBACK_RATE`] and a long backoff on 429 and
 //! refused connections. Every restored post records its snapshot as provenance.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::num::NonZeroUsize;
 use std::path::Path;
 use std::time::Duration;
@@ -23,12 +24,13 @@ use crate::archive::layout::{ARCHIVE_DB, asset_rel, raw_page_rel, resolve};
 use crate::archive::store::write_atomic;
 use crate::crawl::assets::{GONE_HINT, asset_extension};
 use crate::discover::wayback::{
-    CdxRow, MAX_CDX_PAGES, cdx_query, parse_cdx, post_snapshots, snapshot_url,
+    CdxRow, MAX_CDX_PAGES, cdx_query, parse_cdx, post_snapshots, slug_snapshots, snapshot_url,
+    sort_newest_first,
 };
 use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::{Page, PageSource, extract_page};
-use crate::fetch::{FetchPolicy, Fetcher};
+use crate::fetch::{FetchPolicy, Fetched, Fetcher};
 use crate::model::{AssetKind, AssetState, EntryId, PageKind};
 use crate::provenance::{Origin, Provenance, Visibility};
 use crate::report::error_chain;
@@ -80,6 +82,10 @@ pub struct WaybackReport {
     pub restored: Vec<EntryId>,
     /// Entries the archive could not restore, with the reason.
     pub not_restored: Vec<(EntryId, String)>,
+    /// Slug permalinks (`/entry/<slug>`) whose captures were read as these entries.
+    pub slugs_resolved: Vec<(String, EntryId)>,
+    /// Slug permalinks with captures none of which reads as a post page, with the reason.
+    pub slugs_unresolved: Vec<(String, String)>,
     /// Images saved from captures.
     pub images_saved: usize,
     /// Images without a capture.
@@ -95,6 +101,9 @@ struct Source<'a> {
     way: &'a WaybackOptions,
     /// The live blog's address, for the permalinks of restored posts.
     base: Url,
+    /// Captures already fetched to learn a slug's entry id, by snapshot address: restoring that
+    /// entry reads them from here instead of asking the archive twice.
+    prefetched: HashMap<String, Fetched>,
 }
 
 /// A file of the archive that could not be written (the error names the file).
@@ -173,7 +182,11 @@ impl Source<'_> {
                     continue;
                 }
             };
-            let fetched = match self.fetcher.get(&url, None).await {
+            let got = match self.prefetched.remove(url.as_str()) {
+                Some(f) => Ok(f),
+                None => self.fetcher.get(&url, None).await,
+            };
+            let fetched = match got {
                 Ok(f) if f.status == 200 => f,
                 Ok(f) => {
                     last = format!("{url} answered {}", f.status);
@@ -272,6 +285,74 @@ impl Source<'_> {
         }
         report.not_restored.push((id, last));
         Ok(())
+    }
+
+    /// The entry id behind the captures of `slug` (newest first): the archive's own slug map,
+    /// else the id the newest capture that reads as a post page names (the capture is kept for
+    /// [`Self::restore`]). A slug no capture of which is a post page is recorded failed (verify
+    /// names it) and reported.
+    async fn identify_slug(
+        &mut self,
+        slug: &str,
+        snaps: &[CdxRow],
+        report: &mut WaybackReport,
+    ) -> Result<Option<EntryId>, CrawlError> {
+        if let Some(id) = self.db.slug_id(slug)? {
+            report.slugs_resolved.push((slug.to_owned(), id));
+            return Ok(Some(id));
+        }
+        let mut last = String::from("no capture is a post page");
+        for snap in snaps.iter().take(MAX_SNAPSHOTS_PER_ENTRY) {
+            let url = match snapshot_url(&self.way.endpoint, &snap.timestamp, "id_", &snap.original)
+            {
+                Ok(u) => u,
+                Err(e) => {
+                    last = error_chain(&e);
+                    continue;
+                }
+            };
+            let fetched = match self.fetcher.get(&url, None).await {
+                Ok(f) if f.status == 200 => f,
+                Ok(f) => {
+                    last = format!("{url} answered {}", f.status);
+                    continue;
+                }
+                Err(e) => {
+                    last = e.to_string();
+                    continue;
+                }
+            };
+            let Ok(decoded) = decode_page(&fetched.body, Path::new(url.as_str())) else {
+                last = format!("{url} is not a readable page");
+                continue;
+            };
+            let source = PageSource {
+                path: url.as_str().into(),
+                url: Some(snap.original.clone()),
+                id_hint: None,
+                http_status: Some(200),
+            };
+            match extract_page(&decoded.html, &source, &SelectorProfile::default()) {
+                Ok(Page::Entry(p))
+                    if matches!(
+                        p.kind,
+                        PageKind::Post | PageKind::Notice | PageKind::Protected | PageKind::Private
+                    ) =>
+                {
+                    self.db.resolve_slug(slug, p.id)?;
+                    self.prefetched.insert(url.to_string(), fetched);
+                    report.slugs_resolved.push((slug.to_owned(), p.id));
+                    return Ok(Some(p.id));
+                }
+                Ok(_) | Err(_) => {
+                    last = format!("the capture {} is not a post page", snap.timestamp);
+                }
+            }
+        }
+        let why = format!("not restorable from the Wayback Machine: {last}");
+        self.db.record_slug_failed(slug, None, &why)?;
+        report.slugs_unresolved.push((slug.to_owned(), why));
+        Ok(None)
     }
 
     async fn fetch_asset(
@@ -380,6 +461,7 @@ pub(crate) async fn complete_from_wayback(
         out: &opts.out,
         way,
         base,
+        prefetched: HashMap::new(),
     };
     let mut report = WaybackReport {
         endpoint: way.endpoint.to_string(),
@@ -397,7 +479,26 @@ pub(crate) async fn complete_from_wayback(
             )),
         }
     }
-    let snaps = post_snapshots(&rows, &hosts);
+    let mut snaps = post_snapshots(&rows, &hosts);
+    // Slug permalinks: their captures serve the entry their id names, like an id capture.
+    let slug_snaps = slug_snapshots(&rows, &hosts);
+    let found: BTreeMap<String, BTreeSet<String>> = slug_snaps
+        .keys()
+        .map(|slug| (slug.clone(), BTreeSet::from(["wayback".to_owned()])))
+        .collect();
+    src.db.record_slugs_found(&found)?;
+    for (slug, list) in &slug_snaps {
+        if let Some(id) = src.identify_slug(slug, list, &mut report).await? {
+            let all = snaps.entry(id).or_default();
+            all.extend(list.iter().cloned());
+            sort_newest_first(all);
+        }
+    }
+    for (slug, why) in &report.slugs_unresolved {
+        warnings.push(format!(
+            "Wayback capture of the slug permalink /entry/{slug}: {why}"
+        ));
+    }
     report.ids_found = snaps.len();
     let ids: Vec<EntryId> = snaps.keys().copied().collect();
     src.db.record_sources("wayback", &ids)?;

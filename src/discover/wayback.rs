@@ -11,6 +11,7 @@ use regex::Regex;
 use url::Url;
 
 use super::error::{AddressError, DocumentError};
+use super::normalize::{EntryRef, entry_ref_in_path};
 
 use crate::model::EntryId;
 
@@ -130,30 +131,74 @@ pub fn parse_cdx(body: &str) -> Result<CdxPage, DocumentError> {
 /// is one of the blog's.
 #[must_use]
 pub fn entry_id_of(original: &str, hosts: &[String]) -> Option<EntryId> {
+    ENTRY_PATH.captures(&own_path(original, hosts)?)?[1]
+        .parse()
+        .ok()
+}
+
+/// The path of a captured URL, when its host is one of the blog's.
+fn own_path(original: &str, hosts: &[String]) -> Option<String> {
     let url = Url::parse(original).ok()?;
     let host = url.host_str()?.to_ascii_lowercase();
-    if !hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
+    hosts
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(&host))
+        .then(|| url.path().to_owned())
+}
+
+/// The decoded slug a captured URL names (`/entry/<slug>`, also under `/m/`: the one path rule,
+/// [`entry_ref_in_path`]), when its host is one of the blog's and [`entry_id_of`] reads no id.
+#[must_use]
+pub fn slug_of_capture(original: &str, hosts: &[String]) -> Option<String> {
+    if entry_id_of(original, hosts).is_some() {
         return None;
     }
-    ENTRY_PATH.captures(url.path())?[1].parse().ok()
+    match entry_ref_in_path(&own_path(original, hosts)?)? {
+        EntryRef::Slug(slug) => Some(slug),
+        EntryRef::Id(_) => None,
+    }
+}
+
+fn is_post_capture(row: &CdxRow) -> bool {
+    row.status.is_none_or(|s| s == 200) && row.mimetype.starts_with("text/html")
+}
+
+fn newest_first<K>(map: &mut BTreeMap<K, Vec<CdxRow>>) {
+    for snaps in map.values_mut() {
+        sort_newest_first(snaps);
+    }
+}
+
+/// Sorts captures newest first, without repeats.
+pub fn sort_newest_first(snaps: &mut Vec<CdxRow>) {
+    snaps.sort_by(|a, b| b.timestamp.cmp(&a.timestamp));
+    snaps.dedup_by(|a, b| a.timestamp == b.timestamp && a.original == b.original);
+}
+
+/// The post-page captures of each slug permalink (decoded slug), newest first (HTML captures
+/// with status 200 only).
+#[must_use]
+pub fn slug_snapshots(rows: &[CdxRow], hosts: &[String]) -> BTreeMap<String, Vec<CdxRow>> {
+    let mut by_slug: BTreeMap<String, Vec<CdxRow>> = BTreeMap::new();
+    for row in rows.iter().filter(|r| is_post_capture(r)) {
+        if let Some(slug) = slug_of_capture(&row.original, hosts) {
+            by_slug.entry(slug).or_default().push(row.clone());
+        }
+    }
+    newest_first(&mut by_slug);
+    by_slug
 }
 
 /// The post-page captures of each entry id, newest first (HTML captures with status 200 only).
 #[must_use]
 pub fn post_snapshots(rows: &[CdxRow], hosts: &[String]) -> BTreeMap<EntryId, Vec<CdxRow>> {
     let mut by_id: BTreeMap<EntryId, Vec<CdxRow>> = BTreeMap::new();
-    for row in rows {
-        if row.status.is_some_and(|s| s != 200) || !row.mimetype.starts_with("text/html") {
-            continue;
-        }
+    for row in rows.iter().filter(|r| is_post_capture(r)) {
         if let Some(id) = entry_id_of(&row.original, hosts) {
             by_id.entry(id).or_default().push(row.clone());
         }
     }
-    for snaps in by_id.values_mut() {
-        snaps.sort_by(|a, b| b.timestamp.cmp(&a.timestamp));
-        snaps.dedup_by(|a, b| a.timestamp == b.timestamp && a.original == b.original);
-    }
+    newest_first(&mut by_id);
     by_id
 }
 
@@ -210,6 +255,9 @@ mod tests {
         assert_eq!(snaps.keys().copied().collect::<Vec<_>>(), [3, 7, 10]);
         assert_eq!(snaps[&3][0].timestamp, "20190304123000", "newest first");
         assert_eq!(snaps[&3].len(), 2);
+        let slugs = slug_snapshots(&page.rows, &hosts);
+        assert_eq!(slugs.keys().collect::<Vec<_>>(), ["제목"]);
+        assert_eq!(slugs["제목"][0].timestamp, "20190304123002");
         assert_eq!(parse_cdx("").unwrap(), CdxPage::default());
         assert!(parse_cdx("<html>").is_err());
     }

@@ -394,3 +394,223 @@ async fn issue_11_a_blog_that_is_gone_is_rebuilt_from_captures_alone() {
     .await
     .unwrap();
 }
+
+/// The captures of a gone blog that knew its posts only by slug permalinks: post 3 at
+/// `/entry/오래된-다리` (two captures), post 4 at `/entry/봄-벚꽃-산책`; with `bad`, a third slug
+/// whose only capture is a tag listing, not a post.
+const SLUG3: &str = "오래된-다리";
+const SLUG4: &str = "봄-벚꽃-산책";
+const SLUG_BAD: &str = "태그-모음";
+
+fn post4() -> String {
+    tistory_page(
+        4,
+        "봄 벚꽃 산책",
+        "<p>벚꽃은 사월 초에 강가를 따라 핀다.</p>",
+    )
+}
+
+/// `https://127.0.0.1/entry/<slug>` as the archive holds it (percent-encoded).
+fn slug_capture(slug: &str) -> String {
+    Url::parse(&format!("https://127.0.0.1/entry/{slug}"))
+        .unwrap()
+        .to_string()
+}
+
+async fn slug_archive(State((log, bad)): State<(Shared, bool)>, uri: axum::http::Uri) -> Response {
+    {
+        let mut l = log.lock().unwrap();
+        let now = Instant::now();
+        let too_soon = l
+            .times
+            .last()
+            .is_some_and(|t| now.duration_since(*t) < ARCHIVE_MIN_GAP);
+        l.times.push(now);
+        l.paths.push(uri.to_string());
+        if too_soon {
+            l.refused += 1;
+            return StatusCode::TOO_MANY_REQUESTS.into_response();
+        }
+    }
+    let path = uri.path().to_string();
+    if path == "/cdx/search/cdx" {
+        let json = |s: String| ([("content-type", "application/json")], s).into_response();
+        if !uri
+            .query()
+            .unwrap_or_default()
+            .contains("url=127.0.0.1%2F*")
+        {
+            return json(String::new());
+        }
+        let mut rows = vec![
+            format!(
+                r#"["20180101000000","{}","200","text/html","S3a"]"#,
+                slug_capture(SLUG3)
+            ),
+            format!(
+                r#"["20210505050505","{}","200","text/html","S3b"]"#,
+                slug_capture(SLUG3)
+            ),
+            format!(
+                r#"["20190304123000","{}","200","text/html","S4"]"#,
+                slug_capture(SLUG4)
+            ),
+        ];
+        if bad {
+            rows.push(format!(
+                r#"["20200202020202","{}","200","text/html","X"]"#,
+                slug_capture(SLUG_BAD)
+            ));
+        }
+        return json(format!(
+            r#"[["timestamp","original","statuscode","mimetype","digest"],{}]"#,
+            rows.join(",")
+        ));
+    }
+    let html = |s: String| ([("content-type", "text/html; charset=utf-8")], s).into_response();
+    let at = |ts: &str, slug: &str| path == format!("/web/{ts}id_/{}", slug_capture(slug));
+    if at("20210505050505", SLUG3) {
+        html(post3())
+    } else if at("20190304123000", SLUG4) {
+        html(post4())
+    } else if bad && at("20200202020202", SLUG_BAD) {
+        html(r#"<html><head><script>window.T.config = {"BLOG":{"name":"test-blog"}};</script></head><body id="tt-body-tag"><a href="/3">3</a></body></html>"#.to_string())
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
+}
+
+async fn crawl_slug_archive(
+    bad: bool,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Shared,
+    Vec<String>,
+    Url,
+) {
+    let log: Shared = Arc::default();
+    let app = axum::Router::new()
+        .fallback(slug_archive)
+        .with_state((log.clone(), bad));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let endpoint = Url::parse(&format!("http://{addr}/")).unwrap();
+    let live = start_live(true).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("archive");
+    let outcome = crawl_and_extract(
+        live,
+        out.clone(),
+        wayback_settings(endpoint.clone(), false),
+        None,
+        &Progress::hidden(),
+    )
+    .await
+    .unwrap();
+    let way = outcome.crawl.wayback.as_ref().unwrap();
+    assert_eq!(way.restored, [3, 4], "{way:?}");
+    (dir, out, log, outcome.crawl.warnings.clone(), endpoint)
+}
+
+fn assert_slug_posts(out: &Path) {
+    let rows = rows(out);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let expected = [
+        (3, "오래된 다리", "20210505050505", SLUG3),
+        (4, "봄 벚꽃 산책", "20190304123000", SLUG4),
+    ];
+    for (id, title, ts, slug) in expected {
+        let r = rows.iter().find(|r| r["id"] == id).unwrap();
+        assert_eq!(r["status"], "ok", "{r}");
+        assert_eq!(r["title"], title);
+        assert_eq!(r["provenance"]["origin"], "wayback");
+        assert_eq!(
+            r["provenance"]["timestamp"], ts,
+            "the newest capture of the slug"
+        );
+        assert!(
+            r["provenance"]["url"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("/web/{ts}id_/{}", slug_capture(slug))),
+            "{r}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_11_a_gone_blog_captured_only_at_slug_permalinks_is_rebuilt() {
+    let (_dir, out, log, _, endpoint) = crawl_slug_archive(false).await;
+    assert_polite(&log);
+    // Each capture read once: the one that named the slug's id is the post's snapshot too.
+    let snapshots = || -> Vec<String> {
+        log.lock()
+            .unwrap()
+            .paths
+            .iter()
+            .filter(|p| p.starts_with("/web/"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(snapshots().len(), 2, "{:?}", snapshots());
+    // A second run knows both slugs' ids from the archive's slug map: no capture is asked for.
+    let again = crawl_and_extract(
+        start_live(true).await,
+        out.clone(),
+        wayback_settings(endpoint, true),
+        None,
+        &Progress::hidden(),
+    )
+    .await
+    .unwrap();
+    let way = again.crawl.wayback.as_ref().unwrap();
+    assert_eq!(
+        way.slugs_resolved,
+        // By slug: 봄 (U+BD04) sorts before 오 (U+C624).
+        [(SLUG4.to_owned(), 4), (SLUG3.to_owned(), 3)],
+        "{way:?}"
+    );
+    assert_eq!(snapshots().len(), 2, "{:?}", snapshots());
+    tokio::task::spawn_blocking(move || {
+        assert_slug_posts(&out);
+        let (code, report) = verify_json(&out);
+        assert_eq!(
+            (code, &report["complete"]),
+            (0, &Value::Bool(true)),
+            "{report:#}"
+        );
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_11_a_slug_capture_that_is_not_a_post_is_named() {
+    let (_dir, out, log, warnings, _) = crawl_slug_archive(true).await;
+    assert_polite(&log);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains(&format!("/entry/{SLUG_BAD}")) && w.contains("20200202020202")),
+        "{warnings:?}"
+    );
+    tokio::task::spawn_blocking(move || {
+        assert_slug_posts(&out);
+        let (code, report) = verify_json(&out);
+        assert_eq!(report["complete"], Value::Bool(false), "{report:#}");
+        assert_ne!(code, 0);
+        let text = report.to_string();
+        assert!(
+            text.contains(&format!("slug permalink /entry/{SLUG_BAD}")),
+            "{report:#}"
+        );
+        assert!(
+            text.contains("not restorable from the Wayback Machine"),
+            "{report:#}"
+        );
+    })
+    .await
+    .unwrap();
+}
