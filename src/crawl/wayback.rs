@@ -165,6 +165,35 @@ impl Source<'_> {
         })
     }
 
+    /// The raw (`id_`) snapshot of `snap`, fetched (or taken from the captures
+    /// [`Self::identify_slug`] kept) and decoded; `Err` says why it cannot be read.
+    async fn fetch_capture(&mut self, snap: &CdxRow) -> Result<Capture, CaptureUnreadable> {
+        let url = snapshot_url(&self.way.endpoint, &snap.timestamp, "id_", &snap.original)
+            .map_err(|e| CaptureUnreadable::Address(error_chain(&e)))?;
+        let got = match self.prefetched.remove(url.as_str()) {
+            Some(f) => Ok(f),
+            None => self.fetcher.get(&url, None).await,
+        };
+        let fetched = match got {
+            Ok(f) if f.status == 200 => f,
+            Ok(f) => {
+                return Err(CaptureUnreadable::Status {
+                    url,
+                    status: f.status,
+                });
+            }
+            Err(e) => return Err(CaptureUnreadable::Fetch(e)),
+        };
+        let Ok(decoded) = decode_page(&fetched.body, Path::new(url.as_str())) else {
+            return Err(CaptureUnreadable::NotAPage { url });
+        };
+        Ok(Capture {
+            url,
+            fetched,
+            decoded,
+        })
+    }
+
     /// Tries the captures of `id`, newest first; records the first that reads as an entry.
     async fn restore(
         &mut self,
@@ -174,32 +203,16 @@ impl Source<'_> {
     ) -> Result<(), CrawlError> {
         let mut last = String::from("no capture is a post page");
         for snap in snaps.iter().take(MAX_SNAPSHOTS_PER_ENTRY) {
-            let url = match snapshot_url(&self.way.endpoint, &snap.timestamp, "id_", &snap.original)
-            {
-                Ok(u) => u,
-                Err(e) => {
-                    last = error_chain(&e);
+            let Capture {
+                url,
+                fetched,
+                decoded,
+            } = match self.fetch_capture(snap).await {
+                Ok(c) => c,
+                Err(why) => {
+                    last = why.to_string();
                     continue;
                 }
-            };
-            let got = match self.prefetched.remove(url.as_str()) {
-                Some(f) => Ok(f),
-                None => self.fetcher.get(&url, None).await,
-            };
-            let fetched = match got {
-                Ok(f) if f.status == 200 => f,
-                Ok(f) => {
-                    last = format!("{url} answered {}", f.status);
-                    continue;
-                }
-                Err(e) => {
-                    last = e.to_string();
-                    continue;
-                }
-            };
-            let Ok(decoded) = decode_page(&fetched.body, Path::new(url.as_str())) else {
-                last = format!("{url} is not a readable page");
-                continue;
             };
             let source = PageSource {
                 path: url.as_str().into(),
@@ -303,28 +316,16 @@ impl Source<'_> {
         }
         let mut last = String::from("no capture is a post page");
         for snap in snaps.iter().take(MAX_SNAPSHOTS_PER_ENTRY) {
-            let url = match snapshot_url(&self.way.endpoint, &snap.timestamp, "id_", &snap.original)
-            {
-                Ok(u) => u,
-                Err(e) => {
-                    last = error_chain(&e);
+            let Capture {
+                url,
+                fetched,
+                decoded,
+            } = match self.fetch_capture(snap).await {
+                Ok(c) => c,
+                Err(why) => {
+                    last = why.to_string();
                     continue;
                 }
-            };
-            let fetched = match self.fetcher.get(&url, None).await {
-                Ok(f) if f.status == 200 => f,
-                Ok(f) => {
-                    last = format!("{url} answered {}", f.status);
-                    continue;
-                }
-                Err(e) => {
-                    last = e.to_string();
-                    continue;
-                }
-            };
-            let Ok(decoded) = decode_page(&fetched.body, Path::new(url.as_str())) else {
-                last = format!("{url} is not a readable page");
-                continue;
             };
             let source = PageSource {
                 path: url.as_str().into(),
@@ -550,4 +551,25 @@ pub(crate) fn recount(out: &Path, report: &mut CrawlReport) -> Result<(), CrawlE
     let db = ArchiveDb::open(&out.join(ARCHIVE_DB))?;
     super::tally_state(&db, report)?;
     Ok(())
+}
+
+/// Why a capture cannot be read back as a page (the message is the reason a report gives).
+#[derive(Debug, thiserror::Error)]
+enum CaptureUnreadable {
+    /// The snapshot address could not be built (the cause chain, already printed).
+    #[error("{0}")]
+    Address(String),
+    #[error("{url} answered {status}")]
+    Status { url: Url, status: u16 },
+    #[error(transparent)]
+    Fetch(crate::fetch::FetchError),
+    #[error("{url} is not a readable page")]
+    NotAPage { url: Url },
+}
+
+/// One capture read back from the archive: its snapshot address, the bytes as served, the page.
+struct Capture {
+    url: Url,
+    fetched: Fetched,
+    decoded: crate::extract::decode::DecodedPage,
 }
