@@ -45,6 +45,21 @@ fn join_sources(sources: &BTreeSet<String>) -> String {
         .join(",")
 }
 
+/// The sources recorded so far as naming `slug` (none when the slug is not recorded).
+fn recorded_sources(
+    tx: &rusqlite::Transaction<'_>,
+    slug: &str,
+) -> rusqlite::Result<BTreeSet<String>> {
+    let text: Option<Option<String>> = tx
+        .query_row(
+            "SELECT sources FROM slugs WHERE slug = ?1",
+            params![slug],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(split_sources(text.as_ref().and_then(Option::as_deref)))
+}
+
 fn split_sources(text: Option<&str>) -> BTreeSet<String> {
     text.unwrap_or("")
         .split(',')
@@ -74,15 +89,7 @@ impl ArchiveDb {
         };
         let tx = self.conn.transaction().map_err(&e)?;
         for (slug, sources) in found {
-            let known: Option<Option<String>> = tx
-                .query_row(
-                    "SELECT sources FROM slugs WHERE slug = ?1",
-                    params![slug],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(&e)?;
-            let mut all = split_sources(known.as_ref().and_then(Option::as_deref));
+            let mut all = recorded_sources(&tx, slug).map_err(&e)?;
             all.extend(sources.iter().cloned());
             tx.execute(
                 "INSERT INTO slugs(slug, id, state, sources) VALUES (?1, NULL, ?2, ?3)
@@ -106,15 +113,7 @@ impl ArchiveDb {
             source,
         };
         let tx = self.conn.transaction().map_err(&e)?;
-        let sources: Option<Option<String>> = tx
-            .query_row(
-                "SELECT sources FROM slugs WHERE slug = ?1",
-                params![slug],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(&e)?;
-        let sources = split_sources(sources.as_ref().and_then(Option::as_deref));
+        let sources = recorded_sources(&tx, slug).map_err(&e)?;
         tx.execute(
             "INSERT INTO slugs(slug, id, state, sources) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(slug) DO UPDATE SET id = excluded.id, state = excluded.state,
