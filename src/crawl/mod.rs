@@ -5,7 +5,7 @@
 //! that point at them, so a killed crawl resumes to the archive a clean run makes.
 
 pub mod assets;
-mod comment_count;
+pub(crate) mod comment_count;
 pub mod comments;
 mod comments_plan;
 mod discovery;
