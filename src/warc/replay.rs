@@ -57,7 +57,7 @@ pub struct WarcSite {
     /// Records skipped or files read with problems, one line each.
     pub notes: Vec<String>,
     /// The file and `WARC-Date` of the capture each page and asset is served from.
-    pub captured: super::capture_dates::CaptureDates,
+    pub captured: crate::crawl::captured::CaptureDates,
     /// The temporary folder the bodies were unpacked to (kept alive with the site).
     unpacked: Unpacked,
 }
@@ -100,7 +100,7 @@ struct Capture {
     content_type: Option<String>,
     blob: PathBuf,
     /// The WARC file and the record's `WARC-Date`.
-    captured: super::capture_dates::CaptureDate,
+    captured: crate::crawl::captured::CaptureDate,
 }
 
 /// Where a capture goes in the site.
@@ -273,7 +273,7 @@ fn read_captures(files: &[PathBuf], blobs: &Path, notes: &mut Vec<String>) -> Ve
                 status: http.status,
                 content_type: http.header("Content-Type").map(str::to_string),
                 blob,
-                captured: super::capture_dates::CaptureDate {
+                captured: crate::crawl::captured::CaptureDate {
                     file: file.file_name().map_or_else(
                         || file.display().to_string(),
                         |n| n.to_string_lossy().into_owned(),
@@ -342,7 +342,7 @@ pub fn load_warc_site(path: &Path) -> Result<WarcSite, WarcSourceError> {
     let mut comments: BTreeMap<EntryId, BTreeMap<Option<u64>, PathBuf>> = BTreeMap::new();
     let mut assets: BTreeMap<String, &Capture> = BTreeMap::new();
     let mut page_files: BTreeMap<String, &Capture> = BTreeMap::new();
-    let mut captured = super::capture_dates::CaptureDates::default();
+    let mut captured = crate::crawl::captured::CaptureDates::default();
     for c in &captures {
         if c.status != 200 {
             continue;

@@ -202,7 +202,10 @@ fn assert_restored(out: &Path, host: &str) {
         "{md}"
     );
     // The front matter names where the image came from: its own capture.
-    let files = md.split_once("  files:\n").map(|(_, f)| f).unwrap_or_default();
+    let files = md
+        .split_once("  files:\n")
+        .map(|(_, f)| f)
+        .unwrap_or_default();
     let first = files.lines().next().unwrap_or_default();
     assert!(
         first.starts_with(r#"    - {"asset":"https://cdn.example/ferry.png","kind":"image","origin":"wayback","timestamp":"20190304123000","url":""#)
