@@ -295,18 +295,8 @@ fn read_warc(
         .iter()
         .filter_map(|(id, row)| Some((*id, row.file.as_ref()?)))
         .map(|(id, file)| {
-            let items = std::fs::read_to_string(archive.join(file))
-                .map_err(|e| format!("cannot read it: {e}"))
-                .and_then(|t| {
-                    serde_json::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string())
-                })
-                .map(|v| {
-                    v.get("items")
-                        .and_then(|i| i.as_array())
-                        .cloned()
-                        .unwrap_or_default()
-                });
-            (id, items)
+            let text = std::fs::read_to_string(archive.join(file));
+            (id, crate::verify::warc::SavedComments::from_text(text))
         })
         .collect();
     Some(crate::verify::warc::WarcEvidence {

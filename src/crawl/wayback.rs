@@ -459,9 +459,10 @@ pub(crate) async fn complete_from_wayback(
         ..opts.policy.clone()
     };
     let db = ArchiveDb::open(&opts.out.join(ARCHIVE_DB))?;
-    let name = db.meta("blog")?;
-    let base = db
-        .meta("canonical_base")?
+    let blog = db.blog()?;
+    let name = blog.name;
+    let base = blog
+        .base_url
         .and_then(|b| Url::parse(&b).ok())
         .unwrap_or_else(|| super::blog_base(&opts.blog));
     let mut src = Source {
