@@ -37,6 +37,7 @@ use crate::provenance::{Origin, Provenance, Visibility};
 use crate::report::error_chain;
 
 mod comments;
+mod page_comments;
 pub use comments::{RestoredComments, UnrestoredComments};
 
 /// Requests per second to the archive by default: one every four seconds on average.

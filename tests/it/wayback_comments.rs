@@ -5,10 +5,12 @@
 //!   `nextId` 901) and the page after it (`?startId=901`, one comment); a newer first-page capture
 //!   that is an error page, and an older one with other text, neither of which may be used;
 //! - post 6 counts 2 and no capture holds its comments;
-//! - post 7 counts 4, and only its first comment page (one comment) was captured.
+//! - post 7 counts 4, and only its first comment page (one comment) was captured;
+//! - post 8 counts 2 and its page renders them itself, the 2016-17 way (`#entry8Comment` holding
+//!   `li#comment<N>`, a reply nested in the first), with no capture of the comment endpoint.
 //!
 //! Expected values are written from these fixtures: post 5's three comments restored with the
-//! captures' provenance, posts 6 and 7 named by verify as comments lost at the source, with
+//! captures' provenance, post 8's two read from its page with the page's capture as provenance, posts 6 and 7 named by verify as comments lost at the source, with
 //! their counts, in text, JSON and HTML; the archive stays COMPLETE (no crawl can repair them);
 //! the request rate to the archive stays under its limit. The text is our own.
 
@@ -55,6 +57,7 @@ fn cdx() -> String {
         ("20190304123000", "https://127.0.0.1/5", "text/html"),
         ("20190304123000", "https://127.0.0.1/6", "text/html"),
         ("20190304123000", "https://127.0.0.1/7", "text/html"),
+        ("20190304123000", "https://127.0.0.1/8", "text/html"),
         (
             "20180101000000",
             "https://127.0.0.1/m/api/5/comment",
@@ -96,6 +99,14 @@ fn cdx() -> String {
         body.join(",")
     )
 }
+
+/// Post 8's comments as an old skin rendered them into the page: a comment and its reply.
+const OLD_SKIN_COMMENTS: &str = r##"<div id="entry8Comment"><ul class="reply-list">
+<li id="comment8001"><span class="who"><a href="https://river.example/" onclick="return openLinkInNewWindow(this)">강물</a></span>
+<span class="what">그때가 그립네요</span><span class="when">2016.05.02 09:15 <a href="/toolbar/popup/abuseReport/?entryId=8&commentId=8001">신고</a></span>
+<a href="/8#comment8001">댓글주소</a><button type="button">댓글 메뉴</button>
+<ul><li id="comment8002"><span class="who">시험자</span><span class="what">저도요</span><span class="when">2016.05.02 10:00</span></li></ul>
+</li></ul></div></body>"##;
 
 fn json(s: &str) -> Response {
     ([("content-type", "application/json")], s.to_string()).into_response()
@@ -145,6 +156,15 @@ async fn archive(State(log): State<Shared>, uri: axum::http::Uri) -> Response {
         "/web/20190304123000id_/https://127.0.0.1/7" => {
             html(post(7, "반쪽 댓글", "<p>첫 쪽만 남았다.</p>", 4))
         }
+        "/web/20190304123000id_/https://127.0.0.1/8" => html(
+            post(
+                8,
+                "옛 스킨의 댓글",
+                "<p>이 무렵 댓글은 페이지에 함께 그려졌다.</p>",
+                2,
+            )
+            .replace("</body>", OLD_SKIN_COMMENTS),
+        ),
         // The newest capture of 5's first page is an error page, not JSON: not usable.
         "/web/20220101000000id_/https://127.0.0.1/m/api/5/comment" => {
             html("<html><body>점검 중</body></html>".into())
@@ -207,16 +227,20 @@ async fn issue_11_comments_of_a_gone_blog_come_from_captures_and_lost_ones_are_n
     .await
     .unwrap();
     let way = outcome.crawl.wayback.as_ref().unwrap();
-    assert_eq!(way.restored, [5, 6, 7]);
-    let restored: Vec<(u64, usize, usize, Option<u64>)> = way
+    assert_eq!(way.restored, [5, 6, 7, 8]);
+    let restored: Vec<(u64, usize, usize, Option<u64>, bool)> = way
         .comments_restored
         .iter()
-        .map(|c| (c.id, c.count, c.pages, c.next_page_missing))
+        .map(|c| (c.id, c.count, c.pages, c.next_page_missing, c.from_page))
         .collect();
     assert_eq!(
         restored,
-        [(5, 3, 2, None), (7, 1, 1, Some(951))],
-        "5: the newest usable first page and the page after it; 7: its first page only"
+        [
+            (5, 3, 2, None, false),
+            (7, 1, 1, Some(951), false),
+            (8, 2, 0, None, true)
+        ],
+        "5: the newest usable first page and the page after it; 7: its first page only; 8: its page"
     );
     {
         let l = log.lock().unwrap();
@@ -274,7 +298,25 @@ fn check_archive(out: &std::path::Path) {
             .ends_with("/web/20190306000000id_/https://127.0.0.1/m/api/5/comment?startId=901")
     );
     assert!(!out.join("comments/6.json").exists());
-    assert_eq!(rows(out).len(), 3);
+    let old: Value =
+        serde_json::from_slice(&std::fs::read(out.join("comments/8.json")).unwrap()).unwrap();
+    let first = &old["items"][0];
+    assert_eq!(first["id"], 8001);
+    assert_eq!(first["writer"]["name"], "강물");
+    assert_eq!(first["writer"]["homepage"], "https://river.example/");
+    assert_eq!(first["content"], "그때가 그립네요");
+    assert_eq!(first["written"], "2016-05-02T09:15:00+09:00");
+    assert_eq!(first["children"][0]["content"], "저도요");
+    assert_eq!(old["items"].as_array().unwrap().len(), 1);
+    assert_eq!(old["provenance"][0]["origin"], "wayback");
+    assert_eq!(old["provenance"][0]["timestamp"], "20190304123000");
+    assert!(
+        old["provenance"][0]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/web/20190304123000id_/https://127.0.0.1/8")
+    );
+    assert_eq!(rows(out).len(), 4);
     let (code, report) = verify_json(out);
     assert_eq!(
         (code, &report["complete"]),

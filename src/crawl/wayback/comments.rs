@@ -34,6 +34,9 @@ pub struct RestoredComments {
     pub pages: usize,
     /// The page the last one named next, when no capture of it could be read (the rest is lost).
     pub next_page_missing: Option<u64>,
+    /// Read from the post's own captured page (an old skin rendered them into it), not from
+    /// captures of the comment endpoint (`pages` is then 0).
+    pub from_page: bool,
 }
 
 /// A post whose comment captures could not be read, with the reason for the last one tried.
@@ -68,59 +71,104 @@ struct ReadComments {
 }
 
 impl Source<'_> {
-    /// Restores the comments of every archived post that is not a live copy and has none saved,
-    /// from `captures` (by post).
+    /// Restores the comments of every archived post that is not a live copy and has none saved:
+    /// from `captures` of its comment endpoint (by post), else from its own saved page when an old
+    /// skin rendered them into it ([`super::page_comments`]).
     pub(super) async fn restore_all_comments(
         &mut self,
         captures: &std::collections::BTreeMap<EntryId, PostCommentCaptures>,
         report: &mut super::WaybackReport,
     ) -> Result<(), CrawlError> {
-        for (id, caps) in captures {
-            if !self.wants_comments(*id)? {
+        for (id, raw_file) in self.wanting_comments()? {
+            if let Some(caps) = captures.get(&id)
+                && self.restore_comments(id, caps, report).await?
+            {
                 continue;
             }
-            self.restore_comments(*id, caps, report).await?;
+            if let Some(raw) = raw_file {
+                self.comments_from_page(id, &raw, report)?;
+            }
         }
         Ok(())
     }
 
-    /// True when `id` is archived from a copy that is not live and has no comments saved.
-    fn wants_comments(&self, id: EntryId) -> Result<bool, CrawlError> {
-        let archived = self.db.entries()?.into_iter().any(|e| {
-            e.id == id
-                && matches!(
-                    e.state,
-                    crate::archive::db::EntryState::Ok | crate::archive::db::EntryState::Notice
-                )
-        });
-        if !archived {
-            return Ok(false);
+    /// The archived posts (with their saved page) that are not live copies and have no comments
+    /// saved.
+    fn wanting_comments(&self) -> Result<Vec<(EntryId, Option<String>)>, CrawlError> {
+        let mut wanted = Vec::new();
+        for e in self.db.entries()? {
+            if !matches!(
+                e.state,
+                crate::archive::db::EntryState::Ok | crate::archive::db::EntryState::Notice
+            ) {
+                continue;
+            }
+            let live = self
+                .db
+                .provenance(e.id)?
+                .is_none_or(|p| matches!(p.origin, Origin::Live { .. }));
+            let saved = self
+                .db
+                .comments(e.id)?
+                .is_some_and(|c| c.state == CommentsState::Ok);
+            if !live && !saved {
+                wanted.push((e.id, e.raw_file));
+            }
         }
-        let live = self
-            .db
-            .provenance(id)?
-            .is_none_or(|p| matches!(p.origin, Origin::Live { .. }));
-        let saved = self
-            .db
-            .comments(id)?
-            .is_some_and(|c| c.state == CommentsState::Ok);
-        Ok(!live && !saved)
+        Ok(wanted)
+    }
+
+    /// The comments the post's saved page renders itself (old skins), saved with the page's
+    /// own origin as their provenance. A page that renders none, or cannot be read, saves nothing.
+    fn comments_from_page(
+        &self,
+        id: EntryId,
+        raw: &str,
+        report: &mut super::WaybackReport,
+    ) -> Result<(), CrawlError> {
+        let path = resolve(self.out, raw);
+        let Ok(bytes) = std::fs::read(&path) else {
+            return Ok(());
+        };
+        let Ok(decoded) = crate::extract::decode::decode_page(&bytes, &path) else {
+            return Ok(());
+        };
+        let items = super::page_comments::page_comments(&decoded.html, id);
+        let Some(origin) = self.db.provenance(id)?.map(|p| p.origin) else {
+            return Ok(());
+        };
+        if items.is_empty() {
+            return Ok(());
+        }
+        let mut restored = self.save_comments(
+            id,
+            ReadComments {
+                items,
+                origins: vec![origin],
+                next_page_missing: None,
+            },
+        )?;
+        restored.pages = 0;
+        restored.from_page = true;
+        report.comments_restored.push(restored);
+        Ok(())
     }
 
     /// Tries the first-page captures of `id` newest first; saves the first chain that reads.
+    /// Returns whether one did.
     async fn restore_comments(
         &mut self,
         id: EntryId,
         caps: &PostCommentCaptures,
         report: &mut super::WaybackReport,
-    ) -> Result<(), CrawlError> {
+    ) -> Result<bool, CrawlError> {
         let mut last = String::from("no capture is of the first comment page");
         for first in caps.first_pages().take(MAX_FIRST_PAGES) {
             match self.read_chain(first, caps).await {
                 Ok(read) => {
                     let restored = self.save_comments(id, read)?;
                     report.comments_restored.push(restored);
-                    return Ok(());
+                    return Ok(true);
                 }
                 Err(why) => last = crate::report::error_chain(&why),
             }
@@ -128,7 +176,7 @@ impl Source<'_> {
         report
             .comments_not_restored
             .push(UnrestoredComments { id, reason: last });
-        Ok(())
+        Ok(false)
     }
 
     /// Reads the page `first` captured and the pages after it, each from its newest capture.
@@ -222,6 +270,7 @@ impl Source<'_> {
             count,
             pages: read.origins.len(),
             next_page_missing: read.next_page_missing,
+            from_page: false,
         })
     }
 }
