@@ -33,16 +33,24 @@ impl HostLimiter {
         let Some(interval) = self.interval else {
             return;
         };
+        let gap = interval.mul_f64(rand::rng().random_range(0.5..1.5));
         let wait = {
             let mut next = self.next.lock().await;
             let now = Instant::now();
             let slot = next.get(host).copied().unwrap_or(now).max(now);
-            let gap = interval.mul_f64(rand::rng().random_range(0.5..1.5));
             next.insert(host.to_string(), slot + gap);
             slot - now
         };
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
+            // A late wake-up (a loaded machine) must not shorten the gap before the next request:
+            // it counts from when this one actually goes.
+            let earliest = Instant::now() + gap;
+            let mut next = self.next.lock().await;
+            let at = next.entry(host.to_string()).or_insert(earliest);
+            if *at < earliest {
+                *at = earliest;
+            }
         }
     }
 }
