@@ -107,6 +107,31 @@ pub struct SelectorProfile {
     pub body: Vec<Selector>,
 }
 
+impl SelectorProfile {
+    /// The profile's fingerprint, which keys extractions made with it (the archive's artifacts,
+    /// the in-process memo): `default` for the empty profile, else `custom-` and 16 hex digits of
+    /// the sha256 of the parsed selectors as printed, so the same profile text always gives the
+    /// same key.
+    #[must_use]
+    pub fn fingerprint(&self) -> String {
+        let lists = [
+            &self.title,
+            &self.date,
+            &self.author,
+            &self.category,
+            &self.tags,
+            &self.body,
+        ];
+        if lists.iter().all(|l| l.is_empty()) {
+            "default".to_string()
+        } else {
+            let printed = format!("{self:?}");
+            let hex = crate::archive::hash::sha256_hex(printed.as_bytes());
+            format!("custom-{}", &hex[..16])
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawProfile {

@@ -11,8 +11,10 @@
 //!   `images[].file`, attachments likewise; files relative to the archive).
 //!
 //! Each entry page is classified with the extraction library, so a saved not-found page is served
-//! with HTTP 404. One unreadable file never stops loading: it is skipped and named in
-//! [`Site::notes`].
+//! with HTTP 404; an archive's page is read from its current extracted-post artifact instead.
+//! Loaded inside [`crate::extract::memo::Remembering::record`] (as `migrate <folder>` does), those
+//! extractions are kept for the crawl of the replay, which then parses no page again. One
+//! unreadable file never stops loading: it is skipped and named in [`Site::notes`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -26,6 +26,7 @@ mod import_then_crawl;
 mod import_vs_crawl;
 mod naver;
 mod parse_once;
+mod parse_once_replay;
 mod skins;
 mod structure;
 mod support;
