@@ -1,7 +1,13 @@
-//! Who the replayed blog is: its Tistory name, title, description and base URL, read off the saved
-//! pages (`window.T.config`, canonical links, the home page's description). Pages of one blog can
-//! disagree (old saves use `http://`, one post may sit on a custom domain), so every page votes and
-//! the most common answer wins. Pure: the caller hands in page text.
+//! Who the replayed blog is (a [`Blog`]): its Tistory name, title, description and base URL, read
+//! off the saved pages (`window.T.config`, canonical links, the home page's description). Pages of
+//! one blog can disagree (old saves use `http://`, one post may sit on a custom domain), so every
+//! page votes and the most common answer wins. Pure: the caller hands in page text.
+//!
+//! The base URL of a replayed blog is always known ([`IdentityVotes::finish`] falls back to
+//! `https://<name>.tistory.com`, then [`FALLBACK_BASE_URL`]): it is the origin the blog's permalinks
+//! use, without a trailing slash. Generated documents (RSS, sitemap, the mobile list) build their
+//! absolute URLs on it, as the saved pages do; a crawler reading them keeps the path and swaps
+//! this origin for the replay server's.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -10,21 +16,10 @@ use regex::Regex;
 use scraper::{Html, Selector};
 use url::Url;
 
-/// The blog a site replays.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BlogIdentity {
-    /// The Tistory name (`name` of `name.tistory.com`, `T.config.BLOG.name`), when a page tells it.
-    pub name: Option<String>,
-    /// The blog's title (`T.config.BLOG.title`), falling back to the name.
-    pub title: Option<String>,
-    /// The blog's description (the home page's `description` meta), when the home page is saved.
-    pub description: Option<String>,
-    /// The origin the blog's permalinks use, without a trailing slash
-    /// (`https://hangang-notes.tistory.com`). Generated documents (RSS, sitemap, the mobile list)
-    /// build their absolute URLs on it, as the saved pages do; a crawler reading them keeps the
-    /// path and swaps this origin for the replay server's.
-    pub base_url: String,
-}
+use crate::model::blog::Blog;
+
+/// Where a replay's generated documents point when no page names the blog's origin.
+pub(crate) const FALLBACK_BASE_URL: &str = "http://localhost";
 
 /// What `window.T.config` says about the blog.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -111,16 +106,16 @@ impl IdentityVotes {
 
     /// The winners. Ties go to the alphabetically first answer, so loading is deterministic.
     #[must_use]
-    pub(crate) fn finish(self) -> BlogIdentity {
+    pub(crate) fn finish(self) -> Blog {
         let name = most_common(self.names);
         let base_url = most_common(self.origins)
             .or_else(|| name.as_ref().map(|n| format!("https://{n}.tistory.com")))
-            .unwrap_or_else(|| "http://localhost".to_string());
-        BlogIdentity {
+            .unwrap_or_else(|| FALLBACK_BASE_URL.to_string());
+        Blog {
             title: most_common(self.titles).or_else(|| name.clone()),
             name,
             description: self.description,
-            base_url,
+            base_url: Some(base_url),
         }
     }
 }
@@ -179,7 +174,10 @@ window.T.entryInfo = null;</script>"#;
         votes.add_url("not a url");
         votes.add_name("hangang-notes");
         let identity = votes.finish();
-        assert_eq!(identity.base_url, "https://hangang-notes.tistory.com");
+        assert_eq!(
+            identity.base_url.as_deref(),
+            Some("https://hangang-notes.tistory.com")
+        );
         assert_eq!(identity.title.as_deref(), Some("hangang-notes"));
     }
 
@@ -190,10 +188,13 @@ window.T.entryInfo = null;</script>"#;
             name: Some("abc".into()),
             title: None,
         });
-        assert_eq!(votes.finish().base_url, "https://abc.tistory.com");
         assert_eq!(
-            IdentityVotes::default().finish().base_url,
-            "http://localhost"
+            votes.finish().base_url.as_deref(),
+            Some("https://abc.tistory.com")
+        );
+        assert_eq!(
+            IdentityVotes::default().finish().base_url.as_deref(),
+            Some(FALLBACK_BASE_URL)
         );
     }
 
