@@ -56,15 +56,24 @@ pub(crate) fn read_t_config(html: &str) -> Option<TConfig> {
     })
 }
 
-/// The home page's description, from its `<head>`.
+/// The home page's description, from its `<head>`. Only the head is parsed (up to `</head>` when
+/// the page has one): the crawl of the replay parses the whole page for its listing.
 #[must_use]
 pub(crate) fn read_description(html: &str) -> Option<String> {
-    let doc = Html::parse_document(html);
+    let head = head_end(html).map_or(html, |end| &html[..end]);
+    let doc = Html::parse_document(head);
     doc.select(&DESCRIPTION)
         .filter_map(|m| m.value().attr("content"))
         .map(str::trim)
         .find(|d| !d.is_empty())
         .map(str::to_string)
+}
+
+/// Where `</head>` starts (ASCII case-insensitive), if the page has one.
+fn head_end(html: &str) -> Option<usize> {
+    html.as_bytes()
+        .windows(7)
+        .position(|w| w.eq_ignore_ascii_case(b"</head>"))
 }
 
 /// Collects every page's answer; [`IdentityVotes::finish`] picks the most common.
@@ -203,5 +212,10 @@ window.T.entryInfo = null;</script>"#;
         let html = r#"<html><head><meta name="description" content=" 한강을 걷습니다. "></head>
 <body><meta name="description" content="body copy"></body></html>"#;
         assert_eq!(read_description(html).as_deref(), Some("한강을 걷습니다."));
+        let upper =
+            r#"<HTML><HEAD><META name="description" content="대문자"></HEAD><body></body></HTML>"#;
+        assert_eq!(read_description(upper).as_deref(), Some("대문자"));
+        let headless = r#"<meta name="description" content="머리 없음"><p>x</p>"#;
+        assert_eq!(read_description(headless).as_deref(), Some("머리 없음"));
     }
 }
