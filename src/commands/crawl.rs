@@ -109,6 +109,7 @@ pub async fn crawl_and_extract(
         retry_failed: settings.retry_failed,
         wayback: settings.wayback,
         exhaustive_discovery: settings.exhaustive_discovery,
+        captures: settings.captures,
     };
     let crawled = crawl(&opts, progress).await;
     // Every tap is dropped with the options and the fetcher; the file is finished even when the

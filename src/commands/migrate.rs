@@ -113,6 +113,12 @@ pub async fn migrate_directory(
         ))
     });
     tracing::info!("replaying {} at {base}", dir.display());
+    // A WARC replay's copies are captures, not live fetches: the crawl records each one's WARC
+    // file and `WARC-Date` as it writes it, so the one extract says so.
+    let settings = CrawlSettings {
+        captures: captured.map(std::sync::Arc::new),
+        ..settings
+    };
     let result = crawl_and_extract(base.clone(), out, settings, Some(base), progress).await;
     server.shutdown().await;
     tracing::debug!(
@@ -120,44 +126,7 @@ pub async fn migrate_directory(
         "loaded pages the crawl did not extract"
     );
     drop(remembering);
-    match (result, captured) {
-        (Ok(outcome), Some(captured)) => record_captures(outcome, &captured).await,
-        (result, _) => result,
-    }
-}
-
-/// A WARC replay's copies are captures, not live fetches: records each entry's and asset's WARC
-/// file and `WARC-Date` as its provenance, then extracts again so `posts.jsonl` and the front
-/// matter say so (the extraction itself is read back from the archive's artifacts).
-async fn record_captures(
-    mut outcome: CrawlOutcome,
-    captured: &crate::warc::capture_dates::CaptureDates,
-) -> Result<CrawlOutcome, CrawlError> {
-    let out = outcome.out.clone();
-    let step = |source: Box<dyn std::error::Error + Send + Sync>| CrawlError::Step {
-        step: "recording the WARC captures",
-        path: out.clone(),
-        source,
-    };
-    let _lock = crate::crawl::lock::ArchiveLock::acquire(&out)?;
-    let recorded = crate::warc::capture_dates::record_capture_provenance(&out, captured)?;
-    tracing::info!(
-        entries = recorded.entries,
-        assets = recorded.assets,
-        "recorded the WARC captures as provenance"
-    );
-    let opts = crate::commands::extract::ExtractOptions {
-        inputs: vec![out.clone()],
-        out: Some(out.clone()),
-        profile: crate::extract::selectors::SelectorProfile::default(),
-        max_page_bytes: crate::extract::decode::DEFAULT_MAX_PAGE_BYTES,
-    };
-    outcome.extract =
-        tokio::task::spawn_blocking(move || crate::commands::extract::run_extract(&opts))
-            .await
-            .map_err(|e| step(Box::new(e)))?
-            .map_err(|e| step(e.into()))?;
-    Ok(outcome)
+    result
 }
 
 /// The last stage of `migrate`: verify the archive in `out`. Returns the summary to print after

@@ -204,6 +204,13 @@ pub fn read_archive_with(
     let fidelity = measure_all(archive, &archived, artifacts);
     let recorded = db.meta(crate::warc::WARC_META)?.is_some();
     let warc = read_warc(archive, &comments, recorded);
+    let page_comment_counts =
+        if db.meta(crate::verify::COMMENTS_META)?.as_deref() == Some("skipped") {
+            // The user asked for no comments: a count without them is their choice, not a loss.
+            BTreeMap::new()
+        } else {
+            restored_page_comment_counts(archive, &db, &entries, blog.base_url.as_deref())?
+        };
     Ok(VerifyInput {
         archive: archive.to_path_buf(),
         blog: blog.name,
@@ -224,7 +231,48 @@ pub fn read_archive_with(
         threshold,
         bundle: read_bundle(archive),
         warc,
+        page_comment_counts,
     })
+}
+
+/// The comment count each archived post that is not a live copy prints on its saved page (a
+/// Wayback capture, a backup's page, a WARC record), when it prints one.
+fn restored_page_comment_counts(
+    archive: &Path,
+    db: &ArchiveDb,
+    entries: &[crate::archive::db::EntryRow],
+    base: Option<&str>,
+) -> Result<BTreeMap<EntryId, u64>, DbError> {
+    let mut counts = BTreeMap::new();
+    for e in entries
+        .iter()
+        .filter(|e| matches!(e.state, EntryState::Ok | EntryState::Notice))
+    {
+        let restored = db
+            .provenance(e.id)?
+            .is_some_and(|p| !matches!(p.origin, crate::provenance::Origin::Live { .. }));
+        let Some(raw) = e.raw_file.as_deref().filter(|_| restored) else {
+            continue;
+        };
+        let Ok(html) = std::fs::read(layout::resolve(archive, raw)) else {
+            continue;
+        };
+        let url = e
+            .url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .or_else(|| url::Url::parse(base?).ok()?.join(&e.id.to_string()).ok());
+        if let Some(n) = url.and_then(|u| {
+            crate::crawl::comment_count::page_comment_count(
+                &String::from_utf8_lossy(&html),
+                e.id,
+                &u,
+            )
+        }) {
+            counts.insert(e.id, n);
+        }
+    }
+    Ok(counts)
 }
 
 /// The archive's WARC facts and its comments files' items, when it has `warc/` or was recorded.
@@ -247,18 +295,8 @@ fn read_warc(
         .iter()
         .filter_map(|(id, row)| Some((*id, row.file.as_ref()?)))
         .map(|(id, file)| {
-            let items = std::fs::read_to_string(archive.join(file))
-                .map_err(|e| format!("cannot read it: {e}"))
-                .and_then(|t| {
-                    serde_json::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string())
-                })
-                .map(|v| {
-                    v.get("items")
-                        .and_then(|i| i.as_array())
-                        .cloned()
-                        .unwrap_or_default()
-                });
-            (id, items)
+            let text = std::fs::read_to_string(archive.join(file));
+            (id, crate::verify::warc::SavedComments::from_text(text))
         })
         .collect();
     Some(crate::verify::warc::WarcEvidence {

@@ -5,7 +5,8 @@
 //! that point at them, so a killed crawl resumes to the archive a clean run makes.
 
 pub mod assets;
-mod comment_count;
+pub mod captured;
+pub(crate) mod comment_count;
 pub mod comments;
 mod comments_plan;
 mod discovery;
@@ -67,6 +68,8 @@ pub struct CrawlOptions {
     pub recorder: Option<crate::fetch::tap::ExchangeTap>,
     /// The Wayback Machine as a source (`--wayback`; used alone when the live blog is gone).
     pub wayback: wayback::WaybackOptions,
+    /// A WARC replay's captures: each copy written is recorded as its capture ([`captured`]).
+    pub captures: Option<std::sync::Arc<captured::CaptureDates>>,
 }
 
 /// Why a crawl could not run at all. Per-entry failures are not errors: they are in the report.
@@ -200,6 +203,8 @@ pub(crate) struct Ctx {
     pub retry: passes::RetryQueue,
     /// Entries whose archived copy is not from the live blog ([`merge`]).
     pub copies: merge::Copies,
+    /// A WARC replay's captures ([`captured`]).
+    pub captures: Option<std::sync::Arc<captured::CaptureDates>>,
 }
 
 impl Ctx {
@@ -376,6 +381,7 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         asset_proxy: opts.asset_proxy.clone(),
         warnings: Mutex::new(Vec::new()),
         retry: passes::RetryQueue::default(),
+        captures: opts.captures.clone(),
     });
     // `--retry-failed` repairs what the archive knows: no discovery, no scan past the highest id.
     let found = if opts.retry_failed {

@@ -370,6 +370,7 @@ fn write_post_page(
         raw_file: Some(raw_rel),
         assets,
     })?;
+    super::captured::record_page_capture(ctx, id)?;
     Ok(state)
 }
 
@@ -417,13 +418,16 @@ fn record_asset(
     stored: Result<super::assets::StoredAsset, super::assets::AssetError>,
 ) -> Result<(), CrawlError> {
     match stored {
-        Ok(stored) => ctx.db().record_asset_ok(
-            url,
-            &stored.sha256,
-            &stored.file,
-            stored.content_type.as_deref(),
-            stored.size,
-        )?,
+        Ok(stored) => {
+            ctx.db().record_asset_ok(
+                url,
+                &stored.sha256,
+                &stored.file,
+                stored.content_type.as_deref(),
+                stored.size,
+            )?;
+            super::captured::record_asset_capture(ctx, url)?;
+        }
         Err(super::assets::AssetError::Write(source)) => {
             return Err(CrawlError::Write {
                 path: ctx.out.clone(),

@@ -37,7 +37,10 @@ impl Repair {
 pub(super) fn problem(kind: ProblemKind, id: Option<EntryId>, message: String) -> Problem {
     Problem {
         kind,
-        gap: !matches!(kind, ProblemKind::AssetGone | ProblemKind::Note),
+        gap: !matches!(
+            kind,
+            ProblemKind::AssetGone | ProblemKind::CommentsGone | ProblemKind::Note
+        ),
         id,
         url: None,
         file: None,

@@ -16,6 +16,8 @@
 mod charts;
 mod checks;
 mod comments_expected;
+mod comments_gone;
+pub use comments_gone::CommentsGone;
 mod content;
 mod error;
 pub mod naver;
@@ -115,6 +117,9 @@ pub struct VerifyInput {
     pub bundle: Option<BundleFacts>,
     /// The archive's WARC files and the comment items to check against them (`warc/` exists).
     pub warc: Option<warc::WarcEvidence>,
+    /// The comment count the saved page of each archived post that is not a live copy prints
+    /// (`crawl::comment_count`), when it prints one: checked against the comments saved.
+    pub page_comment_counts: BTreeMap<EntryId, u64>,
 }
 
 /// What the Naver bundle holds and what its own check found (read by `commands::verify`).
@@ -158,6 +163,9 @@ pub enum ProblemKind {
     AssetGone,
     /// The comments could not be fetched, or their file is gone.
     CommentsMissing,
+    /// A restored post's page counts more comments than any saved copy holds: not a gap, no
+    /// source has them any more.
+    CommentsGone,
     /// The Markdown keeps less of the page's text than the threshold.
     FidelityBelowThreshold,
     /// The archive holds fewer public posts than the blog says it has.
@@ -303,6 +311,8 @@ pub struct CommentsCheck {
     pub saved: usize,
     /// Posts whose comments failed or whose file is gone.
     pub missing: Vec<EntryId>,
+    /// Restored posts whose page counts more comments than are saved (notes, not gaps).
+    pub gone: Vec<CommentsGone>,
 }
 
 /// The Naver bundle check.
@@ -422,6 +432,7 @@ pub fn verify(input: &VerifyInput) -> VerifyReport {
     slugs::check_slugs(input, &mut report);
     content::check_content(input, &mut report);
     comments_expected::check_comments_recorded(input, &mut report);
+    comments_gone::check_comments_gone(input, &mut report);
     provenance::check_provenance(input, &mut report);
     checks::check_totals(input, &mut report);
     if let Some(bundle) = check_bundle(input, &mut report.problems) {

@@ -190,6 +190,7 @@ pub(crate) fn clean_input() -> VerifyInput {
         threshold: 0.99,
         bundle: None,
         warc: None,
+        page_comment_counts: BTreeMap::new(),
     }
 }
 

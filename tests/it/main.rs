@@ -38,4 +38,5 @@ mod verify_stored;
 mod warc;
 mod warc_kill;
 mod wayback;
+mod wayback_comments;
 mod witness;
