@@ -17,6 +17,8 @@ pub(super) struct Repair {
     pub(super) crawl: String,
     pub(super) extract: String,
     pub(super) scan: String,
+    /// A crawl that resumes with discovery (finds ids the database lost).
+    pub(super) resume: String,
 }
 
 impl Repair {
@@ -30,6 +32,7 @@ impl Repair {
             crawl: format!("tistory-migrate crawl {blog} --out {archive} --retry-failed"),
             extract: format!("tistory-migrate extract {archive} --out {archive}"),
             scan: format!("tistory-migrate crawl {blog} --out {archive} --scan-margin 200"),
+            resume: format!("tistory-migrate crawl {blog} --out {archive}"),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The one integration-test binary (ripgrep's layout): shared support code, one module per feature.
 
+mod adversary_damage;
 mod bad_input;
 mod body_contract;
 mod bundle;
