@@ -14,6 +14,7 @@ use crate::commands::bundle::{BundleOptions, run_bundle};
 use crate::config::CrawlSettings;
 use crate::convert::DEFAULT_FIDELITY_THRESHOLD;
 use crate::crawl::CrawlError;
+use crate::extract::memo::Remembering;
 use crate::progress::Progress;
 use crate::report::Exit;
 use crate::serve::{Faults, start};
@@ -81,11 +82,16 @@ pub async fn migrate_directory(
     settings: CrawlSettings,
     progress: &Progress,
 ) -> Result<CrawlOutcome, CrawlError> {
-    let loaded = super::serve::load_site(dir).map_err(|e| CrawlError::Step {
-        step: "loading the saved blog",
-        path: dir.to_path_buf(),
-        source: Box::new(e),
-    })?;
+    // Loading extracts each saved page (to classify and list it); the crawl then fetches the same
+    // bytes from the replay and takes those extractions instead of parsing the pages again.
+    let remembering = Remembering::new();
+    let loaded = remembering
+        .record(|| super::serve::load_site(dir))
+        .map_err(|e| CrawlError::Step {
+            step: "loading the saved blog",
+            path: dir.to_path_buf(),
+            source: Box::new(e),
+        })?;
     for note in &loaded.notes {
         tracing::warn!("{note}");
     }
@@ -115,6 +121,11 @@ pub async fn migrate_directory(
     };
     let result = crawl_and_extract(base.clone(), out, settings, Some(base), progress).await;
     server.shutdown().await;
+    tracing::debug!(
+        unused = remembering.waiting(),
+        "loaded pages the crawl did not extract"
+    );
+    drop(remembering);
     result
 }
 
