@@ -46,10 +46,13 @@ pub(crate) fn page_origin(ctx: &Ctx, id: EntryId) -> Option<Origin> {
 }
 
 /// Records the capture of the page of `id` just written as its provenance (a crawl of a live blog
-/// records nothing: no provenance row means live).
+/// records nothing: no provenance row means live). The copy came from the blog this crawl reads
+/// (the replay), so it is checked against it already: the crawl does not fetch it again to
+/// compare, as it does a backup's or a snapshot's copy.
 pub(crate) fn record_page_capture(ctx: &Ctx, id: EntryId) -> Result<(), CrawlError> {
     if let Some(origin) = page_origin(ctx, id) {
-        ctx.db().record_provenance(
+        let db = ctx.db();
+        db.record_provenance(
             id,
             &Provenance {
                 origin,
@@ -58,6 +61,7 @@ pub(crate) fn record_page_capture(ctx: &Ctx, id: EntryId) -> Result<(), CrawlErr
                 assets: Vec::new(),
             },
         )?;
+        db.mark_live_checked(id)?;
     }
     Ok(())
 }
