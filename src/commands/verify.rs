@@ -19,8 +19,8 @@ use crate::model::{EntryId, Fidelity, PostRecord};
 use crate::report::Exit;
 use crate::verify::report_html::percent_path;
 use crate::verify::{
-    BundleFacts, FileFacts, Measured, PostAssetRef, VerifyInput, VerifyReport, report_html,
-    report_json, report_text, verify,
+    ArtifactFacts, BundleFacts, FileFacts, Measured, PostAssetRef, VerifyInput, VerifyReport,
+    report_html, report_json, report_text, verify,
 };
 
 /// What to print on stdout.
@@ -211,6 +211,8 @@ pub fn read_archive_with(
         } else {
             restored_page_comment_counts(archive, &db, &entries, blog.base_url.as_deref())?
         };
+    let extracted = read_artifacts(archive, &entries);
+    let bundle_recorded = db.meta(crate::archive::BUNDLE_META)?.is_some();
     Ok(VerifyInput {
         archive: archive.to_path_buf(),
         blog: blog.name,
@@ -226,10 +228,11 @@ pub fn read_archive_with(
         posts_jsonl_present: jsonl.is_some(),
         rows,
         unreadable_rows,
+        extracted,
         files,
         fidelity,
         threshold,
-        bundle: read_bundle(archive),
+        bundle: read_bundle(archive, bundle_recorded),
         warc,
         page_comment_counts,
     })
@@ -305,10 +308,12 @@ fn read_warc(
     })
 }
 
-/// The Naver bundle in `<archive>/naver/`, when `bundle` made one: its posts and its own check.
-fn read_bundle(archive: &Path) -> Option<BundleFacts> {
-    let dir = archive.join("naver");
-    if !dir.join(crate::bundle::manifest::BUNDLE_JSON).is_file() {
+/// The Naver bundle in `<archive>/naver/`, when `bundle` made one (`recorded`: `archive.db` says
+/// so) or began one (the folder exists): its posts and its own check, which names a missing or
+/// unfinished `bundle.json`.
+fn read_bundle(archive: &Path, recorded: bool) -> Option<BundleFacts> {
+    let dir = archive.join(crate::commands::bundle::DEFAULT_BUNDLE_DIR);
+    if !recorded && !dir.is_dir() {
         return None;
     }
     let problems = crate::commands::bundle::check_bundle(&dir)
@@ -340,7 +345,36 @@ fn parse_rows(text: &str) -> (Vec<PostRecord>, Vec<String>) {
     (rows, bad)
 }
 
-/// The files under `raw/` (entry pages), `assets/`, `posts/` and `comments/`, by archive-relative
+/// What each entry's `extracted/<id>.json` holds: the page its key names, or why it cannot be read.
+fn read_artifacts(
+    archive: &Path,
+    entries: &[crate::archive::db::EntryRow],
+) -> BTreeMap<EntryId, ArtifactFacts> {
+    #[derive(serde::Deserialize)]
+    struct KeyOnly {
+        key: crate::archive::extracted::ExtractionKey,
+    }
+    entries
+        .iter()
+        .filter_map(|e| {
+            let path = layout::resolve(archive, &layout::extracted_rel(e.id));
+            let bytes = match std::fs::read(&path) {
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => return None,
+                Err(err) => return Some((e.id, ArtifactFacts::Unreadable(err.to_string()))),
+                Ok(bytes) => bytes,
+            };
+            let facts = match serde_json::from_slice::<KeyOnly>(&bytes) {
+                Ok(k) => ArtifactFacts::Extracted {
+                    raw_sha256: k.key.raw_sha256,
+                },
+                Err(err) => ArtifactFacts::Unreadable(err.to_string()),
+            };
+            Some((e.id, facts))
+        })
+        .collect()
+}
+
+/// The files under `raw/` (entry pages), `assets/`, `posts/`, `comments/` and `extracted/`, by archive-relative
 /// path; pages, assets and comments with their sha256. Temporary files of interrupted writes are
 /// skipped.
 fn list_files(archive: &Path) -> BTreeMap<String, FileFacts> {
@@ -350,6 +384,7 @@ fn list_files(archive: &Path) -> BTreeMap<String, FileFacts> {
         (ASSETS_DIR, 2, true),
         (POSTS_DIR, 1, false),
         ("comments", 1, true),
+        (layout::EXTRACTED_DIR, 1, false),
     ] {
         let root = archive.join(dir);
         for entry in walkdir::WalkDir::new(&root)
@@ -447,17 +482,21 @@ fn measure(reader: &PostReader<'_>, raw: &Path, md: &Path) -> Measured {
                 .read(&bytes, &PageSource::named(raw))
                 .map_err(|e| e.to_string())
         });
+    let unreadable = |why: String| Measured::Unreadable(format!("the saved page {why}"));
     let text = match page {
         Ok(Page::Entry(post)) => match post.body {
             Some(body) => body.text,
-            None => return Measured::Unreadable("the saved page has no post body".into()),
+            None => return unreadable("has no post body".into()),
         },
-        Ok(Page::NotEntry { reason, .. }) => return Measured::Unreadable(reason),
-        Err(e) => return Measured::Unreadable(e),
+        Ok(Page::NotEntry { reason, .. }) => return unreadable(format!("is not a post: {reason}")),
+        Err(e) => return unreadable(format!("cannot be read as a post: {e}")),
     };
     match std::fs::read_to_string(md) {
         Ok(doc) => Measured::Score(check_fidelity(&text, markdown_body(&doc))),
-        Err(e) => Measured::Unreadable(format!("{}: {e}", md.display())),
+        Err(e) => Measured::Unreadable(format!(
+            "the Markdown file {} cannot be read ({e}); it is damaged",
+            md.display()
+        )),
     }
 }
 

@@ -1,5 +1,9 @@
 //! The one integration-test binary (ripgrep's layout): shared support code, one module per feature.
 
+mod adversary_comments;
+mod adversary_damage;
+mod adversary_kill;
+mod adversary_liars;
 mod bad_input;
 mod body_contract;
 mod bundle;
