@@ -122,8 +122,8 @@ pub async fn migrate_directory(
     let result = crawl_and_extract(base.clone(), out, settings, Some(base), progress).await;
     server.shutdown().await;
     tracing::debug!(
-        unused = remembering.waiting(),
-        "loaded pages the crawl did not extract"
+        kept = remembering.kept(),
+        "extractions the loader kept for the crawl"
     );
     drop(remembering);
     result
