@@ -11,6 +11,7 @@ mod comments_plan;
 mod discovery;
 pub mod integrity;
 pub mod lock;
+mod markdown;
 mod merge;
 mod pages;
 mod passes;
@@ -67,6 +68,9 @@ pub struct CrawlOptions {
     pub recorder: Option<crate::fetch::tap::ExchangeTap>,
     /// The Wayback Machine as a source (`--wayback`; used alone when the live blog is gone).
     pub wayback: wayback::WaybackOptions,
+    /// Make each post's Markdown as its page and files land, into this memo, for the extract
+    /// stage of the same run to reuse ([`crate::posts_out::Memo`]); `None` makes none.
+    pub markdown_memo: Option<Arc<crate::posts_out::Memo>>,
 }
 
 /// Why a crawl could not run at all. Per-entry failures are not errors: they are in the report.
@@ -200,6 +204,8 @@ pub(crate) struct Ctx {
     pub retry: passes::RetryQueue,
     /// Entries whose archived copy is not from the live blog ([`merge`]).
     pub copies: merge::Copies,
+    /// Makes each post's Markdown as its page and files land ([`markdown`]).
+    pub markdown: markdown::MarkdownMaker,
 }
 
 impl Ctx {
@@ -376,6 +382,7 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         asset_proxy: opts.asset_proxy.clone(),
         warnings: Mutex::new(Vec::new()),
         retry: passes::RetryQueue::default(),
+        markdown: markdown::MarkdownMaker::new(opts.markdown_memo.clone()),
     });
     // `--retry-failed` repairs what the archive knows: no discovery, no scan past the highest id.
     let found = if opts.retry_failed {
@@ -398,6 +405,7 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         pages::fetch_all_comments(&ctx, false, progress).await?;
     }
     passes::run_retry_passes(&ctx, opts.comments, progress).await?;
+    ctx.markdown.finish().await;
     let mut report = summarize(&ctx)?;
     report.blog = home.facts.name.clone();
     report.base_url = base.to_string();

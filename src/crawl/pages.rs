@@ -78,6 +78,10 @@ pub(crate) async fn fetch_entry(
     for asset in &settled.assets {
         fetch_asset(ctx, &asset.0, asset.1 == AssetKind::Image).await?;
     }
+    if let Some(post) = settled.made {
+        // Its page and files are in: its Markdown can be made now.
+        ctx.markdown.start(ctx, *post);
+    }
     if let Some(candidate) = settled.compare {
         // The archive holds a copy from elsewhere: with the live files fetched, keep the fuller.
         return off_runtime(ctx, move |ctx| settle_candidate(ctx, *candidate)).await;
@@ -119,6 +123,9 @@ struct Settled {
     assets: Vec<(String, AssetKind)>,
     /// A live post to weigh against the archive's copy from elsewhere once its files are in.
     compare: Option<Box<Candidate>>,
+    /// The post archived, whose Markdown is made once its files are in (when the run makes
+    /// Markdown during the crawl).
+    made: Option<Box<Post>>,
 }
 
 impl From<EntryFetch> for Settled {
@@ -127,6 +134,7 @@ impl From<EntryFetch> for Settled {
             fetch,
             assets: Vec::new(),
             compare: None,
+            made: None,
         }
     }
 }
@@ -333,15 +341,18 @@ fn archive_post(
                     fetched: fetched.clone(),
                     assets,
                 })),
+                made: None,
             });
         }
     }
     let id = post.id;
+    let made = ctx.markdown.wanted().then(|| Box::new(post.clone()));
     let state = write_post_page(ctx, post, fetched, assets.clone())?;
     Ok(Settled {
         fetch: EntryFetch::Recorded(id, state),
         assets,
         compare: None,
+        made,
     })
 }
 

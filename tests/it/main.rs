@@ -12,6 +12,7 @@ mod crawl_bad_input;
 mod crawl_comment_counts;
 mod crawl_hostile;
 mod crawl_loops;
+mod crawl_markdown;
 mod crawl_resume;
 mod crawl_slots;
 mod crawl_slugs;
