@@ -18,6 +18,7 @@ mod passes;
 pub mod scan;
 pub mod sniff;
 mod source_error;
+mod stream;
 mod verdict;
 pub mod wayback;
 
@@ -206,6 +207,8 @@ pub(crate) struct Ctx {
     pub copies: merge::Copies,
     /// Makes each post's Markdown as its page and files land ([`markdown`]).
     pub markdown: markdown::MarkdownMaker,
+    /// Where discovery hands ids to the fetch queue as it finds them ([`stream`]).
+    pub stream: stream::EntryStream,
 }
 
 impl Ctx {
@@ -373,7 +376,14 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         if opts.comments { "fetched" } else { "skipped" },
     )?;
     let copies = merge::Copies::load(&db)?;
+    let (entry_stream, handed) = if opts.retry_failed {
+        (stream::EntryStream::closed(), None)
+    } else {
+        let (s, rx) = stream::EntryStream::open();
+        (s, Some(rx))
+    };
     let ctx = Arc::new(Ctx {
+        stream: entry_stream,
         copies,
         fetcher,
         db: Mutex::new(db),
@@ -384,6 +394,8 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         retry: passes::RetryQueue::default(),
         markdown: markdown::MarkdownMaker::new(opts.markdown_memo.clone()),
     });
+    // The pages discovery names are fetched as they are found, beside the remaining sources.
+    let streaming = handed.map(|rx| stream::Streaming::start(&ctx, rx, progress.bar("pages", 0)));
     // `--retry-failed` repairs what the archive knows: no discovery, no scan past the highest id.
     let found = if opts.retry_failed {
         let sidebar_total = ctx.db().meta("sidebar_total")?.and_then(|t| t.parse().ok());
@@ -397,10 +409,11 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         let found =
             discovery::discover(&ctx, &home, &opts.blog, opts.exhaustive_discovery, progress)
                 .await?;
+        ctx.stream.stop();
         pages::fetch_slugs(&ctx, &found.slugs, progress).await?;
         found
     };
-    fetch_pages_and_scan(&ctx, opts, progress).await?;
+    fetch_pages_and_scan(&ctx, opts, streaming, progress).await?;
     if opts.comments {
         pages::fetch_all_comments(&ctx, false, progress).await?;
     }
@@ -414,19 +427,30 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
     Ok(report)
 }
 
-/// Fetches the pending entries, then (unless `--retry-failed`) scans the ids no source named.
+/// Fetches the pending entries (beside the pages discovery handed over, still being fetched by
+/// `streaming`), then (unless `--retry-failed`) scans the ids no source named.
 /// When the scan's bounds do not wait on any page (no named id is an outlier whose page decides
 /// whether the ids below it are probed), the scan runs alongside the pages, sharing the request
 /// slots, instead of after them: the same requests, no idle slots at the end of the page phase.
 async fn fetch_pages_and_scan(
     ctx: &Arc<Ctx>,
     opts: &CrawlOptions,
+    streaming: Option<stream::Streaming>,
     progress: &Progress,
 ) -> Result<(), CrawlError> {
     let todo = pages::plan_pending(ctx, opts.refresh).await?;
-    let fetch = pages::run_all(ctx, todo, progress, "pages");
+    let fetch = async {
+        let planned = pages::run_all(ctx, todo, progress, "pages");
+        let streamed = async {
+            match streaming {
+                Some(s) => s.finish().await,
+                None => Ok(()),
+            }
+        };
+        tokio::try_join!(planned, streamed).map(drop)
+    };
     if opts.retry_failed {
-        return fetch.await.map(drop);
+        return fetch.await;
     }
     let scan = async {
         scan::scan_gaps(ctx, progress).await?;

@@ -488,7 +488,7 @@ pub(crate) async fn retry_comments(
 /// How many items are worked on at once per request slot: the fetcher caps the requests in
 /// flight at `--concurrency`, and a second item per slot keeps every slot busy while the other
 /// item's page is judged and saved (off the runtime) instead of leaving that slot idle.
-const ITEMS_PER_SLOT: usize = 2;
+pub(crate) const ITEMS_PER_SLOT: usize = 2;
 
 /// Runs `task` on every item, `ITEMS_PER_SLOT × --concurrency` at a time (the fetcher keeps the
 /// requests in flight at `--concurrency`), ticking `bar` as each ends; the first archive error
@@ -617,6 +617,10 @@ pub(crate) async fn plan_pending(
             incomplete
         };
         let has_page = e.raw_file.is_some();
+        if ctx.stream.was_handed(e.id) {
+            // Fetched in this run already, as discovery found it.
+            continue;
+        }
         if !e.state.is_final()
             || incomplete_assets
             || damage.pages.contains(&e.id)

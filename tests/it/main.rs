@@ -16,6 +16,7 @@ mod crawl_markdown;
 mod crawl_resume;
 mod crawl_slots;
 mod crawl_slugs;
+mod crawl_stream;
 mod deep_nesting;
 mod desk;
 mod discovery_share;
