@@ -20,6 +20,7 @@ pub mod sniff;
 mod source_error;
 mod stream;
 mod verdict;
+mod warm;
 pub mod wayback;
 
 use std::collections::BTreeMap;
@@ -337,6 +338,8 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
             path: opts.out.clone(),
         });
     }
+    // Built while the home page and discovery wait on the network ([`warm`]).
+    let warming = tokio::task::spawn_blocking(warm::warm_up);
     let fetcher = Fetcher::new(opts.policy.clone())?.with_tap(opts.recorder.clone())?;
     let base = blog_base(&opts.blog);
     let home = discovery::read_home(&fetcher, &base, &opts.out).await?;
@@ -413,6 +416,8 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         pages::fetch_slugs(&ctx, &found.slugs, progress).await?;
         found
     };
+    // A warm-up that panicked only lost the head start.
+    let _ = warming.await;
     fetch_pages_and_scan(&ctx, opts, streaming, progress).await?;
     if opts.comments {
         pages::fetch_all_comments(&ctx, false, progress).await?;
