@@ -27,6 +27,9 @@ pub struct CrawlSettings {
     pub warc_max_bytes: Option<u64>,
     /// `--exhaustive-discovery`: walk every listing page too.
     pub exhaustive_discovery: bool,
+    /// A WARC replay's captures (`migrate <file.warc.gz>`): each copy the crawl writes is
+    /// recorded as its capture. `None` for every other source.
+    pub captures: Option<std::sync::Arc<crate::crawl::captured::CaptureDates>>,
 }
 
 /// A command-line value that cannot be used (exit code 3). The message names the flag or the

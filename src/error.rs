@@ -79,14 +79,39 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
-    /// A selector profile could not be used.
-    #[error("selector profile {path}: {message}")]
+    /// A selector profile is not TOML, or names a key a profile does not have.
+    #[error(
+        "selector profile {path} cannot be read (keys: title, date, author, category, tags, body)"
+    )]
     SelectorProfile {
         /// The profile file.
         path: PathBuf,
-        /// What is wrong.
-        message: String,
+        /// The TOML reader's error (it names the line and the key).
+        #[source]
+        source: Box<toml::de::Error>,
     },
+    /// A selector in a profile does not parse.
+    #[error("selector profile {path}: a selector does not parse")]
+    BadSelector {
+        /// The profile file.
+        path: PathBuf,
+        /// Which selector, and what the CSS parser says.
+        #[source]
+        source: Box<CssSyntax>,
+    },
+}
+
+/// A selector of a profile the CSS parser refuses. The parser's own error borrows the selector
+/// text, so its words are kept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{key}: {css:?} is not a CSS selector ({parser_says})")]
+pub struct CssSyntax {
+    /// The profile key it is listed under.
+    pub key: &'static str,
+    /// The selector as written.
+    pub css: String,
+    /// What the CSS parser says.
+    pub parser_says: String,
 }
 
 /// The library's result type.

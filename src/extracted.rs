@@ -18,17 +18,7 @@ use crate::model::{EntryId, Post};
 /// The fingerprint of a selector profile in an artifact's key: `default` for none.
 #[must_use]
 pub fn profile_key(profile: &SelectorProfile) -> String {
-    let p = profile;
-    let empty = [&p.title, &p.date, &p.author, &p.category, &p.tags, &p.body]
-        .iter()
-        .all(|l| l.is_empty());
-    if empty {
-        "default".to_string()
-    } else {
-        // The parsed selectors, printed: the same profile text always gives the same key.
-        let printed = format!("{profile:?}");
-        format!("custom-{}", &sha256_hex(printed.as_bytes())[..16])
-    }
+    profile.fingerprint()
 }
 
 /// Decodes and extracts one page: the one way from bytes to a [`Page`]. The decoder's warnings

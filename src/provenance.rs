@@ -212,6 +212,27 @@ impl Provenance {
         if let Some(c) = &self.choice {
             let _ = writeln!(out, "  choice: {}", q(c));
         }
+        out.push_str(&self.files_front_matter());
+        out
+    }
+
+    /// The `files:` lines of the front matter: each saved image and attachment that is not a
+    /// plain live copy, in body order, one JSON object a line (YAML reads it as a flow mapping)
+    /// with the same fields as `provenance.assets` in `posts.jsonl`. Empty when every file is
+    /// live (or the post has none).
+    fn files_front_matter(&self) -> String {
+        let mut out = String::new();
+        for a in self
+            .assets
+            .iter()
+            .filter(|a| !matches!(a.origin, Origin::Live { .. }))
+        {
+            if out.is_empty() {
+                out.push_str("  files:\n");
+            }
+            let json = serde_json::to_string(a).expect("an asset source always serialises");
+            let _ = writeln!(out, "    - {json}");
+        }
         out
     }
 
@@ -348,9 +369,56 @@ mod tests {
         );
         assert_eq!(serde_json::from_str::<Provenance>(&json).unwrap(), p);
         assert!(p.front_matter().contains("  visibility: \"unknown\"\n"));
+        assert!(!p.front_matter().contains("files:"), "no files, no list");
         assert_eq!(
             p.summary(),
             "backup b.zip (b-1-1/3/3.html); visibility unknown"
         );
+    }
+
+    #[test]
+    fn the_front_matter_lists_the_files_that_are_not_live_copies() {
+        let mut p = wayback();
+        p.assets = vec![
+            AssetSource {
+                asset: "https://cdn.example/live.png".into(),
+                kind: "image".into(),
+                origin: Origin::Live {
+                    fetched_at: Some("2026-12-01T10:00:00Z".into()),
+                },
+            },
+            AssetSource {
+                asset: "https://cdn.example/old.png".into(),
+                kind: "image".into(),
+                origin: Origin::Wayback {
+                    timestamp: "20190301000000".into(),
+                    url:
+                        "https://web.archive.org/web/20190301000000im_/https://cdn.example/old.png"
+                            .into(),
+                },
+            },
+            AssetSource {
+                asset: "https://cdn.example/a.pdf".into(),
+                kind: "attachment".into(),
+                origin: Origin::Backup {
+                    file: "b.zip".into(),
+                    format: "backup-zip".into(),
+                    entry: "b-1-1/3/file/a.pdf".into(),
+                },
+            },
+        ];
+        let fm = p.front_matter();
+        let files = fm.split_once("  files:\n").unwrap().1;
+        assert_eq!(
+            files,
+            concat!(
+                r#"    - {"asset":"https://cdn.example/old.png","kind":"image","origin":"wayback","timestamp":"20190301000000","url":"https://web.archive.org/web/20190301000000im_/https://cdn.example/old.png"}"#,
+                "\n",
+                r#"    - {"asset":"https://cdn.example/a.pdf","kind":"attachment","origin":"backup","file":"b.zip","format":"backup-zip","entry":"b-1-1/3/file/a.pdf"}"#,
+                "\n"
+            ),
+            "the live file is left out, the others in body order"
+        );
+        assert!(!fm.contains("live.png"));
     }
 }

@@ -106,6 +106,7 @@ pub fn fetch_settings(args: &FetchArgs, local: bool) -> Result<CrawlSettings, Op
         scan_margin: args.scan_margin,
         exhaustive_discovery: args.exhaustive_discovery,
         retry_failed: false,
+        captures: None,
         warc_max_bytes: match args.warc_max_bytes {
             Some(0) => return Err(OptionError::range("--warc-max-bytes", 0, "1 or more")),
             Some(n) => Some(n),

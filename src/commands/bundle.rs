@@ -117,6 +117,13 @@ pub fn run_bundle(opts: &BundleOptions) -> anyhow::Result<BundleReport> {
     writer.write(GUIDE_MD, guide.as_bytes())?;
     write_atomic(&out.join(CATEGORIES_JSON), merged.map.to_json().as_bytes())?;
     let totals = write::write_manifest(writer, &src, &opts.footer, &built, &selection, &written)?;
+    if opts.out.is_none()
+        && let Some(db) = &src.db
+    {
+        // Recorded so that `verify` notices a bundle deleted or left unfinished later.
+        db.set_meta(crate::archive::BUNDLE_META, DEFAULT_BUNDLE_DIR)
+            .context("while recording the bundle in archive.db")?;
+    }
 
     Ok(BundleReport {
         out_dir: out,

@@ -113,6 +113,7 @@ pub async fn crawl_and_extract(
         wayback: settings.wayback,
         exhaustive_discovery: settings.exhaustive_discovery,
         markdown_memo: Some(Arc::clone(&memo)),
+        captures: settings.captures,
     };
     let crawled = crawl(&opts, progress).await;
     // Every tap is dropped with the options and the fetcher; the file is finished even when the

@@ -197,8 +197,7 @@ pub fn run_import(opts: &ImportOptions) -> anyhow::Result<ImportReport> {
                 ArchiveWriter::open(&out, &blog, format, &label, opts.mark_public.clone())?;
             read_xml(path, &opts.limits, |item| match item {
                 Ok(post) => writer.write_post(post),
-                Err((Some(id), why)) => writer.write_failed(id, "a post", &why),
-                Err((None, why)) => {
+                Err(why) => {
                     tracing::warn!("{}: a post was skipped: {why}", path.display());
                     Ok(())
                 }

@@ -14,6 +14,7 @@ use crate::commands::bundle::{BundleOptions, run_bundle};
 use crate::config::CrawlSettings;
 use crate::convert::DEFAULT_FIDELITY_THRESHOLD;
 use crate::crawl::CrawlError;
+use crate::extract::memo::Remembering;
 use crate::progress::Progress;
 use crate::report::Exit;
 use crate::serve::{Faults, start};
@@ -81,11 +82,16 @@ pub async fn migrate_directory(
     settings: CrawlSettings,
     progress: &Progress,
 ) -> Result<CrawlOutcome, CrawlError> {
-    let loaded = super::serve::load_site(dir).map_err(|e| CrawlError::Step {
-        step: "loading the saved blog",
-        path: dir.to_path_buf(),
-        source: Box::new(e),
-    })?;
+    // Loading extracts each saved page (to classify and list it); the crawl then fetches the same
+    // bytes from the replay and takes those extractions instead of parsing the pages again.
+    let remembering = Remembering::new();
+    let loaded = remembering
+        .record(|| super::serve::load_site(dir))
+        .map_err(|e| CrawlError::Step {
+            step: "loading the saved blog",
+            path: dir.to_path_buf(),
+            source: Box::new(e),
+        })?;
     for note in &loaded.notes {
         tracing::warn!("{note}");
     }
@@ -107,46 +113,20 @@ pub async fn migrate_directory(
         ))
     });
     tracing::info!("replaying {} at {base}", dir.display());
+    // A WARC replay's copies are captures, not live fetches: the crawl records each one's WARC
+    // file and `WARC-Date` as it writes it, so the one extract says so.
+    let settings = CrawlSettings {
+        captures: captured.map(std::sync::Arc::new),
+        ..settings
+    };
     let result = crawl_and_extract(base.clone(), out, settings, Some(base), progress).await;
     server.shutdown().await;
-    match (result, captured) {
-        (Ok(outcome), Some(captured)) => record_captures(outcome, &captured).await,
-        (result, _) => result,
-    }
-}
-
-/// A WARC replay's copies are captures, not live fetches: records each entry's and asset's WARC
-/// file and `WARC-Date` as its provenance, then extracts again so `posts.jsonl` and the front
-/// matter say so (the extraction itself is read back from the archive's artifacts).
-async fn record_captures(
-    mut outcome: CrawlOutcome,
-    captured: &crate::warc::capture_dates::CaptureDates,
-) -> Result<CrawlOutcome, CrawlError> {
-    let out = outcome.out.clone();
-    let step = |source: Box<dyn std::error::Error + Send + Sync>| CrawlError::Step {
-        step: "recording the WARC captures",
-        path: out.clone(),
-        source,
-    };
-    let _lock = crate::crawl::lock::ArchiveLock::acquire(&out)?;
-    let recorded = crate::warc::capture_dates::record_capture_provenance(&out, captured)?;
-    tracing::info!(
-        entries = recorded.entries,
-        assets = recorded.assets,
-        "recorded the WARC captures as provenance"
+    tracing::debug!(
+        unused = remembering.waiting(),
+        "loaded pages the crawl did not extract"
     );
-    let opts = crate::commands::extract::ExtractOptions {
-        inputs: vec![out.clone()],
-        out: Some(out.clone()),
-        profile: crate::extract::selectors::SelectorProfile::default(),
-        max_page_bytes: crate::extract::decode::DEFAULT_MAX_PAGE_BYTES,
-    };
-    outcome.extract =
-        tokio::task::spawn_blocking(move || crate::commands::extract::run_extract(&opts))
-            .await
-            .map_err(|e| step(Box::new(e)))?
-            .map_err(|e| step(e.into()))?;
-    Ok(outcome)
+    drop(remembering);
+    result
 }
 
 /// The last stage of `migrate`: verify the archive in `out`. Returns the summary to print after

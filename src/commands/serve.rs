@@ -20,7 +20,7 @@ pub struct LoadedSite {
     /// Problems met while loading a WARC, one line each.
     pub notes: Vec<String>,
     /// For a WARC: the capture each page and asset is served from.
-    pub captured: Option<crate::warc::capture_dates::CaptureDates>,
+    pub captured: Option<crate::crawl::captured::CaptureDates>,
 }
 
 /// Loads a replay source: WARC files (a `.warc`/`.warc.gz` file, or a folder of them), else a

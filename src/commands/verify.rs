@@ -19,8 +19,8 @@ use crate::model::{EntryId, Fidelity, PostRecord};
 use crate::report::Exit;
 use crate::verify::report_html::percent_path;
 use crate::verify::{
-    BundleFacts, FileFacts, Measured, PostAssetRef, VerifyInput, VerifyReport, report_html,
-    report_json, report_text, verify,
+    ArtifactFacts, BundleFacts, FileFacts, Measured, PostAssetRef, VerifyInput, VerifyReport,
+    report_html, report_json, report_text, verify,
 };
 
 /// What to print on stdout.
@@ -204,6 +204,15 @@ pub fn read_archive_with(
     let fidelity = measure_all(archive, &archived, artifacts);
     let recorded = db.meta(crate::warc::WARC_META)?.is_some();
     let warc = read_warc(archive, &comments, recorded);
+    let page_comment_counts =
+        if db.meta(crate::verify::COMMENTS_META)?.as_deref() == Some("skipped") {
+            // The user asked for no comments: a count without them is their choice, not a loss.
+            BTreeMap::new()
+        } else {
+            restored_page_comment_counts(archive, &db, &entries, blog.base_url.as_deref())?
+        };
+    let extracted = read_artifacts(archive, &entries);
+    let bundle_recorded = db.meta(crate::archive::BUNDLE_META)?.is_some();
     Ok(VerifyInput {
         archive: archive.to_path_buf(),
         blog: blog.name,
@@ -219,12 +228,54 @@ pub fn read_archive_with(
         posts_jsonl_present: jsonl.is_some(),
         rows,
         unreadable_rows,
+        extracted,
         files,
         fidelity,
         threshold,
-        bundle: read_bundle(archive),
+        bundle: read_bundle(archive, bundle_recorded),
         warc,
+        page_comment_counts,
     })
+}
+
+/// The comment count each archived post that is not a live copy prints on its saved page (a
+/// Wayback capture, a backup's page, a WARC record), when it prints one.
+fn restored_page_comment_counts(
+    archive: &Path,
+    db: &ArchiveDb,
+    entries: &[crate::archive::db::EntryRow],
+    base: Option<&str>,
+) -> Result<BTreeMap<EntryId, u64>, DbError> {
+    let mut counts = BTreeMap::new();
+    for e in entries
+        .iter()
+        .filter(|e| matches!(e.state, EntryState::Ok | EntryState::Notice))
+    {
+        let restored = db
+            .provenance(e.id)?
+            .is_some_and(|p| !matches!(p.origin, crate::provenance::Origin::Live { .. }));
+        let Some(raw) = e.raw_file.as_deref().filter(|_| restored) else {
+            continue;
+        };
+        let Ok(html) = std::fs::read(layout::resolve(archive, raw)) else {
+            continue;
+        };
+        let url = e
+            .url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .or_else(|| url::Url::parse(base?).ok()?.join(&e.id.to_string()).ok());
+        if let Some(n) = url.and_then(|u| {
+            crate::crawl::comment_count::page_comment_count(
+                &String::from_utf8_lossy(&html),
+                e.id,
+                &u,
+            )
+        }) {
+            counts.insert(e.id, n);
+        }
+    }
+    Ok(counts)
 }
 
 /// The archive's WARC facts and its comments files' items, when it has `warc/` or was recorded.
@@ -247,18 +298,8 @@ fn read_warc(
         .iter()
         .filter_map(|(id, row)| Some((*id, row.file.as_ref()?)))
         .map(|(id, file)| {
-            let items = std::fs::read_to_string(archive.join(file))
-                .map_err(|e| format!("cannot read it: {e}"))
-                .and_then(|t| {
-                    serde_json::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string())
-                })
-                .map(|v| {
-                    v.get("items")
-                        .and_then(|i| i.as_array())
-                        .cloned()
-                        .unwrap_or_default()
-                });
-            (id, items)
+            let text = std::fs::read_to_string(archive.join(file));
+            (id, crate::verify::warc::SavedComments::from_text(text))
         })
         .collect();
     Some(crate::verify::warc::WarcEvidence {
@@ -267,10 +308,12 @@ fn read_warc(
     })
 }
 
-/// The Naver bundle in `<archive>/naver/`, when `bundle` made one: its posts and its own check.
-fn read_bundle(archive: &Path) -> Option<BundleFacts> {
-    let dir = archive.join("naver");
-    if !dir.join(crate::bundle::manifest::BUNDLE_JSON).is_file() {
+/// The Naver bundle in `<archive>/naver/`, when `bundle` made one (`recorded`: `archive.db` says
+/// so) or began one (the folder exists): its posts and its own check, which names a missing or
+/// unfinished `bundle.json`.
+fn read_bundle(archive: &Path, recorded: bool) -> Option<BundleFacts> {
+    let dir = archive.join(crate::commands::bundle::DEFAULT_BUNDLE_DIR);
+    if !recorded && !dir.is_dir() {
         return None;
     }
     let problems = crate::commands::bundle::check_bundle(&dir)
@@ -302,7 +345,36 @@ fn parse_rows(text: &str) -> (Vec<PostRecord>, Vec<String>) {
     (rows, bad)
 }
 
-/// The files under `raw/` (entry pages), `assets/`, `posts/` and `comments/`, by archive-relative
+/// What each entry's `extracted/<id>.json` holds: the page its key names, or why it cannot be read.
+fn read_artifacts(
+    archive: &Path,
+    entries: &[crate::archive::db::EntryRow],
+) -> BTreeMap<EntryId, ArtifactFacts> {
+    #[derive(serde::Deserialize)]
+    struct KeyOnly {
+        key: crate::archive::extracted::ExtractionKey,
+    }
+    entries
+        .iter()
+        .filter_map(|e| {
+            let path = layout::resolve(archive, &layout::extracted_rel(e.id));
+            let bytes = match std::fs::read(&path) {
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => return None,
+                Err(err) => return Some((e.id, ArtifactFacts::Unreadable(err.to_string()))),
+                Ok(bytes) => bytes,
+            };
+            let facts = match serde_json::from_slice::<KeyOnly>(&bytes) {
+                Ok(k) => ArtifactFacts::Extracted {
+                    raw_sha256: k.key.raw_sha256,
+                },
+                Err(err) => ArtifactFacts::Unreadable(err.to_string()),
+            };
+            Some((e.id, facts))
+        })
+        .collect()
+}
+
+/// The files under `raw/` (entry pages), `assets/`, `posts/`, `comments/` and `extracted/`, by archive-relative
 /// path; pages, assets and comments with their sha256. Temporary files of interrupted writes are
 /// skipped.
 fn list_files(archive: &Path) -> BTreeMap<String, FileFacts> {
@@ -312,6 +384,7 @@ fn list_files(archive: &Path) -> BTreeMap<String, FileFacts> {
         (ASSETS_DIR, 2, true),
         (POSTS_DIR, 1, false),
         ("comments", 1, true),
+        (layout::EXTRACTED_DIR, 1, false),
     ] {
         let root = archive.join(dir);
         for entry in walkdir::WalkDir::new(&root)
@@ -409,17 +482,21 @@ fn measure(reader: &PostReader<'_>, raw: &Path, md: &Path) -> Measured {
                 .read(&bytes, &PageSource::named(raw))
                 .map_err(|e| e.to_string())
         });
+    let unreadable = |why: String| Measured::Unreadable(format!("the saved page {why}"));
     let text = match page {
         Ok(Page::Entry(post)) => match post.body {
             Some(body) => body.text,
-            None => return Measured::Unreadable("the saved page has no post body".into()),
+            None => return unreadable("has no post body".into()),
         },
-        Ok(Page::NotEntry { reason, .. }) => return Measured::Unreadable(reason),
-        Err(e) => return Measured::Unreadable(e),
+        Ok(Page::NotEntry { reason, .. }) => return unreadable(format!("is not a post: {reason}")),
+        Err(e) => return unreadable(format!("cannot be read as a post: {e}")),
     };
     match std::fs::read_to_string(md) {
         Ok(doc) => Measured::Score(check_fidelity(&text, markdown_body(&doc))),
-        Err(e) => Measured::Unreadable(format!("{}: {e}", md.display())),
+        Err(e) => Measured::Unreadable(format!(
+            "the Markdown file {} cannot be read ({e}); it is damaged",
+            md.display()
+        )),
     }
 }
 

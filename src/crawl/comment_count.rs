@@ -8,7 +8,9 @@
 //! - the comment toggle, an element whose `onclick` calls `toggleLayerForEntry(<ID>, 'comment')`.
 //!
 //! The number is the last run of digits in the hook's text (`댓글 3`, `Comment 3`, `(3)`, `5`); a
-//! hook without digits (`<a href="#rp">댓글</a>`) says nothing. When hooks disagree the largest
+//! hook without digits (`<a href="#rp">댓글</a>`) says nothing. A zero is believed only from the
+//! `commentCount<ID>` element, the one form the corpus shows the server filling in: a link's or a
+//! toggle's "0" may be a skin's placeholder that a script replaces, so it says nothing either. When hooks disagree the largest
 //! wins (a count above zero only costs a request; a false zero loses comments). The 2025 renders
 //! mount comments with JavaScript and print no count: unknown. Pure, and a plain scan of the text
 //! (no DOM): it runs once per archived post.
@@ -44,9 +46,15 @@ pub(crate) fn page_comment_count(html: &str, id: EntryId, page_url: &Url) -> Opt
         if tag.self_closing || !hooks.is_hook(&tag) {
             continue;
         }
-        if let Some(n) = last_number(&inner_text(html, at, &tag.name)) {
-            best = Some(best.map_or(n, |b| b.max(n)));
+        let Some(n) = last_number(&inner_text(html, at, &tag.name)) else {
+            continue;
+        };
+        // A zero is believed only from the element Tistory's server fills in; a skin's link or
+        // toggle may print a placeholder its script replaces, and a false zero loses comments.
+        if n == 0 && !hooks.is_count_element(&tag) {
+            continue;
         }
+        best = Some(best.map_or(n, |b| b.max(n)));
     }
     best
 }
@@ -71,8 +79,13 @@ impl<'a> Hooks<'a> {
         }
     }
 
-    fn is_hook(&self, tag: &StartTag) -> bool {
+    /// The element Tistory renders for `[##_article_rep_rp_cnt_##]`, filled in by the server.
+    fn is_count_element(&self, tag: &StartTag) -> bool {
         tag.attr("id").is_some_and(|v| v == self.count_id)
+    }
+
+    fn is_hook(&self, tag: &StartTag) -> bool {
+        self.is_count_element(tag)
             || (tag.name == "a" && tag.attr("href").is_some_and(|h| self.is_own_anchor(h)))
             || tag.attr("onclick").is_some_and(|js| {
                 let plain: String = js
@@ -344,6 +357,17 @@ mod tests {
         Some(6)
     )]
     #[case::no_digits(r##"<a href="#rp">댓글</a>"##, None)]
+    // A zero is believed only from the server-filled count element (the corpus' 2017 render);
+    // a link's or toggle's zero may be a skin's placeholder: unknown, so the comments are asked.
+    #[case::link_zero(r##"<a href="#rp">댓글 0</a>"##, None)]
+    #[case::toggle_zero(
+        r##"<button onclick="toggleLayerForEntry('7', 'comment')">댓글 0</button>"##,
+        None
+    )]
+    #[case::link_zero_around_count_zero(
+        r##"<a href="#rp">댓글 <span id="commentCount7">0</span></a>"##,
+        Some(0)
+    )]
     #[case::other_posts_comment(r##"<a href="/623#comment22430197">글 잘 읽었습니다 3</a>"##, None)]
     #[case::other_posts_rp(r##"<a href="/8#rp">(7)</a>"##, None)]
     #[case::other_entry_count(r#"<span id="commentCount8">7</span>"#, None)]

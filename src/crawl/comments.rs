@@ -56,9 +56,20 @@ pub async fn fetch_comments(
             message: e.to_string(),
             retryable: e.is_retryable(),
         })?;
-        if fetched.status == 404 {
+        if fetched.status == 404 && start.is_none() {
             // No comment endpoint for this entry (comments closed): nothing to keep.
             break;
+        }
+        if fetched.status == 404 {
+            // A later page gone while the first answered: the comments are half fetched, and
+            // keeping the first pages as all of them would record a loss as complete.
+            return Err(CommentsError {
+                message: format!(
+                    "{url} answered 404 after {} comments: the comments are incomplete",
+                    items.len()
+                ),
+                retryable: true,
+            });
         }
         if fetched.status != 200 {
             return Err(CommentsError::fin(format!(

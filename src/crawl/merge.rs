@@ -257,13 +257,14 @@ pub(crate) fn weigh_live_post(
 }
 
 /// After a live copy replaced an earlier one: the provenance says live (the fetch time is the
-/// entry's), with the choice, and the entry is checked.
+/// entry's; a WARC replay's copy names its capture), with the choice, and the entry is checked.
 pub(crate) fn record_live_taken(ctx: &Ctx, id: EntryId, choice: String) -> Result<(), CrawlError> {
+    let origin = super::captured::page_origin(ctx, id).unwrap_or(Origin::Live { fetched_at: None });
     let db = ctx.db();
     db.record_provenance(
         id,
         &Provenance {
-            origin: Origin::Live { fetched_at: None },
+            origin,
             visibility: Some(Visibility::Public),
             choice: Some(choice),
             assets: Vec::new(),

@@ -5,7 +5,8 @@
 //! that point at them, so a killed crawl resumes to the archive a clean run makes.
 
 pub mod assets;
-mod comment_count;
+pub mod captured;
+pub(crate) mod comment_count;
 pub mod comments;
 mod comments_plan;
 mod discovery;
@@ -73,6 +74,8 @@ pub struct CrawlOptions {
     /// Make each post's Markdown as its page and files land, into this memo, for the extract
     /// stage of the same run to reuse ([`crate::posts_out::Memo`]); `None` makes none.
     pub markdown_memo: Option<Arc<crate::posts_out::Memo>>,
+    /// A WARC replay's captures: each copy written is recorded as its capture ([`captured`]).
+    pub captures: Option<std::sync::Arc<captured::CaptureDates>>,
 }
 
 /// Why a crawl could not run at all. Per-entry failures are not errors: they are in the report.
@@ -210,6 +213,8 @@ pub(crate) struct Ctx {
     pub markdown: markdown::MarkdownMaker,
     /// Where discovery hands ids to the fetch queue as it finds them ([`stream`]).
     pub stream: stream::EntryStream,
+    /// A WARC replay's captures ([`captured`]).
+    pub captures: Option<std::sync::Arc<captured::CaptureDates>>,
 }
 
 impl Ctx {
@@ -396,9 +401,11 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         warnings: Mutex::new(Vec::new()),
         retry: passes::RetryQueue::default(),
         markdown: markdown::MarkdownMaker::new(opts.markdown_memo.clone()),
+        captures: opts.captures.clone(),
     });
     // The pages discovery names are fetched as they are found, beside the remaining sources.
-    let streaming = handed.map(|rx| stream::Streaming::start(&ctx, rx, progress.bar("pages", 0)));
+    let mut streaming =
+        handed.map(|rx| stream::Streaming::start(&ctx, rx, progress.bar("pages", 0)));
     // `--retry-failed` repairs what the archive knows: no discovery, no scan past the highest id.
     let found = if opts.retry_failed {
         let sidebar_total = ctx.db().meta("sidebar_total")?.and_then(|t| t.parse().ok());
@@ -413,6 +420,13 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
             discovery::discover(&ctx, &home, &opts.blog, opts.exhaustive_discovery, progress)
                 .await?;
         ctx.stream.stop();
+        if !found.slugs.is_empty()
+            && let Some(s) = streaming.take()
+        {
+            // A slug found after pages were streamed may name one of them: once those pages are
+            // in, their permalinks resolve such slugs without a request (`fetch_slugs`).
+            s.finish().await?;
+        }
         pages::fetch_slugs(&ctx, &found.slugs, progress).await?;
         found
     };

@@ -381,6 +381,7 @@ fn write_post_page(
         raw_file: Some(raw_rel),
         assets,
     })?;
+    super::captured::record_page_capture(ctx, id)?;
     Ok(state)
 }
 
@@ -428,13 +429,16 @@ fn record_asset(
     stored: Result<super::assets::StoredAsset, super::assets::AssetError>,
 ) -> Result<(), CrawlError> {
     match stored {
-        Ok(stored) => ctx.db().record_asset_ok(
-            url,
-            &stored.sha256,
-            &stored.file,
-            stored.content_type.as_deref(),
-            stored.size,
-        )?,
+        Ok(stored) => {
+            ctx.db().record_asset_ok(
+                url,
+                &stored.sha256,
+                &stored.file,
+                stored.content_type.as_deref(),
+                stored.size,
+            )?;
+            super::captured::record_asset_capture(ctx, url)?;
+        }
         Err(super::assets::AssetError::Write(source)) => {
             return Err(CrawlError::Write {
                 path: ctx.out.clone(),
@@ -562,6 +566,7 @@ pub(crate) async fn fetch_slugs(
     progress: &Progress,
 ) -> Result<(), CrawlError> {
     ctx.db().record_slugs_found(slugs)?;
+    resolve_from_streamed_pages(ctx)?;
     let todo = ctx
         .db()
         .slug_rows()?
@@ -577,6 +582,39 @@ pub(crate) async fn fetch_slugs(
                 db.record_sources(source, &[id])?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Resolves the slugs still to fetch that name a post this run already archived by its id, as
+/// discovery handed it over ([`super::stream`]): the post's own permalink is the slug, so the
+/// slug's page would be the same post asked for (and read) twice.
+fn resolve_from_streamed_pages(ctx: &Ctx) -> Result<(), CrawlError> {
+    let mut db = ctx.db();
+    let gaps: BTreeSet<String> = db
+        .slug_rows()?
+        .into_iter()
+        .filter(crate::archive::db::SlugRow::is_gap)
+        .map(|row| row.slug)
+        .collect();
+    if gaps.is_empty() {
+        return Ok(());
+    }
+    let mut resolved = Vec::new();
+    for e in db.entries()? {
+        if !ctx.stream.was_handed(e.id) || !e.state.is_final() {
+            continue;
+        }
+        let permalink = e.url.as_deref().and_then(|u| url::Url::parse(u).ok());
+        if let Some(EntryRef::Slug(slug)) =
+            permalink.and_then(|u| crate::discover::normalize::entry_ref(&u, &ctx.identity))
+            && gaps.contains(&slug)
+        {
+            resolved.push((slug, e.id));
+        }
+    }
+    for (slug, id) in resolved {
+        db.resolve_slug(&slug, id)?;
     }
     Ok(())
 }

@@ -27,6 +27,7 @@ use crate::discover::wayback::{
     CdxRow, MAX_CDX_PAGES, cdx_query, parse_cdx, post_snapshots, slug_snapshots, snapshot_url,
     sort_newest_first,
 };
+use crate::discover::wayback_comments::comment_snapshots;
 use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::{Page, PageSource, extract_page};
@@ -34,6 +35,9 @@ use crate::fetch::{FetchPolicy, Fetched, Fetcher};
 use crate::model::{AssetKind, AssetState, EntryId, PageKind};
 use crate::provenance::{Origin, Provenance, Visibility};
 use crate::report::error_chain;
+
+mod comments;
+pub use comments::{RestoredComments, UnrestoredComments};
 
 /// Requests per second to the archive by default: one every four seconds on average.
 pub const DEFAULT_WAYBACK_RATE: f64 = 0.25;
@@ -90,6 +94,10 @@ pub struct WaybackReport {
     pub images_saved: usize,
     /// Images without a capture.
     pub images_missing: usize,
+    /// Restored posts whose comments were read from captures of their comment endpoint.
+    pub comments_restored: Vec<RestoredComments>,
+    /// Restored posts with comment captures none of which could be read.
+    pub comments_not_restored: Vec<UnrestoredComments>,
     /// Requests sent to the archive.
     pub requests: u64,
 }
@@ -169,7 +177,7 @@ impl Source<'_> {
     /// [`Self::identify_slug`] kept) and decoded; `Err` says why it cannot be read.
     async fn fetch_capture(&mut self, snap: &CdxRow) -> Result<Capture, CaptureUnreadable> {
         let url = snapshot_url(&self.way.endpoint, &snap.timestamp, "id_", &snap.original)
-            .map_err(|e| CaptureUnreadable::Address(error_chain(&e)))?;
+            .map_err(CaptureUnreadable::Address)?;
         let got = match self.prefetched.remove(url.as_str()) {
             Some(f) => Ok(f),
             None => self.fetcher.get(&url, None).await,
@@ -451,9 +459,10 @@ pub(crate) async fn complete_from_wayback(
         ..opts.policy.clone()
     };
     let db = ArchiveDb::open(&opts.out.join(ARCHIVE_DB))?;
-    let name = db.meta("blog")?;
-    let base = db
-        .meta("canonical_base")?
+    let blog = db.blog()?;
+    let name = blog.name;
+    let base = blog
+        .base_url
         .and_then(|b| Url::parse(&b).ok())
         .unwrap_or_else(|| super::blog_base(&opts.blog));
     let mut src = Source {
@@ -538,6 +547,16 @@ pub(crate) async fn complete_from_wayback(
             })?;
         }
     }
+    if opts.comments {
+        let captures = comment_snapshots(&rows, &hosts);
+        src.restore_all_comments(&captures, &mut report).await?;
+        for c in &report.comments_not_restored {
+            warnings.push(format!(
+                "Wayback captures of the comments of post {}: {}",
+                c.id, c.reason
+            ));
+        }
+    }
     report.requests = src
         .fetcher
         .stats
@@ -556,9 +575,9 @@ pub(crate) fn recount(out: &Path, report: &mut CrawlReport) -> Result<(), CrawlE
 /// Why a capture cannot be read back as a page (the message is the reason a report gives).
 #[derive(Debug, thiserror::Error)]
 enum CaptureUnreadable {
-    /// The snapshot address could not be built (the cause chain, already printed).
-    #[error("{0}")]
-    Address(String),
+    /// The snapshot address could not be built.
+    #[error(transparent)]
+    Address(crate::discover::error::AddressError),
     #[error("{url} answered {status}")]
     Status { url: Url, status: u16 },
     #[error(transparent)]

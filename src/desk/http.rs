@@ -260,9 +260,9 @@ async fn publish(State(state): State<Shared>, Path(id): Path<String>, body: Byte
             snapshot: &snap,
             token: state.token.as_str(),
             flash: None,
-            error: Some(&refusal.message),
+            error: Some(&refusal.message()),
             entered: Some(pasted),
-            status: if refusal.internal {
+            status: if refusal.internal() {
                 StatusCode::INTERNAL_SERVER_ERROR
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY

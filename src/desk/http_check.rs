@@ -78,8 +78,8 @@ pub(super) async fn check_record(State(state): State<Shared>, body: Bytes) -> Re
         Err(refusal) => render(
             &state,
             None,
-            Some(&refusal.message),
-            if refusal.internal {
+            Some(&refusal.message()),
+            if refusal.internal() {
                 StatusCode::INTERNAL_SERVER_ERROR
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY

@@ -58,38 +58,34 @@ impl DeskBundle {
     /// Reads a file of a post's directory (`body.html`, `body.txt`).
     ///
     /// # Errors
-    /// [`DeskError::Bundle`] when it cannot be read.
+    /// [`DeskError::BundleFile`] when it cannot be read.
     pub fn read_post_file(&self, post: &DeskPost, name: &str) -> Result<String, DeskError> {
         let path = self.root.join(&post.entry.dir).join(name);
-        std::fs::read_to_string(&path).map_err(|e| DeskError::Bundle {
-            path,
-            message: e.to_string(),
-        })
+        std::fs::read_to_string(&path).map_err(|source| DeskError::BundleFile { path, source })
     }
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, DeskError> {
-    let text = std::fs::read_to_string(path).map_err(|e| DeskError::Bundle {
+    let text = std::fs::read_to_string(path).map_err(|source| DeskError::BundleFile {
         path: path.to_path_buf(),
-        message: format!("{e}; is this a bundle made by `tistory-migrate bundle`?"),
+        source,
     })?;
-    serde_json::from_str(&text).map_err(|e| DeskError::Bundle {
+    serde_json::from_str(&text).map_err(|source| DeskError::BundleJson {
         path: path.to_path_buf(),
-        message: format!("{e}; rebuild the bundle with `tistory-migrate bundle`"),
+        source,
     })
 }
 
 /// Opens and checks the bundle at `dir`.
 ///
 /// # Errors
-/// [`DeskError::Bundle`] when it cannot be read or parsed, [`DeskError::Tampered`] when listed
+/// [`DeskError::BundleDir`], [`DeskError::BundleFile`] or [`DeskError::BundleJson`] when it
+/// cannot be opened, read or parsed, [`DeskError::Tampered`] when listed
 /// files are missing or changed.
 pub fn load_bundle(dir: &Path) -> Result<DeskBundle, DeskError> {
-    let root = dir.canonicalize().map_err(|e| DeskError::Bundle {
+    let root = dir.canonicalize().map_err(|source| DeskError::BundleDir {
         path: dir.to_path_buf(),
-        message: format!(
-            "{e}; pass the bundle directory, the one holding bundle.json that `tistory-migrate bundle` writes (ARCHIVE/naver/)"
-        ),
+        source,
     })?;
     let manifest: BundleManifest = read_json(&root.join(BUNDLE_JSON))?;
     let (unlisted, problems): (Vec<BundleProblem>, Vec<BundleProblem>) = check_bundle(&root)

@@ -86,17 +86,56 @@ impl Default for DeskOptions {
     }
 }
 
+/// What is wrong with `--naver-blog`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NaverBlogProblem {
+    /// It is not a Naver blog id.
+    #[error("not a Naver blog id (letters, digits, - and _)")]
+    NotAnId,
+    /// The ledger already records posts on another Naver blog.
+    #[error("the ledger already records posts on the blog {recorded:?}")]
+    OtherThanTheLedger {
+        /// The blog the ledger records.
+        recorded: String,
+    },
+}
+
 /// Why the desk could not start.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeskError {
-    /// A bundle file could not be read or parsed.
-    #[error("bundle {path}: {message}")]
-    Bundle {
+    /// The bundle directory cannot be opened.
+    #[error(
+        "cannot open the bundle directory {path}; pass the bundle directory, the one holding bundle.json that `tistory-migrate bundle` writes (ARCHIVE/naver/)"
+    )]
+    BundleDir {
+        /// The directory given.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file of the bundle cannot be read.
+    #[error(
+        "cannot read the bundle file {path}; is this a bundle made by `tistory-migrate bundle`?"
+    )]
+    BundleFile {
         /// The file.
         path: PathBuf,
-        /// What went wrong.
-        message: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A JSON file of the bundle cannot be parsed.
+    #[error(
+        "the bundle file {path} is not what `tistory-migrate bundle` writes; rebuild the bundle with `tistory-migrate bundle`"
+    )]
+    BundleJson {
+        /// The file.
+        path: PathBuf,
+        /// What the JSON reader says.
+        #[source]
+        source: serde_json::Error,
     },
     /// Files of the bundle are missing or changed since it was made.
     #[error(
@@ -132,12 +171,12 @@ pub enum DeskError {
         bundle_blog: String,
     },
     /// `--naver-blog` is not a blog id, or disagrees with the ledger.
-    #[error("--naver-blog {given:?}: {message}")]
+    #[error("--naver-blog {given:?}: {problem}")]
     NaverBlog {
         /// The value given.
         given: String,
         /// What is wrong.
-        message: String,
+        problem: NaverBlogProblem,
     },
     /// The desk was asked to listen on another address than 127.0.0.1.
     #[error(

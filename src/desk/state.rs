@@ -11,11 +11,12 @@ use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 
-use super::DeskError;
 use super::load::{DeskBundle, DeskPost};
 use super::progress::{DailyCap, Progress, PublishedPost};
 use super::token::DeskToken;
+use super::{DeskError, NaverBlogProblem};
 use crate::archive::db::{ArchiveDb, DbError, LedgerError, LedgerRow};
+use crate::bundle::naver_url::NaverUrlError;
 use crate::bundle::parse_naver_url;
 
 /// The desk's shared state. Nothing here changes after start except through the ledger.
@@ -83,7 +84,7 @@ pub(crate) fn check_naver_blog(
     let id = parse_naver_url(&format!("https://blog.naver.com/{given}/1"), None)
         .map_err(|_| DeskError::NaverBlog {
             given: given.to_string(),
-            message: "not a Naver blog id (letters, digits, - and _)".into(),
+            problem: NaverBlogProblem::NotAnId,
         })?
         .blog_id;
     if let Some(recorded) = ledger_blog(rows)
@@ -91,19 +92,57 @@ pub(crate) fn check_naver_blog(
     {
         return Err(DeskError::NaverBlog {
             given: given.to_string(),
-            message: format!("the ledger already records posts on the blog {recorded:?}"),
+            problem: NaverBlogProblem::OtherThanTheLedger { recorded },
         });
     }
     Ok(Some(id))
 }
 
-/// A record that was refused, with the message for the page.
+/// Why a record was refused.
 #[derive(Debug)]
-pub(crate) struct Refusal {
-    /// Korean, for the person at the desk.
-    pub(crate) message: String,
+pub(crate) enum Refusal {
+    /// The ledger in `archive.db` cannot be read.
+    LedgerUnreadable(DbError),
+    /// The pasted address is not a Naver post address (of the expected blog).
+    BadUrl(NaverUrlError),
+    /// The ledger refused the record.
+    Ledger {
+        /// Why.
+        error: LedgerError,
+        /// The title of the other post already using the address, when it is in the bundle.
+        other_title: Option<String>,
+    },
+}
+
+impl Refusal {
+    /// The message for the page, in Korean, for the person at the desk.
+    pub(crate) fn message(&self) -> String {
+        match self {
+            Self::LedgerUnreadable(e) => {
+                format!("보관함 상태 파일(archive.db)을 읽지 못했습니다: {e}")
+            }
+            Self::BadUrl(e) => format!("{} 기록은 바뀌지 않았습니다.", e.korean()),
+            Self::Ledger {
+                error: LedgerError::UrlAlreadyUsed { url, .. },
+                other_title: Some(title),
+            } => format!(
+                "이 주소({url})는 이미 다른 글 「{title}」의 네이버 주소로 기록되어 있습니다. 방금 발행한 글의 주소를 복사했는지 확인하세요. 기록은 바뀌지 않았습니다."
+            ),
+            Self::Ledger { error, .. } => error.korean(),
+        }
+    }
+
     /// True when it is the desk's fault (the database), not the URL's.
-    pub(crate) internal: bool,
+    pub(crate) fn internal(&self) -> bool {
+        matches!(
+            self,
+            Self::LedgerUnreadable(_)
+                | Self::Ledger {
+                    error: LedgerError::Db(_),
+                    ..
+                }
+        )
+    }
 }
 
 impl DeskState {
@@ -151,38 +190,24 @@ impl DeskState {
     /// Records that `post` is published at `pasted` (as the person pasted it).
     pub(crate) fn record(&self, post: &DeskPost, pasted: &str) -> Result<String, Refusal> {
         let mut db = self.db();
-        let rows = db.ledger().map_err(|e| Refusal {
-            message: format!("보관함 상태 파일(archive.db)을 읽지 못했습니다: {e}"),
-            internal: true,
-        })?;
+        let rows = db.ledger().map_err(Refusal::LedgerUnreadable)?;
         let expected = self.naver_blog.clone().or_else(|| ledger_blog(&rows));
-        let naver = parse_naver_url(pasted, expected.as_deref()).map_err(|e| Refusal {
-            message: format!("{} 기록은 바뀌지 않았습니다.", e.korean()),
-            internal: false,
-        })?;
+        let naver = parse_naver_url(pasted, expected.as_deref()).map_err(Refusal::BadUrl)?;
         let url = naver.url();
         db.record_published(post.entry.id, &url, &naver.blog_id, &naver.log_no)
-            .map_err(|e| self.refusal(&e))?;
+            .map_err(|e| self.refusal(e))?;
         Ok(url)
     }
 
-    /// The ledger's refusal in Korean, naming the other post by its title when it is in the bundle.
-    fn refusal(&self, e: &LedgerError) -> Refusal {
-        let message = match e {
-            LedgerError::UrlAlreadyUsed {
-                url, other_post, ..
-            } => match self.bundle.post(*other_post) {
-                Some(other) => format!(
-                    "이 주소({url})는 이미 다른 글 「{}」의 네이버 주소로 기록되어 있습니다. 방금 발행한 글의 주소를 복사했는지 확인하세요. 기록은 바뀌지 않았습니다.",
-                    other.entry.title
-                ),
-                None => e.korean(),
-            },
-            _ => e.korean(),
+    /// The ledger's refusal, naming the other post by its title when it is in the bundle.
+    fn refusal(&self, error: LedgerError) -> Refusal {
+        let other_title = match &error {
+            LedgerError::UrlAlreadyUsed { other_post, .. } => self
+                .bundle
+                .post(*other_post)
+                .map(|other| other.entry.title.clone()),
+            _ => None,
         };
-        Refusal {
-            message,
-            internal: matches!(e, LedgerError::Db(_)),
-        }
+        Refusal::Ledger { error, other_title }
     }
 }

@@ -48,6 +48,7 @@ pub mod sitemap;
 #[cfg(test)]
 pub(crate) mod testdata;
 pub mod wayback;
+pub mod wayback_comments;
 mod xml;
 
 pub use self::comments::{CommentsPage, comments_path, parse_comments};

@@ -13,7 +13,9 @@ use url::Url;
 
 use crate::model::EntryId;
 
-/// The hosts that count as one blog, and its root URL.
+/// The hosts that count as one blog, and its root URL: the crawl's host matcher, a narrow view of
+/// the blog ([`crate::model::blog::Blog`] is the blog itself) built from the address being
+/// crawled and the hosts its home page names, before anything is stored.
 ///
 /// Host comparison is exact (no `www.` folding) and case-insensitive; `http` and `https` are the
 /// same blog; the port matters only when `base` names a non-default port (test servers do).

@@ -137,7 +137,7 @@ pub fn entry_id_of(original: &str, hosts: &[String]) -> Option<EntryId> {
 }
 
 /// The path of a captured URL, when its host is one of the blog's.
-fn own_path(original: &str, hosts: &[String]) -> Option<String> {
+pub(super) fn own_path(original: &str, hosts: &[String]) -> Option<String> {
     let url = Url::parse(original).ok()?;
     let host = url.host_str()?.to_ascii_lowercase();
     hosts

@@ -46,12 +46,14 @@ fn verdict(kind: PageKind, reason: impl Into<String>) -> Classification {
     }
 }
 
-/// Classifies a page. `http_status` is the status it was served with, when known (archives know).
+/// Classifies a page. `served_not_found` tells whether it was served with HTTP 404 (archives
+/// know; the status means nothing else here). It is asked only when the answer can change the
+/// verdict, so a caller can tell whether the verdict depends on it (`source_view`).
 pub(crate) fn classify(
     doc: &Html,
     meta: &HeadMeta,
     body: Option<ElementRef<'_>>,
-    http_status: Option<u16>,
+    served_not_found: &dyn Fn() -> bool,
     notice_url: bool,
     body_from_profile: bool,
 ) -> Classification {
@@ -72,12 +74,12 @@ pub(crate) fn classify(
     let has_post_meta =
         meta.txid.is_some() || meta.entry_info.is_some() || meta.published_time.is_some();
     let page_text = || doc.root_element().text().collect::<String>();
-    if http_status == Some(404) || (!has_post_meta && body.is_none()) {
+    if (!has_post_meta && body.is_none()) || served_not_found() {
         let text = page_text();
         if PRIVATE_TEXTS.iter().any(|t| text.contains(t)) {
             return verdict(PageKind::Private, "a private post (guest view)");
         }
-        if http_status == Some(404) || NOT_FOUND_TEXTS.iter().any(|t| text.contains(t)) {
+        if NOT_FOUND_TEXTS.iter().any(|t| text.contains(t)) || served_not_found() {
             return verdict(PageKind::NotFound, "not found or deleted");
         }
     }

@@ -23,10 +23,12 @@ mod container;
 pub mod dates;
 pub mod decode;
 pub mod images;
+pub mod memo;
 mod meta;
 mod noise;
 pub mod probe;
 pub mod selectors;
+mod source_view;
 mod structure;
 pub(crate) mod text;
 mod url_safety;
@@ -45,6 +47,7 @@ use self::container::{Container, FoundBy, find_container, first_known};
 use self::dates::{parse_meta_date, parse_visible_date};
 use self::meta::{HeadMeta, read_head_meta};
 use self::selectors::{SelectorProfile, TITLE};
+use self::source_view::SourceView;
 use self::structure::{Region, locate};
 pub use self::text::normalize_whitespace;
 use crate::error::{Error, Result};
@@ -109,7 +112,23 @@ static ID_IN_URL: LazyLock<Regex> = LazyLock::new(|| {
 /// [`Error::NotTistory`] when the page has nothing Tistory writes, [`Error::NoEntryId`] when a
 /// post's entry id cannot be found anywhere.
 pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) -> Result<Page> {
-    probe::record(&source.path);
+    // A page this run already extracted (see `memo`) is not parsed again.
+    let key = memo::key(html, profile);
+    if let Some(page) = key.as_ref().and_then(|k| memo::take(k, source)) {
+        return Ok(page);
+    }
+    let view = SourceView::new(source);
+    let page = parse_and_extract(html, &view, profile)?;
+    if let Some(key) = key {
+        memo::keep(key, view.into_reads(), &page);
+    }
+    Ok(page)
+}
+
+/// The parse and the extraction: what [`extract_page`] does for a page it has not seen.
+fn parse_and_extract(html: &str, view: &SourceView<'_>, profile: &SelectorProfile) -> Result<Page> {
+    let source = view.source();
+    probe::record(&source.path, html);
     let doc = Html::parse_document(html);
     let depth = max_depth(&doc);
     if depth > MAX_DEPTH {
@@ -120,34 +139,72 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
         });
     }
     let meta = read_head_meta(&doc);
-    let known = first_known(&doc, profile);
-    if !is_tistory(&meta, html, known.is_some()) {
-        return Err(Error::NotTistory {
-            path: source.path.clone(),
+    let judged = judge(&doc, &meta, html, view, profile)?;
+    if !judged.verdict.kind.is_entry() {
+        return Ok(Page::NotEntry {
+            kind: judged.verdict.kind,
+            reason: judged.verdict.reason,
         });
     }
-    let url = page_url(&meta, source);
+    let Some(id) = entry_id(&meta, judged.url.as_deref(), view) else {
+        if judged.verdict.kind == PageKind::NotFound {
+            return Ok(Page::NotEntry {
+                kind: judged.verdict.kind,
+                reason: "a not-found page whose entry id is unknown".into(),
+            });
+        }
+        return Err(Error::NoEntryId {
+            path: source.path.clone(),
+        });
+    };
+    Ok(Page::Entry(Box::new(entry_post(
+        &doc, &meta, html, profile, judged, id,
+    ))))
+}
+
+/// What a page is, and where its body is.
+struct Judged<'d> {
+    /// The classification.
+    verdict: classify::Classification,
+    /// The page's own URL (its permalink), else the one it was served from.
+    url: Option<String>,
+    /// The body container.
+    container: Option<ElementRef<'d>>,
+    /// The container was found by structure, not by a known name.
+    found_by_structure: bool,
+}
+
+/// Classifies the page, with the known containers first and then, for a page whose body has no
+/// name we know, with the block structure finds.
+fn judge<'d>(
+    doc: &'d Html,
+    meta: &HeadMeta,
+    html: &str,
+    view: &SourceView<'_>,
+    profile: &SelectorProfile,
+) -> Result<Judged<'d>> {
+    let known = first_known(doc, profile);
+    if !is_tistory(meta, html, known.is_some()) {
+        return Err(Error::NotTistory {
+            path: view.source().path.clone(),
+        });
+    }
+    let url = page_url(meta, view);
     let notice_url = url.as_deref().is_some_and(|u| u.contains("/notice/"))
         || meta.entry_type.as_deref() == Some("NOTICE");
     let body_from_profile = profile.body.iter().any(|s| doc.select(s).next().is_some());
+    let not_found = || view.served_not_found();
     // What the page is, judged with the known containers; which block is the body, by structure.
-    let mut verdict = classify(
-        &doc,
-        &meta,
-        known,
-        source.http_status,
-        notice_url,
-        body_from_profile,
-    );
-    let entry_like = looks_like_entry(&meta, url.as_deref());
+    let mut verdict = classify(doc, meta, known, &not_found, notice_url, body_from_profile);
+    let entry_like = looks_like_entry(meta, url.as_deref());
     let page_base = url.as_deref().and_then(|u| Url::parse(u).ok());
     let read_structure = matches!(verdict.kind, PageKind::Post | PageKind::Notice)
         || (known.is_none() && verdict.kind == PageKind::Other && entry_like);
     let located = if read_structure {
         find_container(
-            &doc,
+            doc,
             profile,
-            title(&doc, &meta, profile).as_deref(),
+            title(doc, meta, profile).as_deref(),
             page_base.as_ref(),
             entry_like,
         )
@@ -158,35 +215,35 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
         })
     };
     let container = located.map(|c| c.el);
-    let found_by_structure = located.is_some_and(|c| c.found_by == FoundBy::Structure);
     if known.is_none() && container.is_some() {
         // A skin whose body container has no name we know: the page is judged again with it.
-        verdict = classify(&doc, &meta, container, source.http_status, notice_url, true);
+        verdict = classify(doc, meta, container, &not_found, notice_url, true);
     }
-    if !verdict.kind.is_entry() {
-        return Ok(Page::NotEntry {
-            kind: verdict.kind,
-            reason: verdict.reason,
-        });
-    }
-    let Some(id) = entry_id(&meta, url.as_deref(), source) else {
-        if verdict.kind == PageKind::NotFound {
-            return Ok(Page::NotEntry {
-                kind: verdict.kind,
-                reason: "a not-found page whose entry id is unknown".into(),
-            });
-        }
-        return Err(Error::NoEntryId {
-            path: source.path.clone(),
-        });
-    };
-    let blog = blog_name(&meta, url.as_deref());
-    let url = url.unwrap_or_else(|| match &blog {
+    Ok(Judged {
+        verdict,
+        url,
+        container,
+        found_by_structure: located.is_some_and(|c| c.found_by == FoundBy::Structure),
+    })
+}
+
+/// The entry `judged` found, read off the page: its body (public posts only), title, dates,
+/// author, category, tags, and warnings about what is missing.
+fn entry_post(
+    doc: &Html,
+    meta: &HeadMeta,
+    html: &str,
+    profile: &SelectorProfile,
+    judged: Judged<'_>,
+    id: EntryId,
+) -> Post {
+    let blog = blog_name(meta, judged.url.as_deref());
+    let url = judged.url.unwrap_or_else(|| match &blog {
         Some(b) => format!("https://{b}.tistory.com/{id}"),
         None => format!("/{id}"),
     });
     let mut warnings = Vec::new();
-    if found_by_structure {
+    if judged.found_by_structure {
         warnings.push(
             "no known body container: the body is the largest block after the title; if it is wrong, name it with --selectors"
                 .to_string(),
@@ -198,56 +255,65 @@ pub fn extract_page(html: &str, source: &PageSource, profile: &SelectorProfile) 
         );
     }
     let base = Url::parse(&url).ok();
-    let is_public = matches!(verdict.kind, PageKind::Post | PageKind::Notice);
-    let body = container.filter(|_| is_public).map(|root| {
-        let cleaned = clean_body(root, base.as_ref());
-        warnings.extend(cleaned.warnings);
-        Body {
-            html: cleaned.html,
-            text: text::visible_text(root),
-            images: cleaned.images,
-            attachments: cleaned.attachments,
-            code_languages: cleaned.code_languages,
-        }
-    });
-    if let Some(b) = &body
-        && b.text.is_empty()
-        && b.images.is_empty()
-    {
-        warnings.push("the body is empty: no text and no images".to_string());
-    }
-    let title = title(&doc, &meta, profile);
+    let kind = judged.verdict.kind;
+    let is_public = matches!(kind, PageKind::Post | PageKind::Notice);
+    let container = judged.container;
+    let body = container
+        .filter(|_| is_public)
+        .map(|root| read_body(root, base.as_ref(), &mut warnings));
+    let title = title(doc, meta, profile);
     if title.is_none() {
         warnings.push("no title found".to_string());
     }
-    let region = locate(&doc, title.as_deref(), container, base.as_ref());
-    let published = published(&doc, &meta, profile, &region);
+    let region = locate(doc, title.as_deref(), container, base.as_ref());
+    let published = published(doc, meta, profile, &region);
     if published.is_none() && is_public {
         warnings.push("no publication date found".to_string());
     }
-    Ok(Page::Entry(Box::new(Post {
+    Post {
         id,
         url,
-        kind: verdict.kind,
+        kind,
         blog,
         title,
         published,
-        modified: meta
-            .modified_time
-            .as_deref()
-            .and_then(parse_meta_date)
-            .or_else(|| {
-                meta.json_ld
-                    .as_ref()
-                    .and_then(|j| j.date_modified.as_deref())
-                    .and_then(parse_meta_date)
-            }),
-        author: author(&doc, &meta, profile, &region),
-        category: category(&doc, &meta, profile, &region),
-        tags: tags(&doc, profile, &region),
+        modified: modified(meta),
+        author: author(doc, meta, profile, &region),
+        category: category(doc, meta, profile, &region),
+        tags: tags(doc, profile, &region),
         body,
         warnings,
-    })))
+    }
+}
+
+/// The cleaned body of a public post, its visible text and what it links to.
+fn read_body(root: ElementRef<'_>, base: Option<&Url>, warnings: &mut Vec<String>) -> Body {
+    let cleaned = clean_body(root, base);
+    warnings.extend(cleaned.warnings);
+    let body = Body {
+        html: cleaned.html,
+        text: text::visible_text(root),
+        images: cleaned.images,
+        attachments: cleaned.attachments,
+        code_languages: cleaned.code_languages,
+    };
+    if body.text.is_empty() && body.images.is_empty() {
+        warnings.push("the body is empty: no text and no images".to_string());
+    }
+    body
+}
+
+/// The last modification time the head gives.
+fn modified(meta: &HeadMeta) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    meta.modified_time
+        .as_deref()
+        .and_then(parse_meta_date)
+        .or_else(|| {
+            meta.json_ld
+                .as_ref()
+                .and_then(|j| j.date_modified.as_deref())
+                .and_then(parse_meta_date)
+        })
 }
 
 /// What the structural pass found on one page, for the benchmark (`benches/extract_convert.rs`).
@@ -275,7 +341,8 @@ pub fn structural_pass(doc: &Html) -> StructuralPass {
     let meta = read_head_meta(doc);
     let profile = SelectorProfile::default();
     let title = title(doc, &meta, &profile);
-    let base = page_url(&meta, &PageSource::default()).and_then(|u| Url::parse(&u).ok());
+    let none = PageSource::default();
+    let base = page_url(&meta, &SourceView::new(&none)).and_then(|u| Url::parse(&u).ok());
     let container = find_container(doc, &profile, title.as_deref(), base.as_ref(), true);
     let region = locate(
         doc,
@@ -364,17 +431,17 @@ fn is_tistory(meta: &HeadMeta, html: &str, has_container: bool) -> bool {
         || html.contains("daumcdn.net")
 }
 
-fn page_url(meta: &HeadMeta, source: &PageSource) -> Option<String> {
+fn page_url(meta: &HeadMeta, view: &SourceView<'_>) -> Option<String> {
     [
         meta.canonical.as_deref(),
         meta.og_url.as_deref(),
         meta.plink.as_deref(),
         meta.json_ld.as_ref().and_then(|j| j.url.as_deref()),
-        source.url.as_deref(),
     ]
     .into_iter()
     .flatten()
     .find(|u| Url::parse(u).is_ok())
+    .or_else(|| view.url().filter(|u| Url::parse(u).is_ok()))
     .map(str::to_string)
 }
 
@@ -382,7 +449,7 @@ fn id_from_url(url: &str) -> Option<EntryId> {
     ID_IN_URL.captures(url).and_then(|c| c[1].parse().ok())
 }
 
-fn entry_id(meta: &HeadMeta, url: Option<&str>, source: &PageSource) -> Option<EntryId> {
+fn entry_id(meta: &HeadMeta, url: Option<&str>, view: &SourceView<'_>) -> Option<EntryId> {
     let from_txid = meta
         .txid
         .as_deref()
@@ -402,7 +469,7 @@ fn entry_id(meta: &HeadMeta, url: Option<&str>, source: &PageSource) -> Option<E
             .flatten()
             .find_map(id_from_url)
         })
-        .or(source.id_hint)
+        .or_else(|| view.id_hint())
 }
 
 fn blog_name(meta: &HeadMeta, url: Option<&str>) -> Option<String> {

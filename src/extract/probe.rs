@@ -2,7 +2,7 @@
 //! (`extract_page` reports every parse here), and body parses after extraction (the bundle's
 //! sanitiser reports each post body it parses, counted per thread, so a test counts its own
 //! run's). Off unless a [`ParseProbe`] is alive: then each parse costs one relaxed atomic load and
-//! nothing is kept.
+//! nothing is kept (while one is alive, each page parse is hashed and kept).
 
 use std::cell::Cell;
 
@@ -11,15 +11,29 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 static ACTIVE: AtomicUsize = AtomicUsize::new(0);
-static EVENTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+static EVENTS: Mutex<Vec<Parse>> = Mutex::new(Vec::new());
 
-/// Records a parse of the page named `source` (its file path, or its URL for a fetched page).
-pub(crate) fn record(source: &std::path::Path) {
+/// One page parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parse {
+    /// The page's name: its file path, or its URL for a fetched page.
+    pub source: PathBuf,
+    /// The sha256 (hex) of the page's decoded HTML, so a test can count the parses of a page
+    /// whatever it was read as (a saved file, then the same bytes fetched from a replay).
+    pub html_sha256: String,
+}
+
+/// Records a parse of `html`, the page named `source`.
+pub(crate) fn record(source: &std::path::Path, html: &str) {
     if ACTIVE.load(Ordering::Relaxed) == 0 {
         return;
     }
+    let parse = Parse {
+        source: source.to_path_buf(),
+        html_sha256: crate::archive::hash::sha256_hex(html.as_bytes()),
+    };
     if let Ok(mut events) = EVENTS.lock() {
-        events.push(source.to_path_buf());
+        events.push(parse);
     }
 }
 
@@ -66,6 +80,15 @@ impl ParseProbe {
     /// The sources of the pages parsed since this probe started, in order.
     #[must_use]
     pub fn parses(&self) -> Vec<PathBuf> {
+        self.parses_with_content()
+            .into_iter()
+            .map(|p| p.source)
+            .collect()
+    }
+
+    /// The page parses since this probe started, in order, with what was parsed.
+    #[must_use]
+    pub fn parses_with_content(&self) -> Vec<Parse> {
         let events = EVENTS
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);

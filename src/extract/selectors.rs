@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use scraper::Selector;
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+use crate::error::{CssSyntax, Error, Result};
 
 fn compile(css: &str) -> Selector {
     Selector::parse(css).unwrap_or_else(|e| panic!("built-in selector {css:?} is valid: {e}"))
@@ -107,6 +107,31 @@ pub struct SelectorProfile {
     pub body: Vec<Selector>,
 }
 
+impl SelectorProfile {
+    /// The profile's fingerprint, which keys extractions made with it (the archive's artifacts,
+    /// the in-process memo): `default` for the empty profile, else `custom-` and 16 hex digits of
+    /// the sha256 of the parsed selectors as printed, so the same profile text always gives the
+    /// same key.
+    #[must_use]
+    pub fn fingerprint(&self) -> String {
+        let lists = [
+            &self.title,
+            &self.date,
+            &self.author,
+            &self.category,
+            &self.tags,
+            &self.body,
+        ];
+        if lists.iter().all(|l| l.is_empty()) {
+            "default".to_string()
+        } else {
+            let printed = format!("{self:?}");
+            let hex = crate::archive::hash::sha256_hex(printed.as_bytes());
+            format!("custom-{}", &hex[..16])
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawProfile {
@@ -128,19 +153,24 @@ impl SelectorProfile {
     /// Parses a profile from TOML text; `path` only names it in errors.
     ///
     /// # Errors
-    /// [`Error::SelectorProfile`] when the TOML is malformed, has an unknown key, or a selector
-    /// does not parse.
+    /// [`Error::SelectorProfile`] when the TOML is malformed or has an unknown key,
+    /// [`Error::BadSelector`] when a selector does not parse.
     pub fn from_toml(text: &str, path: &Path) -> Result<Self> {
-        let err = |message: String| Error::SelectorProfile {
+        let raw: RawProfile = toml::from_str(text).map_err(|e| Error::SelectorProfile {
             path: path.to_path_buf(),
-            message,
-        };
-        let raw: RawProfile = toml::from_str(text).map_err(|e| err(e.to_string()))?;
-        let parse = |key: &str, list: Vec<String>| -> Result<Vec<Selector>> {
+            source: Box::new(e),
+        })?;
+        let parse = |key: &'static str, list: Vec<String>| -> Result<Vec<Selector>> {
             list.iter()
                 .map(|css| {
-                    Selector::parse(css)
-                        .map_err(|e| err(format!("{key}: {css:?} is not a CSS selector ({e})")))
+                    Selector::parse(css).map_err(|e| Error::BadSelector {
+                        path: path.to_path_buf(),
+                        source: Box::new(CssSyntax {
+                            key,
+                            css: css.clone(),
+                            parser_says: e.to_string(),
+                        }),
+                    })
                 })
                 .collect()
         };
@@ -201,8 +231,23 @@ mod tests {
     #[test]
     fn bad_profiles_name_the_problem() {
         let e = SelectorProfile::from_toml("title = [\"h1[\"]", Path::new("p.toml")).unwrap_err();
-        assert!(e.to_string().contains("title"), "{e}");
+        assert!(
+            matches!(&e, Error::BadSelector { source, .. } if source.key == "title" && source.css == "h1["),
+            "{e}"
+        );
+        let shown = crate::report::error_chain(&e);
+        assert!(
+            shown.contains(
+                "p.toml: a selector does not parse: title: \"h1[\" is not a CSS selector ("
+            ),
+            "{shown}"
+        );
         let e = SelectorProfile::from_toml("titel = []", Path::new("p.toml")).unwrap_err();
-        assert!(e.to_string().contains("titel"), "{e}");
+        assert!(matches!(e, Error::SelectorProfile { .. }), "{e}");
+        let shown = crate::report::error_chain(&e);
+        assert!(
+            shown.contains("p.toml") && shown.contains("titel"),
+            "{shown}"
+        );
     }
 }

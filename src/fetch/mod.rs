@@ -32,6 +32,7 @@ use url::Url;
 pub use self::limiter::HostLimiter;
 pub use self::policy::FetchPolicy;
 use self::retry::{backoff, is_transient_status, parse_retry_after};
+pub use self::tap::ContentDecodeError;
 use self::tap::{Exchange, ExchangeTap};
 
 /// A response body and the facts the crawler needs.
@@ -77,12 +78,16 @@ pub enum FetchError {
         attempts: u32,
     },
     /// No connection could be made.
-    #[error("cannot connect to {url}: {message}; check the address and your network")]
+    #[error(
+        "cannot connect to {url}: {}; check the address and your network",
+        innermost(source.as_ref())
+    )]
     Connect {
         /// The URL.
         url: String,
-        /// What the network said.
-        message: String,
+        /// What the HTTP client said (its innermost cause is what the network said).
+        #[source]
+        source: Arc<reqwest::Error>,
     },
     /// The server stopped answering, or did not finish within the request deadline.
     #[error("{url} timed out (no answer, or not finished within the request deadline)")]
@@ -91,12 +96,12 @@ pub enum FetchError {
         url: String,
     },
     /// The body ended early or the connection broke while reading it.
-    #[error("{url}: the body was cut off ({message})")]
+    #[error("{url}: the body was cut off ({cut})")]
     Truncated {
         /// The URL.
         url: String,
-        /// Detail.
-        message: String,
+        /// How.
+        cut: CutOff,
     },
     /// The body is larger than the cap.
     #[error("{url} is larger than {limit} bytes; raise --max-body-bytes if this is expected")]
@@ -112,14 +117,66 @@ pub enum FetchError {
         /// The URL.
         url: String,
     },
+    /// The server redirected more times than the crawler follows.
+    #[error("{url}: more than {limit} redirects")]
+    TooManyRedirects {
+        /// The URL.
+        url: String,
+        /// The most redirects followed.
+        limit: usize,
+    },
+    /// The HTTP client could not be built (its TLS backend or resolver did not start).
+    #[error("cannot build the HTTP client: {}", innermost(source.as_ref()))]
+    Client {
+        /// What the HTTP client said.
+        #[source]
+        source: Arc<reqwest::Error>,
+    },
     /// Anything else the HTTP client reported.
-    #[error("{url}: {message}")]
+    #[error("{url}: {source}")]
     Other {
         /// The URL.
         url: String,
-        /// What happened.
-        message: String,
+        /// What the HTTP client said.
+        #[source]
+        source: Arc<reqwest::Error>,
     },
+}
+
+/// How a body was cut off.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum CutOff {
+    /// Reading it failed part way (the connection broke, or the transfer encoding was broken).
+    #[error("{}", chain_text(.0.as_ref()))]
+    Reading(#[source] Arc<reqwest::Error>),
+    /// It ended before the length the server announced.
+    #[error("{got} of {expected} bytes")]
+    Short {
+        /// Bytes received.
+        got: u64,
+        /// The `Content-Length`.
+        expected: u64,
+    },
+    /// A recorded body whose content encoding cannot be undone.
+    #[error("{}", chain_text(.0.as_ref()))]
+    Undecodable(#[source] Arc<ContentDecodeError>),
+}
+
+/// The innermost cause of `e` (for a connection error, what the network said).
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    std::iter::successors(Some(e), |e| e.source())
+        .last()
+        .map(ToString::to_string)
+        .unwrap_or_default()
+}
+
+/// `e` and its causes, joined with `: ` (`report::error_chain` is a layer above).
+fn chain_text(e: &(dyn std::error::Error + 'static)) -> String {
+    std::iter::successors(Some(e), |e| e.source())
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 impl FetchError {
@@ -223,33 +280,29 @@ fn build_client(policy: &FetchPolicy, record: bool) -> Result<reqwest::Client, F
         })
         .gzip(!record)
         .build()
-        .map_err(|e| FetchError::Other {
-            url: String::new(),
-            message: format!("cannot build the HTTP client: {e}"),
+        .map_err(|e| FetchError::Client {
+            source: Arc::new(e),
         })
 }
 
-fn classify(url: &Url, e: &reqwest::Error) -> FetchError {
+fn classify(url: &Url, e: reqwest::Error) -> FetchError {
     let url = url.to_string();
     if e.is_timeout() {
         FetchError::Timeout { url }
     } else if e.is_connect() {
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(e);
-        while let Some(s) = source {
-            message = s.to_string();
-            source = s.source();
+        FetchError::Connect {
+            url,
+            source: Arc::new(e),
         }
-        FetchError::Connect { url, message }
     } else if e.is_body() || e.is_decode() || e.is_request() {
         FetchError::Truncated {
             url,
-            message: e.to_string(),
+            cut: CutOff::Reading(Arc::new(e)),
         }
     } else {
         FetchError::Other {
             url,
-            message: e.to_string(),
+            source: Arc::new(e),
         }
     }
 }
@@ -401,12 +454,17 @@ impl Fetcher {
         );
         let mut stream = resp.bytes_stream();
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| match classify(url, &e) {
-                FetchError::Timeout { url } => FetchError::Timeout { url },
-                other => FetchError::Truncated {
-                    url: url.to_string(),
-                    message: other.to_string(),
-                },
+            let chunk = chunk.map_err(|e| {
+                if e.is_timeout() {
+                    FetchError::Timeout {
+                        url: url.to_string(),
+                    }
+                } else {
+                    FetchError::Truncated {
+                        url: url.to_string(),
+                        cut: CutOff::Reading(Arc::new(e)),
+                    }
+                }
             })?;
             if (body.len() + chunk.len()) as u64 > self.policy.max_body_bytes {
                 return Err(FetchError::TooLarge {
@@ -421,7 +479,10 @@ impl Fetcher {
         {
             return Err(FetchError::Truncated {
                 url: url.to_string(),
-                message: format!("{} of {n} bytes", body.len()),
+                cut: CutOff::Short {
+                    got: body.len() as u64,
+                    expected: n,
+                },
             });
         }
         if let (Some(tap), Some(head)) = (&self.tap, head) {
@@ -436,11 +497,7 @@ impl Fetcher {
             tap.record(exchange).await;
             body = decoded.map_err(|e| FetchError::Truncated {
                 url: url.to_string(),
-                // The whole chain (`report::error_chain` is a layer above).
-                message: std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(": "),
+                cut: CutOff::Undecodable(Arc::new(e)),
             })?;
         }
         Ok((
@@ -476,7 +533,7 @@ impl Fetcher {
                 }
             }
             let sent_at = chrono::Utc::now();
-            let resp = req.send().await.map_err(|e| classify(url, &e))?;
+            let resp = req.send().await.map_err(|e| classify(url, e))?;
             let Some(tap) = &self.tap else {
                 return Ok((resp, sent_at));
             };
@@ -484,7 +541,7 @@ impl Fetcher {
                 return Ok((resp, sent_at));
             };
             let head = tap::ResponseHead::of(&resp);
-            let body = resp.bytes().await.map_err(|e| classify(url, &e))?.to_vec();
+            let body = resp.bytes().await.map_err(|e| classify(url, e))?.to_vec();
             tap.record(Exchange {
                 request_headers: tap::request_headers(&current, &self.policy, validators),
                 body,
@@ -494,9 +551,9 @@ impl Fetcher {
             .await;
             current = next;
         }
-        Err(FetchError::Other {
+        Err(FetchError::TooManyRedirects {
             url: url.to_string(),
-            message: format!("more than {} redirects", tap::MAX_REDIRECTS),
+            limit: tap::MAX_REDIRECTS,
         })
     }
 

@@ -199,7 +199,7 @@ pub(crate) fn decode_content(exchange: &Exchange) -> Result<Vec<u8>, ContentDeco
 
 /// A recorded body that cannot be decoded to what the crawler reads.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum ContentDecodeError {
+pub enum ContentDecodeError {
     /// An encoding other than gzip, x-gzip, deflate or identity.
     #[error("the server sent Content-Encoding {0}, which tistory-migrate cannot decode")]
     Unknown(String),

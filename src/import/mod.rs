@@ -167,12 +167,13 @@ pub enum ImportError {
         why: String,
     },
     /// The archive directory could not be written.
-    #[error("cannot write the archive {path}: {message}")]
+    #[error("cannot write the archive {path}")]
     Archive {
         /// The archive directory.
         path: PathBuf,
         /// What failed.
-        message: String,
+        #[source]
+        source: writer::ArchiveWriteError,
     },
     /// The file is well-formed but not in the layout of a Tistory backup.
     #[error("{path} is not a Tistory backup: {why}")]

@@ -143,11 +143,33 @@ impl Before {
     }
 }
 
-fn archive_err(path: &Path, e: &dyn std::error::Error) -> ImportError {
+fn archive_err(path: &Path, e: impl Into<ArchiveWriteError>) -> ImportError {
     ImportError::Archive {
         path: path.to_path_buf(),
-        message: crate::report::error_chain(e),
+        source: e.into(),
     }
+}
+
+/// What could not be written to the archive during an import.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveWriteError {
+    /// The archive directory could not be made.
+    #[error("cannot make the directory")]
+    Dir(#[from] std::io::Error),
+    /// `archive.db` could not be read or written.
+    #[error(transparent)]
+    Db(#[from] crate::archive::db::DbError),
+    /// A file could not be written.
+    #[error(transparent)]
+    File(#[from] crate::Error),
+}
+
+/// What weighing the backup's copy against the archive's earlier one decided.
+enum Weighed {
+    /// The earlier copy stays (its provenance already says why).
+    KeepEarlier,
+    /// Write the backup's copy; `choice` says why, when there was another copy.
+    Write { choice: Option<String> },
 }
 
 #[derive(Serialize)]
@@ -205,27 +227,24 @@ impl ArchiveWriter {
         file_label: &str,
         mark_public: MarkPublic,
     ) -> Result<Self, ImportError> {
-        std::fs::create_dir_all(out).map_err(|e| archive_err(out, &e))?;
+        std::fs::create_dir_all(out).map_err(|e| archive_err(out, e))?;
         let db = ArchiveDb::open(&out.join(crate::archive::layout::ARCHIVE_DB))
-            .map_err(|e| archive_err(out, &e))?;
+            .map_err(|e| archive_err(out, e))?;
         let base = format!("https://{blog}.tistory.com");
-        if db.meta("blog").map_err(|e| archive_err(out, &e))?.is_none() {
-            db.set_meta("blog", blog)
-                .map_err(|e| archive_err(out, &e))?;
+        // What a crawl (or an earlier import) recorded of the blog stays.
+        let known = db.blog().map_err(|e| archive_err(out, e))?;
+        if known.name.is_none() {
+            db.set_meta("blog", blog).map_err(|e| archive_err(out, e))?;
         }
-        if db
-            .meta("base_url")
-            .map_err(|e| archive_err(out, &e))?
-            .is_none()
-        {
+        if known.base_url.is_none() {
             db.set_meta("base_url", &format!("{base}/"))
-                .map_err(|e| archive_err(out, &e))?;
+                .map_err(|e| archive_err(out, e))?;
         }
         db.set_meta(&format!("import_{}", format.source_name()), file_label)
-            .map_err(|e| archive_err(out, &e))?;
+            .map_err(|e| archive_err(out, e))?;
         let mut before = BTreeMap::new();
-        for e in db.entries().map_err(|e| archive_err(out, &e))? {
-            let provenance = db.provenance(e.id).map_err(|err| archive_err(out, &err))?;
+        for e in db.entries().map_err(|e| archive_err(out, e))? {
+            let provenance = db.provenance(e.id).map_err(|err| archive_err(out, err))?;
             before.insert(
                 e.id,
                 Before {
@@ -247,7 +266,7 @@ impl ArchiveWriter {
         })
     }
 
-    fn err(&self, e: &dyn std::error::Error) -> ImportError {
+    fn err(&self, e: impl Into<ArchiveWriteError>) -> ImportError {
         archive_err(&self.out, e)
     }
 
@@ -311,7 +330,7 @@ impl ArchiveWriter {
         let message = format!("{entry} in the backup {}: {error}", self.file_label);
         self.db
             .record_sources(self.format.source_name(), &[id])
-            .map_err(|e| self.err(&e))?;
+            .map_err(|e| self.err(e))?;
         if self
             .before
             .get(&id)
@@ -334,7 +353,7 @@ impl ArchiveWriter {
                 raw_file: None,
                 assets: Vec::new(),
             })
-            .map_err(|e| self.err(&e))?;
+            .map_err(|e| self.err(e))?;
         self.counts.failed.push((id, message));
         Ok(())
     }
@@ -347,76 +366,60 @@ impl ArchiveWriter {
     pub fn write_post(&mut self, mut post: ImportedPost) -> Result<(), ImportError> {
         let id = post.id;
         let earlier = self.before.get(&id).cloned();
-        // What a crawl of the live blog learnt about the post stays when the backup says nothing.
+        self.settle_visibility(&mut post, earlier.as_ref());
+        self.db
+            .record_sources(self.format.source_name(), &[id])
+            .map_err(|e| self.err(e))?;
+        let choice = match self.weigh_earlier(&mut post, earlier)? {
+            Weighed::KeepEarlier => return Ok(()),
+            Weighed::Write { choice } => choice,
+        };
+        let assets = self.write_assets(&post)?;
+        self.write_comments(&post)?;
+        self.write_page(&post, assets)?;
+        let prov = self.provenance(&post.source_file, post.visibility, choice);
+        self.db
+            .record_provenance(id, &prov)
+            .map_err(|e| self.err(e))?;
+        *self
+            .counts
+            .by_visibility
+            .entry(post.visibility.as_str())
+            .or_default() += 1;
+        for w in post.warnings {
+            self.counts.warnings.push((id, w));
+        }
+        Ok(())
+    }
+
+    /// The post's visibility: what a crawl of the live blog learnt stays when the backup says
+    /// nothing, and `--mark-public` makes an unknown or deleted post public.
+    fn settle_visibility(&self, post: &mut ImportedPost, earlier: Option<&Before>) {
         if post.visibility == Visibility::Unknown
             && let Some(v) = earlier
-                .as_ref()
                 .and_then(|b| b.provenance.as_ref())
                 .and_then(|p| p.visibility)
         {
             post.visibility = v;
         }
         if matches!(post.visibility, Visibility::Unknown | Visibility::Deleted)
-            && self.mark_public.includes(id)
+            && self.mark_public.includes(post.id)
         {
             post.visibility = Visibility::Public;
         }
-        self.db
-            .record_sources(self.format.source_name(), &[id])
-            .map_err(|e| self.err(&e))?;
-        let mut choice = None;
+    }
+
+    /// Weighs the backup's copy against the archive's earlier one: keeps the more complete (an
+    /// earlier copy that stays records why), and takes the visibility the live blog showed.
+    fn weigh_earlier(
+        &mut self,
+        post: &mut ImportedPost,
+        earlier: Option<Before>,
+    ) -> Result<Weighed, ImportError> {
+        let id = post.id;
         match earlier {
             Some(b) if b.other_copy() && matches!(b.state, EntryState::Ok | EntryState::Notice) => {
-                let origin = b.origin();
-                let name = origin.copy_name();
-                let kept = b
-                    .raw_file
-                    .as_deref()
-                    .and_then(|r| self.measure_archived(id, r));
-                let decision = kept.map(|kept| {
-                    crate::completeness::choose(
-                        name,
-                        kept,
-                        "backup copy",
-                        self.measure_backup(&post),
-                    )
-                });
-                match decision {
-                    Some(d) if !d.take_new => {
-                        let kept = Provenance {
-                            origin,
-                            visibility: b
-                                .provenance
-                                .as_ref()
-                                .and_then(|p| p.visibility)
-                                .or(Some(Visibility::Public)),
-                            choice: Some(format!(
-                                "{} (the backup {} also holds this post: {})",
-                                d.why, self.file_label, post.source_file
-                            )),
-                            assets: Vec::new(),
-                        };
-                        self.db
-                            .record_provenance(id, &kept)
-                            .map_err(|e| self.err(&e))?;
-                        if b.live() {
-                            self.counts.kept_live.push(id);
-                        }
-                        return Ok(());
-                    }
-                    Some(d) => {
-                        if b.live() && post.visibility == Visibility::Unknown {
-                            // The live blog showed the post to a guest: it is public.
-                            post.visibility = Visibility::Public;
-                        }
-                        choice = Some(d.why);
-                    }
-                    None => {
-                        choice = Some(format!(
-                            "the backup copy replaced the {name}, whose page could not be read"
-                        ));
-                    }
-                }
+                self.weigh_other_copy(post, &b)
             }
             Some(Before {
                 state: state @ (EntryState::Private | EntryState::Protected),
@@ -427,23 +430,86 @@ impl ArchiveWriter {
                 } else {
                     Visibility::Protected
                 };
-                choice = Some(format!(
-                    "the live blog shows this post as {} (no body to a guest); the body is from the backup",
-                    post.visibility.as_str()
-                ));
+                Ok(Weighed::Write {
+                    choice: Some(format!(
+                        "the live blog shows this post as {} (no body to a guest); the body is from the backup",
+                        post.visibility.as_str()
+                    )),
+                })
             }
-            _ => {}
+            _ => Ok(Weighed::Write { choice: None }),
         }
+    }
+
+    /// The archive holds a readable copy from elsewhere (live, a snapshot, a WARC): measure both.
+    fn weigh_other_copy(
+        &mut self,
+        post: &mut ImportedPost,
+        b: &Before,
+    ) -> Result<Weighed, ImportError> {
+        let id = post.id;
+        let origin = b.origin();
+        let name = origin.copy_name();
+        let kept = b
+            .raw_file
+            .as_deref()
+            .and_then(|r| self.measure_archived(id, r));
+        let Some(d) = kept.map(|kept| {
+            crate::completeness::choose(name, kept, "backup copy", self.measure_backup(post))
+        }) else {
+            return Ok(Weighed::Write {
+                choice: Some(format!(
+                    "the backup copy replaced the {name}, whose page could not be read"
+                )),
+            });
+        };
+        if d.take_new {
+            if b.live() && post.visibility == Visibility::Unknown {
+                // The live blog showed the post to a guest: it is public.
+                post.visibility = Visibility::Public;
+            }
+            return Ok(Weighed::Write {
+                choice: Some(d.why),
+            });
+        }
+        let kept = Provenance {
+            origin,
+            visibility: b
+                .provenance
+                .as_ref()
+                .and_then(|p| p.visibility)
+                .or(Some(Visibility::Public)),
+            choice: Some(format!(
+                "{} (the backup {} also holds this post: {})",
+                d.why, self.file_label, post.source_file
+            )),
+            assets: Vec::new(),
+        };
+        self.db
+            .record_provenance(id, &kept)
+            .map_err(|e| self.err(e))?;
+        if b.live() {
+            self.counts.kept_live.push(id);
+        }
+        Ok(Weighed::KeepEarlier)
+    }
+
+    /// Saves the files the backup holds (each with the backup as its origin) and records the
+    /// ones it lacks as missing; returns the post's file list in body order.
+    fn write_assets(
+        &mut self,
+        post: &ImportedPost,
+    ) -> Result<Vec<(String, crate::model::AssetKind)>, ImportError> {
+        let id = post.id;
         let mut assets = Vec::with_capacity(post.assets.len());
         for asset in &post.assets {
             let url = asset_url(&self.base, id, &asset.name);
-            let kind = asset.kind;
             match &asset.bytes {
                 Some(bytes) => {
                     let sha = hex::encode(Sha256::digest(bytes));
                     let ext = asset_extension(asset.mime.as_deref(), &url);
                     let rel = asset_rel(&sha, &ext);
-                    write_atomic(&resolve(&self.out, &rel), bytes).map_err(|e| self.err(&e))?;
+                    write_atomic(&resolve(&self.out, &rel), bytes).map_err(|e| self.err(e))?;
                     self.db
                         .record_asset_ok(
                             &url,
@@ -452,7 +518,7 @@ impl ArchiveWriter {
                             asset.mime.as_deref(),
                             bytes.len() as u64,
                         )
-                        .map_err(|e| self.err(&e))?;
+                        .map_err(|e| self.err(e))?;
                     self.db
                         .record_asset_origin(
                             &url,
@@ -462,7 +528,7 @@ impl ArchiveWriter {
                                 entry: asset_entry(&post.source_file, &asset.name),
                             },
                         )
-                        .map_err(|e| self.err(&e))?;
+                        .map_err(|e| self.err(e))?;
                     self.counts.assets_saved += 1;
                 }
                 None => {
@@ -472,31 +538,48 @@ impl ArchiveWriter {
                     );
                     self.db
                         .record_asset_missing(&url, &why)
-                        .map_err(|e| self.err(&e))?;
+                        .map_err(|e| self.err(e))?;
                     self.counts.assets_missing.push((id, asset.name.clone()));
                 }
             }
-            assets.push((url, kind));
+            assets.push((url, asset.kind));
         }
-        if !post.comments.is_empty() || self.format == BackupFormat::Xml {
-            // The XML backup holds a post's comments: none is a true zero. The zip holds none.
-            let rel = format!("comments/{id}.json");
-            let mut next = 0;
-            let json = serde_json::to_vec_pretty(&serde_json::json!({
-                "post_id": id,
-                "items": comments_json(&post.comments, &mut next),
-            }))
-            .expect("comments always serialise");
-            write_atomic(&resolve(&self.out, &rel), &json).map_err(|e| self.err(&e))?;
-            let n = count(&post.comments);
-            self.db
-                .record_comments(id, Some(n), Some(&rel), None)
-                .map_err(|e| self.err(&e))?;
-            self.counts.comments += n;
+        Ok(assets)
+    }
+
+    /// Writes the post's comments (the XML backup holds them, so none is a true zero; the zip
+    /// holds none).
+    fn write_comments(&mut self, post: &ImportedPost) -> Result<(), ImportError> {
+        if post.comments.is_empty() && self.format != BackupFormat::Xml {
+            return Ok(());
         }
-        let html = render_page(&post, &self.base);
+        let id = post.id;
+        let rel = crate::archive::layout::comments_rel(id);
+        let mut next = 0;
+        let json = serde_json::to_vec_pretty(&serde_json::json!({
+            "post_id": id,
+            "items": comments_json(&post.comments, &mut next),
+        }))
+        .expect("comments always serialise");
+        write_atomic(&resolve(&self.out, &rel), &json).map_err(|e| self.err(e))?;
+        let n = count(&post.comments);
+        self.db
+            .record_comments(id, Some(n), Some(&rel), None)
+            .map_err(|e| self.err(e))?;
+        self.counts.comments += n;
+        Ok(())
+    }
+
+    /// Writes the post's page and records the entry with its file list.
+    fn write_page(
+        &mut self,
+        post: &ImportedPost,
+        assets: Vec<(String, crate::model::AssetKind)>,
+    ) -> Result<(), ImportError> {
+        let id = post.id;
+        let html = render_page(post, &self.base);
         let raw = raw_page_rel(id);
-        write_atomic(&resolve(&self.out, &raw), html.as_bytes()).map_err(|e| self.err(&e))?;
+        write_atomic(&resolve(&self.out, &raw), html.as_bytes()).map_err(|e| self.err(e))?;
         let state = match post.visibility {
             Visibility::Public | Visibility::Unknown | Visibility::Deleted if post.notice => {
                 EntryState::Notice
@@ -518,19 +601,7 @@ impl ArchiveWriter {
                 raw_file: Some(raw),
                 assets,
             })
-            .map_err(|e| self.err(&e))?;
-        let prov = self.provenance(&post.source_file, post.visibility, choice);
-        self.db
-            .record_provenance(id, &prov)
-            .map_err(|e| self.err(&e))?;
-        *self
-            .counts
-            .by_visibility
-            .entry(post.visibility.as_str())
-            .or_default() += 1;
-        for w in post.warnings {
-            self.counts.warnings.push((id, w));
-        }
+            .map_err(|e| self.err(e))?;
         Ok(())
     }
 }

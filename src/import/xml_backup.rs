@@ -130,9 +130,12 @@ fn place_images(content: &str, names: &[String]) -> (String, Vec<bool>) {
 }
 
 /// A post of the XML backup without an `<id>` (skipped with a warning).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("a post without an <id>")]
-struct NoPostId;
+pub struct NoPostId;
+
+/// What [`read_xml`] hands its sink for each `<post>`: the post, or why it could not be read.
+pub type XmlItem = Result<ImportedPost, NoPostId>;
 
 /// A text value over the cap (`ImportLimits::max_xml_value_bytes`); the file is refused.
 #[derive(Debug, thiserror::Error)]
@@ -236,6 +239,8 @@ struct Scan<'l> {
     post: Option<PostBuilder>,
     comments: Vec<CommentBuilder>,
     attachment: Option<AttachmentBuilder>,
+    /// The root `<blog>` was seen.
+    saw_blog: bool,
 }
 
 impl Scan<'_> {
@@ -378,19 +383,139 @@ fn open(path: &Path) -> Result<Reader<BufReader<File>>, ImportError> {
     Ok(Reader::from_reader(BufReader::with_capacity(1 << 16, file)))
 }
 
+/// Where the file is, for the errors that stop the reading.
+struct Doc<'p> {
+    path: &'p Path,
+}
+
+impl Doc<'_> {
+    fn refused(&self, pos: u64, why: String) -> ImportError {
+        ImportError::Refused {
+            path: self.path.to_path_buf(),
+            entry: format!("byte {pos}"),
+            why,
+        }
+    }
+
+    fn not_a_backup(&self, why: String) -> ImportError {
+        ImportError::NotABackup {
+            path: self.path.to_path_buf(),
+            why,
+        }
+    }
+
+    /// A DTD that declares entities is refused (a backup never has one).
+    fn check_doctype(
+        &self,
+        d: &quick_xml::events::BytesText<'_>,
+        pos: u64,
+    ) -> Result<(), ImportError> {
+        let text = d.to_ascii_uppercase();
+        if text.contains("<!ENTITY") || text.contains('[') {
+            return Err(self.refused(
+                pos,
+                "the file declares a DTD with entities; a backup never does (entity expansion is refused)".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The root must be `<blog type="tattertools/…">`.
+    fn check_root(&self, name: &str, kind: Option<&str>) -> Result<(), ImportError> {
+        if name != "blog" || !kind.is_some_and(|k| k.starts_with("tattertools")) {
+            return Err(self.not_a_backup(format!(
+                "its root is <{name}> (type {kind:?}), not <blog type=\"tattertools/1.1\">"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The text of a reference: a character reference or one of XML's five entities; any other
+    /// is refused.
+    fn resolve_ref(
+        &self,
+        r: &quick_xml::events::BytesRef<'_>,
+        pos: u64,
+    ) -> Result<String, ImportError> {
+        let resolved = if r.is_char_ref() {
+            r.resolve_char_ref().ok().flatten().map(String::from)
+        } else {
+            quick_xml::escape::resolve_predefined_entity(r).map(str::to_string)
+        };
+        resolved.ok_or_else(|| {
+            self.refused(
+                pos,
+                format!(
+                    "the entity reference &{}; is not one of XML's five (entity expansion is refused)",
+                    &**r
+                ),
+            )
+        })
+    }
+
+    /// At the end of the file: it had a `<blog>` and every element is closed.
+    fn check_end(&self, scan: &Scan<'_>) -> Result<(), ImportError> {
+        if !scan.saw_blog {
+            return Err(self.not_a_backup("no <blog> element".into()));
+        }
+        if !scan.path.is_empty() {
+            return Err(ImportError::Truncated {
+                path: self.path.to_path_buf(),
+                why: format!("the file ends inside <{}>", scan.path.join("><")),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// An attribute's value, normalised.
+fn attribute(e: &quick_xml::events::BytesStart<'_>, key: &str) -> Option<String> {
+    e.try_get_attribute(key).ok().flatten().and_then(|a| {
+        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .ok()
+            .map(|v| v.into_owned())
+    })
+}
+
+impl Scan<'_> {
+    /// Opens an element: the root is checked, the depth capped.
+    fn open_element(
+        &mut self,
+        e: &quick_xml::events::BytesStart<'_>,
+        pos: u64,
+        doc: &Doc<'_>,
+    ) -> Result<(), ImportError> {
+        let name = e.local_name().as_ref().to_string();
+        if self.path.is_empty() {
+            doc.check_root(&name, attribute(e, "type").as_deref())?;
+            self.saw_blog = true;
+        }
+        if self.path.len() >= self.limits.max_xml_depth {
+            return Err(doc.refused(
+                pos,
+                format!("elements nest deeper than {}", self.limits.max_xml_depth),
+            ));
+        }
+        self.start(&name, |key| attribute(e, key));
+        Ok(())
+    }
+
+    /// Adds text to the current value; a value over the cap refuses the file.
+    fn text(&mut self, s: &str, pos: u64, doc: &Doc<'_>) -> Result<(), ImportError> {
+        self.push_text(s)
+            .map_err(|w| doc.refused(pos, w.to_string()))
+    }
+}
+
 /// Streams the file, calling `sink` with each finished post (or the reason it could not be read).
 fn scan<R: BufRead>(
     reader: &mut Reader<R>,
     path: &Path,
     limits: &ImportLimits,
-    mut sink: impl FnMut(Result<ImportedPost, (Option<EntryId>, String)>) -> Result<(), ImportError>,
+    mut sink: impl FnMut(XmlItem) -> Result<(), ImportError>,
 ) -> Result<XmlSummary, ImportError> {
     let label = crate::import::zip_backup::file_label(path);
-    let refused = |pos: u64, why: String| ImportError::Refused {
-        path: path.to_path_buf(),
-        entry: format!("byte {pos}"),
-        why,
-    };
+    let doc = Doc { path };
     let mut scan = Scan {
         limits,
         path: Vec::new(),
@@ -399,9 +524,9 @@ fn scan<R: BufRead>(
         post: None,
         comments: Vec::new(),
         attachment: None,
+        saw_blog: false,
     };
     let mut buf = Vec::with_capacity(1 << 16);
-    let mut saw_blog = false;
     loop {
         let pos = reader.buffer_position();
         let event = reader
@@ -414,112 +539,32 @@ fn scan<R: BufRead>(
                 ),
             })?;
         match event {
-            Event::DocType(d) => {
-                let text = d.to_ascii_uppercase();
-                if text.contains("<!ENTITY") || text.contains('[') {
-                    return Err(refused(
-                        pos,
-                        "the file declares a DTD with entities; a backup never does (entity expansion is refused)".into(),
-                    ));
-                }
-            }
-            Event::Start(e) => {
-                let name = e.local_name().as_ref().to_string();
-                if scan.path.is_empty() {
-                    let kind = e.try_get_attribute("type").ok().flatten().and_then(|a| {
-                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                            .ok()
-                            .map(|v| v.into_owned())
-                    });
-                    if name != "blog"
-                        || !kind
-                            .as_deref()
-                            .is_some_and(|k| k.starts_with("tattertools"))
-                    {
-                        return Err(ImportError::NotABackup {
-                            path: path.to_path_buf(),
-                            why: format!(
-                                "its root is <{name}> (type {kind:?}), not <blog type=\"tattertools/1.1\">"
-                            ),
-                        });
-                    }
-                    saw_blog = true;
-                }
-                if scan.path.len() >= limits.max_xml_depth {
-                    return Err(refused(
-                        pos,
-                        format!("elements nest deeper than {}", limits.max_xml_depth),
-                    ));
-                }
-                let attr = |key: &str| {
-                    e.try_get_attribute(key).ok().flatten().and_then(|a| {
-                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                            .ok()
-                            .map(|v| v.into_owned())
-                    })
-                };
-                scan.start(&name, attr);
-            }
+            Event::DocType(d) => doc.check_doctype(&d, pos)?,
+            Event::Start(e) => scan.open_element(&e, pos, &doc)?,
             Event::Empty(e) => {
-                let name = e.local_name().as_ref().to_string();
-                scan.start(&name, |_| None);
+                scan.start(e.local_name().as_ref(), |_| None);
                 if let Some(done) = scan.end() {
-                    sink(done.build(&label).map_err(|w| (None, w.to_string())))?;
+                    sink(done.build(&label))?;
                 }
             }
             Event::End(_) => {
                 if let Some(done) = scan.end() {
                     scan.summary.posts += 1;
-                    let id = done.id;
-                    sink(done.build(&label).map_err(|w| (id, w.to_string())))?;
+                    sink(done.build(&label))?;
                 }
             }
-            Event::Text(t) => {
-                let s = t.xml10_content();
-                scan.push_text(&s)
-                    .map_err(|w| refused(pos, w.to_string()))?;
-            }
-            Event::CData(c) => {
-                let s = c.xml10_content();
-                scan.push_text(&s)
-                    .map_err(|w| refused(pos, w.to_string()))?;
-            }
+            Event::Text(t) => scan.text(&t.xml10_content(), pos, &doc)?,
+            Event::CData(c) => scan.text(&c.xml10_content(), pos, &doc)?,
             Event::GeneralRef(r) => {
-                let resolved = if r.is_char_ref() {
-                    r.resolve_char_ref().ok().flatten().map(String::from)
-                } else {
-                    let name = r.to_string();
-                    quick_xml::escape::resolve_predefined_entity(&name).map(str::to_string)
-                };
-                let Some(s) = resolved else {
-                    return Err(refused(
-                        pos,
-                        format!(
-                            "the entity reference &{}; is not one of XML's five (entity expansion is refused)",
-                            &*r
-                        ),
-                    ));
-                };
-                scan.push_text(&s)
-                    .map_err(|w| refused(pos, w.to_string()))?;
+                let s = doc.resolve_ref(&r, pos)?;
+                scan.text(&s, pos, &doc)?;
             }
             Event::Eof => break,
             _ => {}
         }
         buf.clear();
     }
-    if !saw_blog {
-        return Err(ImportError::NotABackup {
-            path: path.to_path_buf(),
-            why: "no <blog> element".into(),
-        });
-    }
-    if !scan.path.is_empty() {
-        return Err(ImportError::Truncated {
-            path: path.to_path_buf(),
-            why: format!("the file ends inside <{}>", scan.path.join("><")),
-        });
-    }
+    doc.check_end(&scan)?;
     Ok(scan.summary)
 }
 
@@ -534,14 +579,14 @@ pub fn check_xml(path: &Path, limits: &ImportLimits) -> Result<XmlSummary, Impor
 }
 
 /// Hands every post of a checked file to `sink`; a post that cannot be built (no id) is passed as
-/// an error with its message.
+/// [`NoPostId`].
 ///
 /// # Errors
 /// As [`check_xml`], or `sink`'s error.
 pub fn read_xml(
     path: &Path,
     limits: &ImportLimits,
-    sink: impl FnMut(Result<ImportedPost, (Option<EntryId>, String)>) -> Result<(), ImportError>,
+    sink: impl FnMut(XmlItem) -> Result<(), ImportError>,
 ) -> Result<XmlSummary, ImportError> {
     let mut reader = open(path)?;
     scan(&mut reader, path, limits, sink)

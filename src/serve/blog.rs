@@ -1,7 +1,13 @@
-//! Who the replayed blog is: its Tistory name, title, description and base URL, read off the saved
-//! pages (`window.T.config`, canonical links, the home page's description). Pages of one blog can
-//! disagree (old saves use `http://`, one post may sit on a custom domain), so every page votes and
-//! the most common answer wins. Pure: the caller hands in page text.
+//! Who the replayed blog is (a [`Blog`]): its Tistory name, title, description and base URL, read
+//! off the saved pages (`window.T.config`, canonical links, the home page's description). Pages of
+//! one blog can disagree (old saves use `http://`, one post may sit on a custom domain), so every
+//! page votes and the most common answer wins. Pure: the caller hands in page text.
+//!
+//! The base URL of a replayed blog is always known ([`IdentityVotes::finish`] falls back to
+//! `https://<name>.tistory.com`, then [`FALLBACK_BASE_URL`]): it is the origin the blog's permalinks
+//! use, without a trailing slash. Generated documents (RSS, sitemap, the mobile list) build their
+//! absolute URLs on it, as the saved pages do; a crawler reading them keeps the path and swaps
+//! this origin for the replay server's.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -10,21 +16,10 @@ use regex::Regex;
 use scraper::{Html, Selector};
 use url::Url;
 
-/// The blog a site replays.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BlogIdentity {
-    /// The Tistory name (`name` of `name.tistory.com`, `T.config.BLOG.name`), when a page tells it.
-    pub name: Option<String>,
-    /// The blog's title (`T.config.BLOG.title`), falling back to the name.
-    pub title: Option<String>,
-    /// The blog's description (the home page's `description` meta), when the home page is saved.
-    pub description: Option<String>,
-    /// The origin the blog's permalinks use, without a trailing slash
-    /// (`https://hangang-notes.tistory.com`). Generated documents (RSS, sitemap, the mobile list)
-    /// build their absolute URLs on it, as the saved pages do; a crawler reading them keeps the
-    /// path and swaps this origin for the replay server's.
-    pub base_url: String,
-}
+use crate::model::blog::Blog;
+
+/// Where a replay's generated documents point when no page names the blog's origin.
+pub(crate) const FALLBACK_BASE_URL: &str = "http://localhost";
 
 /// What `window.T.config` says about the blog.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,15 +56,24 @@ pub(crate) fn read_t_config(html: &str) -> Option<TConfig> {
     })
 }
 
-/// The home page's description, from its `<head>`.
+/// The home page's description, from its `<head>`. Only the head is parsed (up to `</head>` when
+/// the page has one): the crawl of the replay parses the whole page for its listing.
 #[must_use]
 pub(crate) fn read_description(html: &str) -> Option<String> {
-    let doc = Html::parse_document(html);
+    let head = head_end(html).map_or(html, |end| &html[..end]);
+    let doc = Html::parse_document(head);
     doc.select(&DESCRIPTION)
         .filter_map(|m| m.value().attr("content"))
         .map(str::trim)
         .find(|d| !d.is_empty())
         .map(str::to_string)
+}
+
+/// Where `</head>` starts (ASCII case-insensitive), if the page has one.
+fn head_end(html: &str) -> Option<usize> {
+    html.as_bytes()
+        .windows(7)
+        .position(|w| w.eq_ignore_ascii_case(b"</head>"))
 }
 
 /// Collects every page's answer; [`IdentityVotes::finish`] picks the most common.
@@ -111,16 +115,16 @@ impl IdentityVotes {
 
     /// The winners. Ties go to the alphabetically first answer, so loading is deterministic.
     #[must_use]
-    pub(crate) fn finish(self) -> BlogIdentity {
+    pub(crate) fn finish(self) -> Blog {
         let name = most_common(self.names);
         let base_url = most_common(self.origins)
             .or_else(|| name.as_ref().map(|n| format!("https://{n}.tistory.com")))
-            .unwrap_or_else(|| "http://localhost".to_string());
-        BlogIdentity {
+            .unwrap_or_else(|| FALLBACK_BASE_URL.to_string());
+        Blog {
             title: most_common(self.titles).or_else(|| name.clone()),
             name,
             description: self.description,
-            base_url,
+            base_url: Some(base_url),
         }
     }
 }
@@ -179,7 +183,10 @@ window.T.entryInfo = null;</script>"#;
         votes.add_url("not a url");
         votes.add_name("hangang-notes");
         let identity = votes.finish();
-        assert_eq!(identity.base_url, "https://hangang-notes.tistory.com");
+        assert_eq!(
+            identity.base_url.as_deref(),
+            Some("https://hangang-notes.tistory.com")
+        );
         assert_eq!(identity.title.as_deref(), Some("hangang-notes"));
     }
 
@@ -190,10 +197,13 @@ window.T.entryInfo = null;</script>"#;
             name: Some("abc".into()),
             title: None,
         });
-        assert_eq!(votes.finish().base_url, "https://abc.tistory.com");
         assert_eq!(
-            IdentityVotes::default().finish().base_url,
-            "http://localhost"
+            votes.finish().base_url.as_deref(),
+            Some("https://abc.tistory.com")
+        );
+        assert_eq!(
+            IdentityVotes::default().finish().base_url.as_deref(),
+            Some(FALLBACK_BASE_URL)
         );
     }
 
@@ -202,5 +212,10 @@ window.T.entryInfo = null;</script>"#;
         let html = r#"<html><head><meta name="description" content=" 한강을 걷습니다. "></head>
 <body><meta name="description" content="body copy"></body></html>"#;
         assert_eq!(read_description(html).as_deref(), Some("한강을 걷습니다."));
+        let upper =
+            r#"<HTML><HEAD><META name="description" content="대문자"></HEAD><body></body></HTML>"#;
+        assert_eq!(read_description(upper).as_deref(), Some("대문자"));
+        let headless = r#"<meta name="description" content="머리 없음"><p>x</p>"#;
+        assert_eq!(read_description(headless).as_deref(), Some("머리 없음"));
     }
 }

@@ -39,6 +39,12 @@ pub enum FaultKind {
         /// The pause before each piece.
         every: Duration,
     },
+    /// Answer 200 with these bytes as an HTML page: a server that lies with an empty or one-byte
+    /// body where the page should be.
+    Body(&'static [u8]),
+    /// Answer with what this other path gets (`/5` for a request of `/4`): a server that serves
+    /// another post's page, or another image, under this address.
+    SameAs(&'static str),
 }
 
 /// One scripted fault.

@@ -49,9 +49,18 @@ pub(crate) async fn handle(State(state): State<Arc<AppState>>, request: Request)
             return status_fault(code, Some(seconds));
         }
         Some(FaultKind::Reset) => return reset(),
+        Some(FaultKind::Body(bytes)) => {
+            return into_response(Reply::bytes(200, "text/html;charset=UTF-8", bytes), None).await;
+        }
         _ => {}
     }
-    let reply = dispatch(&state.site, &method, uri.path(), uri.query());
+    let (path, query) = match fault {
+        Some(FaultKind::SameAs(other)) => other
+            .split_once('?')
+            .map_or((other, None), |(p, q)| (p, Some(q))),
+        _ => (uri.path(), uri.query()),
+    };
+    let reply = dispatch(&state.site, &method, path, query);
     // Pages carry an ETag (a hash of their bytes), so `crawl --refresh` can ask "changed?".
     let etag = match (
         &reply.body,

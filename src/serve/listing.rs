@@ -42,7 +42,7 @@ fn head(site: &Site, title: &str, canonical: &str) -> String {
             "name": site.blog.name,
             "title": site.blog.title,
         },
-        "DEFAULT_URL": site.blog.base_url,
+        "DEFAULT_URL": site.base_url(),
     });
     format!(
         "<!DOCTYPE html>\n<html lang=\"ko\">\n<head>\n<meta charset=\"utf-8\" />\n\
@@ -54,7 +54,7 @@ fn head(site: &Site, title: &str, canonical: &str) -> String {
         escape(title),
         escape(canonical),
         escape(title),
-        escape(&site.blog.base_url),
+        escape(site.base_url()),
     )
 }
 
@@ -119,7 +119,7 @@ fn listing_page_of(
 ) -> String {
     let page = page.max(1);
     let title = site.blog.title.clone().unwrap_or_default();
-    let base = &site.blog.base_url;
+    let base = site.base_url();
     let canonical = if page == 1 {
         format!("{base}{path}")
     } else {
@@ -178,7 +178,7 @@ pub fn not_found_page(site: &Site) -> String {
 <h1 class=\"tit_absent\">페이지를 찾을 수 없습니다</h1>\n\
 <p class=\"desc_absent\">요청하신 페이지는 존재하지 않거나 삭제된 글입니다.<br>주소가 정확한지 다시 한 번 확인해 주세요.</p>\n\
 <a href=\"{}\" class=\"link_home\">{} 홈으로 가기</a>\n</div>\n</div>\n</body>\n</html>\n",
-        escape(&site.blog.base_url),
+        escape(site.base_url()),
         escape(&title)
     )
 }

@@ -64,7 +64,6 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 pub use self::assets::{Asset, AssetMap, AssetSource, content_type_for};
-pub use self::blog::BlogIdentity;
 use self::faults::FaultState;
 pub use self::faults::{FaultKind, FaultRule, Faults, LoggedRequest, RequestLog, prefix_matches};
 use self::handler::{AppState, handle};

@@ -1,9 +1,9 @@
 //! What a live Tistory blog serves besides its pages, generated from a [`Site`] because no saved
 //! copy exists: `/rss`, `/sitemap.xml`, `/robots.txt`, the mobile post list JSON and the comment
 //! JSON. Pure: a site in, text out. Absolute URLs are built on the blog's original base URL, as a
-//! live blog's documents are (see [`BlogIdentity::base_url`]).
+//! live blog's documents are (see [`Site::base_url`]).
 //!
-//! [`BlogIdentity::base_url`]: super::BlogIdentity::base_url
+//! [`Site::base_url`]: super::Site::base_url
 
 use chrono::{DateTime, FixedOffset};
 use serde_json::{Value, json};
@@ -57,7 +57,7 @@ fn rfc822(time: DateTime<FixedOffset>) -> String {
 }
 
 fn permalink(site: &Site, entry: &Entry) -> String {
-    format!("{}{}", site.blog.base_url, entry.permalink_path())
+    format!("{}{}", site.base_url(), entry.permalink_path())
 }
 
 /// `/rss`: RSS 2.0 with the [`FEED_ITEMS`] newest public posts (notices are left out), full body
@@ -71,7 +71,7 @@ pub fn rss(site: &Site) -> String {
     );
     let title = blog.title.as_deref().unwrap_or_default();
     xml.push_str(&format!("<title>{}</title>\n", xml_text(title)));
-    xml.push_str(&format!("<link>{}/</link>\n", xml_text(&blog.base_url)));
+    xml.push_str(&format!("<link>{}/</link>\n", xml_text(site.base_url())));
     xml.push_str(&format!(
         "<description>{}</description>\n",
         xml_text(blog.description.as_deref().unwrap_or_default())
@@ -100,7 +100,7 @@ pub fn rss(site: &Site) -> String {
         }
         xml.push_str(&format!(
             "<guid isPermaLink=\"true\">{}/{}</guid>\n",
-            xml_text(&blog.base_url),
+            xml_text(site.base_url()),
             post.id
         ));
         xml.push_str(&format!(
@@ -146,7 +146,7 @@ pub fn sitemap(site: &Site) -> String {
     }
     xml.push_str(&format!(
         "<url><loc>{}/category</loc></url>\n</urlset>\n",
-        xml_text(&site.blog.base_url)
+        xml_text(site.base_url())
     ));
     xml
 }
@@ -166,7 +166,7 @@ pub fn mobile_entry_list(site: &Site, page: usize, size: usize) -> Value {
                 "id": e.id,
                 "title": e.title.as_deref().unwrap_or_default(),
                 "path": format!("/{}", e.id),
-                "url": format!("{}/{}", site.blog.base_url, e.id),
+                "url": format!("{}/{}", site.base_url(), e.id),
                 "published": e.published.map(|p| kst(p).format("%Y. %-m. %-d.").to_string()),
                 "categoryName": e.category.as_deref().unwrap_or_default(),
                 "commentCount": saved_comment_count(site, e.id),

@@ -50,7 +50,7 @@ pub(crate) struct Reply {
 }
 
 impl Reply {
-    fn bytes(status: u16, content_type: &str, body: impl Into<Bytes>) -> Self {
+    pub(crate) fn bytes(status: u16, content_type: &str, body: impl Into<Bytes>) -> Self {
         Self {
             status,
             content_type: content_type.to_string(),

@@ -11,8 +11,10 @@
 //!   `images[].file`, attachments likewise; files relative to the archive).
 //!
 //! Each entry page is classified with the extraction library, so a saved not-found page is served
-//! with HTTP 404. One unreadable file never stops loading: it is skipped and named in
-//! [`Site::notes`].
+//! with HTTP 404; an archive's page is read from its current extracted-post artifact instead.
+//! Loaded inside [`crate::extract::memo::Remembering::record`] (as `migrate <folder>` does), those
+//! extractions are kept for the crawl of the replay, which then parses no page again. One
+//! unreadable file never stops loading: it is skipped and named in [`Site::notes`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,13 +24,14 @@ use chrono::{DateTime, FixedOffset};
 use url::Url;
 
 use super::assets::{AssetMap, percent_decode};
-use super::blog::{BlogIdentity, IdentityVotes, read_description, read_t_config};
+use super::blog::{FALLBACK_BASE_URL, IdentityVotes, read_description, read_t_config};
 use super::layouts;
 use crate::discover::normalize::slug_of;
 use crate::extract::decode::decode_page;
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::{Page, PageSource};
 use crate::extracted::{ArtifactUse, PostReader};
+use crate::model::blog::Blog;
 use crate::model::{EntryId, PageKind};
 
 pub use super::site_error::SiteError;
@@ -95,8 +98,8 @@ impl Entry {
 pub struct Site {
     /// The directory it was loaded from.
     pub root: PathBuf,
-    /// The blog's identity.
-    pub blog: BlogIdentity,
+    /// The blog, voted by the saved pages; its base URL is always known (see [`Site::base_url`]).
+    pub blog: Blog,
     /// Entry pages by id.
     pub entries: BTreeMap<EntryId, Entry>,
     /// Saved listing pages by page number (1 = the home page).
@@ -181,6 +184,13 @@ impl Site {
         }
         site.blog = votes.finish();
         Ok(site)
+    }
+
+    /// The origin the blog's permalinks use, without a trailing slash
+    /// (`https://hangang-notes.tistory.com`): generated documents build their URLs on it.
+    #[must_use]
+    pub fn base_url(&self) -> &str {
+        self.blog.base_url.as_deref().unwrap_or(FALLBACK_BASE_URL)
     }
 
     /// Public posts and notices, newest first: what listings and the mobile list show.

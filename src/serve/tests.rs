@@ -69,7 +69,7 @@ fn the_sample_blog_loads_whole() {
     assert!(site.notes.is_empty(), "{:?}", site.notes);
     assert_eq!(site.blog.name.as_deref(), Some("hangang-notes"));
     assert_eq!(site.blog.title.as_deref(), Some("한강 산책 노트"));
-    assert_eq!(site.blog.base_url, "https://hangang-notes.tistory.com");
+    assert_eq!(site.base_url(), "https://hangang-notes.tistory.com");
     assert_eq!(site.entries.len(), 19);
     assert_eq!(site.listed().len(), 17);
     assert_eq!(site.posts().len(), 16);

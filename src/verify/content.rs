@@ -421,18 +421,19 @@ fn check_fidelity(
                 score: 0.0,
                 lost: Vec::new(),
             });
-            format!("the saved page of post {id} cannot be read as a post: {why}")
+            format!("the render-back check of post {id} cannot be made: {why}")
         }
     };
     report.fidelity_below_threshold.push(id);
+    // The repair is a command a script can run; the advice for a score that stays low is words.
+    let message = format!(
+        "{message} (if the score stays low after `extract`, report {} as a conversion bug)",
+        layout::raw_page_rel(id)
+    );
     report.problems.push(Problem {
         url: Some(url.to_string()),
         file: Some(layout::markdown_rel(id)),
-        repair: Some(format!(
-            "{} (if the score stays low, report {} as a conversion bug)",
-            repair.extract,
-            layout::raw_page_rel(id)
-        )),
+        repair: Some(repair.extract.clone()),
         ..problem(ProblemKind::FidelityBelowThreshold, Some(id), message)
     });
 }

@@ -13,9 +13,12 @@
 //! The Naver bundle (`<archive>/naver/`) is checked when one was made: every public post in it,
 //! its checksums valid, its order right ([`check_bundle`]).
 
+mod artifacts;
 mod charts;
 mod checks;
 mod comments_expected;
+mod comments_gone;
+pub use comments_gone::CommentsGone;
 mod content;
 mod error;
 pub mod naver;
@@ -24,6 +27,7 @@ pub mod report_html;
 pub mod report_json;
 pub mod report_text;
 mod slugs;
+mod unrecorded;
 pub mod warc;
 mod witness;
 
@@ -50,6 +54,7 @@ pub struct FileFacts {
 }
 
 pub use crate::model::AssetKind;
+pub use artifacts::ArtifactFacts;
 pub use error::VerifyError;
 
 /// One image or attachment a post references (from `post_assets`).
@@ -105,8 +110,10 @@ pub struct VerifyInput {
     pub rows: Vec<PostRecord>,
     /// Lines of `posts.jsonl` that did not parse (`line N: error`).
     pub unreadable_rows: Vec<String>,
-    /// Files under `raw/`, `assets/`, `posts/` and `comments/`, by archive-relative path (`/`).
+    /// Files under `raw/`, `assets/`, `posts/`, `comments/` and `extracted/`, by archive-relative path (`/`).
     pub files: BTreeMap<String, FileFacts>,
+    /// What each `extracted/<id>.json` holds (absent: no such file).
+    pub extracted: BTreeMap<EntryId, ArtifactFacts>,
     /// The render-back check per post, measured from the saved page and the Markdown file.
     pub fidelity: BTreeMap<EntryId, Measured>,
     /// Posts under this fidelity score are gaps.
@@ -115,6 +122,9 @@ pub struct VerifyInput {
     pub bundle: Option<BundleFacts>,
     /// The archive's WARC files and the comment items to check against them (`warc/` exists).
     pub warc: Option<warc::WarcEvidence>,
+    /// The comment count the saved page of each archived post that is not a live copy prints
+    /// (`crawl::comment_count`), when it prints one: checked against the comments saved.
+    pub page_comment_counts: BTreeMap<EntryId, u64>,
 }
 
 /// What the Naver bundle holds and what its own check found (read by `commands::verify`).
@@ -158,6 +168,13 @@ pub enum ProblemKind {
     AssetGone,
     /// The comments could not be fetched, or their file is gone.
     CommentsMissing,
+    /// A restored post's page counts more comments than any saved copy holds: not a gap, no
+    /// source has them any more.
+    CommentsGone,
+    /// The extracted post (`extracted/<id>.json`) is missing, unreadable or of another page.
+    ExtractedDamaged,
+    /// Files or a `posts.jsonl` row of an id `archive.db` has no entry for (the database lost it).
+    EntryUnrecorded,
     /// The Markdown keeps less of the page's text than the threshold.
     FidelityBelowThreshold,
     /// The archive holds fewer public posts than the blog says it has.
@@ -303,6 +320,8 @@ pub struct CommentsCheck {
     pub saved: usize,
     /// Posts whose comments failed or whose file is gone.
     pub missing: Vec<EntryId>,
+    /// Restored posts whose page counts more comments than are saved (notes, not gaps).
+    pub gone: Vec<CommentsGone>,
 }
 
 /// The Naver bundle check.
@@ -421,7 +440,10 @@ pub fn verify(input: &VerifyInput) -> VerifyReport {
     let mut report = checks::entries_report(input);
     slugs::check_slugs(input, &mut report);
     content::check_content(input, &mut report);
+    artifacts::check_artifacts(input, &mut report);
+    unrecorded::check_unrecorded(input, &mut report);
     comments_expected::check_comments_recorded(input, &mut report);
+    comments_gone::check_comments_gone(input, &mut report);
     provenance::check_provenance(input, &mut report);
     checks::check_totals(input, &mut report);
     if let Some(bundle) = check_bundle(input, &mut report.problems) {

@@ -298,6 +298,14 @@ fn asset_rows(s: &mut String, r: &VerifyReport) {
         &r.comments.saved.to_string(),
         "",
     );
+    summary_row(
+        s,
+        "원본에서 사라진 댓글",
+        "comments lost at the source",
+        "comments_gone_count",
+        &r.comments.gone.len().to_string(),
+        "posts whose page counts more comments than any saved copy holds (not gaps)",
+    );
 }
 
 /// The render-back check, the ids one source alone named, the Naver bundle; the table's end.

@@ -239,11 +239,26 @@ fn asset_rows(s: &mut String, r: &VerifyReport) {
         s,
         "comments",
         &r.comments.saved.to_string(),
-        &if r.comments.missing.is_empty() {
-            "posts with comments saved".to_string()
-        } else {
-            format!("posts saved; missing for {}", ids(&r.comments.missing))
-        },
+        &[
+            Some(if r.comments.missing.is_empty() {
+                "posts with comments saved".to_string()
+            } else {
+                format!("posts saved; missing for {}", ids(&r.comments.missing))
+            }),
+            (!r.comments.gone.is_empty()).then(|| {
+                let gone: Vec<_> = r.comments.gone.iter().map(|g| g.id).collect();
+                format!(
+                    "{} post{} with comments lost at the source ({})",
+                    gone.len(),
+                    if gone.len() == 1 { "" } else { "s" },
+                    ids(&gone)
+                )
+            }),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("; "),
     );
 }
 

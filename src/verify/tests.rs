@@ -175,6 +175,13 @@ pub(crate) fn clean_input() -> VerifyInput {
         ],
         unreadable_rows: Vec::new(),
         files,
+        extracted: [1u64, 2, 4]
+            .into_iter()
+            .map(|id| {
+                let raw_sha256 = format!("{id:064}");
+                (id, super::ArtifactFacts::Extracted { raw_sha256 })
+            })
+            .collect(),
         fidelity: [1u64, 2]
             .into_iter()
             .map(|id| {
@@ -190,6 +197,7 @@ pub(crate) fn clean_input() -> VerifyInput {
         threshold: 0.99,
         bundle: None,
         warc: None,
+        page_comment_counts: BTreeMap::new(),
     }
 }
 
@@ -405,4 +413,49 @@ fn the_naver_bundle_is_checked_when_there_is_one() {
     );
     assert!(bad.gap && missing.gap);
     assert!(!r.complete);
+}
+
+#[test]
+fn a_missing_unreadable_or_swapped_extracted_post_is_a_gap_extract_repairs() {
+    let mut input = clean_input();
+    input.extracted.remove(&1);
+    input
+        .extracted
+        .insert(2, super::ArtifactFacts::Unreadable("EOF".into()));
+    let other = format!("{:064}", 1);
+    input
+        .extracted
+        .insert(4, super::ArtifactFacts::Extracted { raw_sha256: other });
+    let r = verify(&input);
+    assert_eq!(
+        gaps(&r),
+        [
+            (ProblemKind::ExtractedDamaged, Some(1)),
+            (ProblemKind::ExtractedDamaged, Some(2)),
+            (ProblemKind::ExtractedDamaged, Some(4)),
+        ]
+    );
+    assert!(r.problems[2].message.contains("another page"), "{r:#?}");
+    assert!(r.repair_commands[0].contains(" extract "), "{r:#?}");
+}
+
+#[test]
+fn files_of_an_id_the_database_does_not_know_are_a_gap() {
+    let mut input = clean_input();
+    // The database lost entry 2's row: its page, Markdown and posts.jsonl row are still there.
+    input.entries.retain(|e| e.id != 2);
+    input.post_assets.retain(|a| a.post_id != 2);
+    input.sidebar_total = None;
+    let r = verify(&input);
+    assert_eq!(
+        gaps(&r),
+        [(ProblemKind::EntryUnrecorded, Some(2))],
+        "{r:#?}"
+    );
+    let p = &r.problems[0];
+    assert!(p.message.contains("raw/2.html") && p.message.contains("posts.jsonl row"));
+    assert_eq!(
+        p.repair.as_deref(),
+        Some("tistory-migrate crawl https://b.tistory.com/ --out out/b")
+    );
 }

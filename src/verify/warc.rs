@@ -18,7 +18,55 @@ pub struct WarcEvidence {
     /// From the WARC files.
     pub facts: WarcFacts,
     /// The items of each saved `comments/<id>.json`, or why it could not be read.
-    pub saved_comments: BTreeMap<EntryId, Result<Vec<serde_json::Value>, String>>,
+    pub saved_comments: BTreeMap<EntryId, SavedComments>,
+}
+
+/// What a saved comments file holds, as the WARC check reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SavedComments {
+    /// Its `items`, in order.
+    Items(Vec<serde_json::Value>),
+    /// It could not be read.
+    Unreadable(CommentsFileUnreadable),
+}
+
+/// Why a saved comments file could not be read for the WARC check.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommentsFileUnreadable {
+    /// The file could not be read.
+    #[error("cannot read it ({0})")]
+    Read(std::io::ErrorKind),
+    /// It is not JSON.
+    #[error("not JSON (line {line}, column {column})")]
+    NotJson {
+        /// Where the parser stopped.
+        line: usize,
+        /// See `line`.
+        column: usize,
+    },
+}
+
+impl SavedComments {
+    /// Reads a comments file's text (`Err`: it could not be read).
+    #[must_use]
+    pub fn from_text(text: std::io::Result<String>) -> Self {
+        let text = match text {
+            Ok(t) => t,
+            Err(e) => return Self::Unreadable(CommentsFileUnreadable::Read(e.kind())),
+        };
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v) => Self::Items(
+                v.get("items")
+                    .and_then(|i| i.as_array())
+                    .cloned()
+                    .unwrap_or_default(),
+            ),
+            Err(e) => Self::Unreadable(CommentsFileUnreadable::NotJson {
+                line: e.line(),
+                column: e.column(),
+            }),
+        }
+    }
 }
 
 /// The WARC line of the report.
@@ -97,6 +145,20 @@ pub(super) fn check_warc(input: &VerifyInput, problems: &mut Vec<Problem>) -> Op
         files: facts.files,
         ..WarcCheck::default()
     };
+    check_files(facts, problems);
+    check_digests(facts, problems);
+    check_pages(input, facts, &mut check, problems);
+    check_assets(input, facts, &mut check, problems);
+    check_comments(evidence, &mut check, problems);
+    check.problems = problems.len() - before;
+    Some(check)
+}
+
+/// What repairs a WARC that lacks a record.
+const FRESH: &str = "crawl the blog again into a new archive with --warc to record it";
+
+/// Unfinished and damaged files, and a `warc/` with no file.
+fn check_files(facts: &WarcFacts, problems: &mut Vec<Problem>) {
     for file in &facts.unfinished {
         problems.push(problem(
             ProblemKind::WarcUnreadable,
@@ -116,6 +178,10 @@ pub(super) fn check_warc(input: &VerifyInput, problems: &mut Vec<Problem>) -> Op
             format!("{} holds no WARC file", facts.dir),
         ));
     }
+}
+
+/// Records whose payload does not hash to the digest they claim.
+fn check_digests(facts: &WarcFacts, problems: &mut Vec<Problem>) {
     for (key, captures) in facts.blog.iter().chain(facts.other.iter()) {
         for c in captures.iter().filter(|c| c.digest_broken()) {
             push(
@@ -132,7 +198,15 @@ pub(super) fn check_warc(input: &VerifyInput, problems: &mut Vec<Problem>) -> Op
             );
         }
     }
-    let fresh = "crawl the blog again into a new archive with --warc to record it";
+}
+
+/// Every saved page has a capture with its bytes.
+fn check_pages(
+    input: &VerifyInput,
+    facts: &WarcFacts,
+    check: &mut WarcCheck,
+    problems: &mut Vec<Problem>,
+) {
     for e in &input.entries {
         let (Some(raw), Some(url)) = (&e.raw_file, &e.url) else {
             continue;
@@ -164,7 +238,7 @@ pub(super) fn check_warc(input: &VerifyInput, problems: &mut Vec<Problem>) -> Op
                 ProblemKind::WarcRecordMissing,
                 Some(e.id),
                 url,
-                format!("the saved page {raw} has no response record in the WARC; {fresh}"),
+                format!("the saved page {raw} has no response record in the WARC; {FRESH}"),
             ),
             Verdict::Differs(why) => push(
                 problems,
@@ -175,6 +249,15 @@ pub(super) fn check_warc(input: &VerifyInput, problems: &mut Vec<Problem>) -> Op
             ),
         }
     }
+}
+
+/// Every saved asset has a capture with its bytes.
+fn check_assets(
+    input: &VerifyInput,
+    facts: &WarcFacts,
+    check: &mut WarcCheck,
+    problems: &mut Vec<Problem>,
+) {
     for a in &input.assets {
         let (Some(sha), Some(file)) = (&a.sha256, &a.file) else {
             continue;
@@ -197,7 +280,7 @@ pub(super) fn check_warc(input: &VerifyInput, problems: &mut Vec<Problem>) -> Op
                 ProblemKind::WarcRecordMissing,
                 None,
                 &a.url,
-                format!("the saved file {file} has no response record in the WARC; {fresh}"),
+                format!("the saved file {file} has no response record in the WARC; {FRESH}"),
             ),
             Verdict::Differs(why) => push(
                 problems,
@@ -208,12 +291,17 @@ pub(super) fn check_warc(input: &VerifyInput, problems: &mut Vec<Problem>) -> Op
             ),
         }
     }
+}
+
+/// Every saved comments file's items are the WARC's comment pages' items.
+fn check_comments(evidence: &WarcEvidence, check: &mut WarcCheck, problems: &mut Vec<Problem>) {
+    let facts = &evidence.facts;
     for (id, saved) in &evidence.saved_comments {
         check.comments += 1;
         let file = format!("comments/{id}.json");
         let saved = match saved {
-            Ok(items) => items,
-            Err(why) => {
+            SavedComments::Items(items) => items,
+            SavedComments::Unreadable(why) => {
                 problems.push(problem(
                     ProblemKind::WarcDigestMismatch,
                     Some(*id),
@@ -233,7 +321,7 @@ pub(super) fn check_warc(input: &VerifyInput, problems: &mut Vec<Problem>) -> Op
             None => problems.push(problem(
                 ProblemKind::WarcRecordMissing,
                 Some(*id),
-                format!("{file} has no comment page ({prefix}) in the WARC; {fresh}"),
+                format!("{file} has no comment page ({prefix}) in the WARC; {FRESH}"),
             )),
             Some(items) => problems.push(problem(
                 ProblemKind::WarcDigestMismatch,
@@ -246,8 +334,6 @@ pub(super) fn check_warc(input: &VerifyInput, problems: &mut Vec<Problem>) -> Op
             )),
         }
     }
-    check.problems = problems.len() - before;
-    Some(check)
 }
 
 #[cfg(test)]
@@ -289,7 +375,10 @@ mod tests {
             facts
                 .comments
                 .insert(id, vec![serde_json::json!({"id": id * 10})]);
-            saved.insert(id, Ok(vec![serde_json::json!({"id": id * 10})]));
+            saved.insert(
+                id,
+                SavedComments::Items(vec![serde_json::json!({"id": id * 10})]),
+            );
         }
         WarcEvidence {
             facts,
@@ -319,6 +408,44 @@ mod tests {
             (3, 3, 1, 1)
         );
         assert_eq!((check.comments_ok, check.comments), (2, 2));
+    }
+
+    #[test]
+    fn a_comments_file_that_cannot_be_read_is_named_with_its_reason() {
+        assert_eq!(
+            SavedComments::from_text(Ok(r#"{"post_id":1,"items":[{"id":10}]}"#.into())),
+            SavedComments::Items(vec![serde_json::json!({"id": 10})])
+        );
+        let cut = SavedComments::from_text(Ok("{\"items\": [".into()));
+        assert!(
+            matches!(
+                cut,
+                SavedComments::Unreadable(CommentsFileUnreadable::NotJson { line: 1, .. })
+            ),
+            "{cut:?}"
+        );
+        let mut e = whole();
+        e.saved_comments.insert(
+            2,
+            SavedComments::from_text(Err(std::io::ErrorKind::PermissionDenied.into())),
+        );
+        e.saved_comments.insert(1, cut);
+        let mut input = clean_input();
+        input.warc = Some(e);
+        let report = verify(&input);
+        let messages: Vec<&str> = report
+            .problems
+            .iter()
+            .filter(|p| p.kind == ProblemKind::WarcDigestMismatch)
+            .map(|p| p.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "comments/1.json cannot be compared with the WARC: not JSON (line 1, column 11)",
+                "comments/2.json cannot be compared with the WARC: cannot read it (permission denied)",
+            ]
+        );
     }
 
     #[test]

@@ -53,14 +53,14 @@ pub enum WarcReadError {
         source: std::io::Error,
     },
     /// The bytes at `offset` are not a complete WARC record.
-    #[error("{path}: damaged or cut-off WARC record at byte {offset}: {message}")]
+    #[error("{path}: damaged or cut-off WARC record at byte {offset}: {why}")]
     Damaged {
         /// The file.
         path: PathBuf,
         /// Where the bad record starts.
         offset: u64,
         /// What is wrong.
-        message: String,
+        why: RecordError,
     },
 }
 
@@ -107,13 +107,13 @@ impl RecordReader {
     fn damaged(
         &mut self,
         offset: u64,
-        message: String,
+        why: RecordError,
     ) -> Option<Result<ReadRecord, WarcReadError>> {
         self.done = true;
         Some(Err(WarcReadError::Damaged {
             path: self.path.clone(),
             offset,
-            message,
+            why,
         }))
     }
 
@@ -156,7 +156,7 @@ impl Iterator for RecordReader {
             let mut data = Vec::new();
             let read = flate2::bufread::GzDecoder::new(&mut self.reader).read_to_end(&mut data);
             if let Err(e) = read {
-                return self.damaged(start, format!("gzip member: {e}"));
+                return self.damaged(start, RecordError::Gzip(e));
             }
             let end = match self.reader.stream_position() {
                 Ok(p) => p,
@@ -173,11 +173,11 @@ impl Iterator for RecordReader {
                         block: p.block,
                     }),
                     Ok(None) => break,
-                    Err(e) => return self.damaged(start, crate::report::error_chain(&e)),
+                    Err(e) => return self.damaged(start, e),
                 }
             }
             if self.pending.is_empty() {
-                return self.damaged(start, "an empty gzip member".into());
+                return self.damaged(start, RecordError::EmptyGzip);
             }
             self.next()
         } else {
@@ -195,7 +195,7 @@ impl Iterator for RecordReader {
                     self.done = true;
                     None
                 }
-                Err(e) => self.damaged(start, crate::report::error_chain(&e)),
+                Err(e) => self.damaged(start, e),
             }
         }
     }
@@ -210,10 +210,17 @@ struct Parsed {
 
 /// Why one record cannot be read (the reader names the file and offset).
 #[derive(Debug, thiserror::Error)]
-enum RecordError {
+#[non_exhaustive]
+pub enum RecordError {
     /// Reading failed.
-    #[error("cannot read")]
+    #[error("cannot read: {0}")]
     Io(#[from] std::io::Error),
+    /// A gzip member does not decompress.
+    #[error("gzip member: {0}")]
+    Gzip(std::io::Error),
+    /// A gzip member holds no record.
+    #[error("an empty gzip member")]
+    EmptyGzip,
     /// No `WARC/` line where a record starts.
     #[error("no WARC version line")]
     NoVersion,

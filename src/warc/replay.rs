@@ -31,12 +31,13 @@ pub enum WarcSourceError {
         path: PathBuf,
     },
     /// A file could not be read or the temporary folder written.
-    #[error("cannot unpack {path}: {message}")]
+    #[error("cannot unpack {path}")]
     Unpack {
         /// The path.
         path: PathBuf,
         /// Why.
-        message: String,
+        #[source]
+        source: std::io::Error,
     },
     /// The captures hold no page of a blog.
     #[error("{path}: the WARC holds no page of a Tistory blog ({captures} captures read)")]
@@ -57,7 +58,7 @@ pub struct WarcSite {
     /// Records skipped or files read with problems, one line each.
     pub notes: Vec<String>,
     /// The file and `WARC-Date` of the capture each page and asset is served from.
-    pub captured: super::capture_dates::CaptureDates,
+    pub captured: crate::crawl::captured::CaptureDates,
     /// The temporary folder the bodies were unpacked to (kept alive with the site).
     unpacked: Unpacked,
 }
@@ -100,7 +101,7 @@ struct Capture {
     content_type: Option<String>,
     blob: PathBuf,
     /// The WARC file and the record's `WARC-Date`.
-    captured: super::capture_dates::CaptureDate,
+    captured: crate::crawl::captured::CaptureDate,
 }
 
 /// Where a capture goes in the site.
@@ -273,7 +274,7 @@ fn read_captures(files: &[PathBuf], blobs: &Path, notes: &mut Vec<String>) -> Ve
                 status: http.status,
                 content_type: http.header("Content-Type").map(str::to_string),
                 blob,
-                captured: super::capture_dates::CaptureDate {
+                captured: crate::crawl::captured::CaptureDate {
                     file: file.file_name().map_or_else(
                         || file.display().to_string(),
                         |n| n.to_string_lossy().into_owned(),
@@ -313,11 +314,11 @@ fn chain(pages: &BTreeMap<Option<u64>, PathBuf>) -> Vec<serde_json::Value> {
 /// # Errors
 /// [`WarcSourceError`] when there is no WARC, it cannot be unpacked, or it holds no blog page.
 pub fn load_warc_site(path: &Path) -> Result<WarcSite, WarcSourceError> {
-    let unpack = |message: String| WarcSourceError::Unpack {
+    let unpack = |source: std::io::Error| WarcSourceError::Unpack {
         path: path.to_path_buf(),
-        message,
+        source,
     };
-    let files = warc_files(path).map_err(|e| unpack(e.to_string()))?;
+    let files = warc_files(path).map_err(unpack)?;
     if files.is_empty() {
         return Err(WarcSourceError::NoWarc {
             path: path.to_path_buf(),
@@ -326,11 +327,11 @@ pub fn load_warc_site(path: &Path) -> Result<WarcSite, WarcSourceError> {
     let dir = tempfile::Builder::new()
         .prefix("tistory-migrate-warc-")
         .tempdir()
-        .map_err(|e| unpack(e.to_string()))?;
+        .map_err(unpack)?;
     let blobs = dir.path().join("blobs");
     let pages = dir.path().join("site");
     for d in [&blobs, &pages.join("comments")] {
-        std::fs::create_dir_all(d).map_err(|e| unpack(e.to_string()))?;
+        std::fs::create_dir_all(d).map_err(unpack)?;
     }
     let mut notes = Vec::new();
     let captures = read_captures(&files, &blobs, &mut notes);
@@ -342,7 +343,7 @@ pub fn load_warc_site(path: &Path) -> Result<WarcSite, WarcSourceError> {
     let mut comments: BTreeMap<EntryId, BTreeMap<Option<u64>, PathBuf>> = BTreeMap::new();
     let mut assets: BTreeMap<String, &Capture> = BTreeMap::new();
     let mut page_files: BTreeMap<String, &Capture> = BTreeMap::new();
-    let mut captured = super::capture_dates::CaptureDates::default();
+    let mut captured = crate::crawl::captured::CaptureDates::default();
     for c in &captures {
         if c.status != 200 {
             continue;
@@ -368,7 +369,7 @@ pub fn load_warc_site(path: &Path) -> Result<WarcSite, WarcSourceError> {
         }
     }
     for (name, c) in &page_files {
-        std::fs::copy(&c.blob, pages.join(name)).map_err(|e| unpack(e.to_string()))?;
+        std::fs::copy(&c.blob, pages.join(name)).map_err(unpack)?;
     }
     for (id, list) in &comments {
         let ordered = chain(list);
@@ -376,9 +377,8 @@ pub fn load_warc_site(path: &Path) -> Result<WarcSite, WarcSourceError> {
             notes.push(format!("comments of {id}: no readable first page; skipped"));
             continue;
         }
-        let json = serde_json::to_vec(&ordered).map_err(|e| unpack(e.to_string()))?;
-        std::fs::write(pages.join("comments").join(format!("{id}.json")), json)
-            .map_err(|e| unpack(e.to_string()))?;
+        let json = serde_json::to_vec(&ordered).map_err(|e| unpack(e.into()))?;
+        std::fs::write(pages.join("comments").join(format!("{id}.json")), json).map_err(unpack)?;
     }
     let mut site = Site::load(&pages).map_err(|_| no_pages())?;
     for (url, c) in assets {

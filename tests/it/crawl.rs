@@ -40,6 +40,7 @@ pub fn test_settings() -> CrawlSettings {
         warc_max_bytes: None,
         wayback: tistory_migrate::crawl::wayback::WaybackOptions::default(),
         exhaustive_discovery: false,
+        captures: None,
     }
 }
 

@@ -12,7 +12,7 @@ use tistory_migrate::serve::{Faults, ReplayServer};
 
 use crate::crawl::serve_sample;
 
-fn crawl_command(server: &ReplayServer, out: &Path) -> Command {
+pub(crate) fn crawl_command(server: &ReplayServer, out: &Path) -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("tistory-migrate"));
     cmd.env_remove("RUST_LOG")
         .args(["--no-progress", "crawl", &server.base_url(), "--out"])
@@ -45,17 +45,17 @@ async fn wait_for_requests(server: &ReplayServer, at_least: usize, child: &mut C
 }
 
 /// An entry as it matters here: id, state, page hash, page file, sources.
-type EntrySnapshot = (u64, String, Option<String>, Option<String>, Vec<String>);
+pub(crate) type EntrySnapshot = (u64, String, Option<String>, Option<String>, Vec<String>);
 
 /// Everything that defines an archive, with volatile fields (times, attempt counts) left out.
 #[derive(Debug, PartialEq)]
-struct Snapshot {
-    files: BTreeMap<String, Vec<u8>>,
-    entries: Vec<EntrySnapshot>,
-    assets: Vec<(String, String, Option<String>, Option<String>)>,
+pub(crate) struct Snapshot {
+    pub(crate) files: BTreeMap<String, Vec<u8>>,
+    pub(crate) entries: Vec<EntrySnapshot>,
+    pub(crate) assets: Vec<(String, String, Option<String>, Option<String>)>,
 }
 
-fn snapshot(out: &Path) -> Snapshot {
+pub(crate) fn snapshot(out: &Path) -> Snapshot {
     let mut files = BTreeMap::new();
     for entry in walkdir::WalkDir::new(out) {
         let entry = entry.unwrap();

@@ -1,5 +1,9 @@
 //! The one integration-test binary (ripgrep's layout): shared support code, one module per feature.
 
+mod adversary_comments;
+mod adversary_damage;
+mod adversary_kill;
+mod adversary_liars;
 mod bad_input;
 mod body_contract;
 mod bundle;
@@ -19,7 +23,9 @@ mod crawl_slugs;
 mod crawl_stream;
 mod deep_nesting;
 mod desk;
+mod desk_errors;
 mod discovery_share;
+mod fetch_errors;
 mod fixtures;
 mod help_defaults;
 mod import;
@@ -28,6 +34,7 @@ mod import_then_crawl;
 mod import_vs_crawl;
 mod naver;
 mod parse_once;
+mod parse_once_replay;
 mod skins;
 mod structure;
 mod support;
@@ -37,4 +44,5 @@ mod verify_stored;
 mod warc;
 mod warc_kill;
 mod wayback;
+mod wayback_comments;
 mod witness;

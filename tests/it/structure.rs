@@ -1,13 +1,14 @@
 //! Issue 8: the crate's shape. The `use crate::` graph between top-level modules runs one way (a
 //! module imports only modules below it in [`LAYERS`], so there is no cycle and no upward arrow),
-//! and the functions the issue named are broken into named steps (none over [`MAX_FN_LINES`]).
+//! and long functions are broken into named steps: none in `src/` is over [`MAX_FN_LINES`] but
+//! the few [`WAITING_TO_BE_SPLIT`] names.
 //!
 //! Both read `src/**/*.rs` as text through a small lexer that blanks comments, strings and char
 //! literals (a doc link or a string saying `crate::x` is not an import), and leave out test code
 //! (`tests.rs`, `testdata.rs` and `#[cfg(test)] mod … { }` blocks), which may reach anywhere.
 //!
 //! `cargo test --test it structure -- --nocapture` also lists every function in `src/` over the
-//! limit, the ones the issue did not name included.
+//! limit.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -51,22 +52,14 @@ const LAYERS: &[&str] = &[
     "cli",
 ];
 
-/// The longest a function in the files the issue named may be, signature to closing brace.
+/// The longest a function in `src/` may be, signature to closing brace.
 const MAX_FN_LINES: usize = 120;
 
-/// The files whose long functions issue 8 asked to break up (`run_bundle`, `report_html::render`,
-/// `report_text::render`, `post_page`), the bundle's `build_post` beside them, and the extract
-/// stage (`run_extract`) with the post writing it shares with the crawl.
-const SPLIT_FILES: &[&str] = &[
-    "src/commands/bundle.rs",
-    "src/bundle/post.rs",
-    "src/verify/report_html.rs",
-    "src/verify/report_text.rs",
-    "src/desk/pages_post.rs",
-    "src/commands/extract.rs",
-    "src/posts_out/",
-    "src/crawl/markdown.rs",
-];
+/// The functions still over [`MAX_FN_LINES`], each waiting to be broken up in its own room
+/// (file, function). Any other function over the limit fails the test, and so does an entry here
+/// that is no longer over it: remove it, and once the list is empty, every function in `src/` is
+/// held to the limit.
+const WAITING_TO_BE_SPLIT: &[(&str, &str)] = &[];
 
 fn src_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
@@ -475,9 +468,9 @@ fn long_functions() -> Vec<FnSpan> {
 #[test]
 fn issue_8_long_functions_are_broken_into_named_steps() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let long = long_functions();
-    let mut named = Vec::new();
-    for f in &long {
+    let mut unwaived = Vec::new();
+    let mut still_long = BTreeSet::new();
+    for f in long_functions() {
         let rel = f.file.strip_prefix(root).unwrap_or(&f.file);
         let shown = format!(
             "{}:{} fn {} ({} lines)",
@@ -487,13 +480,27 @@ fn issue_8_long_functions_are_broken_into_named_steps() {
             f.lines
         );
         eprintln!("over {MAX_FN_LINES} lines: {shown}");
-        if SPLIT_FILES.iter().any(|s| rel.starts_with(s)) {
-            named.push(shown);
+        let waiting = WAITING_TO_BE_SPLIT
+            .iter()
+            .find(|(file, name)| rel == Path::new(file) && f.name == *name);
+        match waiting {
+            Some(w) => {
+                still_long.insert(*w);
+            }
+            None => unwaived.push(shown),
         }
     }
     assert!(
-        named.is_empty(),
-        "functions over {MAX_FN_LINES} lines in the files issue 8 split: {named:?}"
+        unwaived.is_empty(),
+        "functions over {MAX_FN_LINES} lines (break each into named steps): {unwaived:#?}"
+    );
+    let split: Vec<_> = WAITING_TO_BE_SPLIT
+        .iter()
+        .filter(|w| !still_long.contains(*w))
+        .collect();
+    assert!(
+        split.is_empty(),
+        "no longer over {MAX_FN_LINES} lines: remove them from WAITING_TO_BE_SPLIT in tests/it/structure.rs: {split:?}"
     );
 }
 

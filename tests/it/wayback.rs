@@ -201,6 +201,17 @@ fn assert_restored(out: &Path, host: &str) {
         md.contains("  origin: \"wayback\"\n  timestamp: \"20190304123000\""),
         "{md}"
     );
+    // The front matter names where the image came from: its own capture.
+    let files = md
+        .split_once("  files:\n")
+        .map(|(_, f)| f)
+        .unwrap_or_default();
+    let first = files.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with(r#"    - {"asset":"https://cdn.example/ferry.png","kind":"image","origin":"wayback","timestamp":"20190304123000","url":""#)
+            && first.ends_with(r#"/web/20190304123000im_/https://cdn.example/ferry.png"}"#),
+        "{md}"
+    );
     let (code, report) = verify_json(out);
     assert_eq!(
         (code, &report["complete"]),

@@ -13,6 +13,7 @@ impl ArchiveDb {
         Ok(ArchivedBlog {
             name: self.meta("blog")?,
             base_url: self.meta("canonical_base")?.or(self.meta("base_url")?),
+            ..ArchivedBlog::default()
         })
     }
 }
