@@ -59,6 +59,7 @@ pub mod markup;
 pub mod model;
 pub mod naver_check;
 pub mod parallel;
+pub mod posts_out;
 pub mod progress;
 pub mod provenance;
 pub mod report;

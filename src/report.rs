@@ -118,6 +118,10 @@ pub struct ExtractReport {
     pub deleted: usize,
     /// Markdown files written.
     pub markdown_written: usize,
+    /// Markdown files among them the crawl of the same run had already made from the same inputs (not in
+    /// the JSON summary: the files and rows are the same either way).
+    #[serde(skip)]
+    pub markdown_reused: usize,
     /// Rows now in posts.jsonl (earlier runs' rows included).
     pub rows_total: usize,
     /// Pages that are not posts.

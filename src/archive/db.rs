@@ -309,6 +309,21 @@ impl ArchiveDb {
         tx.commit().map_err(&e)
     }
 
+    /// The recorded state of entry `id`; `None` when no source named it yet.
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure or a stored state that does not read back (named).
+    pub fn entry_state(&self, id: EntryId) -> Result<Option<EntryState>, DbError> {
+        self.conn
+            .query_row(
+                "SELECT state FROM entries WHERE id = ?1",
+                params![i64::try_from(id).unwrap_or(i64::MAX)],
+                |r| column(r, 0, "entries", &id),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
     /// Remembers which id a slug permalink resolved to.
     ///
     /// # Errors

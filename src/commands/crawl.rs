@@ -2,10 +2,11 @@
 //! `posts/` and `posts.jsonl` point at the local assets.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use url::Url;
 
-use crate::commands::extract::{ExtractOptions, run_extract};
+use crate::commands::extract::{ExtractOptions, run_extract_with};
 use crate::config::CrawlSettings;
 use crate::crawl::{CrawlError, CrawlOptions, CrawlReport, crawl};
 use crate::extract::selectors::SelectorProfile;
@@ -93,6 +94,8 @@ pub async fn crawl_and_extract(
         source,
     })?;
     let _lock = crate::crawl::lock::ArchiveLock::acquire(&out)?;
+    // The posts the crawl makes as they land, for the extract stage below to reuse.
+    let memo = Arc::new(crate::posts_out::Memo::new(&out));
     let recorder = match settings.warc_max_bytes {
         Some(max) => Some(start_warc(&blog, &out, max)?),
         None => None,
@@ -109,6 +112,7 @@ pub async fn crawl_and_extract(
         retry_failed: settings.retry_failed,
         wayback: settings.wayback,
         exhaustive_discovery: settings.exhaustive_discovery,
+        markdown_memo: Some(Arc::clone(&memo)),
         captures: settings.captures,
     };
     let crawled = crawl(&opts, progress).await;
@@ -129,7 +133,7 @@ pub async fn crawl_and_extract(
         profile: SelectorProfile::default(),
         max_page_bytes: crate::extract::decode::DEFAULT_MAX_PAGE_BYTES,
     };
-    let extract = tokio::task::spawn_blocking(move || run_extract(&extract_opts))
+    let extract = tokio::task::spawn_blocking(move || run_extract_with(&extract_opts, Some(&memo)))
         .await
         .map_err(|e| CrawlError::Step {
             step: "extract",

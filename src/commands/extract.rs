@@ -1,27 +1,22 @@
 //! `tistory-migrate extract`: saved pages in, `posts/<id>.md` and `posts.jsonl` out. One bad file
 //! never stops the run: each file ends in an outcome, the summary lists them, and the exit code
-//! says whether any failed.
+//! says whether any failed. Each post is made by [`crate::posts_out`]; within a crawl, the posts
+//! the crawl already made from the same inputs are reused ([`run_extract_with`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context as _;
 use tracing::{debug, info, warn};
 
-use crate::archive::db::{ArchiveDb, AssetRow, EntryRow, EntryState};
-use crate::archive::hash::sha256_hex;
-use crate::archive::layout::{self, ARCHIVE_DB, POSTS_JSONL, RAW_DIR};
+use crate::archive::layout::{POSTS_JSONL, RAW_DIR};
 use crate::archive::store::write_atomic;
-use crate::convert::{ImageMap, to_markdown, to_record};
 use crate::extract::selectors::SelectorProfile;
-use crate::extract::witness::{ListFields, second_witness};
 use crate::extract::{Page, PageSource};
 use crate::extracted::{ArtifactUse, PostReader};
-use crate::model::{
-    AssetState, AssetStatus, CommentsRef, CommentsState, PageKind, Post, PostRecord, PostStatus,
-};
-use crate::provenance::{Origin, Provenance, insert_front_matter};
+use crate::model::{PageKind, Post, PostRecord, PostStatus};
+use crate::posts_out::{ArchiveIndex, Memo, WrittenPost, fingerprint, relative_to, settle_post};
 use crate::report::{ExtractReport, FileProblem, NotPost, PostWarnings};
 
 /// What `extract` needs.
@@ -183,294 +178,37 @@ fn read_existing_rows(path: &Path, problems: &mut Vec<FileProblem>) -> BTreeMap<
     rows
 }
 
-fn relative_to(path: &Path, base: &Path) -> String {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    abs(path).strip_prefix(abs(base)).map_or_else(
-        |_| path.display().to_string(),
-        |r| r.to_string_lossy().replace('\\', "/"),
-    )
-}
-
-/// What the archive's state says about assets and comments, for the Markdown and the rows.
-#[derive(Default)]
-struct ArchiveIndex {
-    /// Entries that have no page to read (deleted, failed, never fetched), for their rows.
-    pageless: Vec<EntryRow>,
-    base_url: Option<String>,
-    assets: HashMap<String, AssetRow>,
-    comments: HashMap<u64, CommentsRef>,
-    /// Where each entry's saved copy came from (live when `archive.db` records nothing else).
-    provenance: HashMap<u64, Provenance>,
-    /// Where each saved asset's file came from.
-    asset_origins: HashMap<String, Origin>,
-    /// What the mobile list API said about each entry (the second witness).
-    listed: HashMap<u64, ListFields>,
-}
-
-impl ArchiveIndex {
-    /// Reads `archive.db` in `out`, when there is one.
-    fn load(out: &Path) -> anyhow::Result<Self> {
-        let db_path = out.join(ARCHIVE_DB);
-        if !db_path.is_file() {
-            return Ok(Self::default());
-        }
-        let db = ArchiveDb::open(&db_path)?;
-        let assets = db
-            .assets()?
-            .into_iter()
-            .map(|a| (a.url.clone(), a))
-            .collect();
-        let mut comments = HashMap::new();
-        let entries = db.entries()?;
-        let pageless = entries
-            .iter()
-            .filter(|e| e.raw_file.is_none() && !matches!(e.state, EntryState::NotPost))
-            .cloned()
-            .collect();
-        let mut provenance = HashMap::new();
-        for e in entries {
-            // A live copy says when it was fetched (`entries.fetched_at`); tests that compare two
-            // runs leave that one field out.
-            let p = match db.provenance(e.id)? {
-                Some(Provenance {
-                    origin: Origin::Live { fetched_at: None },
-                    visibility,
-                    choice,
-                    assets,
-                }) => Provenance {
-                    origin: Origin::Live {
-                        fetched_at: db.fetched_at(e.id)?,
-                    },
-                    visibility,
-                    choice,
-                    assets,
-                },
-                Some(p) => p,
-                None => Provenance {
-                    origin: Origin::Live {
-                        fetched_at: db.fetched_at(e.id)?,
-                    },
-                    visibility: None,
-                    choice: None,
-                    assets: Vec::new(),
-                },
-            };
-            provenance.insert(e.id, p);
-            if let Some(c) = db.comments(e.id)?
-                && c.state == CommentsState::Ok
-                && let (Some(count), Some(file)) = (c.count, c.file)
-            {
-                comments.insert(e.id, CommentsRef { count, file });
-            }
-        }
-        let listed = db
-            .api_entries()?
-            .into_iter()
-            .map(|a| {
-                let fields = ListFields {
-                    title: a.title,
-                    published: a.published,
-                    category: a.category,
-                    tags: a.tags,
-                    comment_count: a.comment_count,
-                };
-                (a.id, fields)
-            })
-            .collect();
-        Ok(Self {
-            listed,
-            pageless,
-            base_url: db.blog()?.base_url,
-            assets,
-            comments,
-            provenance,
-            asset_origins: db.asset_origins()?,
-        })
-    }
-
-    /// The post's provenance with where each of its saved files came from, in body order.
-    fn provenance_of(&self, post: &Post) -> Option<Provenance> {
-        let mut p = self.provenance.get(&post.id)?.clone();
-        if let Some(body) = &post.body {
-            let named = body
-                .images
-                .iter()
-                .map(|i| (&i.url, crate::model::AssetKind::Image))
-                .chain(
-                    body.attachments
-                        .iter()
-                        .map(|a| (&a.url, crate::model::AssetKind::Attachment)),
-                );
-            for (url, kind) in named {
-                if let Some(origin) = self.asset_origins.get(url)
-                    && !p.assets.iter().any(|a| &a.asset == url)
-                {
-                    p.assets.push(crate::provenance::AssetSource {
-                        asset: url.clone(),
-                        kind: kind.as_str().to_string(),
-                        origin: origin.clone(),
-                    });
-                }
-            }
-        }
-        Some(p)
-    }
-
-    /// The row of an entry that has no saved page: deleted, failed, or never fetched.
-    fn pageless_row(&self, e: &EntryRow) -> PostRecord {
-        // A row without a page: an archived state here means the page was lost, so it is an error.
-        let status = match e.state.post_status() {
-            PostStatus::Ok => PostStatus::Error,
-            status => status,
-        };
-        let url = e
-            .url
-            .clone()
-            .unwrap_or_else(|| format!("{}{}", self.base_url.as_deref().unwrap_or("/"), e.id));
-        let mut warnings = Vec::new();
-        if let Some(err) = &e.last_error {
-            warnings.push(format!("not archived: {err}"));
-        } else if status == PostStatus::Error {
-            warnings.push("not fetched yet: run crawl again".to_string());
-        }
-        PostRecord {
-            id: e.id,
-            url,
-            status,
-            notice: false,
-            title: None,
-            published: None,
-            modified: None,
-            author: None,
-            category: None,
-            tags: Vec::new(),
-            markdown: None,
-            source: None,
-            images: Vec::new(),
-            attachments: Vec::new(),
-            fidelity: None,
-            markdown_body_sha256: None,
-            comments: None,
-            warnings,
-            provenance: None,
-        }
-    }
-
-    /// Marks the post's images and attachments as saved or missing, and returns the map from
-    /// original URLs to the local files the Markdown should use.
-    fn apply(&self, post: &mut Post) -> ImageMap {
-        let mut map = ImageMap::new();
-        let Some(body) = post.body.as_mut() else {
-            return map;
-        };
-        let mut locate = |url: &str| -> (Option<String>, AssetStatus) {
-            match self.assets.get(url) {
-                Some(a) if a.state == AssetState::Ok && a.file.is_some() => {
-                    let file = a.file.clone().unwrap_or_default();
-                    map.insert(url.to_string(), layout::from_markdown(&file));
-                    (Some(file), AssetStatus::Ok)
-                }
-                Some(_) => (None, AssetStatus::Missing),
-                None => (None, AssetStatus::Remote),
-            }
-        };
-        for image in &mut body.images {
-            (image.file, image.status) = locate(&image.url);
-        }
-        for attachment in &mut body.attachments {
-            (attachment.file, attachment.status) = locate(&attachment.url);
-        }
-        map
-    }
-}
-
 /// Posts converted and written at a time by the extract stage. Each write is synced to disk, and
 /// the disk's journal commits concurrent syncs together, so many writers wait about as long as one;
 /// the converting is spread over the cores among them.
 const WRITERS: usize = 32;
 
-/// What writing one post came to: its row, and whether it has a Markdown file.
-struct WrittenPost {
-    record: PostRecord,
-    markdown_written: bool,
-    /// A post whose Markdown could not be made.
-    problem: Option<FileProblem>,
+/// The posts read from the inputs, one per id, with the saved page each was read from.
+type PostsById = BTreeMap<u64, (PathBuf, Post)>;
+
+/// What reading the input files came to.
+#[derive(Default)]
+struct ReadPages {
+    posts: PostsById,
+    not_posts: Vec<NotPost>,
+    pages_read: usize,
 }
 
-/// Converts one post (its images and witness already applied), writes its Markdown file and
-/// returns its row.
-fn write_post(
-    out: &Path,
-    archive: &ArchiveIndex,
-    path: &Path,
-    post: &Post,
-    images: &ImageMap,
-) -> anyhow::Result<WrittenPost> {
-    let mut problem = None;
-    let mut md = match to_markdown(post, images) {
-        Ok(md) => md,
-        Err(e) => {
-            // Named, counted as a failure (exit 2); the row keeps no Markdown path, so verify
-            // reports the post as missing its Markdown until a later run converts it.
-            problem = Some(FileProblem::error(path, &crate::report::error_chain(&e)));
-            None
-        }
-    };
-    let md_rel = layout::markdown_rel(post.id);
-    let provenance = archive.provenance_of(post);
-    let provenance = provenance.as_ref();
-    if let (Some(md), Some(p)) = (md.as_mut(), provenance) {
-        md.document = insert_front_matter(&md.document, &p.front_matter());
-    }
-    if let Some(md) = &md {
-        let file = layout::resolve(out, &md_rel);
-        // A file that already holds these bytes is left as it is (a re-run, a resumed crawl).
-        let current = std::fs::read(&file).is_ok_and(|held| held == md.document.as_bytes());
-        if !current {
-            write_atomic(&file, md.document.as_bytes())
-                .with_context(|| format!("while writing the Markdown of post {}", post.id))?;
-        }
-    }
-    let mut record = to_record(
-        post,
-        md.as_ref(),
-        Some(md_rel),
-        Some(relative_to(path, out)),
-    );
-    record.markdown_body_sha256 = md
-        .as_ref()
-        .map(|m| sha256_hex(super::verify::markdown_body(&m.document).as_bytes()));
-    record.comments = archive.comments.get(&post.id).cloned();
-    if let Some(p) = provenance {
-        record.apply_visibility(p);
-        record.provenance = Some(p.clone());
-    }
-    Ok(WrittenPost {
-        record,
-        markdown_written: md.is_some(),
-        problem,
-    })
-}
-
-/// Runs `extract`.
-///
-/// # Errors
-/// Only when the output cannot be written at all (per-file problems are in the report).
-pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
-    let started = Instant::now();
-    let mut problems = Vec::new();
-    let files = collect_inputs(&opts.inputs, &mut problems);
-    info!(files = files.len(), "extracting");
-    let mut posts: BTreeMap<u64, (PathBuf, Post)> = BTreeMap::new();
-    let mut not_posts = Vec::new();
-    let mut pages_read = 0usize;
-    for (path, outcome) in files.iter().zip(process_all(&files, opts)) {
-        pages_read += 1;
+/// Reads every file and keeps one post per id (a post page over a copy that is not one);
+/// duplicates and failures become problems.
+fn read_pages(
+    files: &[PathBuf],
+    opts: &ExtractOptions,
+    problems: &mut Vec<FileProblem>,
+) -> ReadPages {
+    let mut read = ReadPages::default();
+    for (path, outcome) in files.iter().zip(process_all(files, opts)) {
+        read.pages_read += 1;
         match outcome {
             Outcome::Entry(post) => {
                 debug!(id = post.id, path = %path.display(), kind = ?post.kind, "extracted");
                 let post = *post;
-                match posts.get(&post.id) {
+                match read.posts.get(&post.id) {
                     Some((first, kept))
                         if kept.kind == PageKind::Post || post.kind != PageKind::Post =>
                     {
@@ -484,39 +222,53 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
                         ));
                     }
                     _ => {
-                        posts.insert(post.id, (path.clone(), post));
+                        read.posts.insert(post.id, (path.clone(), post));
                     }
                 }
             }
-            Outcome::NotPost(np) => not_posts.push(np),
+            Outcome::NotPost(np) => read.not_posts.push(np),
             Outcome::Failed(p) => {
                 warn!("{}: {}", p.path.display(), p.message);
                 problems.push(p);
             }
         }
     }
-    let blogs = blogs_of(&posts);
-    complete_urls(&mut posts, &blogs);
-    let out = opts.out.clone().unwrap_or_else(|| default_out_dir(&blogs));
-    std::fs::create_dir_all(&out)
-        .with_context(|| format!("cannot create the output directory {}", out.display()))?;
-    let archive = ArchiveIndex::load(&out).context("while reading the archive state")?;
-    let jsonl_path = out.join(POSTS_JSONL);
-    let mut rows = read_existing_rows(&jsonl_path, &mut problems);
-    let mut images = Vec::with_capacity(posts.len());
-    for (_, post) in posts.values_mut() {
-        images.push(archive.apply(post));
-        if let Some(listed) = archive.listed.get(&post.id) {
-            let saved = archive.comments.get(&post.id).map(|c| c.count);
-            let witnessed = second_witness(post, listed, saved);
-            post.warnings.extend(witnessed.warnings());
+    read
+}
+
+/// Makes one post's Markdown and row, or takes them from `memo` when this run already made them
+/// from the same post and inputs.
+fn make_post(
+    out: &Path,
+    archive: &ArchiveIndex,
+    memo: Option<&Memo>,
+    path: &Path,
+    post: &Post,
+) -> anyhow::Result<WrittenPost> {
+    let inputs = archive.inputs_of(post);
+    if let Some(memo) = memo {
+        let print = fingerprint(post, &inputs, &relative_to(path, out));
+        if let Some(written) = memo.reuse(out, post.id, &print) {
+            return Ok(written);
         }
     }
-    let work: Vec<(&(PathBuf, Post), &ImageMap)> = posts.values().zip(&images).collect();
+    settle_post(out, path, post.clone(), &inputs)
+}
+
+/// Makes every post's Markdown and row into `rows`; returns how many have a Markdown file.
+fn write_posts(
+    out: &Path,
+    archive: &ArchiveIndex,
+    memo: Option<&Memo>,
+    posts: &PostsById,
+    rows: &mut BTreeMap<u64, PostRecord>,
+    problems: &mut Vec<FileProblem>,
+) -> anyhow::Result<usize> {
+    let work: Vec<&(PathBuf, Post)> = posts.values().collect();
     // Converting is pure and every file is synced as it is written: many posts at a time, so the
     // writes wait on the disk together while others are converted.
-    let written = crate::parallel::par_map_on(&work, WRITERS, |((path, post), images)| {
-        write_post(&out, &archive, path, post, images)
+    let written = crate::parallel::par_map_on(&work, WRITERS, |(path, post)| {
+        make_post(out, archive, memo, path, post)
     });
     let mut markdown_written = 0usize;
     for done in written {
@@ -528,25 +280,108 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
         }
         rows.insert(done.record.id, done.record);
     }
-    let mut pageless_deleted = 0;
+    Ok(markdown_written)
+}
+
+/// Adds the rows of entries that have no page to read; returns how many of them are deleted.
+fn add_pageless_rows(
+    archive: &ArchiveIndex,
+    posts: &PostsById,
+    rows: &mut BTreeMap<u64, PostRecord>,
+) -> usize {
+    let mut deleted = 0;
     for e in &archive.pageless {
         if !posts.contains_key(&e.id) {
             let row = archive.pageless_row(e);
-            pageless_deleted += usize::from(row.status == PostStatus::Deleted);
+            deleted += usize::from(row.status == PostStatus::Deleted);
             rows.insert(e.id, row);
         }
     }
+    deleted
+}
+
+/// Writes `posts.jsonl`, one row per line in id order.
+fn write_jsonl(path: &Path, rows: &BTreeMap<u64, PostRecord>) -> anyhow::Result<()> {
     let mut jsonl = String::new();
     for row in rows.values() {
         jsonl.push_str(&serde_json::to_string(row).context("a post row always serialises")?);
         jsonl.push('\n');
     }
-    write_atomic(&jsonl_path, jsonl.as_bytes()).context("while writing posts.jsonl")?;
+    write_atomic(path, jsonl.as_bytes()).context("while writing posts.jsonl")?;
+    Ok(())
+}
+
+/// Runs `extract`.
+///
+/// # Errors
+/// Only when the output cannot be written at all (per-file problems are in the report).
+pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
+    run_extract_with(opts, None)
+}
+
+/// Runs `extract`, reusing what `memo` holds: the posts a crawl of this run already made, each
+/// reused only while its post and inputs are unchanged.
+///
+/// # Errors
+/// As [`run_extract`].
+pub fn run_extract_with(
+    opts: &ExtractOptions,
+    memo: Option<&Memo>,
+) -> anyhow::Result<ExtractReport> {
+    let started = Instant::now();
+    let mut problems = Vec::new();
+    let files = collect_inputs(&opts.inputs, &mut problems);
+    info!(files = files.len(), "extracting");
+    let ReadPages {
+        mut posts,
+        not_posts,
+        pages_read,
+    } = read_pages(&files, opts, &mut problems);
+    let blogs = blogs_of(&posts);
+    complete_urls(&mut posts, &blogs);
+    let out = opts.out.clone().unwrap_or_else(|| default_out_dir(&blogs));
+    std::fs::create_dir_all(&out)
+        .with_context(|| format!("cannot create the output directory {}", out.display()))?;
+    let archive = ArchiveIndex::load(&out).context("while reading the archive state")?;
+    let jsonl_path = out.join(POSTS_JSONL);
+    let mut rows = read_existing_rows(&jsonl_path, &mut problems);
+    let markdown_written = write_posts(&out, &archive, memo, &posts, &mut rows, &mut problems)?;
+    let pageless_deleted = add_pageless_rows(&archive, &posts, &mut rows);
+    write_jsonl(&jsonl_path, &rows)?;
+    let counts = Counts {
+        pages_read,
+        markdown_written,
+        pageless_deleted,
+        reused: memo.map_or(0, Memo::reused),
+    };
+    Ok(report(
+        out, &posts, &rows, counts, not_posts, problems, started,
+    ))
+}
+
+/// The counts the report takes from the run.
+struct Counts {
+    pages_read: usize,
+    markdown_written: usize,
+    pageless_deleted: usize,
+    reused: usize,
+}
+
+/// The run's report, from the rows of the posts it read.
+fn report(
+    out: PathBuf,
+    posts: &PostsById,
+    rows: &BTreeMap<u64, PostRecord>,
+    counts: Counts,
+    not_posts: Vec<NotPost>,
+    problems: Vec<FileProblem>,
+    started: Instant,
+) -> ExtractReport {
     let extracted: Vec<&PostRecord> = posts.keys().filter_map(|id| rows.get(id)).collect();
     let count = |s: PostStatus| extracted.iter().filter(|r| r.status == s).count();
-    Ok(ExtractReport {
+    ExtractReport {
         out_dir: out,
-        pages_read,
+        pages_read: counts.pages_read,
         posts: extracted
             .iter()
             .filter(|r| r.status == PostStatus::Ok && !r.notice)
@@ -555,8 +390,9 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
         protected: count(PostStatus::Protected),
         private: count(PostStatus::Private),
         // Deleted ids have no page to read: their rows come from the archive's state.
-        deleted: count(PostStatus::Deleted) + pageless_deleted,
-        markdown_written,
+        deleted: count(PostStatus::Deleted) + counts.pageless_deleted,
+        markdown_written: counts.markdown_written,
+        markdown_reused: counts.reused,
         rows_total: rows.len(),
         not_posts,
         problems,
@@ -569,5 +405,5 @@ pub fn run_extract(opts: &ExtractOptions) -> anyhow::Result<ExtractReport> {
             })
             .collect(),
         elapsed: started.elapsed(),
-    })
+    }
 }

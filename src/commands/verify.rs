@@ -500,12 +500,7 @@ fn measure(reader: &PostReader<'_>, raw: &Path, md: &Path) -> Measured {
     }
 }
 
-/// The Markdown after its front matter.
-pub(crate) fn markdown_body(doc: &str) -> &str {
-    doc.strip_prefix("---\n")
-        .and_then(|rest| rest.find("\n---\n").map(|end| &rest[end + 5..]))
-        .unwrap_or(doc)
-}
+pub(crate) use crate::convert::markdown_body;
 
 /// The href from a page in `from_dir` to the directory `to`, relative and percent-encoded (`.`
 /// when they are the same); an absolute `file://` URL when no relative path exists.

@@ -131,6 +131,14 @@ pub fn to_record(
     }
 }
 
+/// The Markdown after its front matter.
+#[must_use]
+pub fn markdown_body(doc: &str) -> &str {
+    doc.strip_prefix("---\n")
+        .and_then(|rest| rest.find("\n---\n").map(|end| &rest[end + 5..]))
+        .unwrap_or(doc)
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

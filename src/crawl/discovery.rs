@@ -137,10 +137,17 @@ impl Collector<'_> {
         self.named.get(source).map_or(0, BTreeSet::len)
     }
 
+    /// Records the ids named since the last flush and hands the ones whose page is needed to the
+    /// fetch queue ([`super::stream`]); a slug found stops that.
     fn flush(&mut self) -> Result<(), CrawlError> {
+        if !self.found.slugs.is_empty() {
+            self.ctx.stream.stop();
+        }
         let mut db = self.ctx.db();
         for (source, ids) in std::mem::take(&mut self.ids) {
-            db.record_sources(source, &ids.into_iter().collect::<Vec<_>>())?;
+            let ids = ids.into_iter().collect::<Vec<_>>();
+            db.record_sources(source, &ids)?;
+            self.ctx.stream.offer(&db, &ids)?;
         }
         Ok(())
     }
@@ -216,9 +223,30 @@ pub(crate) async fn discover(
         c.add("listing", l);
     }
     c.flush()?;
+    // sitemap.xml and the feed first, both at once: with the home page they show whether the
+    // blog names its posts by slug, which decides whether pages are fetched as they are found.
+    let sitemap = ctx.identity.base.join("/sitemap.xml").ok();
+    let feed = ctx.identity.base.join("/rss").ok();
+    let (first_map, feed_text) = tokio::join!(
+        async {
+            match &sitemap {
+                Some(url) => Some(get_text(ctx, url).await),
+                None => None,
+            }
+        },
+        async {
+            match &feed {
+                Some(url) => Some(get_text(ctx, url).await),
+                None => None,
+            }
+        }
+    );
+    walk_sitemaps(ctx, &mut c, &bar, sitemap.zip(first_map)).await?;
+    read_rss(&mut c, feed_text)?;
+    if c.found.slugs.is_empty() {
+        ctx.stream.release();
+    }
     let mobile = walk_mobile_list(ctx, &mut c, &bar).await?;
-    walk_sitemaps(ctx, &mut c, &bar).await?;
-    read_rss(ctx, &mut c).await?;
     let counted = c.found.sidebar_total.max(mobile.total).unwrap_or(0);
     let listed = c.named("mobile_api");
     if exhaustive || !mobile.whole || (listed as u64) < counted {
@@ -351,7 +379,6 @@ async fn walk_mobile_list(
     bar: &indicatif::ProgressBar,
 ) -> Result<MobileWalk, CrawlError> {
     let mut walk = MobileWalk::default();
-    let mut api_entries: Vec<ApiEntry> = Vec::new();
     let window = ctx.fetcher.policy().concurrency.get() as u64;
     let mut last_page: Option<u64> = None;
     let mut ahead: std::collections::HashMap<u64, Result<String, SourceError>> =
@@ -384,7 +411,10 @@ async fn walk_mobile_list(
                 .total
                 .map(|t| t.div_ceil(list.items.len() as u64).saturating_sub(1));
         }
-        api_entries.extend(list.items.iter().filter_map(api_entry));
+        // Recorded page by page, before the page's ids are handed to the fetch queue: a post
+        // made as soon as its page lands reads what the list said about it.
+        let listed: Vec<ApiEntry> = list.items.iter().filter_map(api_entry).collect();
+        ctx.db().record_api_entries(&listed)?;
         let mut new = 0;
         for item in &list.items {
             new += usize::from(match item.id {
@@ -395,6 +425,7 @@ async fn walk_mobile_list(
                     .is_some_and(|u| c.add_str("mobile_api", u, &ctx.identity.base)),
             });
         }
+        c.flush()?;
         if new == 0 {
             ctx.warn(format!(
                 "the mobile post list repeats itself at page {page} (nothing new): stopped there"
@@ -417,26 +448,32 @@ async fn walk_mobile_list(
         }
     }
     c.flush()?;
-    ctx.db().record_api_entries(&api_entries)?;
     Ok(walk)
 }
 
-/// sitemap.xml and the sitemaps it nests (at most 100).
+/// A page's text, fetched already or fetched now.
+type Prefetched = (Url, Result<String, SourceError>);
+
+/// sitemap.xml (`first`, fetched already, with its address) and the sitemaps it nests (at most
+/// 100).
 async fn walk_sitemaps(
     ctx: &Arc<Ctx>,
     c: &mut Collector<'_>,
     bar: &indicatif::ProgressBar,
+    first: Option<Prefetched>,
 ) -> Result<(), CrawlError> {
-    let mut maps: VecDeque<Url> = ctx.identity.base.join("/sitemap.xml").into_iter().collect();
+    let mut ready = first;
+    let mut maps: VecDeque<Url> = ready.iter().map(|(u, _)| u.clone()).collect();
     let mut seen_maps = HashSet::new();
     while let Some(url) = maps.pop_front() {
         if !seen_maps.insert(url.to_string()) || seen_maps.len() > 100 {
             continue;
         }
-        match get_text(ctx, &url)
-            .await
-            .and_then(|t| Ok(parse_sitemap(&t)?))
-        {
+        let text = match ready.take() {
+            Some((u, text)) if u == url => text,
+            _ => get_text(ctx, &url).await,
+        };
+        match text.and_then(|t| Ok(parse_sitemap(&t)?)) {
             Ok(map) => {
                 for u in &map.urls {
                     c.add_str("sitemap", u, &ctx.identity.base);
@@ -454,16 +491,20 @@ async fn walk_sitemaps(
     c.flush()
 }
 
-/// The RSS feed.
-async fn read_rss(ctx: &Arc<Ctx>, c: &mut Collector<'_>) -> Result<(), CrawlError> {
-    if let Ok(url) = ctx.identity.base.join("/rss") {
-        match get_text(ctx, &url).await.and_then(|t| Ok(parse_rss(&t)?)) {
+/// The RSS feed (fetched already; `None` when the blog's address gives no feed URL).
+fn read_rss(
+    c: &mut Collector<'_>,
+    feed: Option<Result<String, SourceError>>,
+) -> Result<(), CrawlError> {
+    let base = c.ctx.identity.base.clone();
+    if let Some(text) = feed {
+        match text.and_then(|t| Ok(parse_rss(&t)?)) {
             Ok(feed) => {
                 for l in &feed.links {
-                    c.add_str("rss", l, &ctx.identity.base);
+                    c.add_str("rss", l, &base);
                 }
             }
-            Err(e) => ctx.warn(format!("rss skipped: {}", error_chain(&e))),
+            Err(e) => c.ctx.warn(format!("rss skipped: {}", error_chain(&e))),
         }
     }
     c.flush()

@@ -12,13 +12,16 @@ mod comments_plan;
 mod discovery;
 pub mod integrity;
 pub mod lock;
+mod markdown;
 mod merge;
 mod pages;
 mod passes;
 pub mod scan;
 pub mod sniff;
 mod source_error;
+mod stream;
 mod verdict;
+mod warm;
 pub mod wayback;
 
 use std::collections::BTreeMap;
@@ -68,6 +71,9 @@ pub struct CrawlOptions {
     pub recorder: Option<crate::fetch::tap::ExchangeTap>,
     /// The Wayback Machine as a source (`--wayback`; used alone when the live blog is gone).
     pub wayback: wayback::WaybackOptions,
+    /// Make each post's Markdown as its page and files land, into this memo, for the extract
+    /// stage of the same run to reuse ([`crate::posts_out::Memo`]); `None` makes none.
+    pub markdown_memo: Option<Arc<crate::posts_out::Memo>>,
     /// A WARC replay's captures: each copy written is recorded as its capture ([`captured`]).
     pub captures: Option<std::sync::Arc<captured::CaptureDates>>,
 }
@@ -203,6 +209,10 @@ pub(crate) struct Ctx {
     pub retry: passes::RetryQueue,
     /// Entries whose archived copy is not from the live blog ([`merge`]).
     pub copies: merge::Copies,
+    /// Makes each post's Markdown as its page and files land ([`markdown`]).
+    pub markdown: markdown::MarkdownMaker,
+    /// Where discovery hands ids to the fetch queue as it finds them ([`stream`]).
+    pub stream: stream::EntryStream,
     /// A WARC replay's captures ([`captured`]).
     pub captures: Option<std::sync::Arc<captured::CaptureDates>>,
 }
@@ -333,6 +343,8 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
             path: opts.out.clone(),
         });
     }
+    // Built while the home page and discovery wait on the network ([`warm`]).
+    let warming = tokio::task::spawn_blocking(warm::warm_up);
     let fetcher = Fetcher::new(opts.policy.clone())?.with_tap(opts.recorder.clone())?;
     let base = blog_base(&opts.blog);
     let home = discovery::read_home(&fetcher, &base, &opts.out).await?;
@@ -372,7 +384,14 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         if opts.comments { "fetched" } else { "skipped" },
     )?;
     let copies = merge::Copies::load(&db)?;
+    let (entry_stream, handed) = if opts.retry_failed {
+        (stream::EntryStream::closed(), None)
+    } else {
+        let (s, rx) = stream::EntryStream::open();
+        (s, Some(rx))
+    };
     let ctx = Arc::new(Ctx {
+        stream: entry_stream,
         copies,
         fetcher,
         db: Mutex::new(db),
@@ -381,8 +400,12 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         asset_proxy: opts.asset_proxy.clone(),
         warnings: Mutex::new(Vec::new()),
         retry: passes::RetryQueue::default(),
+        markdown: markdown::MarkdownMaker::new(opts.markdown_memo.clone()),
         captures: opts.captures.clone(),
     });
+    // The pages discovery names are fetched as they are found, beside the remaining sources.
+    let mut streaming =
+        handed.map(|rx| stream::Streaming::start(&ctx, rx, progress.bar("pages", 0)));
     // `--retry-failed` repairs what the archive knows: no discovery, no scan past the highest id.
     let found = if opts.retry_failed {
         let sidebar_total = ctx.db().meta("sidebar_total")?.and_then(|t| t.parse().ok());
@@ -396,14 +419,25 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         let found =
             discovery::discover(&ctx, &home, &opts.blog, opts.exhaustive_discovery, progress)
                 .await?;
+        ctx.stream.stop();
+        if !found.slugs.is_empty()
+            && let Some(s) = streaming.take()
+        {
+            // A slug found after pages were streamed may name one of them: once those pages are
+            // in, their permalinks resolve such slugs without a request (`fetch_slugs`).
+            s.finish().await?;
+        }
         pages::fetch_slugs(&ctx, &found.slugs, progress).await?;
         found
     };
-    fetch_pages_and_scan(&ctx, opts, progress).await?;
+    // A warm-up that panicked only lost the head start.
+    let _ = warming.await;
+    fetch_pages_and_scan(&ctx, opts, streaming, progress).await?;
     if opts.comments {
         pages::fetch_all_comments(&ctx, false, progress).await?;
     }
     passes::run_retry_passes(&ctx, opts.comments, progress).await?;
+    ctx.markdown.finish().await;
     let mut report = summarize(&ctx)?;
     report.blog = home.facts.name.clone();
     report.base_url = base.to_string();
@@ -412,19 +446,30 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
     Ok(report)
 }
 
-/// Fetches the pending entries, then (unless `--retry-failed`) scans the ids no source named.
+/// Fetches the pending entries (beside the pages discovery handed over, still being fetched by
+/// `streaming`), then (unless `--retry-failed`) scans the ids no source named.
 /// When the scan's bounds do not wait on any page (no named id is an outlier whose page decides
 /// whether the ids below it are probed), the scan runs alongside the pages, sharing the request
 /// slots, instead of after them: the same requests, no idle slots at the end of the page phase.
 async fn fetch_pages_and_scan(
     ctx: &Arc<Ctx>,
     opts: &CrawlOptions,
+    streaming: Option<stream::Streaming>,
     progress: &Progress,
 ) -> Result<(), CrawlError> {
     let todo = pages::plan_pending(ctx, opts.refresh).await?;
-    let fetch = pages::run_all(ctx, todo, progress, "pages");
+    let fetch = async {
+        let planned = pages::run_all(ctx, todo, progress, "pages");
+        let streamed = async {
+            match streaming {
+                Some(s) => s.finish().await,
+                None => Ok(()),
+            }
+        };
+        tokio::try_join!(planned, streamed).map(drop)
+    };
     if opts.retry_failed {
-        return fetch.await.map(drop);
+        return fetch.await;
     }
     let scan = async {
         scan::scan_gaps(ctx, progress).await?;

@@ -78,6 +78,10 @@ pub(crate) async fn fetch_entry(
     for asset in &settled.assets {
         fetch_asset(ctx, &asset.0, asset.1 == AssetKind::Image).await?;
     }
+    if let Some(post) = settled.made {
+        // Its page and files are in: its Markdown can be made now.
+        ctx.markdown.start(ctx, *post);
+    }
     if let Some(candidate) = settled.compare {
         // The archive holds a copy from elsewhere: with the live files fetched, keep the fuller.
         return off_runtime(ctx, move |ctx| settle_candidate(ctx, *candidate)).await;
@@ -119,6 +123,9 @@ struct Settled {
     assets: Vec<(String, AssetKind)>,
     /// A live post to weigh against the archive's copy from elsewhere once its files are in.
     compare: Option<Box<Candidate>>,
+    /// The post archived, whose Markdown is made once its files are in (when the run makes
+    /// Markdown during the crawl).
+    made: Option<Box<Post>>,
 }
 
 impl From<EntryFetch> for Settled {
@@ -127,6 +134,7 @@ impl From<EntryFetch> for Settled {
             fetch,
             assets: Vec::new(),
             compare: None,
+            made: None,
         }
     }
 }
@@ -333,15 +341,18 @@ fn archive_post(
                     fetched: fetched.clone(),
                     assets,
                 })),
+                made: None,
             });
         }
     }
     let id = post.id;
+    let made = ctx.markdown.wanted().then(|| Box::new(post.clone()));
     let state = write_post_page(ctx, post, fetched, assets.clone())?;
     Ok(Settled {
         fetch: EntryFetch::Recorded(id, state),
         assets,
         compare: None,
+        made,
     })
 }
 
@@ -481,7 +492,7 @@ pub(crate) async fn retry_comments(
 /// How many items are worked on at once per request slot: the fetcher caps the requests in
 /// flight at `--concurrency`, and a second item per slot keeps every slot busy while the other
 /// item's page is judged and saved (off the runtime) instead of leaving that slot idle.
-const ITEMS_PER_SLOT: usize = 2;
+pub(crate) const ITEMS_PER_SLOT: usize = 2;
 
 /// Runs `task` on every item, `ITEMS_PER_SLOT × --concurrency` at a time (the fetcher keeps the
 /// requests in flight at `--concurrency`), ticking `bar` as each ends; the first archive error
@@ -555,6 +566,7 @@ pub(crate) async fn fetch_slugs(
     progress: &Progress,
 ) -> Result<(), CrawlError> {
     ctx.db().record_slugs_found(slugs)?;
+    resolve_from_streamed_pages(ctx)?;
     let todo = ctx
         .db()
         .slug_rows()?
@@ -570,6 +582,39 @@ pub(crate) async fn fetch_slugs(
                 db.record_sources(source, &[id])?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Resolves the slugs still to fetch that name a post this run already archived by its id, as
+/// discovery handed it over ([`super::stream`]): the post's own permalink is the slug, so the
+/// slug's page would be the same post asked for (and read) twice.
+fn resolve_from_streamed_pages(ctx: &Ctx) -> Result<(), CrawlError> {
+    let mut db = ctx.db();
+    let gaps: BTreeSet<String> = db
+        .slug_rows()?
+        .into_iter()
+        .filter(crate::archive::db::SlugRow::is_gap)
+        .map(|row| row.slug)
+        .collect();
+    if gaps.is_empty() {
+        return Ok(());
+    }
+    let mut resolved = Vec::new();
+    for e in db.entries()? {
+        if !ctx.stream.was_handed(e.id) || !e.state.is_final() {
+            continue;
+        }
+        let permalink = e.url.as_deref().and_then(|u| url::Url::parse(u).ok());
+        if let Some(EntryRef::Slug(slug)) =
+            permalink.and_then(|u| crate::discover::normalize::entry_ref(&u, &ctx.identity))
+            && gaps.contains(&slug)
+        {
+            resolved.push((slug, e.id));
+        }
+    }
+    for (slug, id) in resolved {
+        db.resolve_slug(&slug, id)?;
     }
     Ok(())
 }
@@ -610,6 +655,10 @@ pub(crate) async fn plan_pending(
             incomplete
         };
         let has_page = e.raw_file.is_some();
+        if ctx.stream.was_handed(e.id) {
+            // Fetched in this run already, as discovery found it.
+            continue;
+        }
         if !e.state.is_final()
             || incomplete_assets
             || damage.pages.contains(&e.id)

@@ -14,11 +14,11 @@ use tistory_migrate::serve::{Faults, LoggedRequest, Site, start};
 use crate::crawl::{crawl_into, test_settings};
 
 /// Ids 1..=360 without every sixth: 300 posts, highest 359, 59 holes below it.
-fn post_ids() -> BTreeSet<u64> {
+pub(crate) fn post_ids() -> BTreeSet<u64> {
     (1..=360).filter(|id| id % 6 != 0).collect()
 }
 
-fn write_post(dir: &Path, id: u64) {
+pub(crate) fn write_post(dir: &Path, id: u64) {
     let day = 1 + id % 28;
     let page = format!(
         r#"<!doctype html><html lang="ko"><head><meta charset="utf-8">

@@ -32,6 +32,7 @@ const LAYERS: &[&str] = &[
     "extract",
     "convert",
     "extracted",
+    "posts_out",
     "completeness",
     "discover",
     // The replay server (the crawl and WARC replay use its asset proxy path and site).

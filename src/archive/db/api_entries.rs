@@ -78,42 +78,60 @@ impl ArchiveDb {
     /// [`DbError`] on a database failure, or when a row's `tags` is not a JSON array of strings
     /// (the error names the id).
     pub fn api_entries(&self) -> Result<Vec<ApiEntry>, DbError> {
+        self.api_entries_where("", [])
+    }
+
+    /// What the mobile list said about entry `id`; `None` when it did not list it.
+    ///
+    /// # Errors
+    /// As [`ArchiveDb::api_entries`].
+    pub fn api_entry(&self, id: EntryId) -> Result<Option<ApiEntry>, DbError> {
+        let rows = self.api_entries_where("WHERE id = ?1", [id_param(id)])?;
+        Ok(rows.into_iter().next())
+    }
+
+    /// The rows of `api_entries` that `filter` (a `WHERE` clause, or nothing) keeps, by id.
+    fn api_entries_where<P: rusqlite::Params>(
+        &self,
+        filter: &str,
+        params: P,
+    ) -> Result<Vec<ApiEntry>, DbError> {
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT id, title, published, category, tags, comment_count FROM api_entries ORDER BY id",
-            )
+            .prepare(&format!(
+                "SELECT id, title, published, category, tags, comment_count FROM api_entries {filter} ORDER BY id"
+            ))
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| {
-                let id: i64 = r.get(0)?;
-                let tags: Option<String> = r.get(4)?;
-                let tags = match tags {
-                    None => Vec::new(),
-                    Some(t) => serde_json::from_str::<Vec<String>>(&t).map_err(|err| {
-                        rusqlite::Error::FromSqlConversionFailure(
-                            4,
-                            rusqlite::types::Type::Text,
-                            format!(
-                                "api_entries.tags of entry {id} is not a JSON string array: {err}"
-                            )
-                            .into(),
-                        )
-                    })?,
-                };
-                let id = id_column(r, 0, "api_entries")?;
-                Ok(ApiEntry {
-                    id,
-                    title: r.get(1)?,
-                    published: r.get(2)?,
-                    category: r.get(3)?,
-                    tags,
-                    comment_count: column(r, 5, "api_entries", &id)?,
-                })
-            })
+            .query_map(params, api_entry_row)
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
+}
+
+/// Reads a row of `SELECT id, title, published, category, tags, comment_count FROM api_entries`.
+fn api_entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiEntry> {
+    let id: i64 = r.get(0)?;
+    let tags: Option<String> = r.get(4)?;
+    let tags = match tags {
+        None => Vec::new(),
+        Some(t) => serde_json::from_str::<Vec<String>>(&t).map_err(|err| {
+            rusqlite::Error::FromSqlConversionFailure(
+                4,
+                rusqlite::types::Type::Text,
+                format!("api_entries.tags of entry {id} is not a JSON string array: {err}").into(),
+            )
+        })?,
+    };
+    let id = id_column(r, 0, "api_entries")?;
+    Ok(ApiEntry {
+        id,
+        title: r.get(1)?,
+        published: r.get(2)?,
+        category: r.get(3)?,
+        tags,
+        comment_count: column(r, 5, "api_entries", &id)?,
+    })
 }
 
 #[cfg(test)]
