@@ -49,6 +49,21 @@ pub(crate) async fn read_home(
     out: &Path,
 ) -> Result<Home, CrawlError> {
     let fetched = fetcher.get(base, None).await?;
+    let (html, facts) = judge_home(base, &fetched)?;
+    save_listing_page(out, &fetched.final_url, &fetched.body);
+    Ok(Home {
+        url: fetched.final_url,
+        html,
+        facts,
+    })
+}
+
+/// Judges the home page served for `base`: the blog is there when it answers 200 with a Tistory
+/// page; 404 and 410 say the blog is gone; anything else is not (or no longer) a Tistory blog.
+pub(crate) fn judge_home(
+    base: &Url,
+    fetched: &crate::fetch::Fetched,
+) -> Result<(String, BlogFacts), CrawlError> {
     if matches!(fetched.status, 404 | 410) {
         return Err(CrawlError::BlogGone {
             url: base.to_string(),
@@ -74,12 +89,7 @@ pub(crate) async fn read_home(
             why: "its home page has no Tistory markers".into(),
         });
     }
-    save_listing_page(out, &fetched.final_url, &fetched.body);
-    Ok(Home {
-        url: fetched.final_url,
-        html,
-        facts,
-    })
+    Ok((html, facts))
 }
 
 /// Keeps a listing page as served, under `raw/pages/` (best effort: it is not an entry).

@@ -19,6 +19,7 @@ mod passes;
 pub mod scan;
 pub mod sniff;
 mod source_error;
+mod still_there;
 mod stream;
 mod verdict;
 mod warm;
@@ -215,6 +216,8 @@ pub(crate) struct Ctx {
     pub stream: stream::EntryStream,
     /// A WARC replay's captures ([`captured`]).
     pub captures: Option<std::sync::Arc<captured::CaptureDates>>,
+    /// The posts this run judged deleted, confirmed at the end ([`still_there`]).
+    pub judged_deleted: still_there::JudgedDeleted,
 }
 
 impl Ctx {
@@ -402,6 +405,7 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         retry: passes::RetryQueue::default(),
         markdown: markdown::MarkdownMaker::new(opts.markdown_memo.clone()),
         captures: opts.captures.clone(),
+        judged_deleted: still_there::JudgedDeleted::default(),
     });
     // The pages discovery names are fetched as they are found, beside the remaining sources.
     let mut streaming =
@@ -437,6 +441,7 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         pages::fetch_all_comments(&ctx, false, progress).await?;
     }
     passes::run_retry_passes(&ctx, opts.comments, progress).await?;
+    still_there::confirm_deletions(&ctx, &base).await?;
     ctx.markdown.finish().await;
     let mut report = summarize(&ctx)?;
     report.blog = home.facts.name.clone();

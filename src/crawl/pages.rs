@@ -299,7 +299,28 @@ fn record_final(
         raw_file: page.map(|_| raw_rel.clone()),
         ..failed(id, None, String::new())
     })?;
+    if state == EntryState::Deleted {
+        ctx.judged_deleted.add(id);
+    }
     Ok(EntryFetch::Recorded(id, state))
+}
+
+/// Records a post judged deleted as a failed fetch after all: the blog itself stopped answering
+/// ([`super::still_there`]).
+pub(super) fn record_unconfirmed_deletion(
+    ctx: &Ctx,
+    id: EntryId,
+    message: &str,
+) -> Result<(), CrawlError> {
+    let status = ctx
+        .db()
+        .entries()?
+        .into_iter()
+        .find(|e| e.id == id)
+        .and_then(|e| e.http_status);
+    ctx.db()
+        .record_page(&failed(id, status, message.to_string()))?;
+    Ok(())
 }
 
 /// Saves a post's page and its extracted post, and records it with its asset list; the assets
