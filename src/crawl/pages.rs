@@ -331,20 +331,7 @@ fn archive_post(
     post: Post,
     fetched: &crate::fetch::Fetched,
 ) -> Result<Settled, CrawlError> {
-    let assets: Vec<(String, AssetKind)> = post
-        .body
-        .iter()
-        .flat_map(|b| {
-            b.images
-                .iter()
-                .map(|i| (i.url.clone(), AssetKind::Image))
-                .chain(
-                    b.attachments
-                        .iter()
-                        .map(|a| (a.url.clone(), AssetKind::Attachment)),
-                )
-        })
-        .collect();
+    let assets = crate::posts_out::named_assets(&post);
     if let EntryRef::Slug(slug) = entry {
         ctx.db().resolve_slug(slug, post.id)?;
     }
