@@ -3,7 +3,7 @@
 //! it and list it), then crawls the replay and gets the same bytes back. While a [`Remembering`]
 //! is alive, the extractions made inside [`Remembering::record`] are kept, keyed by the sha256 of
 //! the page's HTML and the selector profile's fingerprint, with the facts of the source they read
-//! ([`SourceReads`]); [`super::extract_page`] given the same HTML and profile from a source that
+//! (`SourceReads`); [`super::extract_page`] given the same HTML and profile from a source that
 //! agrees on those facts takes the kept page instead of parsing again. (The extractor's version
 //! needs no place in the key: a memo lives in one process.)
 //!

@@ -82,7 +82,7 @@ fn provenance_of(inputs: &PostInputs) -> Option<Provenance> {
 
 /// Makes `post`'s Markdown file (in `out`) and row from the post read from `path` and its
 /// inputs: its files marked saved or missing, the list's words weighed against the page, then
-/// [`write_post`].
+/// `write_post`.
 ///
 /// # Errors
 /// When the Markdown file cannot be written.
