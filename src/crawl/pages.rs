@@ -171,7 +171,24 @@ fn settle_page(ctx: &Ctx, page: &LandedPage) -> Result<Settled, CrawlError> {
         &fetched.body,
         page.id_hint,
     ) {
-        Verdict::Entry(post) => archive_post(ctx, &page.entry, *post, fetched),
+        Verdict::Entry(post) => match page.id_hint {
+            // A page whose own id is another post's is not this entry's page (a server that
+            // serves one post under another's address): a failed fetch of the id asked for.
+            Some(asked) if asked != post.id => settle_miss(
+                ctx,
+                &page.entry,
+                Miss {
+                    http_status: Some(fetched.status),
+                    message: format!(
+                        "{} answered with the page of post {} (its own id says so), not post {asked}'s; it is tried again",
+                        page.url, post.id
+                    ),
+                    retryable: true,
+                },
+            )
+            .map(Settled::from),
+            _ => archive_post(ctx, &page.entry, *post, fetched),
+        },
         Verdict::Final {
             id,
             state,

@@ -61,6 +61,16 @@ async fn issue_10_a_200_with_another_posts_page_or_no_page_is_a_gap_never_archiv
         );
     }
     assert_eq!(state(5), Some(EntryState::Ok), "post 5 itself is archived");
+    // /4 served post 5's page: a failed fetch of 4 that says so, not an entry left pending.
+    let four = db
+        .entries()
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id == 4)
+        .unwrap();
+    assert_eq!(four.state, EntryState::Failed, "{four:?}");
+    let why = four.last_error.unwrap_or_default();
+    assert!(why.contains("the page of post 5"), "{why}");
     let (code, report) = verify_gaps(&out);
     assert_eq!(code, 4, "{report:#}");
     assert_eq!(gap_ids(&report), [4, 7, 8], "{:#}", report["problems"]);
