@@ -327,14 +327,9 @@ fn record_final(
 pub(super) fn record_unconfirmed_deletion(
     ctx: &Ctx,
     id: EntryId,
+    status: Option<u16>,
     message: &str,
 ) -> Result<(), CrawlError> {
-    let status = ctx
-        .db()
-        .entries()?
-        .into_iter()
-        .find(|e| e.id == id)
-        .and_then(|e| e.http_status);
     ctx.db()
         .record_page(&failed(id, status, message.to_string()))?;
     Ok(())

@@ -50,13 +50,13 @@ pub(crate) async fn confirm_deletions(ctx: &Ctx, base: &Url) -> Result<usize, Cr
     if judged.is_empty() {
         return Ok(0);
     }
-    let named: Vec<EntryId> = ctx
+    let named: Vec<(EntryId, Option<u16>)> = ctx
         .db()
         .entries()?
         .into_iter()
         .filter(|e| judged.contains(&e.id))
         .filter(|e| e.sources.iter().any(|s| s != SCAN_SOURCE))
-        .map(|e| e.id)
+        .map(|e| (e.id, e.http_status))
         .collect();
     if named.is_empty() {
         return Ok(0);
@@ -71,15 +71,15 @@ pub(crate) async fn confirm_deletions(ctx: &Ctx, base: &Url) -> Result<usize, Cr
     let message = format!(
         "answered \"not found\", but the blog itself stopped answering before the run ended ({why}): not taken as deleted; run `crawl --retry-failed` when the blog is back, or `crawl --wayback`"
     );
-    for id in &named {
-        record_unconfirmed_deletion(ctx, *id, &message)?;
+    for &(id, status) in &named {
+        record_unconfirmed_deletion(ctx, id, status, &message)?;
     }
     ctx.warn(format!(
         "the blog stopped answering during the run ({why}); {} posts that then answered \"not found\" are recorded as failed, not deleted: {}",
         named.len(),
         named
             .iter()
-            .map(ToString::to_string)
+            .map(|(id, _)| id.to_string())
             .collect::<Vec<_>>()
             .join(" ")
     ));
