@@ -123,7 +123,9 @@ async fn issue_10_a_blog_that_starts_answering_404_mid_run_is_not_complete() {
     let scan_only = [3, 6, 12, 15, 18];
     let mut unarchived_named = 0;
     for e in db.entries().unwrap() {
-        if scan_only.contains(&e.id) || e.state == EntryState::Ok {
+        // Archived before the blog went: a post (Ok) or the notice, 9 (Notice).
+        let archived_here = matches!(e.state, EntryState::Ok | EntryState::Notice);
+        if scan_only.contains(&e.id) || archived_here {
             continue;
         }
         unarchived_named += 1;
