@@ -1,8 +1,13 @@
-//! The HTTP side of the replay: every request is logged, then meets its scripted fault (if any) and
-//! the global delay, then gets the reply `routes` picks. Faults that need control below axum are
-//! body tricks: `Truncate` sends a `Content-Length` for the whole body and a stream that fails
-//! after half of it; `Reset` sends a stream that fails at once, so hyper closes the connection
-//! before writing anything.
+//! The HTTP side of the replay: every request is logged, then meets its scripted fault (if any),
+//! gets the reply `routes` picks, and is answered when its latency is up. Faults that need control
+//! below axum are body tricks: `Truncate` sends a `Content-Length` for the whole body and a stream
+//! that fails after half of it; `Reset` sends a stream that fails at once, so hyper closes the
+//! connection before writing anything.
+//!
+//! The latency (`--delay-ms`, [`Faults::delay`](super::faults::Faults::delay)) is counted from the
+//! request's arrival, not from after the reply is built: a replay configured for 50 ms answers
+//! 50 ms after the request came in, whatever reading the file and hashing the ETag cost. A
+//! `Delay` fault adds its own wait on top.
 
 use std::io;
 use std::sync::Arc;
@@ -31,18 +36,54 @@ pub(crate) struct AppState {
 
 /// The one handler: the router sends every request here.
 pub(crate) async fn handle(State(state): State<Arc<AppState>>, request: Request) -> Response {
-    let method = request.method().as_str().to_string();
-    let uri = request.uri().clone();
-    let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str());
-    state.log.record(&method, path_and_query);
+    let arrived = tokio::time::Instant::now();
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_string();
+    state.log.record(request.method().as_str(), &path_and_query);
     let _answering = state.in_flight.enter();
-    let fault = state.faults.take(path_and_query);
-    if let Some(FaultKind::Delay(delay)) = fault {
-        tokio::time::sleep(delay).await;
-    }
-    if let Some(delay) = state.delay {
-        tokio::time::sleep(delay).await;
-    }
+    let fault = state.faults.take(&path_and_query);
+    let asked = Asked {
+        method: request.method().as_str().to_string(),
+        uri: request.uri().clone(),
+        if_none_match: request
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+    };
+    let response = answer(&state, &asked, fault).await;
+    tokio::time::sleep_until(due(arrived, fault, state.delay)).await;
+    response
+}
+
+/// When the answer to a request that `arrived` then goes out: after the global latency and a
+/// `Delay` fault's own wait, both counted from the arrival.
+fn due(
+    arrived: tokio::time::Instant,
+    fault: Option<FaultKind>,
+    delay: Option<Duration>,
+) -> tokio::time::Instant {
+    let fault_delay = match fault {
+        Some(FaultKind::Delay(extra)) => extra,
+        _ => Duration::ZERO,
+    };
+    arrived + fault_delay + delay.unwrap_or_default()
+}
+
+/// What the reply depends on, taken off the request (whose body is not shared across an await).
+struct Asked {
+    method: String,
+    uri: axum::http::Uri,
+    if_none_match: Option<String>,
+}
+
+/// The response to `asked` under its `fault`, built at once (the caller waits for its latency).
+async fn answer(state: &AppState, asked: &Asked, fault: Option<FaultKind>) -> Response {
+    let method = asked.method.as_str();
+    let uri = &asked.uri;
     match fault {
         Some(FaultKind::Status(code)) => return status_fault(code, None),
         Some(FaultKind::StatusWithRetryAfter(code, seconds)) => {
@@ -60,7 +101,7 @@ pub(crate) async fn handle(State(state): State<Arc<AppState>>, request: Request)
             .map_or((other, None), |(p, q)| (p, Some(q))),
         _ => (uri.path(), uri.query()),
     };
-    let reply = dispatch(&state.site, &method, path, query);
+    let reply = dispatch(&state.site, method, path, query);
     // Pages carry an ETag (a hash of their bytes), so `crawl --refresh` can ask "changed?".
     let etag = match (
         &reply.body,
@@ -73,10 +114,7 @@ pub(crate) async fn handle(State(state): State<Arc<AppState>>, request: Request)
         )),
         _ => None,
     };
-    let if_none_match = request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok());
+    let if_none_match = asked.if_none_match.as_deref();
     if let Some(tag) = &etag
         && if_none_match == Some(tag.as_str())
     {
@@ -197,4 +235,30 @@ async fn into_response(reply: Reply, fault: Option<FaultKind>) -> Response {
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FaultKind, due};
+    use std::time::Duration;
+
+    #[test]
+    fn the_latency_counts_from_the_arrival_and_a_delay_fault_adds_to_it() {
+        let arrived = tokio::time::Instant::now();
+        let ms = Duration::from_millis;
+        assert_eq!(due(arrived, None, Some(ms(50))), arrived + ms(50));
+        assert_eq!(
+            due(arrived, Some(FaultKind::Delay(ms(30))), Some(ms(50))),
+            arrived + ms(80)
+        );
+        assert_eq!(
+            due(arrived, Some(FaultKind::Delay(ms(30))), None),
+            arrived + ms(30)
+        );
+        assert_eq!(due(arrived, Some(FaultKind::Status(503)), None), arrived);
+        assert_eq!(
+            due(arrived, Some(FaultKind::Truncate), Some(ms(50))),
+            arrived + ms(50)
+        );
+    }
 }
