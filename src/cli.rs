@@ -318,7 +318,8 @@ pub struct ServeArgs {
     /// The port on 127.0.0.1 (0 = any free port).
     #[arg(long, short, value_name = "PORT", default_value_t = crate::commands::serve::DEFAULT_SERVE_PORT)]
     pub port: u16,
-    /// Add this much latency to every response, in milliseconds (for benchmarks).
+    /// Answer every request this many milliseconds after it arrived: the latency of every
+    /// response, the reply's own building included (for benchmarks).
     #[arg(long, value_name = "MS", hide = true)]
     pub delay_ms: Option<u64>,
 }

@@ -6,8 +6,9 @@
 //!
 //! The latency (`--delay-ms`, [`Faults::delay`](super::faults::Faults::delay)) is counted from the
 //! request's arrival, not from after the reply is built: a replay configured for 50 ms answers
-//! 50 ms after the request came in, whatever reading the file and hashing the ETag cost. A
-//! `Delay` fault adds its own wait on top.
+//! 50 ms after the request came in, whatever reading the file and hashing the ETag cost, and to
+//! within tens of microseconds rather than tokio's whole milliseconds rounded up. A `Delay`
+//! fault adds its own wait on top.
 
 use std::io;
 use std::sync::Arc;
@@ -55,8 +56,29 @@ pub(crate) async fn handle(State(state): State<Arc<AppState>>, request: Request)
             .map(str::to_string),
     };
     let response = answer(&state, &asked, fault).await;
-    tokio::time::sleep_until(due(arrived, fault, state.delay)).await;
+    wait_until(due(arrived, fault, state.delay)).await;
     response
+}
+
+/// How early tokio's timer is asked to wake before a response is due: it counts whole
+/// milliseconds and rounds every deadline up (and the poller's timeout too), so it wakes up to
+/// about 2 ms late; the rest is slept precisely.
+const TIMER_MARGIN: Duration = Duration::from_millis(2);
+
+/// Waits until `due`, to within the OS's sleep precision (tens of microseconds). tokio's timer
+/// alone made a 50 ms replay answer after 51.5–52.5 ms; so it is asked to wake [`TIMER_MARGIN`]
+/// early, and the last stretch is a thread sleep on the blocking pool (never on a runtime worker).
+async fn wait_until(due: tokio::time::Instant) {
+    if let Some(early) = due.checked_sub(TIMER_MARGIN)
+        && early > tokio::time::Instant::now()
+    {
+        tokio::time::sleep_until(early).await;
+    }
+    let rest = due.saturating_duration_since(tokio::time::Instant::now());
+    if !rest.is_zero() {
+        // A failed join only loses the precision: the answer goes out a little early.
+        let _ = tokio::task::spawn_blocking(move || std::thread::sleep(rest)).await;
+    }
 }
 
 /// When the answer to a request that `arrived` then goes out: after the global latency and a
