@@ -251,6 +251,18 @@ impl ArchiveDb {
         Ok(db)
     }
 
+    /// Sets the log length (in pages) at which a commit of this connection copies the log back
+    /// into the database (`wal_autocheckpoint`; 0 = never): a crawl leaves that to a
+    /// [`Checkpointer`](super::checkpoint::Checkpointer) and keeps only a far threshold.
+    ///
+    /// # Errors
+    /// A [`DbError`] when the pragma fails.
+    pub fn set_wal_autocheckpoint(&self, pages: u32) -> Result<(), DbError> {
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", pages)
+            .map_err(|e| self.err(e))
+    }
+
     fn err(&self, source: rusqlite::Error) -> DbError {
         DbError {
             path: self.path.clone(),

@@ -260,6 +260,31 @@ fn prepare_archive(out: &Path) -> Result<ArchiveDb, CrawlError> {
     )?)
 }
 
+/// Copies the state database's log back on a thread of its own for the crawl's length, off the
+/// lock every crawl task shares ([`crate::archive::checkpoint`]); when it cannot start, SQLite's
+/// own checkpoints stay as they are.
+fn start_checkpoints(
+    db: &ArchiveDb,
+    out: &Path,
+) -> Option<crate::archive::checkpoint::Checkpointer> {
+    use crate::archive::checkpoint::{
+        Checkpointer, DEFAULT_CHECKPOINT_EVERY, FALLBACK_AUTOCHECKPOINT_PAGES,
+    };
+    let path = out.join(crate::archive::layout::ARCHIVE_DB);
+    match Checkpointer::start(&path, DEFAULT_CHECKPOINT_EVERY) {
+        Ok(checkpoints) => {
+            if let Err(e) = db.set_wal_autocheckpoint(FALLBACK_AUTOCHECKPOINT_PAGES) {
+                tracing::debug!("archive.db keeps its own checkpoints: {e}");
+            }
+            Some(checkpoints)
+        }
+        Err(e) => {
+            tracing::debug!("archive.db checkpoints stay in the crawl's commits: {e}");
+            None
+        }
+    }
+}
+
 /// Removes `.tmp-*` files a killed run left behind: `write_atomic` writes every file under such
 /// a name and renames it into place, so a leftover one was never part of the archive. (One crawl
 /// per archive at a time: a second one would also find the first one's state database busy.)
@@ -336,6 +361,7 @@ pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRepo
 async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlReport, CrawlError> {
     let started = Instant::now();
     let mut db = prepare_archive(&opts.out)?;
+    let _checkpoints = start_checkpoints(&db, &opts.out);
     // Probes a killed scan left behind: a clean run never keeps them.
     let forgotten = db.forget_unnamed_misses()?;
     if forgotten > 0 {
