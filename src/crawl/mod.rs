@@ -10,6 +10,7 @@ pub(crate) mod comment_count;
 pub mod comments;
 mod comments_plan;
 mod discovery;
+mod failure;
 pub mod integrity;
 pub mod lock;
 mod markdown;
