@@ -1,13 +1,11 @@
 //! The blog a crawl archives, built once, before anything else is stored: from the address being
 //! crawled and what its home page says ([`blog_of_home`]), or from the address alone for a blog
-//! that is gone ([`blog_at`]). [`remember`] stores it (keeping the hosts an earlier run knew);
-//! the crawl then matches URLs with its [`crate::model::blog::Blog::identity`]. Pure but for
-//! [`remember`]'s one read and one write of the archive's state.
+//! that is gone ([`blog_at`]). The crawl stores it (`ArchiveDb::set_blog`) and matches URLs with
+//! its [`crate::model::blog::Blog::identity`]. Pure.
 
 use url::Url;
 
-use super::{CrawlError, blog_base};
-use crate::archive::db::ArchiveDb;
+use super::blog_base;
 use crate::extract::BlogFacts;
 use crate::model::blog::Blog;
 
@@ -59,21 +57,6 @@ pub(crate) fn blog_at(base: &Url) -> Blog {
         blog.add_host(host);
     }
     blog
-}
-
-/// Stores `blog` as the archive's blog and returns it as stored: what it does not know (a name,
-/// an address) stays as an earlier run recorded it, and the hosts an earlier run knew are kept
-/// after its own.
-///
-/// # Errors
-/// [`CrawlError`] when the archive state cannot be read or written.
-pub(crate) fn remember(db: &ArchiveDb, mut blog: Blog) -> Result<Blog, CrawlError> {
-    let stored = db.blog()?;
-    for host in &stored.hosts {
-        blog.add_host(host);
-    }
-    db.set_blog(&blog)?;
-    Ok(db.blog()?)
 }
 
 #[cfg(test)]

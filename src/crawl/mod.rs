@@ -311,9 +311,9 @@ pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRepo
             tracing::warn!("{notice}");
             let db = prepare_archive(&opts.out)?;
             let base = blog_base(&opts.blog);
-            let blog = blog::remember(&db, blog::blog_at(&base))?;
+            db.set_blog(&blog::blog_at(&base))?;
             let report = CrawlReport {
-                blog: blog.name,
+                blog: db.blog()?.name,
                 base_url: base.to_string(),
                 warnings: vec![notice],
                 ..CrawlReport::default()
@@ -351,7 +351,9 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
     let base = blog_base(&opts.blog);
     let home = discovery::read_home(&fetcher, &base, &opts.out).await?;
     // The blog, stored once; the crawl matches URLs with its host view.
-    let identity = blog::remember(&db, blog::blog_of_home(&base, &home.facts))?
+    db.set_blog(&home.blog)?;
+    let identity = home
+        .blog
         .identity()
         .expect("a crawled blog has the address it was crawled at");
     // Whether this run asks for comments: verify then expects a comments record for every post
