@@ -5,6 +5,7 @@ mod adversary_damage;
 mod adversary_kill;
 mod adversary_liars;
 mod bad_input;
+mod blog_identity;
 mod body_contract;
 mod bundle;
 mod cli;
