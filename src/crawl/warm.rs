@@ -1,5 +1,5 @@
-//! The crawl's cold start. The first window of entry pages (two per request slot) lands within
-//! one response time, and every one of them is judged at once; the first judging also builds
+//! The crawl's cold start. The first window of entry pages (`ITEMS_PER_SLOT` per request slot)
+//! lands within one response time, and every one of them is judged at once; the first judging builds
 //! what the extractor and converter compile once (selectors, patterns, the HTML parser's and the
 //! converter's tables), so the slots stood idle until the whole window was judged. Reading one
 //! small page of our own through the same path while discovery waits on the network builds all
