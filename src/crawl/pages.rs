@@ -432,11 +432,12 @@ async fn fetch_asset(ctx: &Arc<Ctx>, url: &str, is_image: bool) -> Result<(), Cr
     if saved {
         return Ok(());
     }
+    let sent = ctx.not_found.now();
     let fetched = fetch_asset_bytes(&ctx.fetcher, url, ctx.asset_proxy.as_ref()).await;
     let url = url.to_owned();
     off_runtime(ctx, move |ctx| {
         let stored = fetched.and_then(|f| store_asset(&ctx.out, &url, is_image, &f));
-        record_asset(ctx, &url, is_image, stored)
+        record_asset(ctx, &url, is_image, sent, stored)
     })
     .await
 }
@@ -446,6 +447,7 @@ fn record_asset(
     ctx: &Ctx,
     url: &str,
     is_image: bool,
+    sent: u64,
     stored: Result<super::assets::StoredAsset, super::assets::AssetError>,
 ) -> Result<(), CrawlError> {
     // The host that answered, for the check that its 404s stand ([`super::still_there`]).
@@ -454,7 +456,7 @@ fn record_asset(
     match stored {
         Ok(stored) => {
             if let Some(host) = host {
-                ctx.not_found.served_file(url, host);
+                ctx.not_found.served_file(url, host, sent);
             }
             ctx.db().record_asset_ok(
                 url,

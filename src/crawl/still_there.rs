@@ -43,7 +43,7 @@ struct Heard {
     no_comments: BTreeSet<EntryId>,
     /// Files judged gone at the source.
     gone: Vec<GoneFile>,
-    /// The last file each host (an origin) served, and when.
+    /// The file each host (an origin) served on the latest request, and when it was sent.
     served: BTreeMap<String, Served>,
 }
 
@@ -65,7 +65,7 @@ struct GoneFile {
 struct Served {
     /// The original URL.
     url: String,
-    /// When the answer came.
+    /// When the request was sent.
     at: u64,
 }
 
@@ -106,18 +106,29 @@ impl NotFound {
         });
     }
 
-    /// A file `host` served.
-    pub(crate) fn served_file(&self, url: &str, host: String) {
+    /// The time of a request about to be sent, for [`Self::served_file`].
+    pub(crate) fn now(&self) -> u64 {
         self.with(|h| {
             h.next += 1;
-            let at = h.next;
-            h.served.insert(
-                host,
-                Served {
-                    url: url.to_owned(),
-                    at,
-                },
-            );
+            h.next
+        })
+    }
+
+    /// A file `host` served, asked for at `sent` ([`Self::now`]): only a request sent after a
+    /// 404 came in says the host still serves files then (an answer to an earlier request may
+    /// come in later).
+    pub(crate) fn served_file(&self, url: &str, host: String, sent: u64) {
+        self.with(|h| {
+            let later = h.served.get(&host).is_none_or(|s| s.at < sent);
+            if later {
+                h.served.insert(
+                    host,
+                    Served {
+                        url: url.to_owned(),
+                        at: sent,
+                    },
+                );
+            }
         });
     }
 
@@ -232,7 +243,7 @@ async fn confirm_gone_files(
     heard: &Heard,
     blog: &mut BlogAnswer<'_>,
 ) -> Result<usize, CrawlError> {
-    // A host that served a file after the 404 answers: the 404 stands.
+    // A host that served a file asked for after the 404 came in answers: the 404 stands.
     let doubtful: Vec<&GoneFile> = heard
         .gone
         .iter()
