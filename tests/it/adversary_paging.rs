@@ -81,79 +81,114 @@ fn list_requests(server: &ReplayServer) -> Vec<usize> {
     (0..6).map(|p| server.log.count(&list_path(p))).collect()
 }
 
+/// The paging fields of one scripted list page.
+#[derive(Clone, Copy)]
+struct ListPage {
+    next: Option<u64>,
+    total: u64,
+    is_last: bool,
+}
+
+/// One scripted list: its pages 0..=3; the list requests expected for pages 0..=5; whether the
+/// listing pages are walked; verify's exit code.
+struct Case {
+    name: &'static str,
+    pages: [ListPage; 4],
+    list_requests: [usize; 6],
+    walks_listings: bool,
+    exit: i32,
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue_10_a_mobile_list_whose_paging_lies_loses_no_post() {
-    // (name, pages 0..=3 as (nextPage, totalCount, isLast), list requests for pages 0..=5,
-    // whether the listing pages are walked, verify's exit code)
-    type Page = (Option<u64>, u64, bool);
-    let cases: [(&str, [Page; 4], [usize; 6], bool, i32); 5] = [
-        (
-            "nextPage points back on page 1",
-            [
-                (Some(1), 17, false),
-                (Some(0), 17, false),
-                (Some(3), 17, false),
-                (None, 17, true),
+    let p = |next: Option<u64>, total: u64, is_last: bool| ListPage {
+        next,
+        total,
+        is_last,
+    };
+    let cases = [
+        Case {
+            name: "nextPage points back on page 1",
+            pages: [
+                p(Some(1), 17, false),
+                p(Some(0), 17, false),
+                p(Some(3), 17, false),
+                p(None, 17, true),
             ],
             // Pages 1..=3 go out together once page 0 tells the total; the walk stops reading
             // at page 1.
-            [1, 1, 1, 1, 0, 0],
-            true,
-            0,
-        ),
-        (
-            "nextPage absent on page 1 of 4",
-            [
-                (Some(1), 17, false),
-                (None, 17, false),
-                (Some(3), 17, false),
-                (None, 17, true),
+            list_requests: [1, 1, 1, 1, 0, 0],
+            walks_listings: true,
+            exit: 0,
+        },
+        Case {
+            name: "nextPage absent on page 1 of 4",
+            pages: [
+                p(Some(1), 17, false),
+                p(None, 17, false),
+                p(Some(3), 17, false),
+                p(None, 17, true),
             ],
-            [1, 1, 1, 1, 0, 0],
-            false,
-            0,
-        ),
-        (
-            "isLast on page 0 of 4",
-            [
-                (Some(1), 17, true),
-                (Some(2), 17, false),
-                (Some(3), 17, false),
-                (None, 17, true),
+            list_requests: [1, 1, 1, 1, 0, 0],
+            walks_listings: false,
+            exit: 0,
+        },
+        Case {
+            name: "isLast on page 0 of 4",
+            pages: [
+                p(Some(1), 17, true),
+                p(Some(2), 17, false),
+                p(Some(3), 17, false),
+                p(None, 17, true),
             ],
-            [1, 1, 1, 1, 0, 0],
-            false,
-            0,
-        ),
-        (
-            "totalCount 5, fewer than listed",
-            [
-                (Some(1), 5, false),
-                (Some(2), 5, false),
-                (Some(3), 5, false),
-                (None, 5, true),
+            list_requests: [1, 1, 1, 1, 0, 0],
+            walks_listings: false,
+            exit: 0,
+        },
+        Case {
+            name: "totalCount 5, fewer than listed",
+            pages: [
+                p(Some(1), 5, false),
+                p(Some(2), 5, false),
+                p(Some(3), 5, false),
+                p(None, 5, true),
             ],
-            [1, 1, 1, 1, 0, 0],
-            false,
-            0,
-        ),
-        (
+            list_requests: [1, 1, 1, 1, 0, 0],
+            walks_listings: false,
+            exit: 0,
+        },
+        Case {
             // 40 at five a page is pages 0..=7: page 4 is asked for and is empty (the end).
-            "totalCount 40, more than listed",
-            [
-                (Some(1), 40, false),
-                (Some(2), 40, false),
-                (Some(3), 40, false),
-                (None, 40, false),
+            name: "totalCount 40, more than listed",
+            pages: [
+                p(Some(1), 40, false),
+                p(Some(2), 40, false),
+                p(Some(3), 40, false),
+                p(None, 40, false),
             ],
-            [1, 1, 1, 1, 1, 0],
-            true,
-            4,
-        ),
+            list_requests: [1, 1, 1, 1, 1, 0],
+            walks_listings: true,
+            exit: 4,
+        },
     ];
-    for (name, pages, want_requests, walks_listings, want_code) in cases {
+    for Case {
+        name,
+        pages,
+        list_requests: want_requests,
+        walks_listings,
+        exit: want_code,
+    } in cases
+    {
         let mut faults = Faults::none();
-        for (page, (next, total, is_last)) in pages.into_iter().enumerate() {
+        for (
+            page,
+            ListPage {
+                next,
+                total,
+                is_last,
+            },
+        ) in pages.into_iter().enumerate()
+        {
             faults = faults.rule(
                 list_path(page as u64),
                 FaultKind::Body(list_page(page as u64, next, total, is_last)),
