@@ -243,3 +243,72 @@ async fn issue_10_a_gone_image_costs_no_page_on_later_runs_and_an_expired_one_on
         "{gone:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_10_comment_lists_that_answer_404_after_the_blog_went_are_failures_not_none() {
+    use tistory_migrate::model::CommentsState;
+    // The mobile list is absent, so no count is known and every archived post's comments are
+    // asked for (the pages of this skin print none). The blog goes once the comments pass
+    // starts: from then on every comment list answers 404, like the home page.
+    let server = serve_sample(
+        Faults::none()
+            .rule("/m/api/entry", FaultKind::Status(404), usize::MAX)
+            .with_delay(Duration::from_millis(10)),
+    )
+    .await;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("archive");
+    let base = Url::parse(&server.base_url()).unwrap();
+    let progress = tistory_migrate::progress::Progress::hidden();
+    let crawl = tistory_migrate::commands::crawl::crawl_and_extract(
+        base.clone(),
+        out.clone(),
+        test_settings(),
+        Some(base),
+        &progress,
+    );
+    let is_comments = |p: &str| p.starts_with("/m/api/") && p.contains("/comment");
+    let watch = async {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !server
+            .log
+            .all()
+            .iter()
+            .any(|r| is_comments(&r.path_and_query))
+        {
+            assert!(Instant::now() < deadline, "no comments were asked for");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        server.push_fault(FaultRule::new("/", FaultKind::Status(404), usize::MAX));
+        // Requests logged from here on arrived after the fault.
+        server.log.all().len()
+    };
+    let (outcome, after) = tokio::join!(crawl, watch);
+    outcome.unwrap_or_else(|e| panic!("crawl failed: {e}"));
+    let log = server.log.all();
+    let asked_after: Vec<u64> = log[after..]
+        .iter()
+        .filter(|r| is_comments(&r.path_and_query))
+        .filter_map(|r| r.path_and_query.split('/').nth(3)?.parse().ok())
+        .collect();
+    assert!(!asked_after.is_empty(), "every comment list went out first");
+    let db = ArchiveDb::open(&out.join("archive.db")).unwrap();
+    for id in &asked_after {
+        let c = db.comments(*id).unwrap().expect("a comments record");
+        let why = db.comments_error(*id).unwrap().unwrap_or_default();
+        assert_eq!(c.state, CommentsState::Failed, "post {id}: {c:?}");
+        assert!(why.contains("stopped answering"), "post {id}: {why}");
+    }
+    let (code, report) = verify_json(&out);
+    assert_eq!(code, 4, "{report:#}");
+    let missing: Vec<u64> = report["comments"]["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    for id in &asked_after {
+        assert!(missing.contains(id), "post {id}: {missing:?}");
+    }
+    server.shutdown().await;
+}
