@@ -7,6 +7,7 @@ mod adversary_liars;
 mod adversary_paging;
 mod adversary_sources;
 mod bad_input;
+mod blog_identity;
 mod body_contract;
 mod bundle;
 mod cli;
