@@ -65,17 +65,30 @@ pub enum CommentsError {
         /// Why it does not parse.
         source: crate::discover::DocumentError,
     },
+    /// The endpoint answered 404 on its first page, or its paging went back on itself, while
+    /// the blog counts more comments than it served: the comments are incomplete.
+    #[error(
+        "{cause}, but the blog counts {counted} comments for it (the list or its page): the comments are incomplete; they are tried again"
+    )]
+    FewerThanCounted {
+        /// What the endpoint did, naming the URL or the post.
+        cause: String,
+        /// The most comments the mobile list or the post's page counts.
+        counted: u64,
+    },
 }
 
 impl CommentsError {
     /// True when a later pass may succeed: a transient request failure, a page gone midway, a
-    /// page that did not parse. A bad URL and an unexpected status are final.
+    /// page that did not parse, fewer comments than counted. A bad URL and an unexpected status are final.
     #[must_use]
     pub fn retryable(&self) -> bool {
         match self {
             Self::Url { .. } | Self::Status { .. } => false,
             Self::Request(e) => e.is_retryable(),
-            Self::GoneMidway { .. } | Self::Unparsable { .. } => true,
+            Self::GoneMidway { .. } | Self::Unparsable { .. } | Self::FewerThanCounted { .. } => {
+                true
+            }
         }
     }
 }

@@ -772,11 +772,9 @@ fn weigh_comments(
         None => format!("the comment list of post {id} answered 404"),
     };
     match known {
-        Some(n) if n > have => Err(super::comments::CommentsError {
-            message: format!(
-                "{why}, but the blog counts {n} comments for it (the list or its page): the comments are incomplete; they are tried again"
-            ),
-            retryable: true,
+        Some(counted) if counted > have => Err(super::comments::CommentsError::FewerThanCounted {
+            cause: why,
+            counted,
         }),
         _ => {
             if c.absent {
