@@ -734,7 +734,10 @@ fn record_comments(
     fetched: Result<super::comments::PostComments, super::comments::CommentsError>,
     last: bool,
 ) -> Result<(), CrawlError> {
-    match fetched.and_then(|c| weigh_comments(ctx, id, c)) {
+    match fetched
+        .map_err(Box::new)
+        .and_then(|c| weigh_comments(ctx, id, c))
+    {
         Ok(c) => write_comments(ctx, id, &c.items)?,
         Err(e) => {
             if e.retryable() && !last {
@@ -759,7 +762,7 @@ fn weigh_comments(
     ctx: &Ctx,
     id: EntryId,
     c: super::comments::PostComments,
-) -> Result<super::comments::PostComments, super::comments::CommentsError> {
+) -> Result<super::comments::PostComments, Box<super::comments::CommentsError>> {
     if !c.absent && c.looped.is_none() {
         return Ok(c);
     }
@@ -772,10 +775,12 @@ fn weigh_comments(
         None => format!("the comment list of post {id} answered 404"),
     };
     match known {
-        Some(counted) if counted > have => Err(super::comments::CommentsError::FewerThanCounted {
-            cause: why,
-            counted,
-        }),
+        Some(counted) if counted > have => {
+            Err(Box::new(super::comments::CommentsError::FewerThanCounted {
+                cause: why,
+                counted,
+            }))
+        }
         _ => {
             if c.absent {
                 ctx.not_found.no_comments(id);
