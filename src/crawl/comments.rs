@@ -18,7 +18,7 @@ pub struct PostComments {
     pub items: Vec<serde_json::Value>,
     /// True when the endpoint answered 404 on its first page: no comment list for this entry
     /// (comments closed), or the blog is gone; the caller weighs which
-    /// ([`super::still_there`], the post's known count).
+    /// (the end-of-run check that the blog still answers, and the post's known count).
     pub absent: bool,
     /// Set when the paging went back to a page already read (a `nextId` repeating or cycling):
     /// the walk stopped there, with the distinct comments read so far.
