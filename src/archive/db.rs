@@ -614,6 +614,22 @@ impl ArchiveDb {
             .map_err(|e| self.err(e))
     }
 
+    /// Why a post's comments failed, as recorded (`None` when they did not, or are not recorded).
+    ///
+    /// # Errors
+    /// [`DbError`] on a database failure.
+    pub fn comments_error(&self, post_id: EntryId) -> Result<Option<String>, DbError> {
+        self.conn
+            .query_row(
+                "SELECT last_error FROM comments WHERE post_id = ?1",
+                params![i64::try_from(post_id).unwrap_or(i64::MAX)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(|e| self.err(e))
+    }
+
     /// The comment state of a post.
     ///
     /// # Errors

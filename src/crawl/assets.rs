@@ -78,6 +78,14 @@ pub fn asset_extension(content_type: Option<&str>, url: &str) -> String {
 /// gone, and `verify` lists it as lost rather than as a gap.
 pub const GONE_HINT: &str = " (the file is gone from the server)";
 
+/// True when an asset's recorded error says the server answered that the file is gone (404 or
+/// 410, [`GONE_HINT`]): final, named by verify as gone at the source, and no reason to fetch its
+/// post's page again (the URL was fresh: assets are fetched right after their page).
+#[must_use]
+pub fn is_gone(last_error: &str) -> bool {
+    last_error.ends_with(GONE_HINT)
+}
+
 /// Why an asset is missing.
 #[derive(Debug, thiserror::Error)]
 pub enum AssetError {

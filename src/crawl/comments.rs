@@ -14,8 +14,15 @@ pub const MAX_COMMENT_PAGES: usize = 200;
 /// All comments of a post, as served.
 #[derive(Debug, Clone)]
 pub struct PostComments {
-    /// The comment objects, in the order served.
+    /// The comment objects, in the order served (each distinct comment once).
     pub items: Vec<serde_json::Value>,
+    /// True when the endpoint answered 404 on its first page: no comment list for this entry
+    /// (comments closed), or the blog is gone; the caller weighs which
+    /// (the end-of-run check that the blog still answers, and the post's known count).
+    pub absent: bool,
+    /// Set when the paging went back to a page already read (a `nextId` repeating or cycling):
+    /// the walk stopped there, with the distinct comments read so far.
+    pub looped: Option<String>,
 }
 
 /// Why a post's comments could not be fetched: one case per way it fails, keeping its source or
@@ -58,17 +65,30 @@ pub enum CommentsError {
         /// Why it does not parse.
         source: crate::discover::DocumentError,
     },
+    /// The endpoint answered 404 on its first page, or its paging went back on itself, while
+    /// the blog counts more comments than it served: the comments are incomplete.
+    #[error(
+        "{cause}, but the blog counts {counted} comments for it (the list or its page): the comments are incomplete; they are tried again"
+    )]
+    FewerThanCounted {
+        /// What the endpoint did, naming the URL or the post.
+        cause: String,
+        /// The most comments the mobile list or the post's page counts.
+        counted: u64,
+    },
 }
 
 impl CommentsError {
     /// True when a later pass may succeed: a transient request failure, a page gone midway, a
-    /// page that did not parse. A bad URL and an unexpected status are final.
+    /// page that did not parse, fewer comments than counted. A bad URL and an unexpected status are final.
     #[must_use]
     pub fn retryable(&self) -> bool {
         match self {
             Self::Url { .. } | Self::Status { .. } => false,
             Self::Request(e) => e.is_retryable(),
-            Self::GoneMidway { .. } | Self::Unparsable { .. } => true,
+            Self::GoneMidway { .. } | Self::Unparsable { .. } | Self::FewerThanCounted { .. } => {
+                true
+            }
         }
     }
 }
@@ -83,8 +103,13 @@ pub async fn fetch_comments(
     id: EntryId,
 ) -> Result<PostComments, CommentsError> {
     let mut items = Vec::new();
+    let mut seen = Distinct::default();
     let mut start: Option<u64> = None;
-    for _ in 0..MAX_COMMENT_PAGES {
+    let mut read_starts: std::collections::BTreeSet<Option<u64>> =
+        std::collections::BTreeSet::new();
+    let mut looped = None;
+    for pages in 1..=MAX_COMMENT_PAGES {
+        read_starts.insert(start);
         let url = base
             .join(&comments_path(id, start))
             .map_err(|source| CommentsError::Url { id, source })?;
@@ -93,8 +118,13 @@ pub async fn fetch_comments(
             .await
             .map_err(CommentsError::Request)?;
         if fetched.status == 404 && start.is_none() {
-            // No comment endpoint for this entry (comments closed): nothing to keep.
-            break;
+            // No comment endpoint for this entry: nothing to keep, if the caller's evidence
+            // agrees (the blog still answers, no count above zero).
+            return Ok(PostComments {
+                items,
+                absent: true,
+                looped: None,
+            });
         }
         if fetched.status == 404 {
             // A later page gone while the first answered: the comments are half fetched, and
@@ -116,13 +146,55 @@ pub async fn fetch_comments(
             url: url.clone(),
             source,
         })?;
-        items.extend(page.items);
+        let served = page.items.len();
+        let before = items.len();
+        items.extend(page.items.into_iter().filter(|c| seen.first_time(c)));
+        if start.is_some() && served > 0 && items.len() == before {
+            looped = Some(format!(
+                "{url} served only comments already read: stopped after {} distinct comments",
+                items.len()
+            ));
+            break;
+        }
+        if pages == MAX_COMMENT_PAGES && !page.is_last {
+            looped = Some(format!(
+                "{url} is page {pages} and not the last: stopped after {} comments",
+                items.len()
+            ));
+            break;
+        }
         match page.next_start_id {
-            Some(next) if !page.is_last && Some(next) != start => start = Some(next),
+            Some(next) if !page.is_last && read_starts.contains(&Some(next)) => {
+                looped = Some(format!(
+                    "{url} points back to startId={next}, a page already read: stopped after {} distinct comments",
+                    items.len()
+                ));
+                break;
+            }
+            Some(next) if !page.is_last => start = Some(next),
             _ => break,
         }
     }
-    Ok(PostComments { items })
+    Ok(PostComments {
+        items,
+        absent: false,
+        looped,
+    })
+}
+
+/// The comments already kept, by their `id` (an item without one is compared whole): a page
+/// served twice adds nothing.
+#[derive(Debug, Default)]
+struct Distinct(std::collections::HashSet<String>);
+
+impl Distinct {
+    fn first_time(&mut self, comment: &serde_json::Value) -> bool {
+        let key = match comment.get("id") {
+            Some(id) if !id.is_null() => format!("id:{id}"),
+            _ => format!("item:{comment}"),
+        };
+        self.0.insert(key)
+    }
 }
 
 /// Counts comments including replies nested under `children` / `replies`.

@@ -63,6 +63,31 @@ pub(crate) fn plan_comments(
     Ok(plan)
 }
 
+/// The most comments the archive's evidence counts for post `id`: the mobile list's
+/// `commentCount` or the count its saved page prints, whichever is larger; `None` when neither
+/// says.
+///
+/// # Errors
+/// [`CrawlError`] when the archive state cannot be read.
+pub(crate) fn known_count(
+    db: &ArchiveDb,
+    out: &Path,
+    base: &Url,
+    id: EntryId,
+) -> Result<Option<u64>, CrawlError> {
+    let list = db
+        .api_entries()?
+        .into_iter()
+        .find(|a| a.id == id)
+        .and_then(|a| a.comment_count);
+    let page = db
+        .entries()?
+        .into_iter()
+        .find(|e| e.id == id)
+        .and_then(|e| page_count(out, base, &e));
+    Ok(list.max(page))
+}
+
 /// The count the entry's saved page prints; `None` when it prints none or cannot be read.
 fn page_count(out: &Path, base: &Url, e: &EntryRow) -> Option<u64> {
     let html = std::fs::read(resolve(out, e.raw_file.as_deref()?)).ok()?;

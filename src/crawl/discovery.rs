@@ -447,10 +447,18 @@ async fn walk_mobile_list(
             ));
             break;
         }
-        match list.next_page {
-            Some(next) if next > page && next < MAX_MOBILE_PAGES => page = next,
-            _ => {
+        match next_mobile_page(page, list.next_page, last_page) {
+            MobileNext::Page(next) => page = next,
+            MobileNext::End => {
                 walk.whole = true;
+                break;
+            }
+            MobileNext::Back(next) => {
+                // A list that points back on itself did not run to its end: the listing pages
+                // are walked too.
+                ctx.warn(format!(
+                    "the mobile post list's page {page} points back to page {next}: stopped there"
+                ));
                 break;
             }
         }
@@ -464,6 +472,30 @@ async fn walk_mobile_list(
     }
     c.flush()?;
     Ok(walk)
+}
+
+/// Where the mobile list goes after a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MobileNext {
+    /// Read this page next.
+    Page(u64),
+    /// The list ended.
+    End,
+    /// `nextPage` names this page, not after the one read: the list contradicts itself.
+    Back(u64),
+}
+
+/// The page after `page`: its `nextPage`, when it points forward; with no `nextPage` before the
+/// last page the total implies (`last_page`), the next page anyway (the total says there is one,
+/// and a page that adds nothing ends the walk).
+fn next_mobile_page(page: u64, next: Option<u64>, last_page: Option<u64>) -> MobileNext {
+    match next {
+        Some(n) if n >= MAX_MOBILE_PAGES => MobileNext::End,
+        Some(n) if n > page => MobileNext::Page(n),
+        Some(n) => MobileNext::Back(n),
+        None if last_page.is_some_and(|last| page < last) => MobileNext::Page(page + 1),
+        None => MobileNext::End,
+    }
 }
 
 /// A page's text, fetched already or fetched now.

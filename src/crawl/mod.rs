@@ -218,8 +218,8 @@ pub(crate) struct Ctx {
     pub stream: stream::EntryStream,
     /// A WARC replay's captures ([`captured`]).
     pub captures: Option<std::sync::Arc<captured::CaptureDates>>,
-    /// The posts this run judged deleted, confirmed at the end ([`still_there`]).
-    pub judged_deleted: still_there::JudgedDeleted,
+    /// The "not found" answers of this run, confirmed at the end ([`still_there`]).
+    pub not_found: still_there::NotFound,
 }
 
 impl Ctx {
@@ -407,7 +407,7 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         retry: passes::RetryQueue::default(),
         markdown: markdown::MarkdownMaker::new(opts.markdown_memo.clone()),
         captures: opts.captures.clone(),
-        judged_deleted: still_there::JudgedDeleted::default(),
+        not_found: still_there::NotFound::default(),
     });
     // The pages discovery names are fetched as they are found, beside the remaining sources.
     let mut streaming =
@@ -443,7 +443,7 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         pages::fetch_all_comments(&ctx, false, progress).await?;
     }
     passes::run_retry_passes(&ctx, opts.comments, progress).await?;
-    still_there::confirm_deletions(&ctx, &base).await?;
+    still_there::confirm_not_found(&ctx, &base).await?;
     ctx.markdown.finish().await;
     let mut report = summarize(&ctx)?;
     report.blog = home.blog.name.clone();

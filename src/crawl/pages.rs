@@ -319,7 +319,7 @@ fn record_final(
         ..failed(id, None, String::new())
     })?;
     if state == EntryState::Deleted {
-        ctx.judged_deleted.add(id);
+        ctx.not_found.deleted(id);
     }
     Ok(EntryFetch::Recorded(id, state))
 }
@@ -434,11 +434,12 @@ async fn fetch_asset(ctx: &Arc<Ctx>, url: &str, is_image: bool) -> Result<(), Cr
     if saved {
         return Ok(());
     }
+    let sent = ctx.not_found.now();
     let fetched = fetch_asset_bytes(&ctx.fetcher, url, ctx.asset_proxy.as_ref()).await;
     let url = url.to_owned();
     off_runtime(ctx, move |ctx| {
         let stored = fetched.and_then(|f| store_asset(&ctx.out, &url, is_image, &f));
-        record_asset(ctx, &url, is_image, stored)
+        record_asset(ctx, &url, is_image, sent, stored)
     })
     .await
 }
@@ -448,10 +449,17 @@ fn record_asset(
     ctx: &Ctx,
     url: &str,
     is_image: bool,
+    sent: u64,
     stored: Result<super::assets::StoredAsset, super::assets::AssetError>,
 ) -> Result<(), CrawlError> {
+    // The host that answered, for the check that its 404s stand ([`super::still_there`]).
+    let host = super::assets::asset_fetch_url(url, ctx.asset_proxy.as_ref())
+        .map(|u| super::still_there::origin_of(&u));
     match stored {
         Ok(stored) => {
+            if let Some(host) = host {
+                ctx.not_found.served_file(url, host, sent);
+            }
             ctx.db().record_asset_ok(
                 url,
                 &stored.sha256,
@@ -469,6 +477,11 @@ fn record_asset(
         }
         Err(e) => {
             tracing::info!("asset missing: {e}");
+            if let (super::assets::AssetError::Status { .. }, Some(host)) = (&e, host)
+                && super::assets::is_gone(&e.to_string())
+            {
+                ctx.not_found.gone_file(url, host, &e.to_string());
+            }
             if let super::assets::AssetError::Fetch(fe) = &e
                 && fe.is_retryable()
             {
@@ -646,7 +659,8 @@ fn resolve_from_streamed_pages(ctx: &Ctx) -> Result<(), CrawlError> {
 
 /// The entries to fetch: every entry that is pending or failed, every entry whose saved page was deleted or
 /// changed on disk, every archived post whose assets are not all saved or were damaged on disk
-/// (its page again: signed URLs expire), and with `refresh` every saved page conditionally.
+/// (its page again: signed URLs expire), except files their server answered are gone
+/// ([`super::assets::is_gone`]), and with `refresh` every saved page conditionally.
 /// The list is taken as the archive stands now, before anything else is fetched, so work started
 /// later (the id scan) is not in it.
 pub(crate) async fn plan_pending(
@@ -672,7 +686,12 @@ pub(crate) async fn plan_pending(
             let assets = db.post_assets(e.id)?;
             let mut incomplete = false;
             for (url, _) in assets {
-                if db.asset(&url)?.is_none_or(|a| a.state != AssetState::Ok) {
+                // A file its server said is gone, asked for right after its page (a fresh URL),
+                // is not worth the page again: a new signed URL names the same missing file.
+                if db.asset(&url)?.is_none_or(|a| {
+                    a.state != AssetState::Ok
+                        && !a.last_error.as_deref().is_some_and(super::assets::is_gone)
+                }) {
                     incomplete = true;
                     break;
                 }
@@ -718,7 +737,10 @@ fn record_comments(
     fetched: Result<super::comments::PostComments, super::comments::CommentsError>,
     last: bool,
 ) -> Result<(), CrawlError> {
-    match fetched {
+    match fetched
+        .map_err(Box::new)
+        .and_then(|c| weigh_comments(ctx, id, c))
+    {
         Ok(c) => write_comments(ctx, id, &c.items)?,
         Err(e) => {
             if e.retryable() && !last {
@@ -732,6 +754,45 @@ fn record_comments(
         }
     }
     Ok(())
+}
+
+/// Weighs what the comment endpoint served against what the archive counts for the post
+/// ([`super::comments_plan::known_count`]): a 404 on the first page, or paging that went back on
+/// itself, is "all of them" only when no count says there are more; else it is a failure a later
+/// pass may mend. A 404 taken as "none" is checked again against the blog at the end of the run
+/// ([`super::still_there`]).
+fn weigh_comments(
+    ctx: &Ctx,
+    id: EntryId,
+    c: super::comments::PostComments,
+) -> Result<super::comments::PostComments, Box<super::comments::CommentsError>> {
+    if !c.absent && c.looped.is_none() {
+        return Ok(c);
+    }
+    let known = super::comments_plan::known_count(&ctx.db(), &ctx.out, &ctx.identity.base, id)
+        .ok()
+        .flatten();
+    let have = count_comments(&c.items) as u64;
+    let why = match &c.looped {
+        Some(looped) => looped.clone(),
+        None => format!("the comment list of post {id} answered 404"),
+    };
+    match known {
+        Some(counted) if counted > have => {
+            Err(Box::new(super::comments::CommentsError::FewerThanCounted {
+                cause: why,
+                counted,
+            }))
+        }
+        _ => {
+            if c.absent {
+                ctx.not_found.no_comments(id);
+            } else {
+                ctx.warn(format!("comments of {id}: {why}; kept those"));
+            }
+            Ok(c)
+        }
+    }
 }
 
 /// Writes a post's comments file, `{"post_id": N, "items": [...]}` (the comments as served, in a

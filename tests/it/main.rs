@@ -4,6 +4,8 @@ mod adversary_comments;
 mod adversary_damage;
 mod adversary_kill;
 mod adversary_liars;
+mod adversary_paging;
+mod adversary_sources;
 mod bad_input;
 mod blog_identity;
 mod body_contract;
