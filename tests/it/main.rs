@@ -2,6 +2,7 @@
 
 mod adversary_comments;
 mod adversary_damage;
+mod adversary_gzip;
 mod adversary_kill;
 mod adversary_liars;
 mod bad_input;
