@@ -5,6 +5,7 @@ mod adversary_damage;
 mod adversary_gzip;
 mod adversary_kill;
 mod adversary_liars;
+mod adversary_redirects;
 mod bad_input;
 mod body_contract;
 mod bundle;
