@@ -6,6 +6,7 @@ mod adversary_gzip;
 mod adversary_kill;
 mod adversary_liars;
 mod adversary_redirects;
+mod adversary_varying;
 mod bad_input;
 mod body_contract;
 mod bundle;
