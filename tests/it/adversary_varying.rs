@@ -57,7 +57,10 @@ async fn issue_10_bytes_that_change_per_request_keep_one_copy_and_never_churn() 
     assert_eq!(server.log.count(&image), 1, "the image is downloaded once");
     let (sha, file) = recorded(&out);
     let saved = std::fs::read(out.join(&file)).unwrap();
-    assert!(saved.ends_with(b"1"), "the first copy: the counter of request 1");
+    assert!(
+        saved.ends_with(b"1"),
+        "the first copy: the counter of request 1"
+    );
     assert_eq!(
         tistory_migrate::archive::hash::sha256_hex(&saved),
         sha,
