@@ -200,11 +200,12 @@ impl FetchError {
         }
     }
 
-    /// True when a later pass may succeed: the failures retries are for, and a transient status
-    /// that outlasted one pass's attempts.
+    /// True when a later pass may succeed: the failures retries are for, a transient status
+    /// that outlasted one pass's attempts, and a body that inflated past the cap (a bomb costs a
+    /// few KB a try, and is tried once a pass rather than once an attempt).
     #[must_use]
     pub fn is_retryable(&self) -> bool {
-        self.is_transient() || matches!(self, Self::Status { .. })
+        self.is_transient() || matches!(self, Self::Status { .. } | Self::Encoding { .. })
     }
 }
 
