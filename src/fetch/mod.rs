@@ -285,8 +285,9 @@ fn build_client(policy: &FetchPolicy, record: bool) -> Result<reqwest::Client, F
     // Idempotent: a second call finds the provider installed.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut headers = HeaderMap::new();
+    // gzip only: `deflate` is sent both zlib-wrapped and raw by servers in the wild.
     if !record {
-        headers.insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip, deflate"));
+        headers.insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
     }
     reqwest::Client::builder()
         .default_headers(headers)
