@@ -4,46 +4,42 @@
 //! old addresses of a post for `redirects`: `/<id>`, `/m/<id>`, `/entry/<slug>`, `/m/entry/<slug>`.
 //! Pure.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use url::Url;
 
 use crate::discover::normalize::{EntryRef, entry_ref_in_path};
 use crate::model::EntryId;
+use crate::model::blog::{Blog, BlogIdentity};
 
 pub use crate::discover::normalize::slug_of;
 
-/// The hosts and slugs of one blog, to recognise links to its posts.
+/// One blog's links: its host matcher ([`Blog::identity`]) and the archive's slug table, to
+/// recognise links to its posts.
 #[derive(Debug, Clone, Default)]
 pub struct BlogLinks {
-    hosts: BTreeSet<String>,
+    /// `None` for a blog with no address and no name: nothing is its link.
+    hosts: Option<BlogIdentity>,
     slugs: BTreeMap<String, EntryId>,
 }
 
 impl BlogLinks {
-    /// `hosts` are the blog's addresses (`name.tistory.com`, a custom domain); `slugs` map decoded
-    /// `/entry/<slug>` slugs to ids.
+    /// The links of `blog` (its hosts: `name.tistory.com`, a custom domain, its addresses');
+    /// `slugs` map decoded `/entry/<slug>` slugs to ids.
     #[must_use]
-    pub fn new(
-        hosts: impl IntoIterator<Item = String>,
-        slugs: impl IntoIterator<Item = (String, EntryId)>,
-    ) -> Self {
+    pub fn new(blog: &Blog, slugs: impl IntoIterator<Item = (String, EntryId)>) -> Self {
         Self {
-            hosts: hosts
-                .into_iter()
-                .map(|h| h.to_ascii_lowercase())
-                .filter(|h| !h.is_empty())
-                .collect(),
+            hosts: blog.identity(),
             slugs: slugs.into_iter().collect(),
         }
     }
 
-    /// The post an absolute link points at, when it is a post of this blog.
+    /// The post an absolute link points at, when it is a post of this blog (on any of its hosts,
+    /// whatever the scheme and port).
     #[must_use]
     pub fn target(&self, href: &str) -> Option<EntryId> {
         let url = Url::parse(href).ok()?;
-        let host = url.host_str()?.to_ascii_lowercase();
-        if !self.hosts.contains(&host) {
+        if !self.hosts.as_ref()?.has_host(url.host_str()?) {
             return None;
         }
         match entry_ref_in_path(url.path())? {
@@ -72,13 +68,13 @@ mod tests {
 
     #[test]
     fn own_links_are_recognised() {
-        let links = BlogLinks::new(
-            [
-                "hangang-notes.tistory.com".to_string(),
-                "notes.hangang.kr".to_string(),
-            ],
-            [("봄-벚꽃-산책".to_string(), 10)],
-        );
+        // The sample blog and its custom domain (fixtures/hangang-notes/README.md).
+        let mut blog = Blog {
+            name: Some("hangang-notes".into()),
+            ..Blog::default()
+        };
+        blog.add_host("notes.hangang.kr");
+        let links = BlogLinks::new(&blog, [("봄-벚꽃-산책".to_string(), 10)]);
         assert_eq!(links.target("https://hangang-notes.tistory.com/4"), Some(4));
         assert_eq!(links.target("http://notes.hangang.kr/m/19"), Some(19));
         assert_eq!(

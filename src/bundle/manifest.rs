@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::EntryId;
+use crate::model::blog::Blog;
 
 /// The version of `bundle.json` and `post.json`.
 pub const BUNDLE_SCHEMA_VERSION: u32 = 1;
@@ -45,15 +46,42 @@ impl Default for Limits {
     }
 }
 
-/// The blog the bundle comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SourceBlog {
-    /// Always `tistory`.
-    pub platform: String,
-    /// The blog's Tistory name.
-    pub blog: String,
-    /// The blog's address, when known.
-    pub blog_url: Option<String>,
+/// `bundle.json`'s `source`: the serialised form of the [`Blog`] the bundle comes from, with the
+/// file format's field names (`{"platform": "tistory", "blog": <name>, "blog_url": <address>}`).
+/// Only the name and the address are kept; the platform is always `tistory`.
+mod source_blog {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::model::blog::Blog;
+
+    /// The wire form.
+    #[derive(Serialize, Deserialize)]
+    struct SourceBlog<S> {
+        /// Always `tistory`.
+        platform: S,
+        /// The blog's Tistory name.
+        blog: S,
+        /// The blog's address, when known.
+        blog_url: Option<S>,
+    }
+
+    pub(super) fn serialize<Z: Serializer>(blog: &Blog, s: Z) -> Result<Z::Ok, Z::Error> {
+        SourceBlog {
+            platform: "tistory",
+            blog: blog.name.as_deref().unwrap_or_default(),
+            blog_url: blog.base_url.as_deref(),
+        }
+        .serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Blog, D::Error> {
+        let wire = SourceBlog::<String>::deserialize(d)?;
+        Ok(Blog {
+            name: Some(wire.blog),
+            base_url: wire.blog_url,
+            ..Blog::default()
+        })
+    }
 }
 
 /// The footer as configured for the bundle.
@@ -131,8 +159,9 @@ pub struct BundleManifest {
     pub generator: String,
     /// When the bundle was made (RFC 3339, UTC).
     pub generated_at: String,
-    /// The source blog.
-    pub source: SourceBlog,
+    /// The source blog (its name and address), serialised as `source_blog` says.
+    #[serde(with = "source_blog")]
+    pub source: Blog,
     /// Always `naver-blog`.
     pub target: String,
     /// [`ORDERING`].
@@ -241,4 +270,35 @@ pub struct PostManifest {
     pub content_sha256: String,
     /// What the conversion dropped or changed.
     pub warnings: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    struct Holder {
+        #[serde(with = "source_blog")]
+        source: Blog,
+    }
+
+    #[test]
+    fn the_source_blog_keeps_its_wire_form() {
+        // The form bundle.json has always had: written by hand, not by the code under test.
+        let json = r#"{"source":{"platform":"tistory","blog":"hangang-notes","blog_url":"https://hangang-notes.tistory.com/"}}"#;
+        let read: Holder = serde_json::from_str(json).unwrap();
+        assert_eq!(read.source.name.as_deref(), Some("hangang-notes"));
+        assert_eq!(
+            read.source.address(),
+            Some("https://hangang-notes.tistory.com/")
+        );
+        // Hosts and the crawled address are not part of it.
+        let mut blog = read.source.clone();
+        blog.crawled_url = Some("http://127.0.0.1:9/".into());
+        blog.add_host("notes.hangang.kr");
+        assert_eq!(
+            serde_json::to_string(&Holder { source: blog }).unwrap(),
+            json
+        );
+    }
 }

@@ -106,7 +106,7 @@ pub fn run_bundle(opts: &BundleOptions) -> anyhow::Result<BundleReport> {
     let mut writer = write::BundleWriter::new(&out);
     let written = write::write_posts(&mut writer, &src.root, &built)?;
     let guide = guide_markdown(&GuideFacts {
-        blog: &src.blog,
+        blog: src.name(),
         posts: built.len(),
         skipped: selection.skipped.len(),
         images: written.images,
@@ -175,7 +175,7 @@ fn build_posts(
             .as_ref()
             .expect("select_posts keeps only posts with a body");
         let source = PostSource {
-            blog: &src.blog,
+            blog: src.name(),
             id: row.id,
             url: &row.url,
             title: row.title.as_deref().unwrap_or("(제목 없음)"),

@@ -120,7 +120,7 @@ pub fn run_redirects(opts: &RedirectsOptions) -> anyhow::Result<RedirectsReport>
         .iter()
         .map(|l| PublishedPost {
             id: l.post_id,
-            key: post_key(&src.blog, l.post_id),
+            key: post_key(src.name(), l.post_id),
             title: src
                 .rows
                 .iter()
@@ -135,8 +135,8 @@ pub fn run_redirects(opts: &RedirectsOptions) -> anyhow::Result<RedirectsReport>
                 .collect(),
         })
         .collect();
-    let base = Url::parse(&src.base_url)
-        .with_context(|| format!("the blog address {} is not a URL", src.base_url))?;
+    let base = Url::parse(src.base_url())
+        .with_context(|| format!("the blog address {} is not a URL", src.base_url()))?;
     let rules = redirect_rules(&base, &posts);
     let html = out.join("html");
     let stubs: Vec<Option<String>> = rules.iter().map(stub_path).collect();

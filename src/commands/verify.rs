@@ -209,14 +209,14 @@ pub fn read_archive_with(
             // The user asked for no comments: a count without them is their choice, not a loss.
             BTreeMap::new()
         } else {
-            restored_page_comment_counts(archive, &db, &entries, blog.base_url.as_deref())?
+            restored_page_comment_counts(archive, &db, &entries, blog.address())?
         };
     let extracted = read_artifacts(archive, &entries);
     let bundle_recorded = db.meta(crate::archive::BUNDLE_META)?.is_some();
     Ok(VerifyInput {
         archive: archive.to_path_buf(),
+        blog_url: blog.address().map(str::to_string),
         blog: blog.name,
-        blog_url: blog.base_url,
         sidebar_total: number("sidebar_total")?,
         mobile_total: number("mobile_total")?,
         entries,

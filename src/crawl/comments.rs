@@ -18,21 +18,57 @@ pub struct PostComments {
     pub items: Vec<serde_json::Value>,
 }
 
-/// Why a post's comments could not be fetched.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct CommentsError {
-    /// What failed, naming the URL.
-    pub message: String,
-    /// True when a later pass may succeed (a timeout, a reset, a status that stayed transient).
-    pub retryable: bool,
+/// Why a post's comments could not be fetched: one case per way it fails, keeping its source or
+/// its facts. Its text, naming the URL, is what the archive records as the comments' `last_error`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CommentsError {
+    /// The comment endpoint's URL cannot be built from the blog's address.
+    #[error("comment URL for {id}: {source}")]
+    Url {
+        /// The post.
+        id: EntryId,
+        /// Why the URL does not parse.
+        source: url::ParseError,
+    },
+    /// The request failed (a timeout, a reset, retries used up); the error names the URL.
+    #[error(transparent)]
+    Request(crate::fetch::FetchError),
+    /// A later comment page answered 404 while the first answered: the comments are half fetched.
+    #[error("{url} answered 404 after {kept} comments: the comments are incomplete")]
+    GoneMidway {
+        /// The comment page that is gone.
+        url: Url,
+        /// How many comments the pages before it served.
+        kept: usize,
+    },
+    /// A comment page answered another status than 200 or 404.
+    #[error("{url} answered {status}")]
+    Status {
+        /// The comment page.
+        url: Url,
+        /// Its status.
+        status: u16,
+    },
+    /// A comment page that does not parse (a cut, or an error page served 200).
+    #[error("{url}: {}", crate::report::error_chain(.source))]
+    Unparsable {
+        /// The comment page.
+        url: Url,
+        /// Why it does not parse.
+        source: crate::discover::DocumentError,
+    },
 }
 
 impl CommentsError {
-    fn fin(message: String) -> Self {
-        Self {
-            message,
-            retryable: false,
+    /// True when a later pass may succeed: a transient request failure, a page gone midway, a
+    /// page that did not parse. A bad URL and an unexpected status are final.
+    #[must_use]
+    pub fn retryable(&self) -> bool {
+        match self {
+            Self::Url { .. } | Self::Status { .. } => false,
+            Self::Request(e) => e.is_retryable(),
+            Self::GoneMidway { .. } | Self::Unparsable { .. } => true,
         }
     }
 }
@@ -51,11 +87,11 @@ pub async fn fetch_comments(
     for _ in 0..MAX_COMMENT_PAGES {
         let url = base
             .join(&comments_path(id, start))
-            .map_err(|e| CommentsError::fin(format!("comment URL for {id}: {e}")))?;
-        let fetched = fetcher.get(&url, None).await.map_err(|e| CommentsError {
-            message: e.to_string(),
-            retryable: e.is_retryable(),
-        })?;
+            .map_err(|source| CommentsError::Url { id, source })?;
+        let fetched = fetcher
+            .get(&url, None)
+            .await
+            .map_err(CommentsError::Request)?;
         if fetched.status == 404 && start.is_none() {
             // No comment endpoint for this entry (comments closed): nothing to keep.
             break;
@@ -63,25 +99,22 @@ pub async fn fetch_comments(
         if fetched.status == 404 {
             // A later page gone while the first answered: the comments are half fetched, and
             // keeping the first pages as all of them would record a loss as complete.
-            return Err(CommentsError {
-                message: format!(
-                    "{url} answered 404 after {} comments: the comments are incomplete",
-                    items.len()
-                ),
-                retryable: true,
+            return Err(CommentsError::GoneMidway {
+                url,
+                kept: items.len(),
             });
         }
         if fetched.status != 200 {
-            return Err(CommentsError::fin(format!(
-                "{url} answered {}",
-                fetched.status
-            )));
+            return Err(CommentsError::Status {
+                url,
+                status: fetched.status,
+            });
         }
         let text = String::from_utf8_lossy(&fetched.body);
         // A page that does not parse may be a cut or an error page served with 200: try again.
-        let page = parse_comments(&text).map_err(|e| CommentsError {
-            message: format!("{url}: {}", crate::report::error_chain(&e)),
-            retryable: true,
+        let page = parse_comments(&text).map_err(|source| CommentsError::Unparsable {
+            url: url.clone(),
+            source,
         })?;
         items.extend(page.items);
         match page.next_start_id {

@@ -14,23 +14,28 @@ use super::{CrawlError, Ctx, MAX_LISTING_PAGES};
 use crate::archive::db::ApiEntry;
 use crate::archive::layout::{raw_listing_rel, resolve};
 use crate::archive::store::write_atomic;
-use crate::discover::listing::parse_listing;
+use crate::discover::listing::{Listing, parse_listing, parse_listing_doc};
 use crate::discover::mobile_api::{MobileItem, mobile_list_path, parse_mobile_list};
 use crate::discover::normalize::{EntryRef, entry_ref};
 use crate::discover::rss::parse_rss;
 use crate::discover::sitemap::parse_sitemap;
 use crate::extract::decode::decode_page;
+use crate::extract::probe::parse_document;
 use crate::extract::{BlogFacts, blog_facts};
 use crate::fetch::Fetcher;
 use crate::model::EntryId;
+use crate::model::blog::Blog;
 use crate::progress::Progress;
 use crate::report::error_chain;
 
-/// The home page and what it says.
+/// The home page and what it says, read off one parse of it.
 pub(crate) struct Home {
     pub url: Url,
-    pub html: String,
     pub facts: BlogFacts,
+    /// The blog the crawl archives, built from `facts` (see [`super::blog`]).
+    pub blog: Blog,
+    /// The home page as the first listing page, its entry links matched with `blog`'s hosts.
+    pub first: Listing,
 }
 
 /// What discovery found besides the ids it recorded.
@@ -49,21 +54,15 @@ pub(crate) async fn read_home(
     out: &Path,
 ) -> Result<Home, CrawlError> {
     let fetched = fetcher.get(base, None).await?;
-    let (html, facts) = judge_home(base, &fetched)?;
+    let home = judge_home(base, &fetched)?;
     save_listing_page(out, &fetched.final_url, &fetched.body);
-    Ok(Home {
-        url: fetched.final_url,
-        html,
-        facts,
-    })
+    Ok(home)
 }
 
 /// Judges the home page served for `base`: the blog is there when it answers 200 with a Tistory
 /// page; 404 and 410 say the blog is gone; anything else is not (or no longer) a Tistory blog.
-pub(crate) fn judge_home(
-    base: &Url,
-    fetched: &crate::fetch::Fetched,
-) -> Result<(String, BlogFacts), CrawlError> {
+/// The page is parsed once, for the blog's facts and for its links.
+pub(crate) fn judge_home(base: &Url, fetched: &crate::fetch::Fetched) -> Result<Home, CrawlError> {
     if matches!(fetched.status, 404 | 410) {
         return Err(CrawlError::BlogGone {
             url: base.to_string(),
@@ -82,14 +81,26 @@ pub(crate) fn judge_home(
             url: base.to_string(),
             why: e.to_string(),
         })?;
-    let facts = blog_facts(&html);
+    let url = fetched.final_url.clone();
+    let doc = parse_document(Path::new(url.as_str()), &html);
+    let facts = blog_facts(&doc, &html);
     if !facts.is_tistory {
         return Err(CrawlError::NotTistory {
             url: base.to_string(),
             why: "its home page has no Tistory markers".into(),
         });
     }
-    Ok((html, facts))
+    let blog = super::blog::blog_of_home(base, &facts);
+    let identity = blog
+        .identity()
+        .expect("a crawled blog has the address it was crawled at");
+    let first = parse_listing_doc(&doc, &url, &identity);
+    Ok(Home {
+        url,
+        facts,
+        blog,
+        first,
+    })
 }
 
 /// Keeps a listing page as served, under `raw/pages/` (best effort: it is not an entry).
@@ -227,7 +238,7 @@ pub(crate) async fn discover(
         found: Found::default(),
     };
     c.add("input", input);
-    let first = parse_listing(&home.html, &home.url, &ctx.identity);
+    let first = &home.first;
     c.found.sidebar_total = first.total;
     for l in &first.entry_links {
         c.add("listing", l);
@@ -266,7 +277,7 @@ pub(crate) async fn discover(
                 if mobile.whole { "" } else { ", and the list did not finish" }
             ));
         }
-        walk_listings(ctx, home, first, &mut c, &bar).await?;
+        walk_listings(ctx, home, first.clone(), &mut c, &bar).await?;
     } else {
         tracing::info!(
             "the mobile list named all {listed} posts the blog counts: listing pages not walked (--exhaustive-discovery walks them)"

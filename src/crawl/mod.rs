@@ -5,11 +5,13 @@
 //! that point at them, so a killed crawl resumes to the archive a clean run makes.
 
 pub mod assets;
+mod blog;
 pub mod captured;
 pub(crate) mod comment_count;
 pub mod comments;
 mod comments_plan;
 mod discovery;
+mod failure;
 pub mod integrity;
 pub mod lock;
 mod markdown;
@@ -310,12 +312,9 @@ pub async fn crawl(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRepo
             tracing::warn!("{notice}");
             let db = prepare_archive(&opts.out)?;
             let base = blog_base(&opts.blog);
-            if let Some(name) = base.host_str().and_then(|h| h.strip_suffix(".tistory.com")) {
-                db.set_meta("blog", name)?;
-            }
-            db.set_meta("base_url", base.as_str())?;
+            db.set_blog(&blog::blog_at(&base))?;
             let report = CrawlReport {
-                blog: db.meta("blog")?,
+                blog: db.blog()?.name,
                 base_url: base.to_string(),
                 warnings: vec![notice],
                 ..CrawlReport::default()
@@ -352,35 +351,12 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
     let fetcher = Fetcher::new(opts.policy.clone())?.with_tap(opts.recorder.clone())?;
     let base = blog_base(&opts.blog);
     let home = discovery::read_home(&fetcher, &base, &opts.out).await?;
-    let mut identity = BlogIdentity::new(base.clone());
-    if let Some(name) = &home.facts.name {
-        identity.add_host(&format!("{name}.tistory.com"));
-        db.set_meta("blog", name)?;
-    }
-    for extra in [
-        home.facts.tistory_url.as_deref(),
-        home.facts.canonical.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        if let Some(host) = Url::parse(extra)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_string))
-        {
-            identity.add_host(&host);
-        }
-    }
-    db.set_meta("base_url", base.as_str())?;
-    // Where the blog says it lives (differs from `base` in a replay or behind a redirect): the
-    // permalinks of entries that have no page of their own are built on it.
-    let canonical_base = home
-        .facts
-        .canonical
-        .as_deref()
-        .and_then(|c| Url::parse(c).ok())
-        .map_or_else(|| base.clone(), |u| blog_base(&u));
-    db.set_meta("canonical_base", canonical_base.as_str())?;
+    // The blog, stored once; the crawl matches URLs with its host view.
+    db.set_blog(&home.blog)?;
+    let identity = home
+        .blog
+        .identity()
+        .expect("a crawled blog has the address it was crawled at");
     // Whether this run asks for comments: verify then expects a comments record for every post
     // archived from the live blog (a run stopped before its comments pass left none).
     db.set_meta(

@@ -10,6 +10,7 @@ use tokio::task::JoinSet;
 
 use super::assets::{fetch_asset_bytes, store_asset};
 use super::comments::{count_comments, fetch_comments};
+use super::failure::PageFailure;
 use super::verdict::{Verdict, judge};
 use super::{CrawlError, Ctx};
 use crate::archive::db::{EntryState, PageOutcome};
@@ -171,7 +172,7 @@ fn settle_page(ctx: &Ctx, page: &LandedPage) -> Result<Settled, CrawlError> {
         &fetched.body,
         page.id_hint,
     );
-    let blog = ctx.db().meta("blog")?;
+    let blog = ctx.db().blog()?.name;
     let redirect = super::redirected::Redirect {
         asked: &page.url,
         landed: &fetched.final_url,
@@ -188,11 +189,11 @@ fn settle_page(ctx: &Ctx, page: &LandedPage) -> Result<Settled, CrawlError> {
                 &page.entry,
                 Miss {
                     http_status: Some(fetched.status),
-                    message: format!(
-                        "{} answered with the page of post {} (its own id says so), not post {asked}'s; it is tried again",
-                        page.url, post.id
-                    ),
-                    retryable: true,
+                    reason: PageFailure::OtherPost {
+                        url: page.url.to_string(),
+                        served: post.id,
+                        asked,
+                    },
                 },
             )
             .map(Settled::from),
@@ -208,13 +209,12 @@ fn settle_page(ctx: &Ctx, page: &LandedPage) -> Result<Settled, CrawlError> {
             }
             record_final(ctx, id, state, keep_page.then_some(fetched)).map(Settled::from)
         }
-        Verdict::Failed { message, retryable } => settle_miss(
+        Verdict::Failed(reason) => settle_miss(
             ctx,
             &page.entry,
             Miss {
                 http_status: Some(fetched.status),
-                message,
-                retryable,
+                reason,
             },
         )
         .map(Settled::from),
@@ -230,8 +230,7 @@ fn settle_page(ctx: &Ctx, page: &LandedPage) -> Result<Settled, CrawlError> {
 /// A page fetch that got nothing to archive.
 struct Miss {
     http_status: Option<u16>,
-    message: String,
-    retryable: bool,
+    reason: PageFailure,
 }
 
 /// GETs an entry page: robots.txt first, then the request (where a redirect ended is judged with
@@ -244,14 +243,14 @@ async fn request_page(
     if !ctx.fetcher.allowed(url).await {
         return Err(Miss {
             http_status: None,
-            message: format!("{url} is disallowed by the blog's robots.txt (--ignore-robots)"),
-            retryable: false,
+            reason: PageFailure::Disallowed {
+                url: url.to_string(),
+            },
         });
     }
     let fetched = ctx.fetcher.get(url, validators).await.map_err(|e| Miss {
         http_status: None,
-        message: e.to_string(),
-        retryable: e.is_retryable(),
+        reason: PageFailure::Request(e),
     })?;
     Ok(fetched)
 }
@@ -259,30 +258,31 @@ async fn request_page(
 /// Records a failed fetch of an id or a slug permalink (queued for a retry pass when a later try
 /// may mend it); a slug still failed at the end is a gap `verify` names, like an id.
 fn settle_miss(ctx: &Ctx, entry: &EntryRef, miss: Miss) -> Result<EntryFetch, CrawlError> {
+    // The reason is recorded as the text it says (`last_error`), as it always was.
+    let message = miss.reason.to_string();
     let id = match entry {
         EntryRef::Id(id) => *id,
         EntryRef::Slug(slug) => {
-            if miss.retryable {
+            if miss.reason.retryable() {
                 ctx.retry.slug(slug);
             }
-            tracing::info!("slug page {slug}: {}", miss.message);
+            tracing::info!("slug page {slug}: {message}");
             ctx.db()
-                .record_slug_failed(slug, miss.http_status, &miss.message)?;
+                .record_slug_failed(slug, miss.http_status, &message)?;
             return Ok(EntryFetch::Unchanged);
         }
     };
-    if miss.retryable {
+    if miss.reason.retryable() {
         ctx.retry.entry(id);
     }
     if super::merge::keeps_copy_on_failure(ctx, id)? {
         ctx.warn(format!(
-            "post {id}: the live blog could not be compared with the archived copy ({}); the copy is kept",
-            miss.message
+            "post {id}: the live blog could not be compared with the archived copy ({message}); the copy is kept"
         ));
         return Ok(EntryFetch::Unchanged);
     }
     ctx.db()
-        .record_page(&failed(id, miss.http_status, miss.message))?;
+        .record_page(&failed(id, miss.http_status, message))?;
     Ok(EntryFetch::Recorded(id, EntryState::Failed))
 }
 
@@ -719,13 +719,14 @@ fn record_comments(
     match fetched {
         Ok(c) => write_comments(ctx, id, &c.items)?,
         Err(e) => {
-            if e.retryable && !last {
+            if e.retryable() && !last {
                 tracing::info!("comments of {id}: {e}; queued for a retry pass");
                 ctx.retry.comments(id);
             } else {
                 ctx.warn(format!("comments of {id}: {e}"));
             }
-            ctx.db().record_comments(id, None, None, Some(&e.message))?;
+            ctx.db()
+                .record_comments(id, None, None, Some(&e.to_string()))?;
         }
     }
     Ok(())

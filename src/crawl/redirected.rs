@@ -15,6 +15,7 @@
 
 use url::Url;
 
+use super::failure::{PageFailure, RedirectEnd};
 use super::verdict::Verdict;
 use crate::archive::db::EntryState;
 use crate::discover::normalize::BlogIdentity;
@@ -57,15 +58,8 @@ pub(crate) struct Redirect<'a> {
     pub blog: Option<&'a str>,
 }
 
-fn failed(message: String) -> Verdict {
-    Verdict::Failed {
-        message,
-        retryable: false,
-    }
-}
-
 impl Redirect<'_> {
-    fn what(&self) -> String {
+    fn entry(&self) -> String {
         self.id_hint
             .map_or_else(|| "the post".to_string(), |id| format!("post {id}"))
     }
@@ -76,54 +70,51 @@ impl Redirect<'_> {
             && self.landed.query().is_none()
     }
 
+    fn ended_at(&self, end: RedirectEnd) -> Verdict {
+        Verdict::Failed(PageFailure::Redirected {
+            url: self.asked.to_string(),
+            to: self.landed.to_string(),
+            end,
+            entry: self.entry(),
+        })
+    }
+
     /// `verdict`, the judgement of the page served at the end of the redirects, as the
     /// judgement of the entry asked for (see the module docs).
     pub(crate) fn judge(&self, verdict: Verdict) -> Verdict {
         if self.landing == Landing::Asked {
             return verdict;
         }
-        let (asked, landed, what) = (self.asked, self.landed, self.what());
+        let elsewhere = self.landing == Landing::Elsewhere;
         match verdict {
-            Verdict::Entry(post) if self.landing == Landing::Elsewhere => {
-                match (post.blog.as_deref(), self.blog) {
-                    (Some(theirs), Some(ours)) if theirs.eq_ignore_ascii_case(ours) => {
-                        Verdict::Entry(post)
-                    }
-                    (theirs, _) => failed(format!(
-                        "{asked} redirected to {landed}, a page of {}; {what} is neither archived nor known to be deleted",
-                        theirs.map_or_else(
-                            || "a site that is not this blog".to_string(),
-                            |b| format!("another blog ({b})")
-                        )
-                    )),
+            Verdict::Entry(post) if elsewhere => match (post.blog.as_deref(), self.blog) {
+                (Some(theirs), Some(ours)) if theirs.eq_ignore_ascii_case(ours) => {
+                    Verdict::Entry(post)
                 }
-            }
+                (Some(theirs), _) => self.ended_at(RedirectEnd::AnotherBlog(theirs.to_string())),
+                (None, _) => self.ended_at(RedirectEnd::OtherSite),
+            },
             Verdict::Entry(post) => Verdict::Entry(post),
-            Verdict::Final { state, .. } if self.landing == Landing::Elsewhere => failed(format!(
-                "{asked} redirected off the blog to {landed}, whose answer there ({state:?}) says nothing of this blog; whether {what} still exists is unknown"
-            )),
+            Verdict::Final { .. } | Verdict::Nothing if elsewhere => {
+                Verdict::Failed(PageFailure::OffBlog {
+                    url: self.asked.to_string(),
+                    to: self.landed.to_string(),
+                })
+            }
             Verdict::Final {
                 state: EntryState::NotPost,
                 ..
             }
-            | Verdict::Nothing => failed(format!(
-                "{asked} redirected to {landed}, {}, not {what}'s page; whether {what} still exists is unknown, so it is not taken as archived or deleted",
-                if self.is_home() {
-                    "the blog's home page"
-                } else if self.landing == Landing::OwnBlog {
-                    "a page of the blog that is no post"
-                } else {
-                    "a page of a site that is not this blog"
-                }
-            )),
-            Verdict::Failed { message, retryable } => Verdict::Failed {
-                message: if self.landing == Landing::Elsewhere {
-                    format!("{asked} redirected off the blog to {landed}, where: {message}")
-                } else {
-                    format!("{message} (redirected to {landed})")
-                },
-                retryable,
-            },
+            | Verdict::Nothing => self.ended_at(if self.is_home() {
+                RedirectEnd::Home
+            } else {
+                RedirectEnd::NoPost
+            }),
+            Verdict::Failed(failure) => Verdict::Failed(PageFailure::AfterRedirect {
+                to: self.landed.to_string(),
+                off_blog: elsewhere,
+                failure: Box::new(failure),
+            }),
             other => other,
         }
     }
@@ -166,8 +157,10 @@ mod tests {
             keep_page: false,
         });
         match v {
-            Verdict::Failed { message, .. } => {
+            Verdict::Failed(f) => {
+                let message = f.to_string();
                 assert!(message.contains("the blog's home page"), "{message}");
+                assert!(!f.retryable());
             }
             other => panic!("{other:?}"),
         }

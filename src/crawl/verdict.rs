@@ -8,6 +8,7 @@ use std::path::Path;
 
 use scraper::{Html, Selector};
 
+use super::failure::PageFailure;
 use crate::archive::db::EntryState;
 use crate::extract::classify::{NOT_FOUND_TEXTS, PRIVATE_TEXTS};
 use crate::extract::decode::decode_page;
@@ -41,19 +42,11 @@ pub(crate) enum Verdict {
         /// Save the page as served.
         keep_page: bool,
     },
-    /// The fetch failed; `retryable` when a later pass may get the page.
-    Failed {
-        /// Why, naming the URL.
-        message: String,
-        /// A later pass may mend it.
-        retryable: bool,
-    },
+    /// The fetch failed, and why ([`PageFailure::retryable`] says whether a later pass may get
+    /// the page).
+    Failed(PageFailure),
     /// A page that names no entry id (a slug page that is not a post): nothing to record.
     Nothing,
-}
-
-fn failed(message: String, retryable: bool) -> Verdict {
-    Verdict::Failed { message, retryable }
 }
 
 static TXID: std::sync::LazyLock<Selector> = std::sync::LazyLock::new(|| {
@@ -86,7 +79,13 @@ pub(crate) fn judge(url: &str, status: u16, body: &[u8], id_hint: Option<EntryId
                 keep_page: false,
             });
         }
-        Err(e) => return failed(format!("{url} answered {status}: {e}"), status != 200),
+        Err(source) => {
+            return Verdict::Failed(PageFailure::Undecodable {
+                url: url.into(),
+                status,
+                source,
+            });
+        }
     };
     let source = PageSource {
         path: url.into(),
@@ -125,49 +124,44 @@ pub(crate) fn judge(url: &str, status: u16, body: &[u8], id_hint: Option<EntryId
         return final_for(EntryState::Private, true);
     }
     if !whole_post && says_blocked(&text) {
-        return failed(
-            format!(
-                "{url} answered {status} with a block page (rate limited or access restricted); it is tried again after a cool-down, and a lower --rate helps"
-            ),
-            true,
-        );
+        return Verdict::Failed(PageFailure::Blocked {
+            url: url.into(),
+            status,
+        });
     }
     match extracted {
         Ok(Page::Entry(post)) => match post.kind {
             PageKind::Private | PageKind::Protected => Verdict::Entry(post),
             _ if status == 200 => Verdict::Entry(post),
             _ if gone => final_for(EntryState::Deleted, false),
-            _ => failed(format!("{url} answered {status} with a post page"), true),
+            _ => Verdict::Failed(PageFailure::PostWithStatus {
+                url: url.into(),
+                status,
+            }),
         },
         Ok(Page::NotEntry { kind, reason }) => match kind {
             PageKind::Private | PageKind::Protected => final_for(EntryState::from(kind), true),
             PageKind::NotFound => final_for(EntryState::Deleted, !gone),
             _ if gone => final_for(EntryState::Deleted, false),
-            _ if has_post_markers(&doc) => failed(
-                format!(
-                    "{url}: a post page without its body ({reason}): cut off? it is tried again"
-                ),
-                true,
-            ),
+            _ if has_post_markers(&doc) => Verdict::Failed(PageFailure::BodyMissing {
+                url: url.into(),
+                reason,
+            }),
             _ if status == 200 => final_for(EntryState::NotPost, false),
-            _ => failed(
-                format!("{url} answered {status} ({reason}){}", hint(status)),
-                true,
-            ),
+            _ => Verdict::Failed(PageFailure::NotEntryWithStatus {
+                url: url.into(),
+                status,
+                reason,
+            }),
         },
         Err(_) if gone || NOT_FOUND_TEXTS.iter().any(|t| text.contains(t)) => {
             final_for(EntryState::Deleted, false)
         }
-        Err(e) if status == 200 => failed(e.to_string(), false),
-        Err(_) => failed(format!("{url} answered {status}{}", hint(status)), true),
-    }
-}
-
-fn hint(status: u16) -> &'static str {
-    if status == 403 {
-        " (access refused: tried again after a cool-down; a lower --rate helps)"
-    } else {
-        ""
+        Err(e) if status == 200 => Verdict::Failed(PageFailure::Unreadable(e)),
+        Err(_) => Verdict::Failed(PageFailure::Status {
+            url: url.into(),
+            status,
+        }),
     }
 }
 
@@ -207,13 +201,7 @@ mod tests {
 <body><p>일시적으로 접근이 제한되었습니다. 잠시 후 다시 시도해 주세요.</p></body></html>"#;
         let verdict = judge("https://x.tistory.com/11", 403, page.as_bytes(), Some(11));
         assert!(
-            matches!(
-                verdict,
-                Verdict::Failed {
-                    retryable: true,
-                    ..
-                }
-            ),
+            matches!(&verdict, Verdict::Failed(f @ PageFailure::Blocked { .. }) if f.retryable()),
             "{verdict:?}"
         );
     }

@@ -461,10 +461,9 @@ pub(crate) async fn complete_from_wayback(
     };
     let db = ArchiveDb::open(&opts.out.join(ARCHIVE_DB))?;
     let blog = db.blog()?;
-    let name = blog.name;
     let base = blog
-        .base_url
-        .and_then(|b| Url::parse(&b).ok())
+        .address()
+        .and_then(|b| Url::parse(b).ok())
         .unwrap_or_else(|| super::blog_base(&opts.blog));
     let mut src = Source {
         fetcher: Fetcher::new(policy)?,
@@ -479,7 +478,7 @@ pub(crate) async fn complete_from_wayback(
         reason: reason.to_string(),
         ..WaybackReport::default()
     };
-    let hosts = hosts_of(&opts.blog, name.as_deref());
+    let hosts = hosts_of(&opts.blog, blog.name.as_deref());
     let mut rows = Vec::new();
     for host in &hosts {
         match src.cdx_rows(host, &mut report).await {

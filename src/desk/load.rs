@@ -140,12 +140,12 @@ pub fn open_archive(
     let db = ArchiveDb::open(&db_path)?;
     let blog = db.blog()?.name;
     if let Some(blog) = blog
-        && blog != bundle.manifest.source.blog
+        && bundle.manifest.source.name.as_deref() != Some(blog.as_str())
     {
         return Err(DeskError::OtherBlog {
             archive: dir,
             archive_blog: blog,
-            bundle_blog: bundle.manifest.source.blog.clone(),
+            bundle_blog: bundle.manifest.source.name.clone().unwrap_or_default(),
         });
     }
     Ok((dir, db))

@@ -75,7 +75,13 @@ static ALL_POSTS: LazyLock<Regex> = LazyLock::new(|| {
 /// content (`main`, `#main`, `#content`, `[role=main]`), or is `html` / `body`.
 #[must_use]
 pub fn parse_listing(html: &str, page_url: &Url, blog: &BlogIdentity) -> Listing {
-    let doc = Html::parse_document(html);
+    let doc = crate::extract::probe::parse_document(std::path::Path::new(page_url.as_str()), html);
+    parse_listing_doc(&doc, page_url, blog)
+}
+
+/// [`parse_listing`] of a page already parsed (a home page read for the blog's facts too).
+#[must_use]
+pub fn parse_listing_doc(doc: &Html, page_url: &Url, blog: &BlogIdentity) -> Listing {
     let base = doc
         .select(&BASE_HREF)
         .next()
@@ -114,7 +120,7 @@ pub fn parse_listing(html: &str, page_url: &Url, blog: &BlogIdentity) -> Listing
             listing.page_links.push(url);
         }
     }
-    listing.total = total(&doc);
+    listing.total = total(doc);
     listing
 }
 

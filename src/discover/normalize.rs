@@ -1,6 +1,6 @@
-//! Which URLs belong to the blog, and which of them are entries. Owns [`BlogIdentity`] (the set
-//! of hosts that count as "this blog": `<name>.tistory.com` and a custom domain), the mapping of
-//! a URL to an [`EntryRef`] (numeric id or slug) and back. Pure: no I/O, no network; listing,
+//! Which URLs of the blog are entries: the mapping of a URL to an [`EntryRef`] (numeric id or
+//! slug) and back, on the blog's host matcher [`BlogIdentity`] (a view of
+//! [`crate::model::blog::Blog`]: the hosts that count as "this blog"). Pure: no I/O, no network; listing,
 //! sitemap and RSS parsers call [`entry_ref`] to recognise entry links.
 //!
 //! Entry paths (query and fragment never matter): `/123`, `/123/`, `/m/123`, `/notice/123`,
@@ -13,82 +13,9 @@ use url::Url;
 
 use crate::model::EntryId;
 
-/// The hosts that count as one blog, and its root URL: the crawl's host matcher, a narrow view of
-/// the blog ([`crate::model::blog::Blog`] is the blog itself) built from the address being
-/// crawled and the hosts its home page names, before anything is stored.
-///
-/// Host comparison is exact (no `www.` folding) and case-insensitive; `http` and `https` are the
-/// same blog; the port matters only when `base` names a non-default port (test servers do).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BlogIdentity {
-    /// The blog's root URL (path `/`, no query or fragment), used to build entry URLs.
-    pub base: Url,
-    /// Lower-case host names of the blog: `base`'s host first, then any added with
-    /// [`BlogIdentity::add_host`] (`<name>.tistory.com`, a custom domain).
-    pub hosts: Vec<String>,
-}
-
-impl BlogIdentity {
-    /// A blog known by its root URL; any path, query or fragment of `base` is dropped.
-    #[must_use]
-    pub fn new(mut base: Url) -> Self {
-        base.set_query(None);
-        base.set_fragment(None);
-        base.set_path("/");
-        let mut blog = Self {
-            base,
-            hosts: Vec::new(),
-        };
-        if let Some(host) = blog.base.host_str().map(str::to_owned) {
-            blog.add_host(&host);
-        }
-        blog
-    }
-
-    /// Adds another host of the same blog (`morenice.tistory.com` for `www.morenice.kr`, or the
-    /// reverse). Takes a bare host name; a leading `http://`/`https://` and anything from the
-    /// first `/` on are ignored. Empty names and duplicates are ignored.
-    pub fn add_host(&mut self, host: &str) {
-        let host = normalize_host(host);
-        if !host.is_empty() && !self.hosts.contains(&host) {
-            self.hosts.push(host);
-        }
-    }
-
-    /// True when `url` is an `http`/`https` URL on one of the blog's hosts (on `base`'s own host,
-    /// also on its port when `base` names one).
-    #[must_use]
-    pub fn is_own(&self, url: &Url) -> bool {
-        if !matches!(url.scheme(), "http" | "https") {
-            return false;
-        }
-        let Some(host) = url.host_str() else {
-            return false;
-        };
-        let host = normalize_host(host);
-        if !self.hosts.contains(&host) {
-            return false;
-        }
-        // The port only matters on the base's own host (a replay on 127.0.0.1:PORT); the blog's
-        // other names (`name.tistory.com`, a custom domain) are on their default ports.
-        let on_base_host =
-            self.base.host_str().map(normalize_host).as_deref() == Some(host.as_str());
-        match self.base.port() {
-            Some(port) if on_base_host => url.port_or_known_default() == Some(port),
-            _ => true,
-        }
-    }
-}
-
-fn normalize_host(host: &str) -> String {
-    let host = host.trim();
-    let host = host
-        .strip_prefix("https://")
-        .or_else(|| host.strip_prefix("http://"))
-        .unwrap_or(host);
-    let host = host.split('/').next().unwrap_or_default();
-    host.trim_end_matches('.').to_ascii_lowercase()
-}
+/// The blog's host matcher, [`crate::model::blog::Blog::identity`]: re-exported here, where
+/// the URL rules that use it live.
+pub use crate::model::blog::BlogIdentity;
 
 /// How a URL names an entry: by its numeric id or by its permalink slug.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Ord, PartialOrd)]

@@ -403,12 +403,12 @@ pub struct BlogFacts {
     pub canonical: Option<String>,
 }
 
-/// Reads the blog's identity off a page.
+/// Reads the blog's identity off a page: `doc` is `html` parsed (the caller parses the page
+/// once for this and for its links).
 #[must_use]
-pub fn blog_facts(html: &str) -> BlogFacts {
-    let doc = Html::parse_document(html);
-    let meta = read_head_meta(&doc);
-    let has_container = first_known(&doc, &SelectorProfile::default()).is_some();
+pub fn blog_facts(doc: &Html, html: &str) -> BlogFacts {
+    let meta = read_head_meta(doc);
+    let has_container = first_known(doc, &SelectorProfile::default()).is_some();
     let canonical = meta.canonical.clone().or_else(|| meta.og_url.clone());
     BlogFacts {
         // Stricter than page extraction: a home page of a Tistory blog always carries T.config or a

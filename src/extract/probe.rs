@@ -1,5 +1,6 @@
 //! A probe that counts page parses, so a test can show that a run parses each raw page once
-//! (`extract_page` reports every parse here), and body parses after extraction (the bundle's
+//! (`extract_page` reports every parse here, and discovery's listing and home pages are parsed
+//! through [`parse_document`]), and body parses after extraction (the bundle's
 //! sanitiser reports each post body it parses, counted per thread, so a test counts its own
 //! run's). Off unless a [`ParseProbe`] is alive: then each parse costs one relaxed atomic load and
 //! nothing is kept (while one is alive, each page parse is hashed and kept).
@@ -21,6 +22,14 @@ pub struct Parse {
     /// The sha256 (hex) of the page's decoded HTML, so a test can count the parses of a page
     /// whatever it was read as (a saved file, then the same bytes fetched from a replay).
     pub html_sha256: String,
+}
+
+/// Parses a whole page named `source` (a listing page, a home page), recording the parse: the
+/// parser for pages that are not extracted as entries ([`crate::extract::extract_page`] records
+/// its own).
+pub(crate) fn parse_document(source: &std::path::Path, html: &str) -> scraper::Html {
+    record(source, html);
+    scraper::Html::parse_document(html)
 }
 
 /// Records a parse of `html`, the page named `source`.

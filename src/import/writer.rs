@@ -232,14 +232,12 @@ impl ArchiveWriter {
             .map_err(|e| archive_err(out, e))?;
         let base = format!("https://{blog}.tistory.com");
         // What a crawl (or an earlier import) recorded of the blog stays.
-        let known = db.blog().map_err(|e| archive_err(out, e))?;
-        if known.name.is_none() {
-            db.set_meta("blog", blog).map_err(|e| archive_err(out, e))?;
+        let mut known = db.blog().map_err(|e| archive_err(out, e))?;
+        known.name.get_or_insert_with(|| blog.to_string());
+        if known.address().is_none() {
+            known.crawled_url = Some(format!("{base}/"));
         }
-        if known.base_url.is_none() {
-            db.set_meta("base_url", &format!("{base}/"))
-                .map_err(|e| archive_err(out, e))?;
-        }
+        db.set_blog(&known).map_err(|e| archive_err(out, e))?;
         db.set_meta(&format!("import_{}", format.source_name()), file_label)
             .map_err(|e| archive_err(out, e))?;
         let mut before = BTreeMap::new();

@@ -1,29 +1,47 @@
-//! The blog: one identity type, [`Blog`], for every stage that names the blog or builds its
-//! addresses. The archive stores it in `archive.db` (`meta.blog`, `meta.canonical_base`,
-//! `meta.base_url`) and every stage after the crawl reads it once through `ArchiveDb::blog`
-//! (extract, bundle, verify, the desk); the replay server builds it from the saved pages
-//! (`serve::blog`, by votes) with the title and the description it serves.
+//! The blog: one identity type, [`Blog`], for every stage that names the blog, builds its
+//! addresses or asks whether a URL is the blog's. The crawl builds it from the address being
+//! crawled and what the home page says (its name, its canonical address, the hosts it answers
+//! on: `<name>.tistory.com`, a custom domain), stores it once through `ArchiveDb::set_blog`
+//! (`meta.blog`, `meta.base_url`, `meta.canonical_base`, `meta.hosts`) and every stage after it
+//! reads it back through `ArchiveDb::blog` (extract, bundle, verify, the Wayback pass, an
+//! import, the desk). The replay server builds one from the saved pages (`serve::blog`, by
+//! votes) with the title and the description it serves.
 //!
-//! Narrower views, each built for one job, and what is genuinely another concept:
-//! - `discover::BlogIdentity` is the crawl's host matcher: the address being crawled and every
-//!   host that counts as the blog (`<name>.tistory.com`, a custom domain), asked "is this URL
-//!   ours?". It is built before anything is stored, from the address and the home page.
-//! - `bundle::links::BlogLinks` is the bundle's link rewriter: the blog's hosts and its slug map.
-//! - `bundle::manifest::SourceBlog` is the wire form of the blog in `bundle.json` (a file format:
-//!   its fields stay as they are).
-//! - `extract::BlogFacts` is not an identity but evidence: what one page says about the blog.
-//! - `serve::blog`'s votes are evidence too, gathered while loading a replay.
+//! Views of it, each for one job (none keeps a copy of what the blog holds):
+//! - [`BlogIdentity`] is the host matcher, [`Blog::identity`]: the address entry URLs are built
+//!   on and every host that counts as the blog, asked "is this URL ours?" (the crawl, discovery's
+//!   parsers, `bundle::links::BlogLinks`, which adds the archive's slug table to it).
+//! - `bundle.json`'s `source` object is its serialised form (`bundle::manifest`, a serde view
+//!   with the file format's field names: `platform`, `blog`, `blog_url`).
+//!
+//! Not identities but evidence, and so other types: `extract::BlogFacts` is what one page says
+//! about the blog (the crawl builds the blog from the home page's), and `serve::blog`'s votes are
+//! what the saved pages of a replay say, counted.
 //!
 //! Pure.
+
+use url::Url;
+
+mod hosts;
+
+pub use hosts::BlogIdentity;
 
 /// The blog.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Blog {
     /// The Tistory name (`name` of `name.tistory.com`), when known.
     pub name: Option<String>,
-    /// The blog's address as its pages name it (an archive's `canonical_base`, else the address it
-    /// was crawled at, `base_url`; a replay's most common permalink origin).
+    /// The blog's address as its pages name it (`meta.canonical_base`: where the home page's
+    /// canonical URL says it lives; a replay's most common permalink origin). [`Blog::address`]
+    /// falls back to [`Blog::crawled_url`].
     pub base_url: Option<String>,
+    /// The address the blog was crawled (or imported) at (`meta.base_url`): a replay's
+    /// `127.0.0.1:PORT`, a custom domain, `name.tistory.com`.
+    pub crawled_url: Option<String>,
+    /// Every host that counts as the blog (`meta.hosts`, lower case): the crawled address's, the
+    /// Tistory one, a custom domain the home page names. [`Blog::identity`] adds the hosts of the
+    /// addresses and the name, so an archive without the list still matches them.
+    pub hosts: Vec<String>,
     /// The blog's title (`T.config.BLOG.title`), when known (a replay reads it; the archive does
     /// not store it).
     pub title: Option<String>,
@@ -36,13 +54,18 @@ pub struct Blog {
 pub type ArchivedBlog = Blog;
 
 impl Blog {
+    /// The blog's address: where its pages say it lives, else where it was crawled.
+    #[must_use]
+    pub fn address(&self) -> Option<&str> {
+        self.base_url.as_deref().or(self.crawled_url.as_deref())
+    }
+
     /// The address, ending in `/`, falling back to `https://<name>.tistory.com/`.
     #[must_use]
     pub fn base_url_or_tistory(&self, name: &str) -> String {
         let mut url = self
-            .base_url
-            .clone()
-            .unwrap_or_else(|| format!("https://{name}.tistory.com/"));
+            .address()
+            .map_or_else(|| format!("https://{name}.tistory.com/"), str::to_string);
         if !url.ends_with('/') {
             url.push('/');
         }
@@ -53,6 +76,36 @@ impl Blog {
     #[must_use]
     pub fn tistory_host(&self) -> Option<String> {
         self.name.as_ref().map(|n| format!("{n}.tistory.com"))
+    }
+
+    /// Adds a host the blog answers on (normalised as [`BlogIdentity::add_host`] does).
+    pub fn add_host(&mut self, host: &str) {
+        hosts::push_host(&mut self.hosts, host);
+    }
+
+    /// The host matcher: entry URLs built on the crawled address (else the blog's address, else
+    /// `https://<name>.tistory.com/`), matching [`Blog::hosts`], the Tistory host and the hosts
+    /// of both addresses. `None` when the blog has no address and no name.
+    #[must_use]
+    pub fn identity(&self) -> Option<BlogIdentity> {
+        let base = self
+            .crawled_url
+            .as_deref()
+            .or(self.base_url.as_deref())
+            .and_then(|u| Url::parse(u).ok())
+            .or_else(|| Url::parse(&format!("https://{}/", self.tistory_host()?)).ok())?;
+        let mut identity = BlogIdentity::new(base);
+        for host in &self.hosts {
+            identity.add_host(host);
+        }
+        let named = [self.crawled_url.as_deref(), self.base_url.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|u| Url::parse(u).ok()?.host_str().map(str::to_string));
+        for host in self.tistory_host().into_iter().chain(named) {
+            identity.add_host(&host);
+        }
+        Some(identity)
     }
 }
 

@@ -67,7 +67,7 @@ impl ArchiveIndex {
         Ok(Self {
             listed,
             pageless,
-            base_url: db.blog()?.base_url,
+            base_url: db.blog()?.address().map(str::to_string),
             assets,
             comments,
             provenance,

@@ -125,6 +125,7 @@ impl IdentityVotes {
             name,
             description: self.description,
             base_url: Some(base_url),
+            ..Blog::default()
         }
     }
 }

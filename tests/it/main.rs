@@ -8,6 +8,7 @@ mod adversary_liars;
 mod adversary_redirects;
 mod adversary_varying;
 mod bad_input;
+mod blog_identity;
 mod body_contract;
 mod bundle;
 mod cli;

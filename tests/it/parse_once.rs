@@ -1,6 +1,7 @@
 //! Issue 8: each page is parsed once per run. `migrate <BLOG>` (crawl, extract, bundle, verify)
 //! parses every fetched page exactly once, in the crawl, and saves the extracted post beside the
-//! raw page; bundle and verify parse nothing after it; `verify --deep` parses every archived
+//! raw page; each listing page it saves (`raw/pages/*.html`, the home page among them) is parsed
+//! once too, by discovery; bundle and verify parse nothing after it; `verify --deep` parses every archived
 //! post's page again, once; a raw page that changed on disk is extracted again (its artifact is
 //! stale) and only it; bundle parses each post's body once (the sanitiser's tree also gives the
 //! links between posts). The parses are counted by the extractor's probe, filtered to this test's
@@ -9,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use tistory_migrate::archive::hash::sha256_hex;
 use tistory_migrate::commands::bundle::{BundleOptions, run_bundle};
 use tistory_migrate::commands::extract::{ExtractOptions, run_extract};
 use tistory_migrate::commands::migrate::bundle_and_verify;
@@ -28,6 +30,47 @@ fn parses_under(probe: &ParseProbe, prefix: &str) -> BTreeMap<PathBuf, usize> {
         }
     }
     counts
+}
+
+/// The listing pages the crawl saved, each with the sha256 of its HTML (the sample blog's pages
+/// are UTF-8, so the saved bytes are the HTML the probe hashes).
+fn listing_pages(out: &Path) -> BTreeMap<PathBuf, String> {
+    std::fs::read_dir(out.join("raw/pages"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            let html = String::from_utf8(bytes).expect("the sample blog's pages are UTF-8");
+            (p, sha256_hex(html.as_bytes()))
+        })
+        .collect()
+}
+
+/// For each content of the listing pages (two addresses may serve the same page: `/` and
+/// `/?page=1`), the pages saved with it and how many of the parses `probe` saw, whose source
+/// `keep` accepts, parsed it.
+fn listing_parses(
+    probe: &ParseProbe,
+    pages: &BTreeMap<PathBuf, String>,
+    keep: impl Fn(&str) -> bool,
+) -> BTreeMap<String, (Vec<PathBuf>, usize)> {
+    let mut by_content: BTreeMap<String, (Vec<PathBuf>, usize)> = BTreeMap::new();
+    for (page, sha) in pages {
+        by_content
+            .entry(sha.clone())
+            .or_default()
+            .0
+            .push(page.clone());
+    }
+    for p in probe.parses_with_content() {
+        if let Some(entry) = by_content.get_mut(&p.html_sha256)
+            && keep(&p.source.to_string_lossy())
+        {
+            entry.1 += 1;
+        }
+    }
+    by_content
 }
 
 fn raw_pages(out: &Path) -> Vec<PathBuf> {
@@ -61,9 +104,13 @@ async fn issue_8_each_page_is_parsed_once_per_run() {
     let server = serve_sample(Faults::none()).await;
     let server_prefix = format!("{}/", server.base_url());
 
-    // migrate <BLOG>: crawl + extract, then bundle + verify.
+    // migrate <BLOG> --exhaustive-discovery: crawl + extract, then bundle + verify. Discovery
+    // walks the listing pages too (without the flag it reads only the home page of them, when the
+    // mobile list names every post, as it does here).
     let probe = ParseProbe::start();
-    crawl_into(&server, &out, test_settings()).await;
+    let mut settings = test_settings();
+    settings.exhaustive_discovery = true;
+    crawl_into(&server, &out, settings).await;
     let (summary, exit) = bundle_and_verify(&out, Exit::Ok);
     assert_eq!(exit, Exit::Ok, "{summary}");
     let fetched = parses_under(&probe, &server_prefix);
@@ -79,6 +126,19 @@ async fn issue_8_each_page_is_parsed_once_per_run() {
         parses_under(&probe, &out_prefix),
         BTreeMap::new(),
         "extract, bundle and verify parsed saved pages again"
+    );
+    // Each listing page saved was parsed once, as fetched from this test's server (the sample
+    // blog: the home page, `?page=2`, and the category and tag pages its links name).
+    let listings = listing_pages(&out);
+    let home = out.join("raw/pages/index.html");
+    assert!(listings.contains_key(&home), "{listings:?}");
+    assert!(listings.len() > 2, "{listings:?}");
+    let listing_counts = listing_parses(&probe, &listings, |s| s.starts_with(&server_prefix));
+    assert!(
+        listing_counts
+            .values()
+            .all(|(saved, parsed)| *parsed == saved.len()),
+        "a listing page not parsed once: {listing_counts:?}"
     );
     for page in &raw {
         let id = page.file_stem().unwrap().to_string_lossy().into_owned();
@@ -103,6 +163,10 @@ async fn issue_8_each_page_is_parsed_once_per_run() {
     assert_eq!(probe.body_parses_on_this_thread(), bundled.posts);
     assert_eq!(verify(&out, false), Exit::Ok);
     assert_eq!(parses_under(&probe, &out_prefix), BTreeMap::new());
+    // ... and no listing page: bundle and verify fetch nothing, so any parse of a listing page's
+    // HTML not named by a server URL (other tests' crawls run alongside) would be theirs.
+    let again = listing_parses(&probe, &listings, |s| !s.starts_with("http://"));
+    assert!(again.values().all(|(_, parsed)| *parsed == 0), "{again:?}");
     drop(probe);
 
     // verify --deep extracts every archived post's page again, once each (the 17 public ones).

@@ -58,7 +58,7 @@ pub(super) fn select_posts(src: &ArchiveSource) -> Selection<'_> {
         failed: 0,
     };
     let skip = |row: &PostRecord, status: String, reason: String| SkippedPost {
-        key: post_key(&src.blog, row.id),
+        key: post_key(src.name(), row.id),
         id: row.id,
         title: row.title.clone(),
         status,

@@ -14,7 +14,7 @@ use crate::bundle::links::{BlogLinks, slug_of};
 use crate::extract::selectors::SelectorProfile;
 use crate::extract::{Page, PageSource};
 use crate::extracted::{ArtifactUse, PostReader};
-use crate::model::blog::ArchivedBlog;
+use crate::model::blog::Blog;
 use crate::model::{AssetState, AssetStatus, EntryId, Post, PostRecord};
 
 /// Why a post of the archive cannot go into the bundle (it is listed as skipped, with this).
@@ -54,9 +54,10 @@ pub(crate) enum PostSourceError {
 /// What the bundle and the redirects read from an archive.
 pub(crate) struct ArchiveSource {
     pub root: PathBuf,
-    pub blog: String,
-    /// The blog's address, ending in `/`.
-    pub base_url: String,
+    /// The archive's blog (`archive.db`'s, else what the rows' addresses and the folder say),
+    /// with its name and its address (ending in `/`) always known, and the hosts its posts'
+    /// addresses name among its hosts.
+    pub blog: Blog,
     pub rows: Vec<PostRecord>,
     pub db: Option<ArchiveDb>,
     pub slugs: Vec<(String, EntryId)>,
@@ -105,11 +106,11 @@ impl ArchiveSource {
         } else {
             None
         };
-        let stored = match &db {
+        let mut blog = match &db {
             Some(db) => db.blog().context("while reading the archive state")?,
-            None => ArchivedBlog::default(),
+            None => Blog::default(),
         };
-        let blog = stored
+        let name = blog
             .name
             .clone()
             .or_else(|| {
@@ -123,7 +124,11 @@ impl ArchiveSource {
                 root.file_name()
                     .map_or_else(|| "blog".into(), |n| n.to_string_lossy().into_owned())
             });
-        let base_url = stored.base_url_or_tistory(&blog);
+        blog.base_url = Some(blog.base_url_or_tistory(&name));
+        blog.name = Some(name);
+        for host in rows.iter().filter_map(|r| host_of(&r.url)) {
+            blog.add_host(&host);
+        }
         let (slugs, assets) = match &db {
             Some(db) => (
                 db.slugs()?,
@@ -137,7 +142,6 @@ impl ArchiveSource {
         Ok(Self {
             root: root.to_path_buf(),
             blog,
-            base_url,
             rows,
             db,
             slugs,
@@ -159,12 +163,25 @@ impl ArchiveSource {
         slugs
     }
 
+    /// The blog's name (the ledger keys' `<blog>`).
+    pub(crate) fn name(&self) -> &str {
+        self.blog
+            .name
+            .as_deref()
+            .expect("the name is resolved on load")
+    }
+
+    /// The blog's address, ending in `/`.
+    pub(crate) fn base_url(&self) -> &str {
+        self.blog
+            .base_url
+            .as_deref()
+            .expect("the address is resolved on load")
+    }
+
     /// The blog's hosts and slugs.
     pub(crate) fn links(&self) -> BlogLinks {
-        let mut hosts: Vec<String> = self.rows.iter().filter_map(|r| host_of(&r.url)).collect();
-        hosts.extend(host_of(&self.base_url));
-        hosts.push(format!("{}.tistory.com", self.blog));
-        BlogLinks::new(hosts, self.all_slugs())
+        BlogLinks::new(&self.blog, self.all_slugs())
     }
 
     /// Re-extracts a post from its saved page, with the archive's files filled in.

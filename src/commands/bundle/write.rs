@@ -14,7 +14,7 @@ use crate::archive::store::write_atomic;
 use crate::bundle::footer::Footer;
 use crate::bundle::manifest::{
     BUNDLE_JSON, BUNDLE_SCHEMA_VERSION, BundleManifest, FooterInfo, Limits, ManifestPost, ORDERING,
-    SourceBlog, Totals,
+    Totals,
 };
 use crate::bundle::post::{BuiltPost, file_sha256};
 
@@ -112,11 +112,7 @@ pub(super) fn write_manifest(
         schema_version: BUNDLE_SCHEMA_VERSION,
         generator: format!("tistory-migrate {}", env!("CARGO_PKG_VERSION")),
         generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        source: SourceBlog {
-            platform: "tistory".into(),
-            blog: src.blog.clone(),
-            blog_url: Some(src.base_url.clone()),
-        },
+        source: src.blog.clone(),
         target: "naver-blog".into(),
         ordering: ORDERING.into(),
         limits_assumed: Limits::default(),
