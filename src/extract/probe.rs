@@ -1,6 +1,6 @@
 //! A probe that counts page parses, so a test can show that a run parses each raw page once
 //! (`extract_page` reports every parse here, and discovery's listing and home pages are parsed
-//! through [`parse_document`]), and body parses after extraction (the bundle's
+//! through `parse_document`), and body parses after extraction (the bundle's
 //! sanitiser reports each post body it parses, counted per thread, so a test counts its own
 //! run's). Off unless a [`ParseProbe`] is alive: then each parse costs one relaxed atomic load and
 //! nothing is kept (while one is alive, each page parse is hashed and kept).
