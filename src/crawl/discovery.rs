@@ -19,9 +19,9 @@ use crate::discover::mobile_api::{MobileItem, mobile_list_path, parse_mobile_lis
 use crate::discover::normalize::{EntryRef, entry_ref};
 use crate::discover::rss::parse_rss;
 use crate::discover::sitemap::parse_sitemap;
+use crate::extract::blog_facts;
 use crate::extract::decode::decode_page;
 use crate::extract::probe::parse_document;
-use crate::extract::{BlogFacts, blog_facts};
 use crate::fetch::Fetcher;
 use crate::model::EntryId;
 use crate::model::blog::Blog;
@@ -31,8 +31,7 @@ use crate::report::error_chain;
 /// The home page and what it says, read off one parse of it.
 pub(crate) struct Home {
     pub url: Url,
-    pub facts: BlogFacts,
-    /// The blog the crawl archives, built from `facts` (see [`super::blog`]).
+    /// The blog the crawl archives, built from what the page says (see [`super::blog`]).
     pub blog: Blog,
     /// The home page as the first listing page, its entry links matched with `blog`'s hosts.
     pub first: Listing,
@@ -95,12 +94,7 @@ pub(crate) fn judge_home(base: &Url, fetched: &crate::fetch::Fetched) -> Result<
         .identity()
         .expect("a crawled blog has the address it was crawled at");
     let first = parse_listing_doc(&doc, &url, &identity);
-    Ok(Home {
-        url,
-        facts,
-        blog,
-        first,
-    })
+    Ok(Home { url, blog, first })
 }
 
 /// Keeps a listing page as served, under `raw/pages/` (best effort: it is not an entry).

@@ -421,7 +421,7 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
     still_there::confirm_deletions(&ctx, &base).await?;
     ctx.markdown.finish().await;
     let mut report = summarize(&ctx)?;
-    report.blog = home.facts.name.clone();
+    report.blog = home.blog.name.clone();
     report.base_url = base.to_string();
     report.sidebar_total = found.sidebar_total;
     report.seconds = started.elapsed().as_secs_f64();
