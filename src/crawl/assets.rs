@@ -110,6 +110,15 @@ pub enum AssetError {
         /// What it served.
         content_type: String,
     },
+    /// An attachment URL served an HTML page (a login or error page, often behind a redirect)
+    /// where a file that is no web page was linked.
+    #[error("{url} served an HTML page ({content_type}), not the attached file")]
+    NotTheFile {
+        /// The URL.
+        url: String,
+        /// What it served.
+        content_type: String,
+    },
     /// The URL cannot be fetched.
     #[error("{url} is not a URL that can be downloaded")]
     BadUrl {
@@ -189,6 +198,15 @@ pub fn store_asset(
             ),
         });
     }
+    if !is_image && super::sniff::is_html_document(&fetched.body) && !names_web_page(original) {
+        return Err(AssetError::NotTheFile {
+            url: original.to_string(),
+            content_type: content_type
+                .as_deref()
+                .unwrap_or("no content type")
+                .to_string(),
+        });
+    }
     let sha256 = sha256_hex(&fetched.body);
     let extension = match format {
         Some(f) if is_image => f.extension().to_owned(),
@@ -210,6 +228,15 @@ pub fn store_asset(
         content_type,
         size,
     })
+}
+
+/// True when the URL's file name says it is a web page or text (`.html`, `.txt`, ...): an
+/// attachment that may well start like an HTML page.
+fn names_web_page(url: &str) -> bool {
+    matches!(
+        asset_extension(None, url).as_str(),
+        "html" | "htm" | "xhtml" | "txt" | "text" | "xml"
+    )
 }
 
 #[cfg(test)]

@@ -27,6 +27,31 @@ pub(crate) enum PageFailure {
         /// Where the redirects ended.
         to: String,
     },
+    /// The redirects ended at a page that is not the entry asked for, and says nothing of whether
+    /// it still exists ([`super::redirected`]).
+    #[error(
+        "{url} redirected to {to}, {end}, not {entry}'s page; whether {entry} still exists is unknown, so it is not taken as archived or deleted"
+    )]
+    Redirected {
+        /// The page asked for.
+        url: String,
+        /// Where the redirects ended.
+        to: String,
+        /// What was there.
+        end: RedirectEnd,
+        /// `post N`, or `the post` for a slug permalink.
+        entry: String,
+    },
+    /// A failure judged on the page at the end of a redirect.
+    #[error("{failure} (redirected{} to {to})", if *off_blog { " off the blog" } else { "" })]
+    AfterRedirect {
+        /// Where the redirects ended.
+        to: String,
+        /// On another host than the blog's.
+        off_blog: bool,
+        /// What the page there came to.
+        failure: Box<PageFailure>,
+    },
     /// The bytes served cannot be decoded as a page (empty, an unknown charset).
     #[error("{url} answered {status}: {source}")]
     Undecodable {
@@ -106,6 +131,8 @@ impl PageFailure {
         match self {
             Self::Disallowed { .. } | Self::OffBlog { .. } | Self::Unreadable(_) => false,
             Self::Request(e) => e.is_retryable(),
+            Self::Redirected { .. } => false,
+            Self::AfterRedirect { failure, .. } => failure.retryable(),
             Self::Undecodable { status, .. } => *status != 200,
             Self::Blocked { .. }
             | Self::PostWithStatus { .. }
@@ -113,6 +140,30 @@ impl PageFailure {
             | Self::NotEntryWithStatus { .. }
             | Self::Status { .. }
             | Self::OtherPost { .. } => true,
+        }
+    }
+}
+
+/// What a redirect ended at, when it is not the entry asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RedirectEnd {
+    /// The blog's home page.
+    Home,
+    /// Another page of the blog that is no post.
+    NoPost,
+    /// A post of another blog (its Tistory name).
+    AnotherBlog(String),
+    /// A page of a site that does not say it is this blog.
+    OtherSite,
+}
+
+impl std::fmt::Display for RedirectEnd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Home => f.write_str("the blog's home page"),
+            Self::NoPost => f.write_str("a page of the blog that is no post"),
+            Self::AnotherBlog(name) => write!(f, "a page of another blog ({name})"),
+            Self::OtherSite => f.write_str("a page of a site that is not this blog"),
         }
     }
 }

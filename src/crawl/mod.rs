@@ -18,6 +18,7 @@ mod markdown;
 mod merge;
 mod pages;
 mod passes;
+mod redirected;
 pub mod scan;
 pub mod sniff;
 mod source_error;

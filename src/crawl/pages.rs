@@ -166,12 +166,21 @@ fn settle_candidate(ctx: &Ctx, c: Candidate) -> Result<EntryFetch, CrawlError> {
 /// Judges a served page and records what it is (blocking: the extraction and the writes).
 fn settle_page(ctx: &Ctx, page: &LandedPage) -> Result<Settled, CrawlError> {
     let fetched = &page.fetched;
-    match judge(
+    let verdict = judge(
         page.url.as_str(),
         fetched.status,
         &fetched.body,
         page.id_hint,
-    ) {
+    );
+    let blog = ctx.db().blog()?.name;
+    let redirect = super::redirected::Redirect {
+        asked: &page.url,
+        landed: &fetched.final_url,
+        landing: super::redirected::landing(&page.url, &fetched.final_url, &ctx.identity),
+        id_hint: page.id_hint,
+        blog: blog.as_deref(),
+    };
+    match redirect.judge(verdict) {
         Verdict::Entry(post) => match page.id_hint {
             // A page whose own id is another post's is not this entry's page (a server that
             // serves one post under another's address): a failed fetch of the id asked for.
@@ -224,7 +233,8 @@ struct Miss {
     reason: PageFailure,
 }
 
-/// GETs an entry page: robots.txt first, then the request; a redirect off the blog is a miss.
+/// GETs an entry page: robots.txt first, then the request (where a redirect ended is judged with
+/// the page, [`super::redirected`]).
 async fn request_page(
     ctx: &Ctx,
     url: &url::Url,
@@ -242,15 +252,6 @@ async fn request_page(
         http_status: None,
         reason: PageFailure::Request(e),
     })?;
-    if !ctx.identity.is_own(&fetched.final_url) {
-        return Err(Miss {
-            http_status: Some(fetched.status),
-            reason: PageFailure::OffBlog {
-                url: url.to_string(),
-                to: fetched.final_url.to_string(),
-            },
-        });
-    }
     Ok(fetched)
 }
 

@@ -116,6 +116,15 @@ fn is_svg(bytes: &[u8]) -> bool {
     }
 }
 
+/// True when `bytes` begin an HTML document (`<!doctype html` or `<html`, after white space and
+/// a byte-order mark, in any case): no PDF, archive or office file begins so.
+#[must_use]
+pub fn is_html_document(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    head.starts_with("<!doctype html") || head.starts_with("<html")
+}
+
 /// In a few words, what non-image bytes look like (for the error message).
 #[must_use]
 pub fn describe(bytes: &[u8]) -> &'static str {
@@ -151,6 +160,16 @@ mod tests {
     #[case::mp4(b"\0\0\0\x18ftypmp42\0\0\0\0", None)]
     fn formats(#[case] bytes: &[u8], #[case] expected: Option<ImageFormat>) {
         assert_eq!(sniff_image(bytes), expected);
+    }
+
+    #[test]
+    fn html_documents() {
+        assert!(is_html_document(
+            b"\xef\xbb\xbf \n<!DOCTYPE HTML><title>x</title>"
+        ));
+        assert!(is_html_document(b"<html lang=ko>"));
+        assert!(!is_html_document(b"%PDF-1.7 <html>"));
+        assert!(!is_html_document(b"PK\x03\x04"));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! `request sent` / `request done` (target `tistory_migrate::fetch`): the crawl benchmark reads
 //! them to chart how many requests were in flight over the run.
 
+pub mod inflate;
 pub mod limiter;
 pub mod policy;
 pub mod retry;
@@ -22,17 +23,17 @@ use std::time::{Duration, SystemTime};
 
 use futures_util::StreamExt as _;
 use reqwest::header::{
-    CONTENT_LENGTH, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
-    RETRY_AFTER,
+    ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderMap, HeaderValue,
+    IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER,
 };
 use tokio::sync::{Mutex, OnceCell, Semaphore};
 use tracing::{debug, trace};
 use url::Url;
 
+pub use self::inflate::ContentDecodeError;
 pub use self::limiter::HostLimiter;
 pub use self::policy::FetchPolicy;
 use self::retry::{backoff, is_transient_status, parse_retry_after};
-pub use self::tap::ContentDecodeError;
 use self::tap::{Exchange, ExchangeTap};
 
 /// A response body and the facts the crawler needs.
@@ -117,13 +118,24 @@ pub enum FetchError {
         /// The URL.
         url: String,
     },
-    /// The server redirected more times than the crawler follows.
-    #[error("{url}: more than {limit} redirects")]
+    /// The server redirected more times than the crawler follows (a redirect loop, or a chain
+    /// longer than that).
+    #[error("{url}: more than {limit} redirects (a redirect loop, or a chain that long)")]
     TooManyRedirects {
         /// The URL.
         url: String,
         /// The most redirects followed.
         limit: usize,
+    },
+    /// The body does not decode as the `Content-Encoding` it was sent with (a gzip stream cut in
+    /// the middle, bytes that are not gzip), or inflates past the cap on one body.
+    #[error("{url}: {}", chain_text(source.as_ref()))]
+    Encoding {
+        /// The URL.
+        url: String,
+        /// Why.
+        #[source]
+        source: Arc<ContentDecodeError>,
     },
     /// The HTTP client could not be built (its TLS backend or resolver did not start).
     #[error("cannot build the HTTP client: {}", innermost(source.as_ref()))]
@@ -158,9 +170,6 @@ pub enum CutOff {
         /// The `Content-Length`.
         expected: u64,
     },
-    /// A recorded body whose content encoding cannot be undone.
-    #[error("{}", chain_text(.0.as_ref()))]
-    Undecodable(#[source] Arc<ContentDecodeError>),
 }
 
 /// The innermost cause of `e` (for a connection error, what the network said).
@@ -181,17 +190,22 @@ fn chain_text(e: &(dyn std::error::Error + 'static)) -> String {
 
 impl FetchError {
     fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            Self::Connect { .. } | Self::Timeout { .. } | Self::Truncated { .. }
-        )
+        match self {
+            Self::Connect { .. } | Self::Timeout { .. } | Self::Truncated { .. } => true,
+            // A broken encoding may be a proxy's hiccup; a bomb inflates the same every time.
+            Self::Encoding { source, .. } => {
+                !matches!(source.as_ref(), ContentDecodeError::TooLarge { .. })
+            }
+            _ => false,
+        }
     }
 
-    /// True when a later pass may succeed: the failures retries are for, and a transient status
-    /// that outlasted one pass's attempts.
+    /// True when a later pass may succeed: the failures retries are for, a transient status
+    /// that outlasted one pass's attempts, and a body that inflated past the cap (a bomb costs a
+    /// few KB a try, and is tried once a pass rather than once an attempt).
     #[must_use]
     pub fn is_retryable(&self) -> bool {
-        self.is_transient() || matches!(self, Self::Status { .. })
+        self.is_transient() || matches!(self, Self::Status { .. } | Self::Encoding { .. })
     }
 }
 
@@ -265,11 +279,18 @@ fn header(resp: &reqwest::Response, name: reqwest::header::HeaderName) -> Option
 }
 
 /// The HTTP client; a recording one (`record`) asks for no content encoding and follows no
-/// redirect by itself (see [`Fetcher::with_tap`]).
+/// redirect by itself (see [`Fetcher::with_tap`]). Neither decodes bodies itself: the fetcher
+/// does, with a cap on what a body inflates to ([`inflate`]).
 fn build_client(policy: &FetchPolicy, record: bool) -> Result<reqwest::Client, FetchError> {
     // Idempotent: a second call finds the provider installed.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut headers = HeaderMap::new();
+    // gzip only: `deflate` is sent both zlib-wrapped and raw by servers in the wild.
+    if !record {
+        headers.insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+    }
     reqwest::Client::builder()
+        .default_headers(headers)
         .user_agent(policy.user_agent.clone())
         .connect_timeout(policy.connect_timeout)
         .read_timeout(policy.read_timeout)
@@ -278,7 +299,7 @@ fn build_client(policy: &FetchPolicy, record: bool) -> Result<reqwest::Client, F
         } else {
             reqwest::redirect::Policy::limited(tap::MAX_REDIRECTS)
         })
-        .gzip(!record)
+        .gzip(false)
         .build()
         .map_err(|e| FetchError::Client {
             source: Arc::new(e),
@@ -289,6 +310,11 @@ fn classify(url: &Url, e: reqwest::Error) -> FetchError {
     let url = url.to_string();
     if e.is_timeout() {
         FetchError::Timeout { url }
+    } else if e.is_redirect() {
+        FetchError::TooManyRedirects {
+            url,
+            limit: tap::MAX_REDIRECTS,
+        }
     } else if e.is_connect() {
         FetchError::Connect {
             url,
@@ -447,6 +473,7 @@ impl Fetcher {
         }
         let final_url = resp.url().clone();
         let content_type = header(&resp, CONTENT_TYPE);
+        let encoding = header(&resp, CONTENT_ENCODING);
         let etag = header(&resp, ETAG);
         let last_modified = header(&resp, LAST_MODIFIED);
         let mut body = Vec::with_capacity(
@@ -485,21 +512,25 @@ impl Fetcher {
                 },
             });
         }
-        if let (Some(tap), Some(head)) = (&self.tap, head) {
+        let limit = self.policy.max_body_bytes;
+        let decoded = if let (Some(tap), Some(head)) = (&self.tap, head) {
+            let decoded = inflate::decode_body(encoding.as_deref(), body.clone(), limit);
+            // Recorded as received even when it cannot be decoded: the bytes did arrive whole.
             let exchange = Exchange {
                 request_headers: tap::request_headers(&final_url, &self.policy, validators),
                 body,
                 sent_at,
                 ..head.into_exchange(&final_url)
             };
-            // Recorded as received even when it cannot be decoded: the bytes did arrive whole.
-            let decoded = tap::decode_content(&exchange);
             tap.record(exchange).await;
-            body = decoded.map_err(|e| FetchError::Truncated {
-                url: url.to_string(),
-                cut: CutOff::Undecodable(Arc::new(e)),
-            })?;
-        }
+            decoded
+        } else {
+            inflate::decode_body(encoding.as_deref(), body, limit)
+        };
+        let body = decoded.map_err(|e| FetchError::Encoding {
+            url: url.to_string(),
+            source: Arc::new(e),
+        })?;
         Ok((
             Fetched {
                 final_url,

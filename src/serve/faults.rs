@@ -45,6 +45,21 @@ pub enum FaultKind {
     /// Answer with what this other path gets (`/5` for a request of `/4`): a server that serves
     /// another post's page, or another image, under this address.
     SameAs(&'static str),
+    /// Send the real status and headers with `Content-Encoding: gzip` and the gzip of the body,
+    /// cut in the middle of the compressed stream; the transfer itself is whole (its
+    /// `Content-Length` is the bytes sent), only the gzip stream ends early.
+    GzipCut,
+    /// A decompression bomb: `Content-Encoding: gzip` and a few KB that inflate to the real
+    /// body followed by this many zero bytes.
+    GzipBomb(u64),
+    /// The real body as it is, with `Content-Encoding: gzip` claimed for it.
+    NotGzip,
+    /// Answer `302` with this `Location` (a path on this server, or an absolute URL on another
+    /// one): redirect loops, chains and redirects off the blog.
+    RedirectTo(&'static str),
+    /// The real body, different on every request: an HTML page gets a counter comment before
+    /// `</body>`, any other body the counter's bytes appended (an image still sniffs as one).
+    Vary,
 }
 
 /// One scripted fault.

@@ -115,6 +115,11 @@ async fn answer(state: &AppState, asked: &Asked, fault: Option<FaultKind>) -> Re
         Some(FaultKind::Body(bytes)) => {
             return into_response(Reply::bytes(200, "text/html;charset=UTF-8", bytes), None).await;
         }
+        Some(FaultKind::RedirectTo(to)) => {
+            let mut reply = Reply::bytes(302, "text/html;charset=UTF-8", Bytes::new());
+            reply.location = Some(to.to_string());
+            return into_response(reply, None).await;
+        }
         _ => {}
     }
     let (path, query) = match fault {
@@ -123,7 +128,11 @@ async fn answer(state: &AppState, asked: &Asked, fault: Option<FaultKind>) -> Re
             .map_or((other, None), |(p, q)| (p, Some(q))),
         _ => (uri.path(), uri.query()),
     };
-    let reply = dispatch(&state.site, method, path, query);
+    let mut reply = dispatch(&state.site, method, path, query);
+    if fault == Some(FaultKind::Vary) {
+        let asked_path = uri.path_and_query().map_or("/", |p| p.as_str());
+        reply = super::faults_body::varied(reply, state.log.count(asked_path)).await;
+    }
     // Pages carry an ETag (a hash of their bytes), so `crawl --refresh` can ask "changed?".
     let etag = match (
         &reply.body,
@@ -147,7 +156,6 @@ async fn answer(state: &AppState, asked: &Asked, fault: Option<FaultKind>) -> Re
         }
         return response;
     }
-    let mut reply = reply;
     if let Some(FaultKind::StatusKeepBody(code)) = fault {
         reply.status = code;
     }
@@ -229,6 +237,7 @@ async fn into_response(reply: Reply, fault: Option<FaultKind>) -> Response {
             }
         },
     };
+    let (bytes, gzip) = super::faults_body::encoded(fault, bytes);
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let length = bytes.len();
     let mut response = if truncate {
@@ -255,6 +264,9 @@ async fn into_response(reply: Reply, fault: Option<FaultKind>) -> Response {
     }
     if truncate {
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    if gzip {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
     response
 }

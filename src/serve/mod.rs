@@ -45,6 +45,7 @@
 mod assets;
 mod blog;
 mod faults;
+mod faults_body;
 mod handler;
 pub mod in_flight;
 mod layouts;

@@ -2,8 +2,6 @@
 //! (the bytes after the head, which `WARC-Payload-Digest` covers), and the entity a browser
 //! would see (chunked framing removed, content encoding decoded). Pure.
 
-use std::io::Read as _;
-
 /// A parsed HTTP response block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpResponse {
@@ -60,11 +58,17 @@ impl HttpResponse {
             .filter(|v| !v.is_empty())
     }
 
-    /// The entity: de-chunked when the payload is chunked, decoded when it is gzip or deflate.
+    /// The entity: de-chunked when the payload is chunked, decoded when it is gzip or deflate
+    /// (never past [`MAX_ENTITY_BYTES`]).
     ///
     /// # Errors
     /// [`PayloadError`] when the framing or the encoding is broken or unknown.
     pub fn entity(&self) -> Result<Vec<u8>, PayloadError> {
+        self.entity_within(MAX_ENTITY_BYTES)
+    }
+
+    /// [`HttpResponse::entity`], inflated to no more than `limit` bytes.
+    fn entity_within(&self, limit: u64) -> Result<Vec<u8>, PayloadError> {
         let chunked = self
             .header("Transfer-Encoding")
             .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
@@ -75,30 +79,14 @@ impl HttpResponse {
         } else {
             self.payload.clone()
         };
-        let encoding = self
-            .header("Content-Encoding")
-            .map(|v| v.trim().to_ascii_lowercase());
-        let mut out = Vec::new();
-        match encoding.as_deref() {
-            None | Some("" | "identity") => Ok(body),
-            Some("gzip" | "x-gzip") => flate2::read::MultiGzDecoder::new(body.as_slice())
-                .read_to_end(&mut out)
-                .map(|_| out)
-                .map_err(|source| PayloadError::Encoded {
-                    encoding: "gzip",
-                    source,
-                }),
-            Some("deflate") => flate2::read::ZlibDecoder::new(body.as_slice())
-                .read_to_end(&mut out)
-                .map(|_| out)
-                .map_err(|source| PayloadError::Encoded {
-                    encoding: "deflate",
-                    source,
-                }),
-            Some(other) => Err(PayloadError::UnknownEncoding(other.to_owned())),
-        }
+        crate::fetch::inflate::decode_body(self.header("Content-Encoding"), body, limit)
+            .map_err(PayloadError::Decode)
     }
 }
+
+/// The most a recorded entity may inflate to (the crawler's default `--max-body-bytes`): a
+/// recorded decompression bomb is skipped with a note, not inflated into memory.
+pub const MAX_ENTITY_BYTES: u64 = crate::fetch::policy::DEFAULT_MAX_BODY_BYTES;
 
 /// A recorded HTTP payload that cannot be turned into its entity.
 #[derive(Debug, thiserror::Error)]
@@ -113,18 +101,10 @@ pub enum PayloadError {
     /// A chunk shorter than its size.
     #[error("a chunk is cut off")]
     ChunkCut,
-    /// A gzip or deflate body that does not decode.
-    #[error("{encoding} body")]
-    Encoded {
-        /// The encoding.
-        encoding: &'static str,
-        /// The decoder's error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// An encoding the reader does not know.
-    #[error("Content-Encoding {0} is not supported")]
-    UnknownEncoding(String),
+    /// A gzip or deflate body that does not decode, an encoding the reader does not know, or
+    /// an entity that inflates past [`MAX_ENTITY_BYTES`].
+    #[error("the recorded body cannot be decoded")]
+    Decode(#[source] crate::fetch::ContentDecodeError),
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -190,6 +170,22 @@ mod tests {
         let r = HttpResponse::parse(&block).unwrap();
         assert_eq!(r.entity().unwrap(), b"hello world");
         assert!(dechunk(b"zz\r\n").is_err());
+        // A recorded bomb stops at the cap.
+        let mut bomb = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        bomb.write_all(&vec![0u8; 2 << 20]).unwrap();
+        let mut block = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
+        block.extend_from_slice(&bomb.finish().unwrap());
+        let err = HttpResponse::parse(&block)
+            .unwrap()
+            .entity_within(1 << 20)
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                PayloadError::Decode(crate::fetch::ContentDecodeError::TooLarge { .. })
+            ),
+            "{err}"
+        );
         assert!(dechunk(b"10\r\nshort").is_err());
     }
 }

@@ -16,7 +16,7 @@ use std::time::SystemTime;
 use tistory_migrate::serve::{Faults, ReplayServer};
 
 use crate::crawl::serve_sample;
-use crate::crawl_resume::{crawl_command, snapshot};
+use crate::crawl_resume::{Snapshot, crawl_command, snapshot};
 use crate::support::bin;
 
 /// The post every per-post damage is done to, and the one whose files stand in as "another valid
@@ -398,7 +398,12 @@ fn mtimes(archive: &Path) -> BTreeMap<String, SystemTime> {
 }
 
 /// Runs one case; returns what went wrong, in words (empty when the case passes).
-fn run_case(server: &ReplayServer, clean: &Path, work: &Path, case: &Case) -> Vec<String> {
+fn run_case(
+    server: &ReplayServer,
+    (clean, clean_snapshot): (&Path, &Snapshot),
+    work: &Path,
+    case: &Case,
+) -> Vec<String> {
     let mut wrong = Vec::new();
     let archive = work.join(case.name.replace(['/', ' ', '\'', '=', '%'], "_"));
     copy_tree(clean, &archive);
@@ -443,7 +448,7 @@ fn run_case(server: &ReplayServer, clean: &Path, work: &Path, case: &Case) -> Ve
             after["problems"]
         ));
     }
-    let (a, b) = (snapshot(clean), snapshot(&archive));
+    let (a, b) = (clean_snapshot, snapshot(&archive));
     if a.entries != b.entries {
         wrong.push(format!(
             "entries differ: {:?} vs {:?}",
@@ -490,6 +495,8 @@ async fn issue_10_every_damage_to_an_archive_is_named_and_repaired() {
     let all = cases(&facts);
     assert!(all.len() > 40, "{}", all.len());
     let work = tmp.path().join("cases");
+    // What every repaired archive is compared with, taken once.
+    let clean_snapshot = snapshot(&clean);
     // Three cases at a time, each on its own copy of the archive.
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failures = std::sync::Mutex::new(Vec::new());
@@ -500,7 +507,7 @@ async fn issue_10_every_damage_to_an_archive_is_named_and_repaired() {
                     while let Some(case) =
                         all.get(next.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
                     {
-                        let wrong = run_case(&server, &clean, &work, case);
+                        let wrong = run_case(&server, (&clean, &clean_snapshot), &work, case);
                         let mut f = failures.lock().unwrap();
                         f.extend(wrong.into_iter().map(|w| format!("{}: {w}", case.name)));
                     }

@@ -2,10 +2,13 @@
 
 mod adversary_comments;
 mod adversary_damage;
+mod adversary_gzip;
 mod adversary_kill;
 mod adversary_liars;
 mod adversary_paging;
+mod adversary_redirects;
 mod adversary_sources;
+mod adversary_varying;
 mod bad_input;
 mod blog_identity;
 mod body_contract;

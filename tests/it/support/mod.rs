@@ -1,6 +1,7 @@
 //! Shared test support: paths to the corpus and fixtures, page extraction helpers, the CLI runner.
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use tistory_migrate::convert::{ImageMap, MarkdownPost, to_markdown};
 use tistory_migrate::extract::decode::decode_page;
@@ -122,10 +123,16 @@ pub fn without_fetch_times(bytes: &[u8]) -> Vec<u8> {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return bytes.to_vec();
     };
-    let json = regex::Regex::new(r#""fetched_at":"[^"]*""#).unwrap();
-    let yaml = regex::Regex::new(r#"(?m)^(\s*fetched_at: )"[^"]*"$"#).unwrap();
+    // Compiled once: snapshots of archives call this for every file (an unoptimised regex
+    // compiles slowly, and compiling three per file made archive comparisons take seconds).
+    static JSON: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r#""fetched_at":"[^"]*""#).unwrap());
+    static YAML: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r#"(?m)^(\s*fetched_at: )"[^"]*"$"#).unwrap());
     // The hash of a Markdown file whose front matter holds the fetch time changes with it.
-    let md_hash = regex::Regex::new(r#""markdown_sha256":"[^"]*""#).unwrap();
+    static MD_HASH: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r#""markdown_sha256":"[^"]*""#).unwrap());
+    let (json, yaml, md_hash) = (&*JSON, &*YAML, &*MD_HASH);
     let text = json.replace_all(text, r#""fetched_at":"(run time)""#);
     let text = md_hash.replace_all(
         &text,
