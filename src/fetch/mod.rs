@@ -299,7 +299,6 @@ fn build_client(policy: &FetchPolicy, record: bool) -> Result<reqwest::Client, F
         } else {
             reqwest::redirect::Policy::limited(tap::MAX_REDIRECTS)
         })
-        .gzip(false)
         .build()
         .map_err(|e| FetchError::Client {
             source: Arc::new(e),
