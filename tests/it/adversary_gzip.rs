@@ -10,8 +10,6 @@
 //! Ground truth: fixtures/hangang-notes/README.md (11, 13, 14 and 16 are public posts; the image
 //! below is post 16's first saved image, `assets/blog.kakaocdn.net/dna/kT3pQa/…/img.jpg`).
 
-use std::path::Path;
-
 use tistory_migrate::archive::db::{ArchiveDb, EntryState};
 use tistory_migrate::crawl::assets::asset_fetch_url;
 use tistory_migrate::model::AssetState;
@@ -19,7 +17,6 @@ use tistory_migrate::serve::{FaultKind, Faults, ReplayServer};
 use url::Url;
 
 use crate::crawl::{crawl_into, serve_sample, test_settings};
-use crate::support::bin;
 
 /// An image of post 16 that the sample blog holds.
 pub const IMAGE_16: &str = "https://blog.kakaocdn.net/dna/kT3pQa/btrB7wXy2Nc/AAAAAAAAAAAAAAAAAAAAAPM8L_v3EE0rhHI85mjZLFnK2gofk8OrITOE0uWsdrDY/img.jpg?credential=Hq3Lw0yTzB8sKx5NfJ2mVdR7aPc9UeGo&expires=1767193199&allow_ip=&allow_referer=&signature=HpeDNJTMV7q3sRI3FMjkz4Gaq1t%3D";
@@ -33,28 +30,7 @@ pub fn asset_request(server: &ReplayServer, original: &str) -> String {
     format!("{}?{}", u.path(), u.query().unwrap())
 }
 
-/// Verify's JSON report and exit code.
-pub fn verify_json(out: &Path) -> (i32, serde_json::Value) {
-    let o = bin().arg("verify").arg(out).arg("--json").output().unwrap();
-    (
-        o.status.code().unwrap(),
-        serde_json::from_slice(&o.stdout).expect("a JSON report"),
-    )
-}
-
-/// The ids verify names in gaps, sorted, once each.
-pub fn gap_ids(report: &serde_json::Value) -> Vec<u64> {
-    let mut ids: Vec<u64> = report["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["gap"] == serde_json::json!(true))
-        .filter_map(|p| p["id"].as_u64())
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
+pub use crate::support::{gap_ids, verify_json};
 
 async fn hostile_gzip_run(record: bool) {
     let server = serve_sample(Faults::none()).await;

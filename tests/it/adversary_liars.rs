@@ -10,27 +10,8 @@ use tistory_migrate::archive::db::{ArchiveDb, EntryState};
 use tistory_migrate::serve::{FaultKind, FaultRule, Faults};
 
 use crate::crawl::{crawl_into, serve_sample, test_settings};
-use crate::support::bin;
 
-fn verify_gaps(out: &std::path::Path) -> (i32, serde_json::Value) {
-    let o = bin().arg("verify").arg(out).arg("--json").output().unwrap();
-    (
-        o.status.code().unwrap(),
-        serde_json::from_slice(&o.stdout).expect("a JSON report"),
-    )
-}
-
-fn gap_ids(report: &serde_json::Value) -> Vec<u64> {
-    let mut ids: Vec<u64> = report["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["gap"] == serde_json::json!(true))
-        .filter_map(|p| p["id"].as_u64())
-        .collect();
-    ids.dedup();
-    ids
-}
+use crate::support::{gap_ids, verify_json as verify_gaps};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue_10_a_200_with_another_posts_page_or_no_page_is_a_gap_never_archived() {

@@ -13,7 +13,6 @@ use tistory_migrate::archive::db::ArchiveDb;
 use tistory_migrate::serve::{FaultKind, Faults, ReplayServer};
 
 use crate::crawl::{crawl_into, serve_sample, test_settings};
-use crate::support::bin;
 
 const LISTED: [u64; 17] = [22, 21, 20, 19, 17, 16, 14, 13, 11, 10, 9, 8, 7, 5, 4, 2, 1];
 
@@ -41,13 +40,7 @@ fn list_page(page: u64, next: Option<u64>, total: u64, is_last: bool) -> &'stati
     )
 }
 
-fn verify_json(out: &std::path::Path) -> (i32, serde_json::Value) {
-    let o = bin().arg("verify").arg(out).arg("--json").output().unwrap();
-    (
-        o.status.code().unwrap(),
-        serde_json::from_slice(&o.stdout).expect("a JSON report"),
-    )
-}
+use crate::support::verify_json;
 
 /// A run against the sample blog with `faults`; returns the server (for its log) and the
 /// verify report.

@@ -24,7 +24,6 @@ use url::Url;
 
 use crate::adversary_liars::MISSING_IMAGE_PREFIX;
 use crate::crawl::{crawl_into, serve_sample, test_settings};
-use crate::support::bin;
 
 /// The files of the sample blog's public posts (README: 13 images + 2 attachments).
 const FILES: usize = 15;
@@ -41,13 +40,7 @@ fn crawl_with_file_host(blog: &ReplayServer, files: &ReplayServer, out: &Path) -
     cmd
 }
 
-fn verify_json(out: &Path) -> (i32, serde_json::Value) {
-    let o = bin().arg("verify").arg(out).arg("--json").output().unwrap();
-    (
-        o.status.code().unwrap(),
-        serde_json::from_slice(&o.stdout).expect("a JSON report"),
-    )
-}
+use crate::support::verify_json;
 
 /// The original URL a logged asset-proxy request asked for.
 fn asked_asset(path_and_query: &str) -> Option<String> {

@@ -82,11 +82,7 @@ pub fn rows(out: &Path) -> Vec<Value> {
         .collect()
 }
 
-pub fn verify_json(out: &Path) -> (i32, Value) {
-    let o = bin().arg("verify").arg(out).arg("--json").output().unwrap();
-    let code = o.status.code().unwrap();
-    (code, serde_json::from_slice(&o.stdout).unwrap())
-}
+pub use crate::support::verify_json;
 
 #[test]
 fn issue_11_official_zip_becomes_a_complete_archive_and_a_bundle() {

@@ -216,3 +216,26 @@ pub fn assert_rows_are_captures(jsonl: &Path) {
         assert!(p.get("fetched_at").is_none(), "{row}");
     }
 }
+
+/// Verify's JSON report of the archive at `out`, and its exit code.
+pub fn verify_json(out: &std::path::Path) -> (i32, serde_json::Value) {
+    let o = bin().arg("verify").arg(out).arg("--json").output().unwrap();
+    (
+        o.status.code().unwrap(),
+        serde_json::from_slice(&o.stdout).expect("a JSON report"),
+    )
+}
+
+/// The ids verify names in gaps, sorted, once each.
+pub fn gap_ids(report: &serde_json::Value) -> Vec<u64> {
+    let mut ids: Vec<u64> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["gap"] == serde_json::json!(true))
+        .filter_map(|p| p["id"].as_u64())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
