@@ -60,13 +60,7 @@ async fn hostile_gzip_run(record: bool) {
     crawl_into(&server, &out, settings).await;
 
     let db = ArchiveDb::open(&out.join("archive.db")).unwrap();
-    let entry = |id: u64| {
-        db.entries()
-            .unwrap()
-            .into_iter()
-            .find(|e| e.id == id)
-            .unwrap()
-    };
+    let entry = |id: u64| crate::support::entry(&db, id);
     let base = format!("{}/", server.base_url().trim_end_matches('/'));
     for (id, cause) in [
         (11, "does not decode as the gzip it was sent as"),

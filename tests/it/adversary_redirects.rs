@@ -143,13 +143,7 @@ async fn redirect_run(record: bool) {
     crawl_into(&server, &out, settings).await;
 
     let db = ArchiveDb::open(&out.join("archive.db")).unwrap();
-    let entry = |id: u64| {
-        db.entries()
-            .unwrap()
-            .into_iter()
-            .find(|e| e.id == id)
-            .unwrap()
-    };
+    let entry = |id: u64| crate::support::entry(&db, id);
     for id in [7, 11] {
         assert_eq!(
             entry(id).state,

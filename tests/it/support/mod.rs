@@ -239,3 +239,15 @@ pub fn gap_ids(report: &serde_json::Value) -> Vec<u64> {
     ids.dedup();
     ids
 }
+
+/// The row of entry `id` in an archive's state (panics when there is none: the test expected one).
+pub fn entry(
+    db: &tistory_migrate::archive::db::ArchiveDb,
+    id: u64,
+) -> tistory_migrate::archive::db::EntryRow {
+    db.entries()
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id == id)
+        .unwrap_or_else(|| panic!("no entry {id} in archive.db"))
+}
