@@ -725,7 +725,11 @@ pub(crate) async fn plan_pending(
 
 /// Fetches and saves one post's comments; a fetch failure is recorded, not returned. A failure a
 /// later pass may mend is queued for it (and warned about only when `last`).
-async fn save_comments(ctx: &Arc<Ctx>, id: EntryId, last: bool) -> Result<(), CrawlError> {
+pub(crate) async fn save_comments(
+    ctx: &Arc<Ctx>,
+    id: EntryId,
+    last: bool,
+) -> Result<(), CrawlError> {
     let fetched = fetch_comments(&ctx.fetcher, &ctx.identity.base, id).await;
     off_runtime(ctx, move |ctx| record_comments(ctx, id, fetched, last)).await
 }
