@@ -355,6 +355,8 @@ async fn walk_listings(
     };
     let mut in_flight = tokio::task::JoinSet::new();
     let mut first_error: Option<String> = None;
+    // Listing pages answered (the home page not counted).
+    let mut walked = 0usize;
     loop {
         while in_flight.len() < in_flight_max
             && let Some(url) = queue.pop_front()
@@ -372,6 +374,7 @@ async fn walk_listings(
             first_error.get_or_insert_with(|| "a listing page's task failed".into());
             continue;
         };
+        walked += 1;
         bar.set_message(format!("listing {}", url.path()));
         match text {
             Ok(served) => {
@@ -407,6 +410,12 @@ async fn walk_listings(
             }
         }
         bar.inc(1);
+    }
+    if walked == 0 && first_error.is_none() {
+        // Nothing past the home page to follow (a cover page, say): the walk reached no list.
+        first_error = Some(
+            "the home page links no listing, category or paging page: the walk reached none of the blog's lists".into(),
+        );
     }
     c.finish(&source_end("listing", first_error))
 }
