@@ -327,6 +327,7 @@ async fn walk_listings(
     c: &mut Collector<'_>,
     bar: &indicatif::ProgressBar,
 ) -> Result<(), CrawlError> {
+    let home_lists = !first.entry_links.is_empty();
     let mut queue: VecDeque<Url> = VecDeque::new();
     let mut seen: HashSet<String> = HashSet::new();
     seen.insert(home.url.to_string());
@@ -411,10 +412,12 @@ async fn walk_listings(
         }
         bar.inc(1);
     }
-    if walked == 0 && first_error.is_none() {
-        // Nothing past the home page to follow (a cover page, say): the walk reached no list.
+    if walked == 0 && !home_lists && first_error.is_none() {
+        // A home page that names no post and links no listing page (a cover page, say): the
+        // walk reached no list at all. (A home page that names posts and links no other page is
+        // the blog's one listing page: walked whole.)
         first_error = Some(
-            "the home page links no listing, category or paging page: the walk reached none of the blog's lists".into(),
+            "the home page names no post and links no listing, category or paging page: the walk reached none of the blog's lists".into(),
         );
     }
     c.finish(&source_end("listing", first_error))
