@@ -3,6 +3,7 @@
 mod adversary_comments;
 mod adversary_damage;
 mod adversary_gzip;
+mod adversary_half_states;
 mod adversary_kill;
 mod adversary_liars;
 mod adversary_paging;
