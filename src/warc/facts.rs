@@ -125,6 +125,7 @@ pub fn read_warc_facts(archive: &Path) -> Option<WarcFacts> {
                 continue;
             }
         };
+        let mut cap = super::http::MAX_ENTITY_BYTES;
         for record in reader {
             let record = match record {
                 Ok(r) => r,
@@ -133,6 +134,9 @@ pub fn read_warc_facts(archive: &Path) -> Option<WarcFacts> {
                     break;
                 }
             };
+            if let Some(recorded) = super::inflate_cap::recorded_cap(&record) {
+                cap = recorded;
+            }
             let kind = record.kind();
             if kind != "response" && kind != "revisit" {
                 continue;
@@ -146,7 +150,7 @@ pub fn read_warc_facts(archive: &Path) -> Option<WarcFacts> {
             };
             let revisit = kind == "revisit";
             let payload_text = (!revisit && url.path().starts_with("/m/api/"))
-                .then(|| http.entity().ok())
+                .then(|| http.entity_within(cap).ok())
                 .flatten()
                 .map(|b| String::from_utf8_lossy(&b).into_owned());
             read.push(Read {

@@ -49,6 +49,7 @@ mod verify;
 mod verify_html;
 mod verify_stored;
 mod warc;
+mod warc_cap;
 mod warc_kill;
 mod wayback;
 mod wayback_comments;
