@@ -13,6 +13,11 @@
 //!   post 2's list ends normally (`isLast`) after comment 1 of the 2 counted;
 //! - run 2 (`--retry-failed`): a worse walk of post 16 (comment 7 only, then a page of it again);
 //! - run 3: the blog's own 4 comments of post 16, a walk that finishes.
+//!
+//! And "gone at the source" as a typed asset state: the sample blog's one missing image (README:
+//! post 16's grid, answered 404) is recorded `gone` with the answer; an archive holding it the
+//! way older code wrote it (`missing`, the error ending in the text suffix) opens with the same
+//! meaning: verify's note, and no request for it or its page from `--retry-failed`.
 
 use std::path::Path;
 
@@ -223,5 +228,89 @@ async fn issue_10_a_walk_that_does_not_finish_is_kept_as_incomplete_and_never_lo
     assert_eq!(report["comments"]["incomplete"], serde_json::json!([2]));
     assert_eq!(code, 4, "post 2 stays short of its count");
     assert!(row(&out, 16)["comments"].get("incomplete").is_none());
+    server.shutdown().await;
+}
+
+/// The one image the sample blog lacks on purpose (README: post 16's grid, answered 404).
+const MISSING_IMAGE_PREFIX: &str = "https://blog.kakaocdn.net/dna/bn2Rvx/btrB6mTu1Ge/";
+
+/// The text that marked "gone" before it was a state (what older archives hold).
+const OLD_GONE_SUFFIX: &str = " (the file is gone from the server)";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_10_gone_is_a_state_and_an_older_archive_keeps_its_meaning() {
+    use tistory_migrate::model::AssetState;
+    let server = serve_sample(Faults::none()).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("archive");
+    crawl_into(&server, &out, test_settings()).await;
+    let gone_row = || {
+        let db = ArchiveDb::open(&out.join("archive.db")).unwrap();
+        let rows: Vec<_> = db
+            .assets()
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.url.starts_with(MISSING_IMAGE_PREFIX))
+            .collect();
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        rows.into_iter().next().unwrap()
+    };
+    // The replay's 404, asked right after post 16's page: gone, with the answer that said so.
+    let row = gone_row();
+    assert_eq!(row.state, AssetState::Gone, "{row:?}");
+    let answer = row.last_error.clone().unwrap();
+    assert!(
+        answer.starts_with(MISSING_IMAGE_PREFIX) && answer.ends_with("answered 404"),
+        "{answer}"
+    );
+
+    // Make it an archive of the code before the state: `missing` with the text suffix.
+    rusqlite::Connection::open(out.join("archive.db"))
+        .unwrap()
+        .execute(
+            "UPDATE assets SET state = 'missing', last_error = ?1 WHERE url = ?2",
+            rusqlite::params![format!("{answer}{OLD_GONE_SUFFIX}"), row.url],
+        )
+        .unwrap();
+
+    // Verify opens it with its meaning: a note (gone at the source), not a gap.
+    let (code, report) = verify_json(&out);
+    assert_eq!(code, 0, "{:#}", report["problems"]);
+    let missing = report["images_missing"].as_array().unwrap();
+    assert_eq!(missing.len(), 1, "{missing:#?}");
+    assert_eq!(missing[0]["reason"], "gone");
+    assert_eq!(missing[0]["gap"], false);
+    assert_eq!(
+        missing[0]["detail"],
+        format!("{answer}{OLD_GONE_SUFFIX}").as_str(),
+        "the words verify always used"
+    );
+    assert_eq!(gone_row().state, AssetState::Gone, "migrated on open");
+    assert_eq!(gone_row().last_error.as_deref(), Some(answer.as_str()));
+
+    // --retry-failed fetches neither post 16's page nor the gone image again.
+    let pages = server.log.count("/16");
+    let files = server
+        .log
+        .all()
+        .iter()
+        .filter(|r| r.path_and_query.contains("bn2Rvx"))
+        .count();
+    let mut retry = test_settings();
+    retry.retry_failed = true;
+    crawl_into(&server, &out, retry).await;
+    assert_eq!(
+        server.log.count("/16"),
+        pages,
+        "no page renewal for a gone image"
+    );
+    let files_after = server
+        .log
+        .all()
+        .iter()
+        .filter(|r| r.path_and_query.contains("bn2Rvx"))
+        .count();
+    assert_eq!(files_after, files);
+    assert_eq!(gone_row().state, AssetState::Gone);
     server.shutdown().await;
 }
