@@ -61,11 +61,17 @@ pub(crate) fn weigh(id: EntryId, c: PostComments, known: Option<u64>) -> Weighed
             None => Weighed::NoList,
         };
     }
-    let short = |what: String| match counted_more {
-        Some(counted) => format!(
-            "{what}, but the blog counts {counted} comments for it (the list or its page): the comments are incomplete"
-        ),
-        None => format!("{what}: the comments are incomplete"),
+    let short = |what: String| {
+        // A failed page's own words may already say so (`CommentsError::GoneMidway`).
+        let what = what
+            .strip_suffix(": the comments are incomplete")
+            .unwrap_or(&what);
+        match counted_more {
+            Some(counted) => format!(
+                "{what}, but the blog counts {counted} comments for it (the list or its page): the comments are incomplete"
+            ),
+            None => format!("{what}: the comments are incomplete"),
+        }
     };
     match c.stopped {
         // Paging that went back on itself after every counted comment: all of them.
