@@ -3,7 +3,7 @@
 //! as `comments/<id>.json`. A failure here is a warning on the post, never a lost post. A walk
 //! that stops short (its paging goes back on itself, a later page fails) returns the distinct
 //! comments it read with why and where it stopped ([`Stopped`]); the caller weighs it
-//! ([`super::comments_weigh`]).
+//! (`crawl::comments_weigh`).
 
 use url::Url;
 
