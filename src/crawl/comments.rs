@@ -174,6 +174,12 @@ pub async fn fetch_comments(
                 return Ok(walk.stop(url, why, StopCause::Paging));
             }
             Some(next) if !page.is_last => start = Some(next),
+            _ if page.more_unnamed => {
+                let why = format!(
+                    "{url} says it is not the last page but names no next one: stopped after {kept} comments"
+                );
+                return Ok(walk.stop(url, why, StopCause::Paging));
+            }
             _ => break,
         }
     }

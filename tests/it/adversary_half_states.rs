@@ -10,7 +10,8 @@
 //! The script (first matching rule wins, each rule used `times` times):
 //! - run 1: post 16's paging cycles: `/m/api/16/comment` serves comment 7 and `nextId` 7,
 //!   `?startId=7` serves comment 8 and points back to 7 (read): 2 distinct comments, no count;
-//!   post 2's list ends normally (`isLast`) after comment 1 of the 2 counted;
+//!   post 2's list ends normally (`isLast`) after comment 1 of the 2 counted; post 10's one page
+//!   says `isLast: false` and names no next page (in every run);
 //! - run 2 (`--retry-failed`): a worse walk of post 16 (comment 7 only, then a page of it again);
 //! - run 3: the blog's own 4 comments of post 16, a walk that finishes.
 //!
@@ -110,6 +111,12 @@ async fn scripted_server() -> ReplayServer {
             FaultKind::Body(comment_page(&[7], Some(7), false)),
             walks,
         )
+        // Post 10 (no count): its one page says `isLast: false` and names no next page.
+        .rule(
+            "/m/api/10/comment",
+            FaultKind::Body(comment_page(&[10], None, false)),
+            usize::MAX,
+        )
         // Post 2: the list ends after 1 comment of the 2 counted, in every run.
         .rule(
             "/m/api/2/comment",
@@ -160,14 +167,25 @@ async fn issue_10_a_walk_that_does_not_finish_is_kept_as_incomplete_and_never_lo
     );
     let (code, report) = verify_json(&out);
     assert_eq!(code, 4, "{:#}", report["problems"]);
-    assert_eq!(report["comments"]["incomplete"], serde_json::json!([2, 16]));
+    assert_eq!(
+        report["comments"]["incomplete"],
+        serde_json::json!([2, 10, 16])
+    );
+    let c10 = db().comments(10).unwrap().unwrap();
+    assert_eq!((c10.state, c10.count), (CommentsState::Partial, Some(1)));
+    assert!(
+        c10.reason
+            .as_deref()
+            .is_some_and(|r| r.contains("names no next one")),
+        "{c10:?}"
+    );
     let incomplete: Vec<&serde_json::Value> = report["problems"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|p| p["kind"] == "comments_incomplete")
         .collect();
-    assert_eq!(incomplete.len(), 2, "{incomplete:#?}");
+    assert_eq!(incomplete.len(), 3, "{incomplete:#?}");
     assert!(incomplete.iter().all(|p| p["gap"] == true));
     let p16 = incomplete.iter().find(|p| p["id"] == 16).unwrap();
     let message = p16["message"].as_str().unwrap();
@@ -213,7 +231,10 @@ async fn issue_10_a_walk_that_does_not_finish_is_kept_as_incomplete_and_never_lo
     assert_eq!(kept_ids(&out, &file16), [7, 8], "the kept comments stay");
     let (code, report) = verify_json(&out);
     assert_eq!(code, 4, "{:#}", report["problems"]);
-    assert_eq!(report["comments"]["incomplete"], serde_json::json!([2, 16]));
+    assert_eq!(
+        report["comments"]["incomplete"],
+        serde_json::json!([2, 10, 16])
+    );
 
     // Run 3: the blog's own 4 comments, a walk that finishes: it replaces the file, complete.
     crawl_into(&server, &out, test_settings()).await;
@@ -225,8 +246,8 @@ async fn issue_10_a_walk_that_does_not_finish_is_kept_as_incomplete_and_never_lo
         [15_977_021, 15_977_058, 15_977_102, 15_977_160]
     );
     let (code, report) = verify_json(&out);
-    assert_eq!(report["comments"]["incomplete"], serde_json::json!([2]));
-    assert_eq!(code, 4, "post 2 stays short of its count");
+    assert_eq!(report["comments"]["incomplete"], serde_json::json!([2, 10]));
+    assert_eq!(code, 4, "posts 2 and 10 stay incomplete");
     assert!(row(&out, 16)["comments"].get("incomplete").is_none());
     server.shutdown().await;
 }
