@@ -128,7 +128,7 @@ async fn ask_again<'a>(
     )
     .await?;
     for &id in &heard.no_comments {
-        super::pages::save_comments(ctx, id, true).await?;
+        super::comments_save::save_comments(ctx, id, true).await?;
     }
     let again = ctx.not_found.take_posts();
     let mut after = BlogAnswer::new(base);
