@@ -423,7 +423,11 @@ fn save_extracted(ctx: &Ctx, post: Post, page_sha256: String) -> Result<(), Craw
 
 /// Downloads one asset unless it is saved already: the request here, the check, the store and
 /// the record on the blocking pool.
-async fn fetch_asset(ctx: &Arc<Ctx>, url: &str, is_image: bool) -> Result<(), CrawlError> {
+pub(crate) async fn fetch_asset(
+    ctx: &Arc<Ctx>,
+    url: &str,
+    is_image: bool,
+) -> Result<(), CrawlError> {
     let asked = url.to_owned();
     let saved = off_runtime(ctx, move |ctx| {
         Ok(ctx
@@ -480,7 +484,7 @@ fn record_asset(
             tracing::info!("asset missing: {e}");
             let gone = e.gone_answer();
             if let (Some(answer), Some(host)) = (&gone, host) {
-                ctx.not_found.gone_file(url, host, answer);
+                ctx.not_found.gone_file(url, host, answer, is_image);
             }
             if let super::assets::AssetError::Fetch(fe) = &e
                 && fe.is_retryable()

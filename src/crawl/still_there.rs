@@ -14,9 +14,11 @@
 //!   tried again by `crawl --retry-failed`), and the id scan's misses past the highest id as a scan
 //!   that did not finish;
 //! - a file comes from its own host (a CDN may keep answering while the blog is gone, or go while
-//!   the blog answers): its 404 stands when that host served another file after it, or serves
-//!   again a file it served before, in this run or an earlier one (one request per host); a host
-//!   with no file to try is judged by the blog's home page. A 404 that does not stand is recorded as a failed download.
+//!   the blog answers): the host still serves files when it served another file asked for after
+//!   the 404, or serves again a file it served before, in this run or an earlier one (one request
+//!   per host); a host with no file to try is judged by the blog's home page. A 404 from a host
+//!   that no longer serves files is recorded as a failed download; one from a host that does is
+//!   asked once more, like a post's, and stands only if it is answered so again.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
@@ -59,6 +61,8 @@ struct GoneFile {
     at: u64,
     /// The error recorded for it.
     error: String,
+    /// An image (not an attachment), for asking again.
+    is_image: bool,
 }
 
 /// A file a host served.
@@ -108,7 +112,7 @@ impl NotFound {
     }
 
     /// A file `host` answered 404 or 410 for (recorded with `error`).
-    pub(crate) fn gone_file(&self, url: &str, host: String, error: &str) {
+    pub(crate) fn gone_file(&self, url: &str, host: String, error: &str, is_image: bool) {
         self.with(|h| {
             h.next += 1;
             let at = h.next;
@@ -117,6 +121,7 @@ impl NotFound {
                 host,
                 at,
                 error: error.to_owned(),
+                is_image,
             });
         });
     }
@@ -218,9 +223,10 @@ pub(crate) async fn confirm_not_found(
     Ok(failed)
 }
 
-/// Files answered 404 or 410: failed downloads when their host no longer serves files.
+/// Files answered 404 or 410: failed downloads when their host no longer serves files; asked
+/// once more when it does ([`ask_gone_again`]).
 async fn confirm_gone_files(
-    ctx: &Ctx,
+    ctx: &std::sync::Arc<Ctx>,
     heard: &Heard,
     blog: &mut BlogAnswer<'_>,
 ) -> Result<usize, CrawlError> {
@@ -237,6 +243,7 @@ async fn confirm_gone_files(
             host_gone.insert(host, why);
         }
     }
+    ask_gone_again(ctx, &heard.gone, &host_gone).await?;
     let mut failed = 0;
     for g in doubtful {
         let Some(why) = host_gone.get(g.host.as_str()) else {
@@ -263,6 +270,44 @@ async fn confirm_gone_files(
         ));
     }
     Ok(failed)
+}
+
+/// A file's "gone" stands only once the same URL answers 404 or 410 again after its host has
+/// answered (the rule posts follow, [`super::still_there_posts`]): a host that went and came back
+/// in the middle of the run (a CDN outage, a temporary block) answered 404 for files it still has.
+/// So each file this run judged gone whose host still serves files (`host_gone` names the others)
+/// is asked once more, through the crawl's own download: saved when it is served now, gone again
+/// on a second 404 or 410, a failed download (a gap, tried again by `--retry-failed`) otherwise.
+async fn ask_gone_again(
+    ctx: &std::sync::Arc<Ctx>,
+    gone: &[GoneFile],
+    host_gone: &BTreeMap<&str, String>,
+) -> Result<(), CrawlError> {
+    let mut asked = BTreeSet::new();
+    let again: Vec<&GoneFile> = gone
+        .iter()
+        .filter(|g| !host_gone.contains_key(g.host.as_str()))
+        .filter(|g| asked.insert(g.url.as_str()))
+        .collect();
+    for g in &again {
+        super::pages::fetch_asset(ctx, &g.url, g.is_image).await?;
+    }
+    let db = ctx.db();
+    let saved = again
+        .iter()
+        .filter(|g| {
+            db.asset(&g.url)
+                .ok()
+                .flatten()
+                .is_some_and(|a| a.state == crate::model::AssetState::Ok)
+        })
+        .count();
+    if saved > 0 {
+        ctx.warn(format!(
+            "{saved} files that answered 404 or 410 during the run were served when asked again at its end (their host was away for a while): saved"
+        ));
+    }
+    Ok(())
 }
 
 /// Why `host` is taken as no longer serving files, or `None` when it still does: it serves again
