@@ -185,10 +185,14 @@ pub struct CrawlReport {
     pub failed_slugs: Vec<(String, String)>,
     /// Assets saved / missing.
     pub assets_saved: usize,
-    /// Assets that could not be downloaded.
+    /// Assets that could not be downloaded (gaps, tried again).
     pub assets_missing: usize,
+    /// Assets gone at the source (their server answered 404 or 410, twice): notes, final.
+    pub assets_gone: usize,
     /// Posts whose comments were saved.
     pub comments_saved: usize,
+    /// Posts whose comments are saved but incomplete (a walk that did not finish; gaps).
+    pub comments_incomplete: usize,
     /// Comment fetches that failed.
     pub comment_failures: usize,
     /// Requests sent and retries among them.
@@ -554,13 +558,13 @@ impl CrawlReport {
         let _ = writeln!(s, "  failed     {:>6}", n("failed") + n("pending"));
         let _ = writeln!(
             s,
-            "  assets     {:>6} saved, {} missing",
-            self.assets_saved, self.assets_missing
+            "  assets     {:>6} saved, {} missing, {} gone at the source",
+            self.assets_saved, self.assets_missing, self.assets_gone
         );
         let _ = writeln!(
             s,
-            "  comments   {:>6} posts saved, {} failed",
-            self.comments_saved, self.comment_failures
+            "  comments   {:>6} posts saved, {} incomplete, {} failed",
+            self.comments_saved, self.comments_incomplete, self.comment_failures
         );
         let _ = writeln!(
             s,
@@ -624,8 +628,13 @@ pub(crate) fn tally_state(db: &ArchiveDb, report: &mut CrawlReport) -> Result<()
         .collect();
     let assets = db.assets()?;
     report.assets_saved = assets.iter().filter(|a| a.state == AssetState::Ok).count();
-    report.assets_missing = assets.len() - report.assets_saved;
+    report.assets_gone = assets
+        .iter()
+        .filter(|a| a.state == AssetState::Gone)
+        .count();
+    report.assets_missing = assets.len() - report.assets_saved - report.assets_gone;
     report.comments_saved = 0;
+    report.comments_incomplete = 0;
     report.comment_failures = 0;
     for e in entries
         .iter()
@@ -633,6 +642,7 @@ pub(crate) fn tally_state(db: &ArchiveDb, report: &mut CrawlReport) -> Result<()
     {
         match db.comments(e.id)? {
             Some(c) if c.state == CommentsState::Ok => report.comments_saved += 1,
+            Some(c) if c.state == CommentsState::Partial => report.comments_incomplete += 1,
             Some(_) => report.comment_failures += 1,
             None => {}
         }
