@@ -173,6 +173,10 @@ pub struct CommentsRef {
     pub count: usize,
     /// The JSON file, relative to the archive.
     pub file: String,
+    /// Set when the file holds only the comments a walk that did not finish read (the
+    /// `partial` state): why it stopped. Absent for a complete list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incomplete: Option<String>,
 }
 
 /// One row of `posts.jsonl`. The schema is documented in the README; add fields, never rename.
@@ -442,13 +446,23 @@ pub enum AssetState {
     Ok,
     /// A download was tried and failed; retried on the next run.
     Missing,
+    /// Gone at the source: its server answered that the file is not there (404 or 410 for a URL
+    /// fresh from its page, or the Wayback Machine has no capture). `last_error` keeps the answer
+    /// that said so. Final: verify notes it (not a gap), and no page is fetched again for it.
+    Gone,
 }
 
 stored_names!(AssetState, "asset state", {
     Pending => "pending",
     Ok => "ok",
     Missing => "missing",
+    Gone => "gone",
 });
+
+/// What verify and the reports add to the answer of an asset [`AssetState::Gone`] records, and
+/// the suffix that marked "gone" in the error text of archives written before the state was
+/// typed (`archive::db` turns those rows into the state on open).
+pub const GONE_HINT: &str = " (the file is gone from the server)";
 
 impl AssetState {
     /// The status a post's image or attachment gets from its asset row (`None`: no row, so the
@@ -457,7 +471,7 @@ impl AssetState {
     pub fn asset_status(state: Option<Self>) -> AssetStatus {
         match state {
             Some(Self::Ok) => AssetStatus::Ok,
-            Some(Self::Pending | Self::Missing) => AssetStatus::Missing,
+            Some(Self::Pending | Self::Missing | Self::Gone) => AssetStatus::Missing,
             None => AssetStatus::Remote,
         }
     }
@@ -471,12 +485,27 @@ pub enum CommentsState {
     Ok,
     /// Fetching them failed; retried on the next run.
     Failed,
+    /// Saved but incomplete: the walk did not finish (its paging cycled or served nothing new, a
+    /// later page failed, or the blog counts more comments than were served). The distinct
+    /// comments read are kept in the file (its count and sha256 recorded like `ok`); the row's
+    /// `last_error` says why and `stopped_at` names the page the walk stopped at. Verify names it
+    /// as a gap; a crawl asks again and replaces the file only with a walk that finished.
+    Partial,
 }
 
 stored_names!(CommentsState, "comments state", {
     Ok => "ok",
     Failed => "failed",
+    Partial => "partial",
 });
+
+impl CommentsState {
+    /// True when the row names a comments file that holds comments as served (`ok` or `partial`).
+    #[must_use]
+    pub fn has_file(self) -> bool {
+        matches!(self, Self::Ok | Self::Partial)
+    }
+}
 
 /// Whether a post's file is an image or an attachment (`post_assets.kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -170,6 +170,10 @@ pub struct CommentsRow {
     pub file: Option<String>,
     /// sha256 of the file as written (`None` in archives made before it was recorded).
     pub sha256: Option<String>,
+    /// Why they failed, or why a `partial` walk stopped (`last_error`).
+    pub reason: Option<String>,
+    /// The comment page a `partial` walk stopped at (`None` otherwise, and in older archives).
+    pub stopped_at: Option<String>,
 }
 
 /// The open state database.
@@ -184,6 +188,8 @@ pub struct ArchiveDb {
 /// (NULL in its old rows), so a newer crawl can fill them in.
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("comments", "sha256", "TEXT"),
+    // The page a `partial` comment walk stopped at (see `db/states.rs`).
+    ("comments", "stopped_at", "TEXT"),
     // Slug permalinks' own outcome (see `db/slugs.rs`).
     ("slugs", "state", "TEXT"),
     ("slugs", "http_status", "INTEGER"),
@@ -231,6 +237,7 @@ impl ArchiveDb {
             .map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
         add_missing_columns(&conn).map_err(err)?;
+        states::migrate_states(&conn).map_err(err)?;
         // Room for every statement a crawl repeats per page and file (`prepare_cached`).
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(Self {
@@ -645,7 +652,9 @@ impl ArchiveDb {
     /// [`DbError`] on a database failure.
     pub fn comments(&self, post_id: EntryId) -> Result<Option<CommentsRow>, DbError> {
         self.conn
-            .prepare_cached("SELECT state, count, file, sha256 FROM comments WHERE post_id = ?1")
+            .prepare_cached(
+                "SELECT state, count, file, sha256, last_error, stopped_at FROM comments WHERE post_id = ?1",
+            )
             .and_then(|mut s| {
                 s.query_row(params![i64::try_from(post_id).unwrap_or(i64::MAX)], |r| {
                     Ok(CommentsRow {
@@ -653,6 +662,8 @@ impl ArchiveDb {
                         count: column(r, 1, "comments", &post_id)?,
                         file: r.get(2)?,
                         sha256: r.get(3)?,
+                        reason: r.get(4)?,
+                        stopped_at: r.get(5)?,
                     })
                 })
             })
@@ -680,9 +691,11 @@ mod codec;
 mod naver;
 mod provenance;
 mod slugs;
+mod states;
 pub use api_entries::ApiEntry;
 pub use naver::{LedgerError, LedgerRow};
 pub use slugs::SlugRow;
+pub use states::PartialComments;
 
 #[cfg(test)]
 mod tests {

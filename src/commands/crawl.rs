@@ -97,7 +97,12 @@ pub async fn crawl_and_extract(
     // The posts the crawl makes as they land, for the extract stage below to reuse.
     let memo = Arc::new(crate::posts_out::Memo::new(&out));
     let recorder = match settings.warc_max_bytes {
-        Some(max) => Some(start_warc(&blog, &out, max)?),
+        Some(max) => Some(start_warc(
+            &blog,
+            &out,
+            max,
+            settings.policy.max_body_bytes,
+        )?),
         None => None,
     };
     let opts = CrawlOptions {
@@ -158,6 +163,7 @@ fn start_warc(
     blog: &Url,
     out: &std::path::Path,
     max_file_bytes: u64,
+    max_body_bytes: u64,
 ) -> Result<(crate::fetch::tap::ExchangeTap, WarcRecorder), CrawlError> {
     // Marked first, so that even a run killed before its first file leaves verify checking.
     let db_path = out.join(crate::archive::layout::ARCHIVE_DB);
@@ -173,7 +179,11 @@ fn start_warc(
         dir: out.join(WARC_DIR),
         prefix: crate::archive::layout::safe_name(name),
         max_file_bytes,
-        info: vec![("tistory-migrate-blog".to_string(), blog.to_string())],
+        info: vec![
+            ("tistory-migrate-blog".to_string(), blog.to_string()),
+            // A replay inflates the recorded bodies within this run's cap.
+            crate::warc::inflate_cap::info_field(max_body_bytes),
+        ],
     };
     WarcRecorder::start(opts).map_err(|e| CrawlError::Step {
         step: "the WARC recorder",

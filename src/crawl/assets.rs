@@ -74,17 +74,10 @@ pub fn asset_extension(content_type: Option<&str>, url: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// The end of the error recorded for an asset the server answered 404 or 410 for: the file is
-/// gone, and `verify` lists it as lost rather than as a gap.
-pub const GONE_HINT: &str = " (the file is gone from the server)";
-
-/// True when an asset's recorded error says the server answered that the file is gone (404 or
-/// 410, [`GONE_HINT`]): final, named by verify as gone at the source, and no reason to fetch its
-/// post's page again (the URL was fresh: assets are fetched right after their page).
-#[must_use]
-pub fn is_gone(last_error: &str) -> bool {
-    last_error.ends_with(GONE_HINT)
-}
+/// The end of an error message for an asset the server answered 404 or 410 for: the file is
+/// gone, and `verify` lists it as lost rather than as a gap. The state is
+/// [`AssetState::Gone`](crate::model::AssetState::Gone); this is only words.
+pub use crate::model::GONE_HINT;
 
 /// Why an asset is missing.
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +85,17 @@ pub enum AssetError {
     /// The fetch failed.
     #[error(transparent)]
     Fetch(#[from] FetchError),
+    /// The server answered 404 or 410: the file is gone at the source. Final, recorded as
+    /// [`AssetState::Gone`](crate::model::AssetState::Gone) with [`AssetError::gone_answer`], and
+    /// no reason to fetch its post's page again (the URL was fresh: assets are fetched right
+    /// after their page).
+    #[error("{url} answered {status}{GONE_HINT}")]
+    Gone {
+        /// The URL.
+        url: String,
+        /// 404 or 410.
+        status: u16,
+    },
     /// The server answered with an error status (403 = an expired signed URL, usually).
     #[error("{url} answered {status}{hint}")]
     Status {
@@ -130,6 +134,18 @@ pub enum AssetError {
     Write(crate::Error),
 }
 
+impl AssetError {
+    /// For a file gone at the source, the answer that said so (`<url> answered 404`): what the
+    /// archive records with the state.
+    #[must_use]
+    pub fn gone_answer(&self) -> Option<String> {
+        match self {
+            Self::Gone { url, status } => Some(format!("{url} answered {status}")),
+            _ => None,
+        }
+    }
+}
+
 /// Downloads one asset and stores it by content hash under `archive`.
 ///
 /// # Errors
@@ -158,10 +174,15 @@ pub async fn fetch_asset_bytes(
         url: original.to_string(),
     })?;
     let fetched = fetcher.get(&url, None).await?;
+    if matches!(fetched.status, 404 | 410) {
+        return Err(AssetError::Gone {
+            url: original.to_string(),
+            status: fetched.status,
+        });
+    }
     if fetched.status != 200 {
         let hint = match fetched.status {
             403 => " (an expired signed URL? the page is fetched again on the next run)",
-            404 | 410 => GONE_HINT,
             _ => "",
         };
         return Err(AssetError::Status {

@@ -1,6 +1,9 @@
 //! Comments: Tistory loads them with JavaScript, so the page HTML never holds them. We read the
 //! blog's JSON endpoint `/m/api/<id>/comment?startId=…` page by page and save everything it served
-//! as `comments/<id>.json`. A failure here is a warning on the post, never a lost post.
+//! as `comments/<id>.json`. A failure here is a warning on the post, never a lost post. A walk
+//! that stops short (its paging goes back on itself, a later page fails) returns the distinct
+//! comments it read with why and where it stopped ([`Stopped`]); the caller weighs it
+//! (`crawl::comments_weigh`).
 
 use url::Url;
 
@@ -20,9 +23,35 @@ pub struct PostComments {
     /// (comments closed), or the blog is gone; the caller weighs which
     /// (the end-of-run check that the blog still answers, and the post's known count).
     pub absent: bool,
-    /// Set when the paging went back to a page already read (a `nextId` repeating or cycling):
-    /// the walk stopped there, with the distinct comments read so far.
-    pub looped: Option<String>,
+    /// Set when the walk did not reach the list's last page: why, and the page it stopped at.
+    pub stopped: Option<Stopped>,
+    /// The last comment page read (`None` when no page was).
+    pub last_page: Option<Url>,
+}
+
+/// Why a comment walk stopped before the list's last page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stopped {
+    /// The comment page it stopped at.
+    pub at: Url,
+    /// What that page did, in words naming it.
+    pub reason: String,
+    /// How it stopped.
+    pub cause: StopCause,
+}
+
+/// How a comment walk stopped short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopCause {
+    /// The paging went back on itself (a `nextId` already read, a page with no new comment) or
+    /// ran past [`MAX_COMMENT_PAGES`]: asking again the same way gives the same walk.
+    Paging,
+    /// A page after the first failed (a request error, a 404, another status, a body that does
+    /// not parse); `retryable` as [`CommentsError::retryable`] says.
+    Failed {
+        /// True when a later pass may get that page.
+        retryable: bool,
+    },
 }
 
 /// Why a post's comments could not be fetched: one case per way it fails, keeping its source or
@@ -102,84 +131,142 @@ pub async fn fetch_comments(
     base: &Url,
     id: EntryId,
 ) -> Result<PostComments, CommentsError> {
-    let mut items = Vec::new();
-    let mut seen = Distinct::default();
+    let mut walk = Walk::default();
     let mut start: Option<u64> = None;
     let mut read_starts: std::collections::BTreeSet<Option<u64>> =
         std::collections::BTreeSet::new();
-    let mut looped = None;
     for pages in 1..=MAX_COMMENT_PAGES {
         read_starts.insert(start);
         let url = base
             .join(&comments_path(id, start))
             .map_err(|source| CommentsError::Url { id, source })?;
-        let fetched = fetcher
-            .get(&url, None)
-            .await
-            .map_err(CommentsError::Request)?;
-        if fetched.status == 404 && start.is_none() {
-            // No comment endpoint for this entry: nothing to keep, if the caller's evidence
-            // agrees (the blog still answers, no count above zero).
-            return Ok(PostComments {
-                items,
-                absent: true,
-                looped: None,
-            });
-        }
-        if fetched.status == 404 {
-            // A later page gone while the first answered: the comments are half fetched, and
-            // keeping the first pages as all of them would record a loss as complete.
-            return Err(CommentsError::GoneMidway {
-                url,
-                kept: items.len(),
-            });
-        }
-        if fetched.status != 200 {
-            return Err(CommentsError::Status {
-                url,
-                status: fetched.status,
-            });
-        }
-        let text = String::from_utf8_lossy(&fetched.body);
-        // A page that does not parse may be a cut or an error page served with 200: try again.
-        let page = parse_comments(&text).map_err(|source| CommentsError::Unparsable {
-            url: url.clone(),
-            source,
-        })?;
+        let page = match fetch_page(fetcher, &url, start.is_none(), walk.items.len()).await {
+            Ok(Some(page)) => page,
+            Ok(None) => return Ok(walk.absent()),
+            // The first page failing is a failed fetch; a later one leaves the pages before it.
+            Err(e) if start.is_none() => return Err(e),
+            Err(e) => {
+                let retryable = e.retryable();
+                return Ok(walk.stop(url, e.to_string(), StopCause::Failed { retryable }));
+            }
+        };
+        walk.last_page = Some(url.clone());
         let served = page.items.len();
-        let before = items.len();
-        items.extend(page.items.into_iter().filter(|c| seen.first_time(c)));
-        if start.is_some() && served > 0 && items.len() == before {
-            looped = Some(format!(
-                "{url} served only comments already read: stopped after {} distinct comments",
-                items.len()
-            ));
-            break;
+        let before = walk.items.len();
+        walk.add(page.items);
+        let kept = walk.items.len();
+        if start.is_some() && served > 0 && kept == before {
+            let why = format!(
+                "{url} served only comments already read: stopped after {kept} distinct comments"
+            );
+            return Ok(walk.stop(url, why, StopCause::Paging));
         }
         if pages == MAX_COMMENT_PAGES && !page.is_last {
-            looped = Some(format!(
-                "{url} is page {pages} and not the last: stopped after {} comments",
-                items.len()
-            ));
-            break;
+            let why =
+                format!("{url} is page {pages} and not the last: stopped after {kept} comments");
+            return Ok(walk.stop(url, why, StopCause::Paging));
         }
         match page.next_start_id {
             Some(next) if !page.is_last && read_starts.contains(&Some(next)) => {
-                looped = Some(format!(
-                    "{url} points back to startId={next}, a page already read: stopped after {} distinct comments",
-                    items.len()
-                ));
-                break;
+                let why = format!(
+                    "{url} points back to startId={next}, a page already read: stopped after {kept} distinct comments"
+                );
+                return Ok(walk.stop(url, why, StopCause::Paging));
             }
             Some(next) if !page.is_last => start = Some(next),
+            _ if page.more_unnamed => {
+                let why = format!(
+                    "{url} says it is not the last page but names no next one: stopped after {kept} comments"
+                );
+                return Ok(walk.stop(url, why, StopCause::Paging));
+            }
             _ => break,
         }
     }
-    Ok(PostComments {
-        items,
-        absent: false,
-        looped,
-    })
+    Ok(walk.finished())
+}
+
+/// One comment page, read: `Ok(None)` when the first page answered 404 (no comment list);
+/// `kept` is how many comments the pages before it served (for the error's words).
+async fn fetch_page(
+    fetcher: &Fetcher,
+    url: &Url,
+    first: bool,
+    kept: usize,
+) -> Result<Option<crate::discover::comments::CommentsPage>, CommentsError> {
+    let fetched = fetcher
+        .get(url, None)
+        .await
+        .map_err(CommentsError::Request)?;
+    if fetched.status == 404 && first {
+        // No comment endpoint for this entry: nothing to keep, if the caller's evidence
+        // agrees (the blog still answers, no count above zero).
+        return Ok(None);
+    }
+    if fetched.status == 404 {
+        // A later page gone while the first answered: the comments are half fetched.
+        return Err(CommentsError::GoneMidway {
+            url: url.clone(),
+            kept,
+        });
+    }
+    if fetched.status != 200 {
+        return Err(CommentsError::Status {
+            url: url.clone(),
+            status: fetched.status,
+        });
+    }
+    let text = String::from_utf8_lossy(&fetched.body);
+    // A page that does not parse may be a cut or an error page served with 200: try again.
+    parse_comments(&text)
+        .map(Some)
+        .map_err(|source| CommentsError::Unparsable {
+            url: url.clone(),
+            source,
+        })
+}
+
+/// A walk in progress: the distinct comments read, and the last page read.
+#[derive(Debug, Default)]
+struct Walk {
+    items: Vec<serde_json::Value>,
+    seen: Distinct,
+    last_page: Option<Url>,
+}
+
+impl Walk {
+    fn add(&mut self, items: Vec<serde_json::Value>) {
+        let seen = &mut self.seen;
+        self.items
+            .extend(items.into_iter().filter(|c| seen.first_time(c)));
+    }
+
+    fn absent(self) -> PostComments {
+        PostComments {
+            items: self.items,
+            absent: true,
+            stopped: None,
+            last_page: self.last_page,
+        }
+    }
+
+    fn stop(self, at: Url, reason: String, cause: StopCause) -> PostComments {
+        PostComments {
+            items: self.items,
+            absent: false,
+            stopped: Some(Stopped { at, reason, cause }),
+            last_page: self.last_page,
+        }
+    }
+
+    fn finished(self) -> PostComments {
+        PostComments {
+            items: self.items,
+            absent: false,
+            stopped: None,
+            last_page: self.last_page,
+        }
+    }
 }
 
 /// The comments already kept, by their `id` (an item without one is compared whole): a page

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::archive::db::{ArchiveDb, DbError, EntryState};
 use crate::archive::layout::resolve;
-use crate::model::{AssetState, CommentsState, EntryId};
+use crate::model::{AssetState, EntryId};
 
 /// What the check found (and already recorded, for assets and comments).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -92,7 +92,7 @@ pub(crate) fn check_files(db: &ArchiveDb, out: &Path) -> Result<Damage, DbError>
         }
         if matches!(e.state, EntryState::Ok | EntryState::Notice)
             && let Some(c) = db.comments(e.id)?
-            && c.state == CommentsState::Ok
+            && c.state.has_file()
             && let Some(file) = &c.file
             && let Some(why) = comments_damage(out, file, c.sha256.as_deref(), c.count)
         {
@@ -201,7 +201,7 @@ mod tests {
         assert!(asset.last_error.unwrap().contains("damaged on disk"));
         assert_eq!(
             db.comments(3).unwrap().unwrap().state,
-            CommentsState::Failed
+            crate::model::CommentsState::Failed
         );
         assert_eq!(
             db.asset("https://cdn.example/1.png")

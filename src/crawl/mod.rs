@@ -10,6 +10,8 @@ pub mod captured;
 pub(crate) mod comment_count;
 pub mod comments;
 mod comments_plan;
+mod comments_save;
+mod comments_weigh;
 mod discovery;
 mod failure;
 pub mod integrity;

@@ -9,7 +9,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::assets::{fetch_asset_bytes, store_asset};
-use super::comments::{count_comments, fetch_comments};
+use super::comments_save::save_comments;
 use super::failure::PageFailure;
 use super::verdict::{Verdict, judge};
 use super::{CrawlError, Ctx};
@@ -286,7 +286,7 @@ fn settle_miss(ctx: &Ctx, entry: &EntryRef, miss: Miss) -> Result<EntryFetch, Cr
     Ok(EntryFetch::Recorded(id, EntryState::Failed))
 }
 
-fn archive_error(ctx: &Ctx, source: crate::Error) -> CrawlError {
+pub(super) fn archive_error(ctx: &Ctx, source: crate::Error) -> CrawlError {
     CrawlError::Write {
         path: ctx.out.clone(),
         source,
@@ -480,17 +480,19 @@ fn record_asset(
         }
         Err(e) => {
             tracing::info!("asset missing: {e}");
-            if let (super::assets::AssetError::Status { .. }, Some(host)) = (&e, host)
-                && super::assets::is_gone(&e.to_string())
-            {
-                ctx.not_found.gone_file(url, host, &e.to_string());
+            let gone = e.gone_answer();
+            if let (Some(answer), Some(host)) = (&gone, host) {
+                ctx.not_found.gone_file(url, host, answer);
             }
             if let super::assets::AssetError::Fetch(fe) = &e
                 && fe.is_retryable()
             {
                 ctx.retry.asset(url, is_image);
             }
-            ctx.db().record_asset_missing(url, &e.to_string())?;
+            match gone {
+                Some(answer) => ctx.db().record_asset_gone(url, &answer)?,
+                None => ctx.db().record_asset_missing(url, &e.to_string())?,
+            }
         }
     }
     Ok(())
@@ -663,7 +665,7 @@ fn resolve_from_streamed_pages(ctx: &Ctx) -> Result<(), CrawlError> {
 /// The entries to fetch: every entry that is pending or failed, every entry whose saved page was deleted or
 /// changed on disk, every archived post whose assets are not all saved or were damaged on disk
 /// (its page again: signed URLs expire), except files their server answered are gone
-/// ([`super::assets::is_gone`]), and with `refresh` every saved page conditionally.
+/// ([`AssetState::Gone`]), and with `refresh` every saved page conditionally.
 /// The list is taken as the archive stands now, before anything else is fetched, so work started
 /// later (the id scan) is not in it.
 pub(crate) async fn plan_pending(
@@ -691,10 +693,10 @@ pub(crate) async fn plan_pending(
             for (url, _) in assets {
                 // A file its server said is gone, asked for right after its page (a fresh URL),
                 // is not worth the page again: a new signed URL names the same missing file.
-                if db.asset(&url)?.is_none_or(|a| {
-                    a.state != AssetState::Ok
-                        && !a.last_error.as_deref().is_some_and(super::assets::is_gone)
-                }) {
+                if db
+                    .asset(&url)?
+                    .is_none_or(|a| !matches!(a.state, AssetState::Ok | AssetState::Gone))
+                {
                     incomplete = true;
                     break;
                 }
@@ -723,95 +725,6 @@ pub(crate) async fn plan_pending(
         }
     }
     Ok(todo)
-}
-
-/// Fetches and saves one post's comments; a fetch failure is recorded, not returned. A failure a
-/// later pass may mend is queued for it (and warned about only when `last`).
-async fn save_comments(ctx: &Arc<Ctx>, id: EntryId, last: bool) -> Result<(), CrawlError> {
-    let fetched = fetch_comments(&ctx.fetcher, &ctx.identity.base, id).await;
-    off_runtime(ctx, move |ctx| record_comments(ctx, id, fetched, last)).await
-}
-
-/// Writes and records a post's fetched comments, or records why they could not be fetched
-/// (blocking).
-fn record_comments(
-    ctx: &Ctx,
-    id: EntryId,
-    fetched: Result<super::comments::PostComments, super::comments::CommentsError>,
-    last: bool,
-) -> Result<(), CrawlError> {
-    match fetched
-        .map_err(Box::new)
-        .and_then(|c| weigh_comments(ctx, id, c))
-    {
-        Ok(c) => write_comments(ctx, id, &c.items)?,
-        Err(e) => {
-            if e.retryable() && !last {
-                tracing::info!("comments of {id}: {e}; queued for a retry pass");
-                ctx.retry.comments(id);
-            } else {
-                ctx.warn(format!("comments of {id}: {e}"));
-            }
-            ctx.db()
-                .record_comments(id, None, None, Some(&e.to_string()))?;
-        }
-    }
-    Ok(())
-}
-
-/// Weighs what the comment endpoint served against what the archive counts for the post
-/// ([`super::comments_plan::known_count`]): a 404 on the first page, or paging that went back on
-/// itself, is "all of them" only when no count says there are more; else it is a failure a later
-/// pass may mend. A 404 taken as "none" is checked again against the blog at the end of the run
-/// ([`super::still_there`]).
-fn weigh_comments(
-    ctx: &Ctx,
-    id: EntryId,
-    c: super::comments::PostComments,
-) -> Result<super::comments::PostComments, Box<super::comments::CommentsError>> {
-    if !c.absent && c.looped.is_none() {
-        return Ok(c);
-    }
-    let known = super::comments_plan::known_count(&ctx.db(), &ctx.out, &ctx.identity.base, id)
-        .ok()
-        .flatten();
-    let have = count_comments(&c.items) as u64;
-    let why = match &c.looped {
-        Some(looped) => looped.clone(),
-        None => format!("the comment list of post {id} answered 404"),
-    };
-    match known {
-        Some(counted) if counted > have => {
-            Err(Box::new(super::comments::CommentsError::FewerThanCounted {
-                cause: why,
-                counted,
-            }))
-        }
-        _ => {
-            if c.absent {
-                ctx.not_found.no_comments(id);
-            } else {
-                ctx.warn(format!("comments of {id}: {why}; kept those"));
-            }
-            Ok(c)
-        }
-    }
-}
-
-/// Writes a post's comments file, `{"post_id": N, "items": [...]}` (the comments as served, in a
-/// shape the replay server reads back), and records its count and sha256.
-fn write_comments(ctx: &Ctx, id: EntryId, items: &[serde_json::Value]) -> Result<(), CrawlError> {
-    let rel = crate::archive::layout::comments_rel(id);
-    let json = serde_json::to_vec_pretty(&serde_json::json!({ "post_id": id, "items": items }))
-        .expect("JSON values always serialize");
-    write_atomic(&resolve(&ctx.out, &rel), &json).map_err(|e| archive_error(ctx, e))?;
-    ctx.db().record_comments_saved(
-        id,
-        count_comments(items),
-        &rel,
-        &crate::archive::hash::sha256_hex(&json),
-    )?;
-    Ok(())
 }
 
 /// Fetches comments of every archived post that has none saved yet (with `unrecorded_only`, of

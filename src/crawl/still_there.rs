@@ -261,10 +261,8 @@ async fn confirm_gone_files(
         let Some(why) = host_gone.get(g.host.as_str()) else {
             continue;
         };
-        let error = g
-            .error
-            .strip_suffix(super::assets::GONE_HINT)
-            .unwrap_or(&g.error);
+        // The answer the `gone` state recorded, demoted to a failed download.
+        let error = &g.error;
         ctx.db().record_asset_missing(
             &g.url,
             &format!(

@@ -22,7 +22,7 @@ use super::{CrawlError, CrawlOptions, CrawlReport};
 use crate::archive::db::{ArchiveDb, EntryState, PageOutcome};
 use crate::archive::layout::{ARCHIVE_DB, asset_rel, raw_page_rel, resolve};
 use crate::archive::store::write_atomic;
-use crate::crawl::assets::{GONE_HINT, asset_extension};
+use crate::crawl::assets::asset_extension;
 use crate::discover::wayback::{
     CdxRow, MAX_CDX_PAGES, cdx_query, parse_cdx, post_snapshots, slug_snapshots, snapshot_url,
     sort_newest_first,
@@ -381,7 +381,7 @@ impl Source<'_> {
         }
         let flag = if is_image { "im_" } else { "id_" };
         let outcome = match snapshot_url(&self.way.endpoint, timestamp, flag, original) {
-            Err(e) => Err(error_chain(&e)),
+            Err(e) => Err(NoCopy::Failed(error_chain(&e))),
             Ok(url) => match self.fetcher.get(&url, None).await {
                 Ok(mut f)
                     if f.status == 200
@@ -396,11 +396,11 @@ impl Source<'_> {
                     }
                     Ok(f)
                 }
-                Ok(f) if matches!(f.status, 404 | 410) => Err(format!(
-                    "the Wayback Machine has no capture of {original}{GONE_HINT}"
-                )),
-                Ok(f) => Err(format!("{url} answered {}", f.status)),
-                Err(e) => Err(e.to_string()),
+                Ok(f) if matches!(f.status, 404 | 410) => Err(NoCopy::Gone(format!(
+                    "the Wayback Machine has no capture of {original}"
+                ))),
+                Ok(f) => Err(NoCopy::Failed(format!("{url} answered {}", f.status))),
+                Err(e) => Err(NoCopy::Failed(e.to_string())),
             },
         };
         match outcome {
@@ -424,13 +424,25 @@ impl Source<'_> {
                 self.db.record_asset_origin(original, &origin)?;
                 report.images_saved += 1;
             }
-            Err(e) => {
+            Err(NoCopy::Gone(answer)) => {
+                self.db.record_asset_gone(original, &answer)?;
+                report.images_missing += 1;
+            }
+            Err(NoCopy::Failed(e)) => {
                 self.db.record_asset_missing(original, &e)?;
                 report.images_missing += 1;
             }
         }
         Ok(())
     }
+}
+
+/// Why a file was not restored from the Wayback Machine.
+enum NoCopy {
+    /// It has no capture (404 or 410): gone at the source, with the answer that said so.
+    Gone(String),
+    /// The request failed or another status came: a failed download.
+    Failed(String),
 }
 
 /// The 14-digit timestamp in a snapshot address (`/web/20190304123000im_/…`).

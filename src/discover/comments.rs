@@ -19,6 +19,9 @@ pub struct CommentsPage {
     pub next_start_id: Option<u64>,
     /// True when this is the last page: `isLast` is true, or there is no `nextId`.
     pub is_last: bool,
+    /// True when the page says `isLast: false` and names no next page (no `nextId`, or 0): the
+    /// list goes on, but not from here (a walk that ends on it did not finish).
+    pub more_unnamed: bool,
 }
 
 /// The path of a post's comment page (join it to the blog's base URL); without `start_id`, the
@@ -46,13 +49,12 @@ pub fn parse_comments(json: &str) -> Result<CommentsPage, DocumentError> {
     let next_start_id = api_json::field(&value, &["nextId"])
         .and_then(lenient_u64)
         .filter(|n| *n > 0);
-    let said_last = api_json::field(&value, &["isLast"])
-        .and_then(lenient_bool)
-        .unwrap_or(false);
+    let said_last = api_json::field(&value, &["isLast"]).and_then(lenient_bool);
     Ok(CommentsPage {
         items,
         next_start_id,
-        is_last: said_last || next_start_id.is_none(),
+        is_last: said_last.unwrap_or(false) || next_start_id.is_none(),
+        more_unnamed: said_last == Some(false) && next_start_id.is_none(),
     })
 }
 
@@ -102,6 +104,20 @@ mod tests {
         let page = parse_comments(json).unwrap();
         assert_eq!(page.next_start_id, next);
         assert_eq!(page.is_last, last);
+    }
+
+    #[test]
+    fn a_page_that_says_more_and_names_no_next_one_is_told_apart() {
+        let more = |json: &str| parse_comments(json).unwrap().more_unnamed;
+        assert!(more(
+            r#"{"data":{"items":[],"isLast":false,"nextId":null}}"#
+        ));
+        assert!(more(r#"{"data":{"items":[],"isLast":"false","nextId":0}}"#));
+        assert!(!more(
+            r#"{"data":{"items":[],"isLast":true,"nextId":null}}"#
+        ));
+        assert!(!more(r#"{"data":{"items":[]}}"#), "no isLast: nothing said");
+        assert!(!more(r#"{"data":{"items":[],"isLast":false,"nextId":9}}"#));
     }
 
     #[rstest]

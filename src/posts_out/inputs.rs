@@ -61,11 +61,17 @@ pub(super) fn list_fields(a: ApiEntry) -> ListFields {
     }
 }
 
-/// Saved comments with a file, as a post's row names them.
+/// Saved comments with a file, as a post's row names them (a `partial` file too, with its note).
 pub(super) fn comments_ref(row: Option<CommentsRow>) -> Option<CommentsRef> {
     match row {
-        Some(c) if c.state == CommentsState::Ok => match (c.count, c.file) {
-            (Some(count), Some(file)) => Some(CommentsRef { count, file }),
+        Some(c) if c.state.has_file() => match (c.count, c.file) {
+            (Some(count), Some(file)) => Some(CommentsRef {
+                count,
+                file,
+                // The kept comments of a walk that did not finish, with why.
+                incomplete: (c.state == CommentsState::Partial)
+                    .then(|| c.reason.unwrap_or_else(|| "the walk did not finish".into())),
+            }),
             _ => None,
         },
         _ => None,

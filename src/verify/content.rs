@@ -13,7 +13,7 @@ use super::{
 };
 use crate::archive::db::{AssetRow, EntryRow, EntryState};
 use crate::archive::layout;
-use crate::crawl::assets::GONE_HINT;
+use crate::model::GONE_HINT;
 use crate::model::{AssetState, CommentsState, EntryId, PostRecord};
 
 /// Pages, Markdown, rows, assets, comments and fidelity of every entry that has content.
@@ -326,11 +326,15 @@ fn asset_state(
                 _ => None,
             },
         },
+        // The answer that said the file is gone, in the words verify has always used.
+        (AssetState::Gone, _) => Some(missing(
+            "gone",
+            None,
+            format!("{}{GONE_HINT}", a.last_error.as_deref().unwrap_or_default()),
+        )),
         (AssetState::Missing, _) => {
             let error = a.last_error.clone().unwrap_or_default();
-            if error.ends_with(GONE_HINT)
-                || error.ends_with(crate::import::writer::NOT_IN_BACKUP_HINT)
-            {
+            if error.ends_with(crate::import::writer::NOT_IN_BACKUP_HINT) {
                 Some(missing("gone", None, error))
             } else {
                 Some(missing("download_failed", None, error))
@@ -355,8 +359,9 @@ fn check_comments(
         return;
     };
     let message = match (c.state, &c.file) {
-        (CommentsState::Ok, Some(file))
-            if c.sha256.is_some()
+        (state, Some(file))
+            if state.has_file()
+                && c.sha256.is_some()
                 && input.files.get(file).is_some_and(|f| {
                     f.sha256.as_deref().map(str::to_ascii_lowercase)
                         != c.sha256.as_deref().map(str::to_ascii_lowercase)
@@ -370,12 +375,15 @@ fn check_comments(
             report.comments.saved += 1;
             return;
         }
+        (CommentsState::Partial, Some(file)) if input.files.contains_key(file) => {
+            return incomplete_comments(c, id, url, file, repair, report);
+        }
         // The blog's list counted no comments, so none were fetched and no file was written.
         (CommentsState::Ok, None) if c.count == Some(0) => {
             report.comments.saved += 1;
             return;
         }
-        (CommentsState::Ok, Some(file)) => {
+        (state, Some(file)) if state.has_file() => {
             format!("the comments file {file} of post {id} is not on disk")
         }
         _ => format!("the comments of post {id} could not be fetched"),
@@ -386,6 +394,31 @@ fn check_comments(
         file: c.file.clone(),
         repair: Some(repair.crawl.clone()),
         ..problem(ProblemKind::CommentsMissing, Some(id), message)
+    });
+}
+
+/// A post whose comments file keeps only what a walk that did not finish read: a gap naming
+/// why, where it stopped and how many comments are kept.
+fn incomplete_comments(
+    c: &crate::archive::db::CommentsRow,
+    id: EntryId,
+    url: &str,
+    file: &str,
+    repair: &Repair,
+    report: &mut VerifyReport,
+) {
+    report.comments.incomplete.push(id);
+    let message = format!(
+        "the comments of post {id} are incomplete: {file} keeps {} comment(s) of a walk that stopped at {}: {}",
+        c.count.unwrap_or_default(),
+        c.stopped_at.as_deref().unwrap_or("an unrecorded page"),
+        c.reason.as_deref().unwrap_or("no reason recorded")
+    );
+    report.problems.push(Problem {
+        url: Some(url.to_string()),
+        file: Some(file.to_string()),
+        repair: Some(repair.crawl.clone()),
+        ..problem(ProblemKind::CommentsIncomplete, Some(id), message)
     });
 }
 

@@ -168,6 +168,8 @@ pub enum ProblemKind {
     AssetGone,
     /// The comments could not be fetched, or their file is gone.
     CommentsMissing,
+    /// The comments file keeps only what a walk that did not finish read (`partial`): a gap.
+    CommentsIncomplete,
     /// A restored post's page counts more comments than any saved copy holds: not a gap, no
     /// source has them any more.
     CommentsGone,
@@ -320,6 +322,8 @@ pub struct CommentsCheck {
     pub saved: usize,
     /// Posts whose comments failed or whose file is gone.
     pub missing: Vec<EntryId>,
+    /// Posts whose comments are saved but incomplete (a walk that did not finish; gaps).
+    pub incomplete: Vec<EntryId>,
     /// Restored posts whose page counts more comments than are saved (notes, not gaps).
     pub gone: Vec<CommentsGone>,
 }

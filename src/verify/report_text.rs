@@ -245,6 +245,12 @@ fn asset_rows(s: &mut String, r: &VerifyReport) {
             } else {
                 format!("posts saved; missing for {}", ids(&r.comments.missing))
             }),
+            (!r.comments.incomplete.is_empty()).then(|| {
+                format!(
+                    "incomplete (a walk that did not finish) for {}",
+                    ids(&r.comments.incomplete)
+                )
+            }),
             (!r.comments.gone.is_empty()).then(|| {
                 let gone: Vec<_> = r.comments.gone.iter().map(|g| g.id).collect();
                 format!(

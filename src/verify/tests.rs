@@ -116,6 +116,8 @@ pub(crate) fn clean_input() -> VerifyInput {
                     count: Some(0),
                     file: Some(format!("comments/{id}.json")),
                     sha256: None,
+                    reason: None,
+                    stopped_at: None,
                 },
             )
         })
@@ -143,13 +145,10 @@ pub(crate) fn clean_input() -> VerifyInput {
             },
             AssetRow {
                 url: GONE.into(),
-                state: crate::model::AssetState::Missing,
+                state: crate::model::AssetState::Gone,
                 sha256: None,
                 file: None,
-                last_error: Some(format!(
-                    "{GONE} answered 404{}",
-                    crate::crawl::assets::GONE_HINT
-                )),
+                last_error: Some(format!("{GONE} answered 404")),
             },
         ],
         post_assets: vec![

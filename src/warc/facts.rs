@@ -118,50 +118,7 @@ pub fn read_warc_facts(archive: &Path) -> Option<WarcFacts> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let reader = match RecordReader::open(file) {
-            Ok(r) => r,
-            Err(e) => {
-                facts.damaged.push(e.to_string());
-                continue;
-            }
-        };
-        for record in reader {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    facts.damaged.push(e.to_string());
-                    break;
-                }
-            };
-            let kind = record.kind();
-            if kind != "response" && kind != "revisit" {
-                continue;
-            }
-            let url = record
-                .get("WARC-Target-URI")
-                .map(|u| u.trim_matches(['<', '>']))
-                .and_then(|u| Url::parse(u).ok());
-            let (Some(url), Some(http)) = (url, HttpResponse::parse(&record.block)) else {
-                continue;
-            };
-            let revisit = kind == "revisit";
-            let payload_text = (!revisit && url.path().starts_with("/m/api/"))
-                .then(|| http.entity().ok())
-                .flatten()
-                .map(|b| String::from_utf8_lossy(&b).into_owned());
-            read.push(Read {
-                url,
-                facts: CaptureFacts {
-                    status: http.status,
-                    recorded_sha256: record
-                        .get("WARC-Payload-Digest")
-                        .and_then(sha256_hex_of_digest),
-                    actual_sha256: (!revisit).then(|| hex::encode(Sha256::digest(&http.payload))),
-                    location: format!("{name}@{}", record.offset),
-                },
-                payload_text,
-            });
-        }
+        read_file(file, &name, &mut facts.damaged, &mut read);
     }
     facts.blog_origin = blog_origin(&read);
     let mut comment_pages: BTreeMap<EntryId, BTreeMap<Option<u64>, String>> = BTreeMap::new();
@@ -202,6 +159,59 @@ pub fn read_warc_facts(archive: &Path) -> Option<WarcFacts> {
         facts.comments.insert(id, chained_items(&pages));
     }
     Some(facts)
+}
+
+/// Reads the captures of one WARC file into `read`, inflating its bodies within the cap its own
+/// `warcinfo` names; a file that cannot be read, or a damaged record, is noted in `damaged`.
+fn read_file(file: &Path, name: &str, damaged: &mut Vec<String>, read: &mut Vec<Read>) {
+    let reader = match RecordReader::open(file) {
+        Ok(r) => r,
+        Err(e) => {
+            damaged.push(e.to_string());
+            return;
+        }
+    };
+    let mut cap = super::http::MAX_ENTITY_BYTES;
+    for record in reader {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                damaged.push(e.to_string());
+                break;
+            }
+        };
+        if let Some(recorded) = super::inflate_cap::recorded_cap(&record) {
+            cap = recorded;
+        }
+        let kind = record.kind();
+        if kind != "response" && kind != "revisit" {
+            continue;
+        }
+        let url = record
+            .get("WARC-Target-URI")
+            .map(|u| u.trim_matches(['<', '>']))
+            .and_then(|u| Url::parse(u).ok());
+        let (Some(url), Some(http)) = (url, HttpResponse::parse(&record.block)) else {
+            continue;
+        };
+        let revisit = kind == "revisit";
+        let payload_text = (!revisit && url.path().starts_with("/m/api/"))
+            .then(|| http.entity_within(cap).ok())
+            .flatten()
+            .map(|b| String::from_utf8_lossy(&b).into_owned());
+        read.push(Read {
+            url,
+            facts: CaptureFacts {
+                status: http.status,
+                recorded_sha256: record
+                    .get("WARC-Payload-Digest")
+                    .and_then(sha256_hex_of_digest),
+                actual_sha256: (!revisit).then(|| hex::encode(Sha256::digest(&http.payload))),
+                location: format!("{name}@{}", record.offset),
+            },
+            payload_text,
+        });
+    }
 }
 
 fn comment_post(url: &Url) -> Option<EntryId> {

@@ -67,8 +67,12 @@ impl HttpResponse {
         self.entity_within(MAX_ENTITY_BYTES)
     }
 
-    /// [`HttpResponse::entity`], inflated to no more than `limit` bytes.
-    fn entity_within(&self, limit: u64) -> Result<Vec<u8>, PayloadError> {
+    /// [`HttpResponse::entity`], inflated to no more than `limit` bytes (the cap the WARC was
+    /// recorded under, [`super::inflate_cap`]).
+    ///
+    /// # Errors
+    /// As [`HttpResponse::entity`].
+    pub fn entity_within(&self, limit: u64) -> Result<Vec<u8>, PayloadError> {
         let chunked = self
             .header("Transfer-Encoding")
             .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));

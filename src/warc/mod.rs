@@ -8,6 +8,8 @@
 //!   [`cdxj`]: index lines (pure) and `index.cdxj`.
 //! - [`writer`] and [`recorder`]: files written one gzip member per record, `.open` until
 //!   finished; [`recover`]: what a killed run left.
+//! - [`inflate_cap`]: the recording run's `--max-body-bytes`, kept in `warcinfo` and used when
+//!   a recorded body is inflated again.
 //! - [`reader`]: records with offsets; [`replay`]: a WARC as a replay [`Site`](crate::serve::Site);
 //!   [`facts`]: what verify needs from the WARC files.
 //!
@@ -20,6 +22,7 @@
 pub mod cdxj;
 pub mod facts;
 pub mod http;
+pub mod inflate_cap;
 pub mod load_error;
 pub mod reader;
 pub mod record;

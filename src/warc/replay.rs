@@ -202,6 +202,8 @@ fn read_captures(files: &[PathBuf], blobs: &Path, notes: &mut Vec<String>) -> Ve
                 continue;
             }
         };
+        // Bodies inflate within the cap the file was recorded under (its `warcinfo`).
+        let mut cap = super::http::MAX_ENTITY_BYTES;
         for record in reader {
             let record = match record {
                 Ok(r) => r,
@@ -210,6 +212,9 @@ fn read_captures(files: &[PathBuf], blobs: &Path, notes: &mut Vec<String>) -> Ve
                     break;
                 }
             };
+            if let Some(recorded) = super::inflate_cap::recorded_cap(&record) {
+                cap = recorded;
+            }
             let kind = record.kind();
             if kind != "response" && kind != "revisit" {
                 continue;
@@ -245,7 +250,7 @@ fn read_captures(files: &[PathBuf], blobs: &Path, notes: &mut Vec<String>) -> Ve
                     }
                 }
             } else {
-                let entity = match http.entity() {
+                let entity = match http.entity_within(cap) {
                     Ok(e) => e,
                     Err(why) => {
                         notes.push(format!(

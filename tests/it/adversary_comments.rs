@@ -71,7 +71,7 @@ async fn issue_10_a_placeholder_zero_in_a_skin_link_does_not_skip_the_comments()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn issue_10_comments_whose_second_page_answers_404_are_a_gap_not_half_kept() {
+async fn issue_10_comments_whose_second_page_answers_404_are_a_gap_kept_as_incomplete() {
     let tmp = tempfile::tempdir().unwrap();
     let site = sample_copy(tmp.path());
     // Post 16's four comments (README) served as two pages: two, then the rest after `777`.
@@ -102,14 +102,22 @@ async fn issue_10_comments_whose_second_page_answers_404_are_a_gap_not_half_kept
         .comments(16)
         .unwrap()
         .expect("a comments record");
+    // Round 5: the two read are kept, saved but incomplete, never as all of them.
     assert_eq!(
-        row.file, None,
+        (row.state, row.count),
+        (tistory_migrate::model::CommentsState::Partial, Some(2)),
         "two of four comments are not saved as all of them"
+    );
+    assert!(
+        row.stopped_at
+            .as_deref()
+            .is_some_and(|u| u.ends_with("/m/api/16/comment?startId=777")),
+        "{row:?}"
     );
     let report = bin().arg("verify").arg(&out).arg("--json").assert().code(4);
     let report: serde_json::Value = serde_json::from_slice(&report.get_output().stdout).unwrap();
     let named = report["problems"].as_array().unwrap().iter().any(|p| {
-        p["gap"] == serde_json::json!(true) && p["kind"] == "comments_missing" && p["id"] == 16
+        p["gap"] == serde_json::json!(true) && p["kind"] == "comments_incomplete" && p["id"] == 16
     });
     assert!(named, "{:#}", report["problems"]);
     server.shutdown().await;

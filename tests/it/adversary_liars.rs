@@ -182,7 +182,7 @@ fn assert_lost_after_the_blog_went(db: &ArchiveDb, archived: &[u64], report: &se
         }
         let why = a.last_error.unwrap_or_default();
         assert!(
-            !tistory_migrate::crawl::assets::is_gone(&why) && why.contains("stopped answering"),
+            a.state != AssetState::Gone && why.contains("stopped answering"),
             "{}: {why}",
             a.url
         );

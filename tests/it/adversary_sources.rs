@@ -17,7 +17,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tistory_migrate::archive::db::ArchiveDb;
-use tistory_migrate::crawl::assets::{asset_fetch_url, is_gone};
+use tistory_migrate::crawl::assets::asset_fetch_url;
 use tistory_migrate::model::AssetState;
 use tistory_migrate::serve::{ASSET_PROXY_PATH, FaultKind, FaultRule, Faults, ReplayServer};
 use url::Url;
@@ -75,12 +75,12 @@ async fn issue_10_a_file_host_that_goes_while_the_blog_answers_gives_failed_file
             continue;
         }
         let why = a.last_error.clone().unwrap_or_default();
-        if a.url.starts_with(MISSING_IMAGE_PREFIX) && is_gone(&why) {
+        if a.url.starts_with(MISSING_IMAGE_PREFIX) && a.state == AssetState::Gone {
             // Missing on purpose, and answered 404 while the host still served files.
             continue;
         }
         assert!(
-            !is_gone(&why) && why.contains("stopped answering"),
+            a.state == AssetState::Missing && why.contains("stopped answering"),
             "{}: {why}",
             a.url
         );

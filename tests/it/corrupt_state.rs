@@ -66,11 +66,12 @@ async fn issue_8_a_corrupted_state_is_an_error_naming_it() {
     );
 
     corrupt(&out, "UPDATE entries SET state = 'ok' WHERE id = 3");
-    let gone = "UPDATE assets SET state = 'gone' WHERE url = (SELECT min(url) FROM assets WHERE state = 'ok')";
-    corrupt(&out, gone);
-    verify_fails_naming(&out, &["assets row http", "column state", "\"gone\""]);
+    // `gone` is a state since round 5 of issue 10; `lost` is none.
+    let lost = "UPDATE assets SET state = 'lost' WHERE url = (SELECT min(url) FROM assets WHERE state = 'ok')";
+    corrupt(&out, lost);
+    verify_fails_naming(&out, &["assets row http", "column state", "\"lost\""]);
 
-    corrupt(&out, "UPDATE assets SET state = 'ok' WHERE state = 'gone'");
+    corrupt(&out, "UPDATE assets SET state = 'ok' WHERE state = 'lost'");
     corrupt(&out, "UPDATE entries SET id = -5 WHERE id = 3");
     verify_fails_naming(&out, &["entries row with id -5", "out of range"]);
     server.shutdown().await;

@@ -3,6 +3,7 @@
 mod adversary_comments;
 mod adversary_damage;
 mod adversary_gzip;
+mod adversary_half_states;
 mod adversary_kill;
 mod adversary_liars;
 mod adversary_paging;
@@ -48,6 +49,7 @@ mod verify;
 mod verify_html;
 mod verify_stored;
 mod warc;
+mod warc_cap;
 mod warc_kill;
 mod wayback;
 mod wayback_comments;

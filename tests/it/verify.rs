@@ -62,7 +62,7 @@ fn gone_image(out: &Path) -> String {
         .assets()
         .unwrap()
         .into_iter()
-        .filter(|a| a.state == tistory_migrate::model::AssetState::Missing)
+        .filter(|a| a.state == tistory_migrate::model::AssetState::Gone)
         .map(|a| a.url)
         .collect();
     assert_eq!(gone.len(), 1, "{gone:?}");
