@@ -235,6 +235,8 @@ pub fn read_archive_with(
         bundle: read_bundle(archive, bundle_recorded),
         warc,
         page_comment_counts,
+        unproven_deletions: db.deletions_unproven()?,
+        discovery: db.source_outcomes()?,
     })
 }
 

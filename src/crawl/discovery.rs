@@ -11,7 +11,7 @@ use url::Url;
 
 use super::source_error::SourceError;
 use super::{CrawlError, Ctx, MAX_LISTING_PAGES};
-use crate::archive::db::ApiEntry;
+use crate::archive::db::{ApiEntry, SourceEnd, SourceOutcome};
 use crate::archive::layout::{raw_listing_rel, resolve};
 use crate::archive::store::write_atomic;
 use crate::discover::listing::{Listing, parse_listing, parse_listing_doc};
@@ -166,6 +166,31 @@ impl Collector<'_> {
         }
         Ok(())
     }
+
+    /// Records how `outcome.source` ended, in one transaction with the ids it named since the
+    /// last flush (which are then handed to the fetch queue like any flush's).
+    fn finish(&mut self, outcome: &SourceOutcome) -> Result<(), CrawlError> {
+        if !self.found.slugs.is_empty() {
+            self.ctx.stream.stop();
+        }
+        let key = self.ids.keys().find(|k| **k == outcome.source).copied();
+        let ids: Vec<EntryId> = key
+            .and_then(|k| self.ids.remove(k))
+            .map(|ids| ids.into_iter().collect())
+            .unwrap_or_default();
+        let mut db = self.ctx.db();
+        db.record_source_outcome(&ids, outcome)?;
+        self.ctx.stream.offer(&db, &ids)?;
+        Ok(())
+    }
+}
+
+/// The first error a source met, as its end (`None`: it finished).
+fn source_end(source: &str, first_error: Option<String>) -> SourceOutcome {
+    match first_error {
+        None => SourceOutcome::finished(source),
+        Some(why) => SourceOutcome::unfinished(source, why),
+    }
 }
 
 /// A page as served and as text, decoded by the one page decoder (BOM, declared charset, UTF-8,
@@ -273,6 +298,11 @@ pub(crate) async fn discover(
         }
         walk_listings(ctx, home, first.clone(), &mut c, &bar).await?;
     } else {
+        c.finish(&SourceOutcome {
+            source: "listing".into(),
+            end: SourceEnd::NotWalked,
+            detail: None,
+        })?;
         tracing::info!(
             "the mobile list named all {listed} posts the blog counts: listing pages not walked (--exhaustive-discovery walks them)"
         );
@@ -297,6 +327,7 @@ async fn walk_listings(
     c: &mut Collector<'_>,
     bar: &indicatif::ProgressBar,
 ) -> Result<(), CrawlError> {
+    let home_lists = !first.entry_links.is_empty();
     let mut queue: VecDeque<Url> = VecDeque::new();
     let mut seen: HashSet<String> = HashSet::new();
     seen.insert(home.url.to_string());
@@ -324,6 +355,9 @@ async fn walk_listings(
         in_flight_max as u64
     };
     let mut in_flight = tokio::task::JoinSet::new();
+    let mut first_error: Option<String> = None;
+    // Listing pages answered (the home page not counted).
+    let mut walked = 0usize;
     loop {
         while in_flight.len() < in_flight_max
             && let Some(url) = queue.pop_front()
@@ -337,7 +371,11 @@ async fn walk_listings(
         let Some(joined) = in_flight.join_next().await else {
             break;
         };
-        let Ok((url, text)) = joined else { continue };
+        let Ok((url, text)) = joined else {
+            first_error.get_or_insert_with(|| "a listing page's task failed".into());
+            continue;
+        };
+        walked += 1;
         bar.set_message(format!("listing {}", url.path()));
         match text {
             Ok(served) => {
@@ -366,11 +404,23 @@ async fn walk_listings(
                     &mut queue,
                 );
             }
-            Err(e) => ctx.warn(format!("listing page skipped: {}", error_chain(&e))),
+            Err(e) => {
+                let why = format!("listing page skipped: {}", error_chain(&e));
+                first_error.get_or_insert_with(|| why.clone());
+                ctx.warn(why);
+            }
         }
         bar.inc(1);
     }
-    c.flush()
+    if walked == 0 && !home_lists && first_error.is_none() {
+        // A home page that names no post and links no listing page (a cover page, say): the
+        // walk reached no list at all. (A home page that names posts and links no other page is
+        // the blog's one listing page: walked whole.)
+        first_error = Some(
+            "the home page names no post and links no listing, category or paging page: the walk reached none of the blog's lists".into(),
+        );
+    }
+    c.finish(&source_end("listing", first_error))
 }
 
 /// How the mobile list walk ended.
@@ -399,6 +449,8 @@ async fn walk_mobile_list(
     let mut ahead: std::collections::HashMap<u64, Result<String, SourceError>> =
         std::collections::HashMap::new();
     let mut page = 0u64;
+    // Why the walk stopped before the list's end, when it did.
+    let mut stopped: Option<String> = None;
     loop {
         bar.set_message(format!("mobile list page {page}"));
         let text = match ahead.remove(&page) {
@@ -409,10 +461,12 @@ async fn walk_mobile_list(
         let list = match text.and_then(|t| Ok(parse_mobile_list(&t)?)) {
             Ok(list) => list,
             Err(e) => {
-                ctx.warn(format!(
+                let why = format!(
                     "the mobile post list stopped at page {page}: {}",
                     error_chain(&e)
-                ));
+                );
+                stopped = Some(why.clone());
+                ctx.warn(why);
                 break;
             }
         };
@@ -442,9 +496,11 @@ async fn walk_mobile_list(
         }
         c.flush()?;
         if new == 0 {
-            ctx.warn(format!(
+            let why = format!(
                 "the mobile post list repeats itself at page {page} (nothing new): stopped there"
-            ));
+            );
+            stopped = Some(why.clone());
+            ctx.warn(why);
             break;
         }
         match next_mobile_page(page, list.next_page, last_page) {
@@ -456,9 +512,11 @@ async fn walk_mobile_list(
             MobileNext::Back(next) => {
                 // A list that points back on itself did not run to its end: the listing pages
                 // are walked too.
-                ctx.warn(format!(
+                let why = format!(
                     "the mobile post list's page {page} points back to page {next}: stopped there"
-                ));
+                );
+                stopped = Some(why.clone());
+                ctx.warn(why);
                 break;
             }
         }
@@ -470,7 +528,14 @@ async fn walk_mobile_list(
             ahead = fetch_ahead(ctx, page..=end).await;
         }
     }
-    c.flush()?;
+    let end = match (walk.whole, stopped) {
+        (true, _) => SourceOutcome::finished("mobile_api"),
+        (false, why) => SourceOutcome::unfinished(
+            "mobile_api",
+            why.unwrap_or_else(|| "the mobile post list did not run to its end".into()),
+        ),
+    };
+    c.finish(&end)?;
     Ok(walk)
 }
 
@@ -512,6 +577,7 @@ async fn walk_sitemaps(
     let mut ready = first;
     let mut maps: VecDeque<Url> = ready.iter().map(|(u, _)| u.clone()).collect();
     let mut seen_maps = HashSet::new();
+    let mut first_error: Option<String> = None;
     while let Some(url) = maps.pop_front() {
         if !seen_maps.insert(url.to_string()) || seen_maps.len() > 100 {
             continue;
@@ -531,11 +597,15 @@ async fn walk_sitemaps(
                         .filter_map(|s| ctx.identity.base.join(s.trim()).ok()),
                 );
             }
-            Err(e) => ctx.warn(format!("sitemap skipped: {}", error_chain(&e))),
+            Err(e) => {
+                let why = format!("sitemap skipped: {}", error_chain(&e));
+                first_error.get_or_insert_with(|| why.clone());
+                ctx.warn(why);
+            }
         }
         bar.inc(1);
     }
-    c.flush()
+    c.finish(&source_end("sitemap", first_error))
 }
 
 /// The RSS feed (fetched already; `None` when the blog's address gives no feed URL).
@@ -544,6 +614,7 @@ fn read_rss(
     feed: Option<Result<String, SourceError>>,
 ) -> Result<(), CrawlError> {
     let base = c.ctx.identity.base.clone();
+    let mut error = None;
     if let Some(text) = feed {
         match text.and_then(|t| Ok(parse_rss(&t)?)) {
             Ok(feed) => {
@@ -551,10 +622,14 @@ fn read_rss(
                     c.add_str("rss", l, &base);
                 }
             }
-            Err(e) => c.ctx.warn(format!("rss skipped: {}", error_chain(&e))),
+            Err(e) => {
+                let why = format!("rss skipped: {}", error_chain(&e));
+                c.ctx.warn(why.clone());
+                error = Some(why);
+            }
         }
     }
-    c.flush()
+    c.finish(&source_end("rss", error))
 }
 
 /// What the mobile list said about an item with an id.

@@ -26,6 +26,7 @@ pub mod scan;
 pub mod sniff;
 mod source_error;
 mod still_there;
+mod still_there_posts;
 mod stream;
 mod verdict;
 mod warm;
@@ -394,6 +395,8 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         crate::archive::COMMENTS_META,
         if opts.comments { "fetched" } else { "skipped" },
     )?;
+    // Deletions are confirmed at the end of the run; until then verify names them unproven.
+    db.track_deletions()?;
     let copies = merge::Copies::load(&db)?;
     let (entry_stream, handed) = if opts.retry_failed {
         (stream::EntryStream::closed(), None)
@@ -450,7 +453,11 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         pages::fetch_all_comments(&ctx, false, progress).await?;
     }
     passes::run_retry_passes(&ctx, opts.comments, progress).await?;
-    still_there::confirm_not_found(&ctx, &base).await?;
+    let shape = still_there_posts::RunShape {
+        comments: opts.comments,
+        scan_margin: opts.scan_margin,
+    };
+    still_there::confirm_not_found(&ctx, &base, shape, progress).await?;
     ctx.markdown.finish().await;
     let mut report = summarize(&ctx)?;
     report.blog = home.blog.name.clone();

@@ -4,14 +4,16 @@
 //! (`/1000000` on a 22-post blog, `/18446744073709551615`) is an outlier, probed as the one entry
 //! it is, and the scan is extended towards it only when the probe finds an entry there, a chunk
 //! of ids at a time. Probes that find nothing are forgotten, so a killed and resumed scan leaves
-//! the rows a clean one leaves.
+//! the rows a clean one leaves; each is asked once more at the end of the run, after the blog has
+//! answered as itself (`still_there_posts`): a probe taken during an outage would hide the newest
+//! post.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::pages::{EntryFetch, run_all};
 use super::{CrawlError, Ctx};
-use crate::archive::db::EntryState;
+use crate::archive::db::{EntryState, SourceOutcome};
 use crate::discover::normalize::EntryRef;
 use crate::model::EntryId;
 use crate::progress::Progress;
@@ -65,7 +67,8 @@ pub fn proportionate_margin(known: usize) -> u64 {
         .clamp(5, super::DEFAULT_SCAN_MARGIN)
 }
 
-fn is_found(state: EntryState) -> bool {
+/// Whether a probe's state is an entry of the blog (not a miss).
+pub(crate) fn is_found(state: EntryState) -> bool {
     !matches!(
         state,
         EntryState::Deleted | EntryState::NotPost | EntryState::Failed | EntryState::Pending
@@ -150,8 +153,19 @@ pub(crate) async fn scan_past_highest(
 ) -> Result<(), CrawlError> {
     let ceiling = current_ceiling(ctx)?.ceiling;
     if ceiling == 0 {
+        ctx.db()
+            .record_source_outcome(&[], &SourceOutcome::finished("scan"))?;
         return Ok(());
     }
+    // Until its misses are judged at the end of the run (`still_there_posts`), the scan past the
+    // highest id has not finished: a run stopped before that leaves it so.
+    ctx.db().record_source_outcome(
+        &[],
+        &SourceOutcome::unfinished(
+            "scan",
+            format!("the scan past id {ceiling} did not end (the run stopped before its probes were judged); run `crawl` again"),
+        ),
+    )?;
     let known = ctx.db().entries()?.len();
     let margin = margin.unwrap_or_else(|| proportionate_margin(known));
     let bar = progress.bar("scan", margin);
@@ -189,6 +203,7 @@ pub(crate) async fn scan_past_highest(
                 }
                 misses = 0;
             } else {
+                ctx.not_found.margin_missed([id]);
                 misses += 1;
             }
         }

@@ -7,9 +7,12 @@
 //! So the run notes every such judgement as it is made ([`NotFound`]), with every file a host did
 //! serve, in the order the answers came. After the passes each judgement is checked against
 //! evidence about the source that gave it ([`confirm_not_found`]):
-//! - posts and comment lists come from the blog: the home page is asked once more; if it no
-//!   longer answers as the blog, the posts are recorded as failed fetches and the comment lists as
-//!   failed (gaps verify names, tried again by `crawl --retry-failed`);
+//! - posts and comment lists come from the blog: a "not found" stands only once the same address
+//!   answers "not found" again after the blog has answered as itself ([`super::still_there_posts`]:
+//!   the home page, each address once more, the home page again); if the blog does not answer,
+//!   the posts are recorded as failed fetches and the comment lists as failed (gaps verify names,
+//!   tried again by `crawl --retry-failed`), and the id scan's misses past the highest id as a scan
+//!   that did not finish;
 //! - a file comes from its own host (a CDN may keep answering while the blog is gone, or go while
 //!   the blog answers): its 404 stands when that host served another file after it, or serves
 //!   again a file it served before, in this run or an earlier one (one request per host); a host
@@ -21,12 +24,8 @@ use std::sync::Mutex;
 use url::Url;
 
 use super::discovery::judge_home;
-use super::pages::record_unconfirmed_deletion;
 use super::{CrawlError, Ctx};
 use crate::model::EntryId;
-
-/// The scan's own source name: an id only it named is a probe, not a post anyone listed.
-const SCAN_SOURCE: &str = "scan";
 
 /// The "not found" answers of this run, and the files each host served, in answer order.
 #[derive(Debug, Default)]
@@ -41,6 +40,8 @@ struct Heard {
     deleted: BTreeSet<EntryId>,
     /// Posts whose comment endpoint answered 404 on its first page (recorded as no comments).
     no_comments: BTreeSet<EntryId>,
+    /// Ids the scan past the highest id probed and did not find (forgotten as probes).
+    margin: BTreeSet<EntryId>,
     /// Files judged gone at the source.
     gone: Vec<GoneFile>,
     /// The file each host (an origin) served on the latest request, and when it was sent.
@@ -92,6 +93,20 @@ impl NotFound {
         self.with(|h| h.no_comments.insert(id));
     }
 
+    /// Ids the scan past the highest id probed and found no entry at.
+    pub(crate) fn margin_missed(&self, ids: impl IntoIterator<Item = EntryId>) {
+        self.with(|h| h.margin.extend(ids));
+    }
+
+    /// The posts, comment lists and scan probes heard "not found" since the last call (files stay).
+    pub(crate) fn take_posts(&self) -> PostsHeard {
+        self.with(|h| PostsHeard {
+            deleted: std::mem::take(&mut h.deleted),
+            no_comments: std::mem::take(&mut h.no_comments),
+            margin: std::mem::take(&mut h.margin),
+        })
+    }
+
     /// A file `host` answered 404 or 410 for (recorded with `error`).
     pub(crate) fn gone_file(&self, url: &str, host: String, error: &str) {
         self.with(|h| {
@@ -137,15 +152,39 @@ impl NotFound {
     }
 }
 
+/// What the blog answered "not found" for, by kind ([`NotFound::take_posts`]).
+#[derive(Debug, Default)]
+pub(crate) struct PostsHeard {
+    /// Posts judged deleted.
+    pub deleted: BTreeSet<EntryId>,
+    /// Posts whose comment list answered 404 (taken as none).
+    pub no_comments: BTreeSet<EntryId>,
+    /// Scan probes past the highest id that found nothing.
+    pub margin: BTreeSet<EntryId>,
+}
+
+impl PostsHeard {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.deleted.is_empty() && self.no_comments.is_empty() && self.margin.is_empty()
+    }
+}
+
 /// Whether the blog still answers as itself; asked at most once.
-struct BlogAnswer<'a> {
+pub(crate) struct BlogAnswer<'a> {
     base: &'a Url,
     /// `None` until asked; then `Ok(())` or why not.
     answer: Option<Result<(), String>>,
 }
 
-impl BlogAnswer<'_> {
-    async fn gone_why(&mut self, ctx: &Ctx) -> Option<String> {
+impl<'a> BlogAnswer<'a> {
+    /// Not asked yet.
+    pub(crate) fn new(base: &'a Url) -> Self {
+        Self { base, answer: None }
+    }
+
+    /// Why the blog is taken as not answering as itself, or `None` when its home page answered
+    /// as the blog (asked on the first call only).
+    pub(crate) async fn gone_why(&mut self, ctx: &Ctx) -> Option<String> {
         if self.answer.is_none() {
             let base = self.base;
             self.answer = Some(match ctx.fetcher.get(base, None).await {
@@ -165,76 +204,18 @@ impl BlogAnswer<'_> {
 ///
 /// # Errors
 /// [`CrawlError`] when the archive cannot be written.
-pub(crate) async fn confirm_not_found(ctx: &Ctx, base: &Url) -> Result<usize, CrawlError> {
+pub(crate) async fn confirm_not_found(
+    ctx: &std::sync::Arc<Ctx>,
+    base: &Url,
+    shape: super::still_there_posts::RunShape,
+    progress: &crate::progress::Progress,
+) -> Result<usize, CrawlError> {
+    let mut blog = BlogAnswer::new(base);
+    let mut failed =
+        super::still_there_posts::confirm_posts(ctx, base, shape, &mut blog, progress).await?;
     let heard = ctx.not_found.take();
-    let mut blog = BlogAnswer { base, answer: None };
-    let mut failed = confirm_deletions(ctx, &heard.deleted, &mut blog).await?;
-    failed += confirm_no_comments(ctx, &heard.no_comments, &mut blog).await?;
     failed += confirm_gone_files(ctx, &heard, &mut blog).await?;
     Ok(failed)
-}
-
-/// Posts the lists named that answered "not found": failed fetches when the blog is gone.
-async fn confirm_deletions(
-    ctx: &Ctx,
-    judged: &BTreeSet<EntryId>,
-    blog: &mut BlogAnswer<'_>,
-) -> Result<usize, CrawlError> {
-    if judged.is_empty() {
-        return Ok(0);
-    }
-    let named: Vec<(EntryId, Option<u16>)> = ctx
-        .db()
-        .entries()?
-        .into_iter()
-        .filter(|e| judged.contains(&e.id))
-        .filter(|e| e.sources.iter().any(|s| s != SCAN_SOURCE))
-        .map(|e| (e.id, e.http_status))
-        .collect();
-    if named.is_empty() {
-        return Ok(0);
-    }
-    let Some(why) = blog.gone_why(ctx).await else {
-        return Ok(0);
-    };
-    let message = format!(
-        "answered \"not found\", but the blog itself stopped answering before the run ended ({why}): not taken as deleted; run `crawl --retry-failed` when the blog is back, or `crawl --wayback`"
-    );
-    for &(id, status) in &named {
-        record_unconfirmed_deletion(ctx, id, status, &message)?;
-    }
-    ctx.warn(format!(
-        "the blog stopped answering during the run ({why}); {} posts that then answered \"not found\" are recorded as failed, not deleted: {}",
-        named.len(),
-        id_list(named.iter().map(|(id, _)| *id))
-    ));
-    Ok(named.len())
-}
-
-/// Comment lists whose endpoint answered 404: failed when the blog is gone.
-async fn confirm_no_comments(
-    ctx: &Ctx,
-    judged: &BTreeSet<EntryId>,
-    blog: &mut BlogAnswer<'_>,
-) -> Result<usize, CrawlError> {
-    if judged.is_empty() {
-        return Ok(0);
-    }
-    let Some(why) = blog.gone_why(ctx).await else {
-        return Ok(0);
-    };
-    let message = format!(
-        "the comment list answered 404, but the blog itself stopped answering before the run ended ({why}): not taken as \"no comments\"; run `crawl --retry-failed` when the blog is back"
-    );
-    for &id in judged {
-        ctx.db().record_comments(id, None, None, Some(&message))?;
-    }
-    ctx.warn(format!(
-        "the blog stopped answering during the run ({why}); the comments of {} posts that then answered 404 are recorded as failed: {}",
-        judged.len(),
-        id_list(judged.iter().copied())
-    ));
-    Ok(judged.len())
 }
 
 /// Files answered 404 or 410: failed downloads when their host no longer serves files.
@@ -326,6 +307,6 @@ fn saved_from(ctx: &Ctx, host: &str) -> Option<String> {
         })
 }
 
-fn id_list(ids: impl Iterator<Item = EntryId>) -> String {
+pub(crate) fn id_list(ids: impl Iterator<Item = EntryId>) -> String {
     ids.map(|id| id.to_string()).collect::<Vec<_>>().join(" ")
 }

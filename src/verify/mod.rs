@@ -27,6 +27,7 @@ pub mod report_html;
 pub mod report_json;
 pub mod report_text;
 mod slugs;
+mod unproven;
 mod unrecorded;
 pub mod warc;
 mod witness;
@@ -125,6 +126,11 @@ pub struct VerifyInput {
     /// The comment count the saved page of each archived post that is not a live copy prints
     /// (`crawl::comment_count`), when it prints one: checked against the comments saved.
     pub page_comment_counts: BTreeMap<EntryId, u64>,
+    /// Entries recorded `deleted` whose "not found" was never confirmed while the blog answered
+    /// (`None`: no crawl of this version kept confirmations in the archive).
+    pub unproven_deletions: Option<Vec<EntryId>>,
+    /// How each discovery source of the latest run that walked it ended.
+    pub discovery: Vec<crate::archive::db::SourceOutcome>,
 }
 
 /// What the Naver bundle holds and what its own check found (read by `commands::verify`).
@@ -195,6 +201,10 @@ pub enum ProblemKind {
     WarcDigestMismatch,
     /// A WARC file is unfinished, damaged, or absent from `warc/`.
     WarcUnreadable,
+    /// A discovery source that did not finish, where no other source covers what it may hide.
+    DiscoveryUnfinished,
+    /// An entry recorded `deleted` whose "not found" was never confirmed while the blog answered.
+    DeletionUnproven,
     /// Worth knowing, not a gap (a count that differs in a way the states explain, ...).
     Note,
 }
@@ -449,6 +459,7 @@ pub fn verify(input: &VerifyInput) -> VerifyReport {
     comments_expected::check_comments_recorded(input, &mut report);
     comments_gone::check_comments_gone(input, &mut report);
     provenance::check_provenance(input, &mut report);
+    unproven::check_unproven(input, &mut report);
     checks::check_totals(input, &mut report);
     if let Some(bundle) = check_bundle(input, &mut report.problems) {
         report.bundle = Some(bundle);

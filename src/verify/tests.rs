@@ -197,6 +197,8 @@ pub(crate) fn clean_input() -> VerifyInput {
         bundle: None,
         warc: None,
         page_comment_counts: BTreeMap::new(),
+        unproven_deletions: None,
+        discovery: Vec::new(),
     }
 }
 

@@ -226,11 +226,19 @@ fn comment_post(url: &Url) -> Option<EntryId> {
 fn chained_items(pages: &BTreeMap<Option<u64>, String>) -> Vec<serde_json::Value> {
     let mut items = Vec::new();
     let (mut start, mut seen) = (None, 0);
+    // Each comment once, by its `id` (an item without one whole), as the crawl's walk keeps them:
+    // paging that served a comment again saved it once.
+    let mut kept = std::collections::HashSet::new();
     while let Some(text) = pages.get(&start) {
         let Ok(page) = parse_comments(text) else {
             break;
         };
-        items.extend(page.items);
+        items.extend(page.items.into_iter().filter(|c| {
+            kept.insert(match c.get("id") {
+                Some(id) if !id.is_null() => format!("id:{id}"),
+                _ => format!("item:{c}"),
+            })
+        }));
         seen += 1;
         match page.next_start_id {
             Some(next) if !page.is_last && Some(next) != start && seen < pages.len() => {
@@ -256,4 +264,29 @@ fn blog_origin(read: &[Read]) -> Option<String> {
         .filter(|(_, (n, _))| *n > 0)
         .max_by_key(|(_, (n, first))| (*n, std::cmp::Reverse(*first)))
         .map(|(k, _)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chain_keeps_each_comment_once_as_the_walk_does() {
+        // Page 1: comment 7, next 5; page 5: comment 7 again and 8, pointing back to 5.
+        let pages = BTreeMap::from([
+            (
+                None,
+                r#"{"data":{"items":[{"id":7}],"isLast":false,"nextId":5}}"#.to_string(),
+            ),
+            (
+                Some(5),
+                r#"{"data":{"items":[{"id":7},{"id":8}],"isLast":false,"nextId":5}}"#.to_string(),
+            ),
+        ]);
+        let ids: Vec<u64> = chained_items(&pages)
+            .iter()
+            .map(|c| c["id"].as_u64().unwrap())
+            .collect();
+        assert_eq!(ids, [7, 8]);
+    }
 }

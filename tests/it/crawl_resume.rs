@@ -250,13 +250,17 @@ async fn a_second_run_on_a_busy_archive_says_who_holds_it_and_exits() {
     assert!(first.try_wait().unwrap().is_none(), "the first run goes on");
     assert!(first.wait().unwrap().success(), "and ends well");
     // The second run sent nothing: every request after it started is the first run's, once.
+    // The first run asks the home page twice more at its end, before and after asking the ids
+    // that answered "not found" again (3 6 12 18 are deleted in the sample blog,
+    // fixtures/hangang-notes/README.md): a second run's home page would be a third.
     let paths: Vec<String> = server.log.all()[before..]
         .iter()
         .map(|r| r.path_and_query.clone())
         .filter(|p| p == "/")
         .collect();
-    assert!(
-        paths.is_empty(),
+    assert_eq!(
+        paths.len(),
+        2,
         "the second run fetched the home page: {paths:?}"
     );
     server.shutdown().await;

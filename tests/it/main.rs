@@ -9,6 +9,7 @@ mod adversary_liars;
 mod adversary_paging;
 mod adversary_redirects;
 mod adversary_sources;
+mod adversary_vanish;
 mod adversary_varying;
 mod bad_input;
 mod blog_identity;

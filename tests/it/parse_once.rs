@@ -118,9 +118,30 @@ async fn issue_8_each_page_is_parsed_once_per_run() {
     // The sample blog: 18 entry pages saved (17 posts and notices, 1 protected).
     assert_eq!(raw.len(), 18, "{raw:?}");
     assert!(fetched.len() >= raw.len(), "{fetched:?}");
-    assert!(
-        fetched.values().all(|n| *n == 1),
-        "a page parsed twice: {fetched:?}"
+    // Each answer is parsed once: a page asked for twice (the home page before and after the
+    // "not found" answers are asked again, and those answers: the deleted 3 6 12 18 and the
+    // scan margin 23..=27 of fixtures/hangang-notes/README.md) is parsed twice, no more.
+    let log = server.log.all();
+    let base = server_prefix.trim_end_matches('/');
+    let mut twice: Vec<String> = Vec::new();
+    for (url, n) in &fetched {
+        let url = url.to_string_lossy();
+        let path = url.strip_prefix(base).unwrap_or(&url).to_string();
+        let asked = log.iter().filter(|r| r.path_and_query == path).count();
+        assert_eq!(
+            *n, asked,
+            "{url} parsed {n} times, asked {asked} times: {fetched:?}"
+        );
+        if *n > 1 {
+            twice.push(path);
+        }
+    }
+    assert_eq!(
+        twice,
+        [
+            "/", "/12", "/18", "/23", "/24", "/25", "/26", "/27", "/3", "/6"
+        ],
+        "{fetched:?}"
     );
     assert_eq!(
         parses_under(&probe, &out_prefix),
@@ -134,10 +155,19 @@ async fn issue_8_each_page_is_parsed_once_per_run() {
     assert!(listings.contains_key(&home), "{listings:?}");
     assert!(listings.len() > 2, "{listings:?}");
     let listing_counts = listing_parses(&probe, &listings, |s| s.starts_with(&server_prefix));
+    // The home page is asked for twice more at the end of the run (before and after the "not
+    // found" answers are asked again): each of those answers is parsed once too.
+    let home_asked = log.iter().filter(|r| r.path_and_query == "/").count();
+    assert_eq!(home_asked, 3);
     assert!(
-        listing_counts
-            .values()
-            .all(|(saved, parsed)| *parsed == saved.len()),
+        listing_counts.values().all(|(saved, parsed)| {
+            let extra = if saved.contains(&home) {
+                home_asked - 1
+            } else {
+                0
+            };
+            *parsed == saved.len() + extra
+        }),
         "a listing page not parsed once: {listing_counts:?}"
     );
     for page in &raw {
