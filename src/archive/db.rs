@@ -180,6 +180,8 @@ pub struct CommentsRow {
 pub struct ArchiveDb {
     conn: Connection,
     path: PathBuf,
+    /// True once this connection has made sure the provenance table is there (it is read per post).
+    provenance_ready: std::cell::Cell<bool>,
 }
 
 /// Columns added after a table first shipped: an archive made by an older version gains them
@@ -213,6 +215,9 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// Statements kept prepared per connection: more than the crawl repeats per page and file.
+const STATEMENT_CACHE: usize = 64;
+
 impl ArchiveDb {
     /// Opens (creating if needed) `archive.db` at `path`.
     ///
@@ -233,9 +238,12 @@ impl ArchiveDb {
         conn.execute_batch(SCHEMA).map_err(err)?;
         add_missing_columns(&conn).map_err(err)?;
         states::migrate_states(&conn).map_err(err)?;
+        // Room for every statement a crawl repeats per page and file (`prepare_cached`).
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(Self {
             conn,
             path: path.to_path_buf(),
+            provenance_ready: std::cell::Cell::new(false),
         })
     }
 
@@ -294,9 +302,8 @@ impl ArchiveDb {
     /// [`DbError`] on a database failure.
     pub fn meta(&self, key: &str) -> Result<Option<String>, DbError> {
         self.conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")
+            .and_then(|mut s| s.query_row(params![key], |r| r.get(0)))
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -334,11 +341,12 @@ impl ArchiveDb {
     /// [`DbError`] on a database failure or a stored state that does not read back (named).
     pub fn entry_state(&self, id: EntryId) -> Result<Option<EntryState>, DbError> {
         self.conn
-            .query_row(
-                "SELECT state FROM entries WHERE id = ?1",
-                params![i64::try_from(id).unwrap_or(i64::MAX)],
-                |r| column(r, 0, "entries", &id),
-            )
+            .prepare_cached("SELECT state FROM entries WHERE id = ?1")
+            .and_then(|mut s| {
+                s.query_row(params![i64::try_from(id).unwrap_or(i64::MAX)], |r| {
+                    column(r, 0, "entries", &id)
+                })
+            })
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -420,30 +428,31 @@ impl ArchiveDb {
         };
         let tx = self.conn.transaction().map_err(&e)?;
         let id = i64::try_from(o.id).unwrap_or(i64::MAX);
-        tx.execute("INSERT OR IGNORE INTO entries(id) VALUES (?1)", params![id])
-            .map_err(&e)?;
-        tx.execute(
+        // Prepared once per connection (`prepare_cached`): a crawl records thousands of pages.
+        let run = |sql: &str, params: &[&dyn rusqlite::ToSql]| {
+            tx.prepare_cached(sql)
+                .and_then(|mut s| s.execute(params))
+                .map_err(&e)
+        };
+        run("INSERT OR IGNORE INTO entries(id) VALUES (?1)", params![id])?;
+        run(
             "UPDATE entries SET state = ?2, url = COALESCE(?3, url), http_status = ?4, attempts = attempts + 1,
                  last_error = ?5, etag = COALESCE(?6, etag), last_modified = COALESCE(?7, last_modified),
                  page_sha256 = COALESCE(?8, page_sha256), raw_file = COALESCE(?9, raw_file), fetched_at = ?10
              WHERE id = ?1",
             params![id, o.state, o.url, o.http_status, o.error, o.etag, o.last_modified, o.page_sha256, o.raw_file, now()],
-        )
-        .map_err(&e)?;
+        )?;
         if !o.assets.is_empty() {
-            tx.execute("DELETE FROM post_assets WHERE post_id = ?1", params![id])
-                .map_err(&e)?;
+            run("DELETE FROM post_assets WHERE post_id = ?1", params![id])?;
             for (position, (url, kind)) in o.assets.iter().enumerate() {
-                tx.execute(
+                run(
                     "INSERT OR IGNORE INTO post_assets(post_id, url, kind, position) VALUES (?1, ?2, ?3, ?4)",
                     params![id, url, kind, i64::try_from(position).unwrap_or_default()],
-                )
-                .map_err(&e)?;
-                tx.execute(
+                )?;
+                run(
                     "INSERT OR IGNORE INTO assets(url, state) VALUES (?1, ?2)",
                     params![url, AssetState::Pending],
-                )
-                .map_err(&e)?;
+                )?;
             }
         }
         tx.commit().map_err(&e)
@@ -483,16 +492,17 @@ impl ArchiveDb {
         size: u64,
     ) -> Result<(), DbError> {
         self.conn
-            .execute(
+            .prepare_cached(
                 "INSERT INTO assets(url, state, sha256, file, content_type, size, attempts, fetched_at) VALUES (?1, ?7, ?2, ?3, ?4, ?5, 1, ?6)
                  ON CONFLICT(url) DO UPDATE SET state = ?7, sha256 = ?2, file = ?3, content_type = ?4, size = ?5,
                     attempts = attempts + 1, last_error = NULL, fetched_at = ?6",
-                params![url, sha256, file, content_type, i64::try_from(size).unwrap_or(i64::MAX), now(), AssetState::Ok],
             )
+            .and_then(|mut s| s.execute(params![url, sha256, file, content_type, i64::try_from(size).unwrap_or(i64::MAX), now(), AssetState::Ok]))
             .map_err(|e| self.err(e))?;
         // A file downloaded here replaces whatever copy a backup or a snapshot gave.
         self.conn
-            .execute("DELETE FROM asset_origins WHERE url = ?1", params![url])
+            .prepare_cached("DELETE FROM asset_origins WHERE url = ?1")
+            .and_then(|mut s| s.execute(params![url]))
             .map(|_| ())
             .map_err(|e| self.err(e))
     }
@@ -518,11 +528,10 @@ impl ArchiveDb {
     /// [`DbError`] on a database failure.
     pub fn asset(&self, url: &str) -> Result<Option<AssetRow>, DbError> {
         self.conn
-            .query_row(
+            .prepare_cached(
                 "SELECT url, state, sha256, file, last_error FROM assets WHERE url = ?1",
-                params![url],
-                asset_row,
             )
+            .and_then(|mut s| s.query_row(params![url], asset_row))
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -643,10 +652,11 @@ impl ArchiveDb {
     /// [`DbError`] on a database failure.
     pub fn comments(&self, post_id: EntryId) -> Result<Option<CommentsRow>, DbError> {
         self.conn
-            .query_row(
+            .prepare_cached(
                 "SELECT state, count, file, sha256, last_error, stopped_at FROM comments WHERE post_id = ?1",
-                params![i64::try_from(post_id).unwrap_or(i64::MAX)],
-                |r| {
+            )
+            .and_then(|mut s| {
+                s.query_row(params![i64::try_from(post_id).unwrap_or(i64::MAX)], |r| {
                     Ok(CommentsRow {
                         state: column(r, 0, "comments", &post_id)?,
                         count: column(r, 1, "comments", &post_id)?,
@@ -655,8 +665,8 @@ impl ArchiveDb {
                         reason: r.get(4)?,
                         stopped_at: r.get(5)?,
                     })
-                },
-            )
+                })
+            })
             .optional()
             .map_err(|e| self.err(e))
     }

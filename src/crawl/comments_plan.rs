@@ -35,6 +35,7 @@ pub(crate) fn plan_comments(
     out: &Path,
     base: &Url,
     unrecorded_only: bool,
+    counted: &super::page_counts::PageCounts,
 ) -> Result<CommentsPlan, CrawlError> {
     let list: BTreeMap<EntryId, Option<u64>> = db
         .api_entries()?
@@ -53,7 +54,10 @@ pub(crate) fn plan_comments(
         if !wanted {
             continue;
         }
-        let page = page_count(out, base, &e);
+        // Read while the page was in memory, when this run saved it ([`super::page_counts`]).
+        let page = counted
+            .of(&e, base)
+            .unwrap_or_else(|| page_count(out, base, &e));
         if should_fetch(list.get(&e.id).copied().flatten(), page) {
             plan.fetch.push(e.id);
         } else {

@@ -18,6 +18,7 @@ pub mod integrity;
 pub mod lock;
 mod markdown;
 mod merge;
+mod page_counts;
 mod pages;
 mod passes;
 mod redirected;
@@ -228,6 +229,8 @@ pub(crate) struct Ctx {
     pub captures: Option<std::sync::Arc<captured::CaptureDates>>,
     /// The "not found" answers of this run, confirmed at the end ([`still_there`]).
     pub not_found: still_there::NotFound,
+    /// The comment count each post page of this run prints, for the comments plan ([`page_counts`]).
+    pub page_counts: page_counts::PageCounts,
 }
 
 impl Ctx {
@@ -418,6 +421,7 @@ async fn crawl_live(opts: &CrawlOptions, progress: &Progress) -> Result<CrawlRep
         markdown: markdown::MarkdownMaker::new(opts.markdown_memo.clone()),
         captures: opts.captures.clone(),
         not_found: still_there::NotFound::default(),
+        page_counts: page_counts::PageCounts::new(opts.comments),
     });
     // The pages discovery names are fetched as they are found, beside the remaining sources.
     let mut streaming =

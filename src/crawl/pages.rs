@@ -391,6 +391,8 @@ fn write_post_page(
     write_atomic(&resolve(&ctx.out, &raw_rel), &fetched.body).map_err(|e| archive_error(ctx, e))?;
     let page_sha256 = crate::archive::hash::sha256_hex(&fetched.body);
     let (id, url) = (post.id, post.url.clone());
+    ctx.page_counts
+        .note(id, &page_sha256, &url, &ctx.identity.base, &fetched.body);
     save_extracted(ctx, post, page_sha256.clone())?;
     ctx.db().record_page(&PageOutcome {
         id,
@@ -743,6 +745,7 @@ pub(crate) async fn fetch_all_comments(
         &ctx.out,
         &ctx.identity.base,
         unrecorded_only,
+        &ctx.page_counts,
     )?;
     let (empty, posts) = (plan.none, plan.fetch);
     // No request, so no file either: a file would claim a fetch (and a WARC capture) that

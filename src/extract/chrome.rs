@@ -43,6 +43,7 @@ pub(crate) fn find_chrome(doc: &Html, keep: &[ElementRef<'_>], base: Option<&Url
         .iter()
         .flat_map(|k| std::iter::once(k.id()).chain(k.ancestors().map(|a| a.id())))
         .collect();
+    let links = EntryLinks::of(doc, base);
     let mut chrome = Chrome::default();
     for el in doc
         .root_element()
@@ -62,7 +63,7 @@ pub(crate) fn find_chrome(doc: &Html, keep: &[ElementRef<'_>], base: Option<&Url
                 }
                 chrome.nodes.insert(node.id());
             }
-        } else if !kept.contains(&el.id()) && is_post_list(el, base) {
+        } else if !kept.contains(&el.id()) && links.is_post_list(el) {
             // A list of other posts is chrome itself; its container may also hold the post's own
             // tags (an article footer with related posts), so it is not climbed from.
             chrome.nodes.insert(el.id());
@@ -96,6 +97,49 @@ pub(crate) fn is_post_list(el: ElementRef<'_>, base: Option<&Url>) -> bool {
         }
     }
     false
+}
+
+/// The elements of one page that hold a link to another entry page (the link itself and every
+/// element around it), each link judged once: [`is_post_list`] asked of every element of a page
+/// would judge each link once per element around it.
+struct EntryLinks {
+    holders: HashSet<NodeId>,
+}
+
+impl EntryLinks {
+    fn of(doc: &Html, base: Option<&Url>) -> Self {
+        let mut holders = HashSet::new();
+        for a in doc
+            .root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|d| d.value().name() == "a")
+        {
+            let links_entry = a
+                .value()
+                .attr("href")
+                .is_some_and(|href| is_entry_link(href, base) && !is_self_link(href, base));
+            if !links_entry {
+                continue;
+            }
+            for node in std::iter::once(a.id()).chain(a.ancestors().map(|n| n.id())) {
+                // An element already marked has its ancestors marked too.
+                if !holders.insert(node) {
+                    break;
+                }
+            }
+        }
+        Self { holders }
+    }
+
+    /// [`is_post_list`] of `el`, from the links judged once.
+    fn is_post_list(&self, el: ElementRef<'_>) -> bool {
+        el.children()
+            .filter_map(ElementRef::wrap)
+            .filter(|child| self.holders.contains(&child.id()))
+            .nth(POST_LIST_MIN_ITEMS - 1)
+            .is_some()
+    }
 }
 
 /// True when `href` points at the page itself (same host and path).
@@ -159,5 +203,58 @@ mod tests {
         );
         assert!(chrome.contains(by_id("cloud")));
         assert!(!chrome.contains(by_id("wrap")));
+    }
+
+    /// The links judged once answer what judging every element's links on its own answers, on
+    /// every element of the sample blog's pages (posts with related-post lists, listing pages)
+    /// and of a page whose lists nest, hold self links, links to other hosts and bare anchors.
+    #[test]
+    fn links_judged_once_answer_as_each_element_judged_alone() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hangang-notes");
+        let mut pages: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "html"))
+            .map(|p| {
+                let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+                (
+                    format!("https://hangang-notes.tistory.com/{name}"),
+                    std::fs::read_to_string(&p).unwrap(),
+                )
+            })
+            .collect();
+        pages.push((
+            "https://river.tistory.com/9".into(),
+            r#"<html><body><div id="outer"><ul><li><a href="/9">self</a></li><li><a href="/9/">self</a></li>
+              <li><a href="https://other.tistory.com/1">elsewhere</a></li><li><a>bare</a></li></ul>
+              <div><section><a href="/1">1</a></section><section><span><a href="/m/2">2</a></span></section>
+              <section><a href="/entry/slug">s</a><a href="/notice/3">n</a></section></div>
+              <ol><li><a href="/tag/x">t</a></li><li><a href="/1">a</a></li><li><a href="/2">b</a></li></ol></div></body></html>"#
+                .into(),
+        ));
+        let mut lists = 0;
+        for (url, html) in &pages {
+            let doc = Html::parse_document(html);
+            let base = Url::parse(url).unwrap();
+            for base in [Some(&base), None] {
+                let links = EntryLinks::of(&doc, base);
+                for el in doc
+                    .root_element()
+                    .descendants()
+                    .filter_map(ElementRef::wrap)
+                {
+                    let alone = is_post_list(el, base);
+                    assert_eq!(
+                        links.is_post_list(el),
+                        alone,
+                        "{url}: <{}>",
+                        el.value().name()
+                    );
+                    lists += usize::from(alone);
+                }
+            }
+        }
+        assert!(lists > 10, "the pages hold lists of other posts ({lists})");
     }
 }

@@ -98,7 +98,7 @@ impl ArchiveDb {
     ) -> Result<Vec<ApiEntry>, DbError> {
         let mut stmt = self
             .conn
-            .prepare(&format!(
+            .prepare_cached(&format!(
                 "SELECT id, title, published, category, tags, comment_count FROM api_entries {filter} ORDER BY id"
             ))
             .map_err(|e| self.err(e))?;

@@ -44,11 +44,14 @@ impl ArchiveDb {
     pub fn asset_origin(&self, url: &str) -> Result<Option<Origin>, DbError> {
         let row: Option<(AssetState, Option<String>, Option<String>)> = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT a.state, a.fetched_at, o.detail FROM assets a LEFT JOIN asset_origins o ON o.url = a.url WHERE a.url = ?1",
-                params![url],
-                |r| Ok((super::codec::column(r, 0, "assets", &url)?, r.get(1)?, r.get(2)?)),
             )
+            .and_then(|mut s| {
+                s.query_row(params![url], |r| {
+                    Ok((super::codec::column(r, 0, "assets", &url)?, r.get(1)?, r.get(2)?))
+                })
+            })
             .optional()
             .map_err(|e| self.err(e))?;
         match row {

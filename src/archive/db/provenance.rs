@@ -28,6 +28,9 @@ fn id_param(id: EntryId) -> i64 {
 
 impl ArchiveDb {
     fn ensure_provenance(&self) -> Result<(), DbError> {
+        if self.provenance_ready.get() {
+            return Ok(());
+        }
         self.conn.execute_batch(TABLE).map_err(|e| self.err(e))?;
         // Tables made before the column was added gain it.
         let present: bool = self
@@ -43,6 +46,7 @@ impl ArchiveDb {
                 .execute_batch("ALTER TABLE provenance ADD COLUMN live_checked_at TEXT")
                 .map_err(|e| self.err(e))?;
         }
+        self.provenance_ready.set(true);
         Ok(())
     }
 
@@ -120,11 +124,12 @@ impl ArchiveDb {
         self.ensure_provenance()?;
         let row: Option<(String, Option<String>, Option<String>)> = self
             .conn
-            .query_row(
-                "SELECT detail, visibility, choice FROM provenance WHERE id = ?1",
-                params![id_param(id)],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            .prepare_cached("SELECT detail, visibility, choice FROM provenance WHERE id = ?1")
+            .and_then(|mut s| {
+                s.query_row(params![id_param(id)], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+            })
             .optional()
             .map_err(|e| self.err(e))?;
         let Some((detail, visibility, choice)) = row else {
@@ -191,11 +196,8 @@ impl ArchiveDb {
     /// [`DbError`] on a database failure.
     pub fn fetched_at(&self, id: EntryId) -> Result<Option<String>, DbError> {
         self.conn
-            .query_row(
-                "SELECT fetched_at FROM entries WHERE id = ?1",
-                params![id_param(id)],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT fetched_at FROM entries WHERE id = ?1")
+            .and_then(|mut s| s.query_row(params![id_param(id)], |r| r.get(0)))
             .optional()
             .map(Option::flatten)
             .map_err(|e| self.err(e))
