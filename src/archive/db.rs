@@ -218,6 +218,23 @@ fn now() -> String {
 /// Statements kept prepared per connection: more than the crawl repeats per page and file.
 const STATEMENT_CACHE: usize = 64;
 
+/// Records inside `tx` that `source` named each of `ids` (an entry row for each, nothing twice).
+fn insert_sources(
+    tx: &rusqlite::Transaction<'_>,
+    source: &str,
+    ids: &[EntryId],
+) -> rusqlite::Result<()> {
+    let mut entry = tx.prepare_cached("INSERT OR IGNORE INTO entries(id) VALUES (?1)")?;
+    let mut src =
+        tx.prepare_cached("INSERT OR IGNORE INTO entry_sources(id, source) VALUES (?1, ?2)")?;
+    for id in ids {
+        let id = i64::try_from(*id).unwrap_or(i64::MAX);
+        entry.execute(params![id])?;
+        src.execute(params![id, source])?;
+    }
+    Ok(())
+}
+
 impl ArchiveDb {
     /// Opens (creating if needed) `archive.db` at `path`.
     ///
@@ -319,19 +336,7 @@ impl ArchiveDb {
             source,
         };
         let tx = self.conn.transaction().map_err(&e)?;
-        {
-            let mut entry = tx
-                .prepare_cached("INSERT OR IGNORE INTO entries(id) VALUES (?1)")
-                .map_err(&e)?;
-            let mut src = tx
-                .prepare_cached("INSERT OR IGNORE INTO entry_sources(id, source) VALUES (?1, ?2)")
-                .map_err(&e)?;
-            for id in ids {
-                let id = i64::try_from(*id).unwrap_or(i64::MAX);
-                entry.execute(params![id]).map_err(&e)?;
-                src.execute(params![id, source]).map_err(&e)?;
-            }
-        }
+        insert_sources(&tx, source, ids).map_err(&e)?;
         tx.commit().map_err(&e)
     }
 

@@ -115,17 +115,23 @@ async fn issue_10_a_file_host_that_goes_while_the_blog_answers_gives_failed_file
         .unwrap();
     let (code, report) = verify_json(&out);
     assert_eq!(code, 0, "the repair ({repair}): {report:#}");
-    let gone: Vec<&str> = report["images_missing"]
+    assert_only_the_missing_image_is_named(&report);
+    blog.shutdown().await;
+    files.shutdown().await;
+    files_back.shutdown().await;
+}
+
+/// Verify's report names one missing image: the one the sample blog lacks on purpose (README:
+/// post 16's second image).
+fn assert_only_the_missing_image_is_named(report: &serde_json::Value) {
+    let named: Vec<&str> = report["images_missing"]
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|m| m["url"].as_str())
         .collect();
-    assert_eq!(gone.len(), 1, "{gone:?}");
-    assert!(gone[0].starts_with(MISSING_IMAGE_PREFIX), "{gone:?}");
-    blog.shutdown().await;
-    files.shutdown().await;
-    files_back.shutdown().await;
+    assert_eq!(named.len(), 1, "{named:?}");
+    assert!(named[0].starts_with(MISSING_IMAGE_PREFIX), "{named:?}");
 }
 
 /// An image of post 14 of the sample blog (see its snapshot).
@@ -335,14 +341,6 @@ async fn issue_10_a_file_refused_while_its_host_was_away_is_asked_again_and_save
     drop(db);
     let (code, report) = verify_json(&out);
     assert_eq!(code, 0, "{report:#}");
-    // Only the file the sample blog lacks on purpose (post 16's second image) is gone.
-    let gone: Vec<&str> = report["images_missing"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|m| m["url"].as_str())
-        .collect();
-    assert_eq!(gone.len(), 1, "{gone:?}");
-    assert!(gone[0].starts_with(MISSING_IMAGE_PREFIX), "{gone:?}");
+    assert_only_the_missing_image_is_named(&report);
     server.shutdown().await;
 }

@@ -106,17 +106,7 @@ impl ArchiveDb {
         };
         let tx = self.conn.transaction().map_err(&e)?;
         {
-            let mut entry = tx
-                .prepare_cached("INSERT OR IGNORE INTO entries(id) VALUES (?1)")
-                .map_err(&e)?;
-            let mut src = tx
-                .prepare_cached("INSERT OR IGNORE INTO entry_sources(id, source) VALUES (?1, ?2)")
-                .map_err(&e)?;
-            for id in ids {
-                let id = i64::try_from(*id).unwrap_or(i64::MAX);
-                entry.execute(params![id]).map_err(&e)?;
-                src.execute(params![id, outcome.source]).map_err(&e)?;
-            }
+            super::insert_sources(&tx, &outcome.source, ids).map_err(&e)?;
             tx.execute(
                 "INSERT INTO discovery_sources(source, outcome, detail, recorded_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(source) DO UPDATE SET outcome = excluded.outcome, detail = excluded.detail,
