@@ -197,7 +197,8 @@ pub(crate) fn clean_input() -> VerifyInput {
         bundle: None,
         warc: None,
         page_comment_counts: BTreeMap::new(),
-        unproven_deletions: None,
+        // A crawl of this version confirmed the deletion of post 3.
+        unproven_deletions: Some(Vec::new()),
         discovery: Vec::new(),
     }
 }

@@ -33,7 +33,36 @@ pub(super) fn check_unproven(input: &VerifyInput, report: &mut VerifyReport) {
         p.repair = Some(repair.crawl.clone());
         report.problems.push(p);
     }
+    note_old_deletions(input, report, &repair);
     check_sources(input, report, &repair);
+}
+
+/// An archive no crawl of this version has touched holds deletions judged by the older rule (a
+/// single "not found", believed): a note naming them, repaired by a crawl that confirms each.
+fn note_old_deletions(input: &VerifyInput, report: &mut VerifyReport, repair: &Repair) {
+    if input.unproven_deletions.is_some() {
+        return;
+    }
+    let old: Vec<String> = input
+        .entries
+        .iter()
+        .filter(|e| e.state == crate::model::EntryState::Deleted)
+        .map(|e| e.id.to_string())
+        .collect();
+    if old.is_empty() {
+        return;
+    }
+    let mut p = problem(
+        ProblemKind::Note,
+        None,
+        format!(
+            "{} posts recorded deleted by an older version of this tool, which took one \"not found\" as final: {}; a crawl asks each once more while the blog answers",
+            old.len(),
+            old.join(" ")
+        ),
+    );
+    p.repair = Some(repair.crawl.clone());
+    report.problems.push(p);
 }
 
 fn check_sources(input: &VerifyInput, report: &mut VerifyReport, repair: &Repair) {
@@ -169,6 +198,59 @@ mod tests {
             old.problems
                 .iter()
                 .all(|p| p.kind != ProblemKind::DeletionUnproven)
+        );
+    }
+
+    #[test]
+    fn deletions_of_an_archive_no_crawl_of_this_version_touched_are_a_note() {
+        let entry = |id, state| crate::archive::db::EntryRow {
+            id,
+            url: None,
+            state,
+            http_status: Some(404),
+            attempts: 1,
+            last_error: None,
+            etag: None,
+            last_modified: None,
+            page_sha256: None,
+            raw_file: None,
+            sources: vec!["scan".to_owned()],
+        };
+        let input = VerifyInput {
+            entries: vec![
+                entry(3, crate::model::EntryState::Deleted),
+                entry(4, crate::model::EntryState::Ok),
+                entry(6, crate::model::EntryState::Deleted),
+            ],
+            ..VerifyInput::default()
+        };
+        let report = super::super::verify(&input);
+        let notes: Vec<&str> = report
+            .problems
+            .iter()
+            .filter(|p| p.message.contains("older version"))
+            .map(|p| {
+                assert!(!p.gap && p.kind == ProblemKind::Note);
+                p.message.as_str()
+            })
+            .collect();
+        assert_eq!(notes.len(), 1, "{:?}", report.problems);
+        assert!(
+            notes[0].starts_with("2 posts") && notes[0].contains(": 3 6;"),
+            "{}",
+            notes[0]
+        );
+        // Once a crawl of this version kept confirmations, the note gives way to the gap check.
+        let tracked = VerifyInput {
+            unproven_deletions: Some(vec![]),
+            ..input
+        };
+        let report = super::super::verify(&tracked);
+        assert!(
+            report
+                .problems
+                .iter()
+                .all(|p| !p.message.contains("older version"))
         );
     }
 }
