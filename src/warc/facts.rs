@@ -10,7 +10,6 @@ use std::path::Path;
 use sha2::{Digest as _, Sha256};
 use url::Url;
 
-use super::http::HttpResponse;
 use super::reader::{RecordReader, warc_files};
 use super::record::sha256_hex_of_digest;
 use super::writer::OPEN_SUFFIX;
@@ -171,34 +170,20 @@ fn read_file(file: &Path, name: &str, damaged: &mut Vec<String>, read: &mut Vec<
             return;
         }
     };
-    let mut cap = super::http::MAX_ENTITY_BYTES;
-    for record in reader {
-        let record = match record {
-            Ok(r) => r,
+    for capture in super::captures::Captures::new(reader) {
+        let c = match capture {
+            Ok(c) => c,
             Err(e) => {
                 damaged.push(e.to_string());
                 break;
             }
         };
-        if let Some(recorded) = super::inflate_cap::recorded_cap(&record) {
-            cap = recorded;
-        }
-        let kind = record.kind();
-        if kind != "response" && kind != "revisit" {
-            continue;
-        }
-        let url = record
-            .get("WARC-Target-URI")
-            .map(|u| u.trim_matches(['<', '>']))
-            .and_then(|u| Url::parse(u).ok());
-        let (Some(url), Some(http)) = (url, HttpResponse::parse(&record.block)) else {
-            continue;
-        };
-        let revisit = kind == "revisit";
-        let payload_text = (!revisit && url.path().starts_with("/m/api/"))
-            .then(|| http.entity_within(cap).ok())
+        let revisit = c.is_revisit();
+        let payload_text = (!revisit && c.url.path().starts_with("/m/api/"))
+            .then(|| c.http.entity_within(c.cap).ok())
             .flatten()
             .map(|b| String::from_utf8_lossy(&b).into_owned());
+        let (url, http, record) = (c.url, c.http, c.record);
         read.push(Read {
             url,
             facts: CaptureFacts {

@@ -19,6 +19,7 @@
 //! body is seen, so a chunked response is recorded de-chunked with its `Transfer-Encoding` header
 //! as received (readers here de-chunk only when the payload is framed). Digests are sha256.
 
+pub mod captures;
 pub mod cdxj;
 pub mod facts;
 pub mod http;

@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest as _, Sha256};
 use url::Url;
 
-use super::http::HttpResponse;
 use super::reader::{RecordReader, warc_files};
 use crate::discover::comments::parse_comments;
 use crate::model::EntryId;
@@ -203,32 +202,20 @@ fn read_captures(files: &[PathBuf], blobs: &Path, notes: &mut Vec<String>) -> Ve
             }
         };
         // Bodies inflate within the cap the file was recorded under (its `warcinfo`).
-        let mut cap = super::http::MAX_ENTITY_BYTES;
-        for record in reader {
-            let record = match record {
-                Ok(r) => r,
+        for capture in super::captures::Captures::new(reader) {
+            let c = match capture {
+                Ok(c) => c,
                 Err(e) => {
                     notes.push(format!("{e}; the records before it are used"));
                     break;
                 }
             };
-            if let Some(recorded) = super::inflate_cap::recorded_cap(&record) {
-                cap = recorded;
-            }
-            let kind = record.kind();
-            if kind != "response" && kind != "revisit" {
-                continue;
-            }
-            let Some(url) = record
-                .get("WARC-Target-URI")
-                .map(|u| u.trim_matches(['<', '>']))
-                .and_then(|u| Url::parse(u).ok())
-            else {
-                continue;
+            let kind = if c.is_revisit() {
+                "revisit"
+            } else {
+                "response"
             };
-            let Some(http) = HttpResponse::parse(&record.block) else {
-                continue;
-            };
+            let (url, http, record, cap) = (c.url, c.http, c.record, c.cap);
             let digest = record
                 .get("WARC-Payload-Digest")
                 .unwrap_or_default()
