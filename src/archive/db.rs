@@ -517,11 +517,16 @@ impl ArchiveDb {
     /// # Errors
     /// [`DbError`] on a database failure.
     pub fn record_asset_missing(&self, url: &str, error: &str) -> Result<(), DbError> {
+        self.record_asset_unsaved(url, AssetState::Missing, error)
+    }
+
+    /// Records an asset tried and not saved, in `state` (`missing` or `gone`), with why.
+    fn record_asset_unsaved(&self, url: &str, state: AssetState, why: &str) -> Result<(), DbError> {
         self.conn
             .execute(
                 "INSERT INTO assets(url, state, attempts, last_error, fetched_at) VALUES (?1, ?4, 1, ?2, ?3)
                  ON CONFLICT(url) DO UPDATE SET state = ?4, attempts = attempts + 1, last_error = ?2, fetched_at = ?3",
-                params![url, error, now(), AssetState::Missing],
+                params![url, why, now(), state],
             )
             .map(|_| ())
             .map_err(|e| self.err(e))

@@ -116,14 +116,7 @@ impl ArchiveDb {
     /// # Errors
     /// [`DbError`] on a database failure.
     pub fn record_asset_gone(&self, url: &str, answer: &str) -> Result<(), DbError> {
-        self.conn
-            .execute(
-                "INSERT INTO assets(url, state, attempts, last_error, fetched_at) VALUES (?1, ?4, 1, ?2, ?3)
-                 ON CONFLICT(url) DO UPDATE SET state = ?4, attempts = attempts + 1, last_error = ?2, fetched_at = ?3",
-                params![url, answer, now(), AssetState::Gone],
-            )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
+        self.record_asset_unsaved(url, AssetState::Gone, answer)
     }
 }
 
